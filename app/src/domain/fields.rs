@@ -1,0 +1,108 @@
+//! The editable fields of a document, its workflow status, and which fields differ.
+
+use serde::{Deserialize, Serialize};
+
+/// The editable fields: the unit of every field-level diff, merge and conflict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Field {
+    Title,
+    Slug,
+    Tags,
+    Body,
+}
+
+impl Field {
+    pub const ALL: [Field; 4] = [Field::Title, Field::Slug, Field::Tags, Field::Body];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Field::Title => "title",
+            Field::Slug => "slug",
+            Field::Tags => "tags",
+            Field::Body => "body",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Draft,
+    Published,
+    Archived,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Published => "published",
+            Status::Archived => "archived",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Status> {
+        match raw {
+            "draft" => Some(Status::Draft),
+            "published" => Some(Status::Published),
+            "archived" => Some(Status::Archived),
+            _ => None,
+        }
+    }
+
+    /// Archived documents are read-only until restored to draft.
+    pub fn is_editable(self) -> bool {
+        !matches!(self, Status::Archived)
+    }
+}
+
+/// Validated values of the editable fields (see `parse_fields`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Fields {
+    pub title: String,
+    pub slug: String,
+    /// Sorted and without duplicates.
+    pub tags: Vec<String>,
+    pub body: String,
+}
+
+/// The fields whose values differ between two versions, in `Field::ALL` order.
+pub fn changed_fields(before: &Fields, after: &Fields) -> Vec<Field> {
+    Field::ALL
+        .into_iter()
+        .filter(|field| match field {
+            Field::Title => before.title != after.title,
+            Field::Slug => before.slug != after.slug,
+            Field::Tags => before.tags != after.tags,
+            Field::Body => before.body != after.body,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields() -> Fields {
+        Fields {
+            title: "A".into(),
+            slug: "a".into(),
+            tags: vec!["x".into()],
+            body: "text".into(),
+        }
+    }
+
+    #[test]
+    fn identical_versions_change_nothing() {
+        assert!(changed_fields(&fields(), &fields()).is_empty());
+    }
+
+    #[test]
+    fn each_differing_field_is_reported_in_order() {
+        let mut after = fields();
+        after.body.push('!');
+        after.title = "B".into();
+        assert_eq!(changed_fields(&fields(), &after), vec![Field::Title, Field::Body]);
+    }
+}

@@ -1,0 +1,10 @@
+//! Document fields and their rules. Pure: no IO, compiled for browser and server.
+
+mod fields;
+mod validate;
+
+pub use fields::{changed_fields, Field, Fields, Status};
+pub use validate::{
+    parse_fields, parse_password, parse_user_name, slugify, Body, FieldError, Slug, Tags, Title,
+    BODY_MAX_BYTES, SLUG_MAX, TAGS_MAX, TAG_MAX, TITLE_MAX,
+};

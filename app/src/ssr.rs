@@ -1,0 +1,14 @@
+//! What server-side rendering needs from the server: the same reads the REST API offers,
+//! implemented by the server crate and provided through Leptos context.
+
+use async_trait::async_trait;
+
+use crate::protocol::{ApiFailure, DocPage, Document, ListParams, UserRef};
+
+/// Reads made while rendering a page, on behalf of the request's session cookie.
+#[async_trait]
+pub trait PageData: Send + Sync + 'static {
+    async fn me(&self, cookie: Option<String>) -> Result<Option<UserRef>, ApiFailure>;
+    async fn list_docs(&self, cookie: Option<String>, params: ListParams) -> Result<DocPage, ApiFailure>;
+    async fn get_doc(&self, cookie: Option<String>, id: String) -> Result<Document, ApiFailure>;
+}

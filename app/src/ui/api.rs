@@ -1,0 +1,240 @@
+//! How pages talk to the server: the REST API from the browser, and during server
+//! rendering the same reads through `PageData`, on behalf of the request's cookie.
+
+use std::future::Future;
+
+use crate::protocol::{ApiFailure, CreateDoc, Credentials, DocPage, Document, ListParams, PutDoc, UserRef};
+
+#[cfg(feature = "ssr")]
+fn page_data() -> (Option<std::sync::Arc<dyn crate::ssr::PageData>>, Option<String>) {
+    use leptos::prelude::use_context;
+    // Absent only while the route list is generated at start-up, when nothing is awaited.
+    let data = use_context::<std::sync::Arc<dyn crate::ssr::PageData>>();
+    let cookie = use_context::<http::request::Parts>().and_then(|parts| {
+        parts
+            .headers
+            .get(http::header::COOKIE)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned)
+    });
+    (data, cookie)
+}
+
+#[cfg(feature = "ssr")]
+fn without_server(
+    data: Option<std::sync::Arc<dyn crate::ssr::PageData>>,
+) -> Result<std::sync::Arc<dyn crate::ssr::PageData>, ApiFailure> {
+    data.ok_or_else(|| ApiFailure::network("Page data is not available outside a request."))
+}
+
+/// The signed-in user, or `None` when signed out.
+pub fn me() -> impl Future<Output = Result<Option<UserRef>, ApiFailure>> + Send + 'static {
+    #[cfg(feature = "ssr")]
+    {
+        let (data, cookie) = page_data();
+        async move { without_server(data)?.me(cookie).await }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        browser(async move {
+            match client::get::<UserRef>("/api/auth/me").await {
+                Ok(user) => Ok(Some(user)),
+                Err(failure) if failure.status == 401 => Ok(None),
+                Err(failure) => Err(failure),
+            }
+        })
+    }
+}
+
+pub fn list_docs(params: ListParams) -> impl Future<Output = Result<DocPage, ApiFailure>> + Send + 'static {
+    #[cfg(feature = "ssr")]
+    {
+        let (data, cookie) = page_data();
+        async move { without_server(data)?.list_docs(cookie, params).await }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        browser(async move { client::get(&format!("/api/docs?{}", query_string(&params))).await })
+    }
+}
+
+pub fn get_doc(id: String) -> impl Future<Output = Result<Document, ApiFailure>> + Send + 'static {
+    #[cfg(feature = "ssr")]
+    {
+        let (data, cookie) = page_data();
+        async move { without_server(data)?.get_doc(cookie, id).await }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        browser(async move { client::get(&format!("/api/docs/{}", encode(&id))).await })
+    }
+}
+
+pub async fn sign_up(credentials: Credentials) -> Result<UserRef, ApiFailure> {
+    client::send_json("POST", "/api/auth/signup", None, &credentials).await
+}
+
+pub async fn sign_in(credentials: Credentials) -> Result<UserRef, ApiFailure> {
+    client::send_json("POST", "/api/auth/login", None, &credentials).await
+}
+
+pub async fn sign_out() -> Result<(), ApiFailure> {
+    client::send_empty("POST", "/api/auth/logout").await
+}
+
+pub async fn create_doc(doc: CreateDoc) -> Result<Document, ApiFailure> {
+    client::send_json("POST", "/api/docs", None, &doc).await
+}
+
+/// Saves every field with `If-Match` of the revision the editor is based on.
+pub async fn put_doc(id: &str, base_rev: i64, doc: PutDoc) -> Result<Document, ApiFailure> {
+    let url = format!("/api/docs/{}", encode(id));
+    client::send_json("PUT", &url, Some(crate::protocol::etag(base_rev)), &doc).await
+}
+
+/// Query string of a list request; empty members are left out.
+pub fn query_string(params: &ListParams) -> String {
+    [
+        ("q", &params.q),
+        ("status", &params.status),
+        ("tag", &params.tag),
+        ("limit", &params.limit),
+        ("cursor", &params.cursor),
+    ]
+    .into_iter()
+    .filter_map(|(key, value)| value.as_deref().filter(|v| !v.is_empty()).map(|v| format!("{key}={}", encode(v))))
+    .collect::<Vec<_>>()
+    .join("&")
+}
+
+/// Percent-encodes everything but unreserved characters (RFC 3986).
+pub fn encode(raw: &str) -> String {
+    raw.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Browser futures are not `Send`, but resources need `Send`; the wasm client is single-threaded.
+#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+fn browser<F: Future + 'static>(future: F) -> impl Future<Output = F::Output> + Send + 'static {
+    send_wrapper::SendWrapper::new(future)
+}
+
+#[cfg(not(any(feature = "hydrate", feature = "ssr")))]
+fn browser<F: Future + Send + 'static>(future: F) -> F {
+    future
+}
+
+#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+mod client {
+    use gloo_net::http::{RequestBuilder, Response};
+    use serde::{de::DeserializeOwned, Serialize};
+
+    use crate::protocol::{ApiFailure, Problem};
+
+    pub async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiFailure> {
+        read(RequestBuilder::new(url).method(gloo_net::http::Method::GET).send().await).await
+    }
+
+    pub async fn send_json<B: Serialize, T: DeserializeOwned>(
+        method: &str,
+        url: &str,
+        if_match: Option<String>,
+        body: &B,
+    ) -> Result<T, ApiFailure> {
+        let mut builder = RequestBuilder::new(url).method(method_of(method));
+        if let Some(tag) = if_match {
+            builder = builder.header("If-Match", &tag);
+        }
+        let request = builder.json(body).map_err(|e| ApiFailure::network(e.to_string()))?;
+        read(request.send().await).await
+    }
+
+    pub async fn send_empty(method: &str, url: &str) -> Result<(), ApiFailure> {
+        let response = RequestBuilder::new(url)
+            .method(method_of(method))
+            .send()
+            .await
+            .map_err(|e| ApiFailure::network(e.to_string()))?;
+        if response.ok() {
+            Ok(())
+        } else {
+            Err(failure(response).await)
+        }
+    }
+
+    fn method_of(method: &str) -> gloo_net::http::Method {
+        use gloo_net::http::Method;
+        match method {
+            "POST" => Method::POST,
+            "PUT" => Method::PUT,
+            "PATCH" => Method::PATCH,
+            "DELETE" => Method::DELETE,
+            _ => Method::GET,
+        }
+    }
+
+    async fn read<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> Result<T, ApiFailure> {
+        let response = sent.map_err(|_| {
+            ApiFailure::network("The server could not be reached. Check your connection and try again.")
+        })?;
+        if response.ok() {
+            response.json::<T>().await.map_err(|e| ApiFailure::network(e.to_string()))
+        } else {
+            Err(failure(response).await)
+        }
+    }
+
+    async fn failure(response: Response) -> ApiFailure {
+        let status = response.status();
+        let problem = response.json::<Problem>().await.unwrap_or_else(|_| {
+            Problem::new(status, "about:blank", "Request failed", format!("The server answered {status}."))
+        });
+        ApiFailure { status, problem }
+    }
+}
+
+/// Outside a browser there is nobody to click: mutations are never sent from the server.
+#[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
+mod client {
+    use serde::{de::DeserializeOwned, Serialize};
+
+    use crate::protocol::ApiFailure;
+
+    #[allow(dead_code)]
+    pub async fn get<T: DeserializeOwned>(_url: &str) -> Result<T, ApiFailure> {
+        Err(ApiFailure::network("Requests are only sent from the browser."))
+    }
+
+    pub async fn send_json<B: Serialize, T: DeserializeOwned>(
+        _method: &str,
+        _url: &str,
+        _if_match: Option<String>,
+        _body: &B,
+    ) -> Result<T, ApiFailure> {
+        Err(ApiFailure::network("Requests are only sent from the browser."))
+    }
+
+    pub async fn send_empty(_method: &str, _url: &str) -> Result<(), ApiFailure> {
+        Err(ApiFailure::network("Requests are only sent from the browser."))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_strings_skip_empty_members_and_encode_values() {
+        let params = ListParams {
+            q: Some("a b&c".into()),
+            status: Some(String::new()),
+            tag: Some("q4".into()),
+            ..Default::default()
+        };
+        assert_eq!(query_string(&params), "q=a%20b%26c&tag=q4");
+    }
+}

@@ -1,0 +1,134 @@
+//! The editable fields as form inputs, shared by "New document" and the editor.
+
+use leptos::prelude::*;
+
+use crate::domain::FieldError;
+
+/// The text in each input, exactly as typed.
+#[derive(Clone, Copy)]
+pub struct FieldInputs {
+    pub title: RwSignal<String>,
+    pub slug: RwSignal<String>,
+    pub tags: RwSignal<String>,
+    pub body: RwSignal<String>,
+}
+
+impl FieldInputs {
+    pub fn new(title: &str, slug: &str, tags: &[String], body: &str) -> FieldInputs {
+        FieldInputs {
+            title: RwSignal::new(title.to_owned()),
+            slug: RwSignal::new(slug.to_owned()),
+            tags: RwSignal::new(tags_to_input(tags)),
+            body: RwSignal::new(body.to_owned()),
+        }
+    }
+}
+
+/// Tags are typed as one line, separated by commas or spaces.
+pub fn tags_from_input(raw: &str) -> Vec<String> {
+    raw.split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|tag| !tag.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+pub fn tags_to_input(tags: &[String]) -> String {
+    tags.join(", ")
+}
+
+#[component]
+pub fn FieldsForm(
+    inputs: FieldInputs,
+    errors: RwSignal<Vec<FieldError>>,
+    #[prop(optional)] on_title_input: Option<Callback<String>>,
+    #[prop(optional, into)] readonly: Signal<bool>,
+) -> impl IntoView {
+    let error_for = move |field: &'static str| {
+        move || errors.read().iter().find(|e| e.field == field).map(|e| e.message.clone())
+    };
+    let invalid = move |field: &'static str| move || errors.read().iter().any(|e| e.field == field).then_some("true");
+    view! {
+        <div class="field">
+            <label for="title">"Title"</label>
+            <input
+                id="title"
+                name="title"
+                required
+                maxlength="200"
+                aria-invalid=invalid("title")
+                aria-describedby="title-error"
+                readonly=readonly
+                prop:value=move || inputs.title.get()
+                on:input=move |ev| {
+                    let value = event_target_value(&ev);
+                    inputs.title.set(value.clone());
+                    if let Some(callback) = on_title_input {
+                        callback.run(value);
+                    }
+                }
+            />
+            <p id="title-error" class="error">{error_for("title")}</p>
+        </div>
+        <div class="field">
+            <label for="slug">"Slug"</label>
+            <input
+                id="slug"
+                name="slug"
+                required
+                maxlength="80"
+                aria-invalid=invalid("slug")
+                aria-describedby="slug-help slug-error"
+                readonly=readonly
+                bind:value=inputs.slug
+            />
+            <p id="slug-help" class="help">"Lowercase words joined by hyphens, unique among documents."</p>
+            <p id="slug-error" class="error">{error_for("slug")}</p>
+        </div>
+        <div class="field">
+            <label for="tags">"Tags"</label>
+            <input
+                id="tags"
+                name="tags"
+                aria-invalid=invalid("tags")
+                aria-describedby="tags-help tags-error"
+                readonly=readonly
+                bind:value=inputs.tags
+            />
+            <p id="tags-help" class="help">"Separated by commas, e.g. \"q4, planning\"."</p>
+            <p id="tags-error" class="error">{error_for("tags")}</p>
+        </div>
+        <div class="field">
+            <label for="body">"Body"</label>
+            <textarea
+                id="body"
+                name="body"
+                rows="18"
+                aria-invalid=invalid("body")
+                aria-describedby="body-error"
+                readonly=readonly
+                prop:value=move || inputs.body.get()
+                on:input=move |ev| inputs.body.set(event_target_value(&ev))
+            >
+                {inputs.body.get_untracked()}
+            </textarea>
+            <p id="body-error" class="error">{error_for("body")}</p>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_split_on_commas_and_spaces() {
+        assert_eq!(tags_from_input(" q4, plan  x,,"), vec!["q4", "plan", "x"]);
+        assert!(tags_from_input("  ").is_empty());
+    }
+
+    #[test]
+    fn tags_round_trip_through_the_input() {
+        let tags = vec!["a".to_owned(), "b".to_owned()];
+        assert_eq!(tags_from_input(&tags_to_input(&tags)), tags);
+    }
+}

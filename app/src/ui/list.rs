@@ -1,0 +1,174 @@
+//! The document list (search, filters) and the "New document" form.
+
+use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use super::{
+    api,
+    fields::{tags_from_input, FieldInputs, FieldsForm},
+    SignedIn,
+};
+use crate::{
+    domain::{slugify, FieldError},
+    protocol::{CreateDoc, DocPage, ListParams},
+};
+
+#[component]
+pub fn DocListPage() -> impl IntoView {
+    view! {
+        <SignedIn>
+            <DocList/>
+        </SignedIn>
+    }
+}
+
+#[component]
+fn DocList() -> impl IntoView {
+    let query = use_query_map();
+    let params = move || {
+        let query = query.read();
+        ListParams {
+            q: query.get("q"),
+            status: query.get("status"),
+            tag: query.get("tag"),
+            limit: None,
+            cursor: query.get("cursor"),
+        }
+    };
+    let page = Resource::new(params, api::list_docs);
+    let current = move |key: &str| query.read().get(key).unwrap_or_default();
+    let selected = move |status: &'static str| move || current("status") == status;
+
+    view! {
+        <div class="heading-row">
+            <h1>"Documents"</h1>
+            <a href="/new" class="button">"New document"</a>
+        </div>
+        <form class="filters" method="get" action="/" role="search">
+            <label for="q">"Search"</label>
+            <input id="q" name="q" type="search" value=move || current("q")/>
+            <label for="status">"Status"</label>
+            <select id="status" name="status">
+                <option value="">"Any"</option>
+                <option value="draft" selected=selected("draft")>"Draft"</option>
+                <option value="published" selected=selected("published")>"Published"</option>
+                <option value="archived" selected=selected("archived")>"Archived"</option>
+            </select>
+            <label for="tag">"Tag"</label>
+            <input id="tag" name="tag" value=move || current("tag")/>
+            <button type="submit">"Filter"</button>
+        </form>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || {
+                page.get().map(|result| match result {
+                    Ok(page) => view! { <DocTable page params=params()/> }.into_any(),
+                    Err(failure) => view! { <p role="alert">{failure.problem.detail}</p> }.into_any(),
+                })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn DocTable(page: DocPage, params: ListParams) -> impl IntoView {
+    if page.items.is_empty() {
+        return view! { <p>"No documents match. Create one with \"New document\"."</p> }.into_any();
+    }
+    let next = page.next_cursor.map(|cursor| {
+        let next = ListParams { cursor: Some(cursor), ..params };
+        format!("/?{}", api::query_string(&next))
+    });
+    let rows = page
+        .items
+        .into_iter()
+        .map(|doc| {
+            view! {
+                <tr>
+                    <td><a href=format!("/docs/{}", doc.id)>{doc.title}</a></td>
+                    <td>{doc.slug}</td>
+                    <td>{doc.status.as_str()}</td>
+                    <td>{doc.tags.join(", ")}</td>
+                    <td>{format!("{} · {}", doc.rev, doc.updated_by.name)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table class="docs">
+            <thead>
+                <tr>
+                    <th scope="col">"Title"</th>
+                    <th scope="col">"Slug"</th>
+                    <th scope="col">"Status"</th>
+                    <th scope="col">"Tags"</th>
+                    <th scope="col">"Revision · by"</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+        {next.map(|href| view! { <a href=href>"Next page"</a> })}
+    }
+    .into_any()
+}
+
+#[component]
+pub fn NewDocPage() -> impl IntoView {
+    view! {
+        <SignedIn>
+            <NewDoc/>
+        </SignedIn>
+    }
+}
+
+#[component]
+fn NewDoc() -> impl IntoView {
+    let navigate = use_navigate();
+    let inputs = FieldInputs::new("", "", &[], "");
+    let errors = RwSignal::new(Vec::<FieldError>::new());
+    let message = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    // The slug follows the title until the person edits the slug themselves.
+    let auto_slug = RwSignal::new(String::new());
+    let on_title_input = Callback::new(move |title: String| {
+        if inputs.slug.get_untracked() == auto_slug.get_untracked() {
+            let slug = slugify(&title);
+            auto_slug.set(slug.clone());
+            inputs.slug.set(slug);
+        }
+    });
+
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        busy.set(true);
+        message.set("Creating…".into());
+        let doc = CreateDoc {
+            title: inputs.title.get_untracked(),
+            slug: inputs.slug.get_untracked(),
+            tags: tags_from_input(&inputs.tags.get_untracked()),
+            body: inputs.body.get_untracked(),
+        };
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            match api::create_doc(doc).await {
+                Ok(doc) => navigate(&format!("/docs/{}", doc.id), Default::default()),
+                Err(failure) => {
+                    busy.set(false);
+                    errors.set(failure.problem.errors.clone());
+                    message.set(format!("Not created: {}", failure.problem.detail));
+                }
+            }
+        });
+    };
+
+    view! {
+        <h1>"New document"</h1>
+        <form class="doc" on:submit=on_submit>
+            <FieldsForm inputs errors on_title_input/>
+            <p role="status" class="status">{move || message.get()}</p>
+            <button type="submit" disabled=move || busy.get()>"Create"</button>
+        </form>
+    }
+}

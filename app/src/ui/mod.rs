@@ -1,0 +1,114 @@
+//! The Leptos application: page shell, routes, and the session every page shares.
+
+pub mod api;
+mod auth;
+mod editor;
+mod fields;
+mod list;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+use crate::protocol::{ApiFailure, UserRef};
+
+/// Who is signed in, loaded once per page and refreshed after signing in or out.
+#[derive(Clone, Copy)]
+pub struct Session(pub Resource<Result<Option<UserRef>, ApiFailure>>);
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let me = Resource::new(|| (), |_| api::me());
+    provide_context(Session(me));
+
+    view! {
+        <Stylesheet id="concord" href="/pkg/concord.css"/>
+        <Title text="Concord"/>
+        <Router>
+            <a class="skip" href="#main">"Skip to content"</a>
+            <Header/>
+            <main id="main">
+                <Routes fallback=|| view! { <h1>"Page not found"</h1> }>
+                    <Route path=path!("/") view=list::DocListPage/>
+                    <Route path=path!("/login") view=auth::SignInPage/>
+                    <Route path=path!("/signup") view=auth::SignUpPage/>
+                    <Route path=path!("/new") view=list::NewDocPage/>
+                    <Route path=path!("/docs/:id") view=editor::EditorPage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let session = expect_context::<Session>();
+    view! {
+        <header class="top">
+            <nav aria-label="Main">
+                <a href="/" class="brand">"Concord"</a>
+                <Transition fallback=|| ()>
+                    {move || {
+                        session.0.get().map(|me| match me {
+                            Ok(Some(user)) => view! {
+                                <span class="who">"Signed in as " <strong>{user.name}</strong></span>
+                                <auth::SignOutButton/>
+                            }
+                            .into_any(),
+                            _ => view! {
+                                <a href="/login">"Sign in"</a>
+                                <a href="/signup">"Sign up"</a>
+                            }
+                            .into_any(),
+                        })
+                    }}
+                </Transition>
+            </nav>
+        </header>
+    }
+}
+
+/// Shows its children to signed-in people and a way to sign in to everybody else.
+#[component]
+fn SignedIn(children: ChildrenFn) -> impl IntoView {
+    let session = expect_context::<Session>();
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || {
+                session.0.get().map(|me| match me {
+                    Ok(Some(_)) => children().into_any(),
+                    Ok(None) => view! {
+                        <h1>"Welcome to Concord"</h1>
+                        <p>
+                            "Please " <a href="/login">"sign in"</a> " or "
+                            <a href="/signup">"create an account"</a> " to see the documents."
+                        </p>
+                    }
+                    .into_any(),
+                    Err(failure) => view! { <p role="alert">{failure.problem.detail}</p> }.into_any(),
+                })
+            }}
+        </Suspense>
+    }
+}

@@ -1,0 +1,50 @@
+//! Settings of a running server, and where the built site (wasm, JS, CSS) is found.
+
+use std::{
+    net::SocketAddr,
+    path::{Path, PathBuf},
+};
+
+/// Everything `concord serve` can be told; see `main.rs` for flags and variables.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub addr: SocketAddr,
+    pub database_url: String,
+    pub site_root: PathBuf,
+    pub session_ttl: chrono::Duration,
+    /// Adds `Secure` to the session cookie; set it when serving behind TLS.
+    pub secure_cookies: bool,
+}
+
+impl Settings {
+    /// Defaults for a local run; tests override the address and database.
+    pub fn new(addr: SocketAddr, database_url: impl Into<String>) -> Settings {
+        Settings {
+            addr,
+            database_url: database_url.into(),
+            site_root: default_site_root(),
+            session_ttl: chrono::Duration::days(14),
+            secure_cookies: false,
+        }
+    }
+}
+
+/// The site built by `scripts/build`, wherever `concord` is started from: next to the
+/// binary (release layout `bin/concord` + `bin/site`), in the target dir the binary was
+/// built into (`target/debug/concord` → `target/site`), or under the current directory.
+pub fn default_site_root() -> PathBuf {
+    let exe_dir = std::env::current_exe().ok().and_then(|exe| exe.parent().map(Path::to_path_buf));
+    let mut candidates = Vec::new();
+    if let Some(dir) = exe_dir {
+        candidates.push(dir.join("site"));
+        if let Some(parent) = dir.parent() {
+            candidates.push(parent.join("site"));
+        }
+    }
+    candidates.push(PathBuf::from("target/site"));
+    candidates
+        .iter()
+        .find(|dir| dir.join("pkg").is_dir())
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from("target/site"))
+}

@@ -1,0 +1,167 @@
+//! Accounts and sessions: sign up, sign in, sign out, and who is asking.
+
+use argon2::{
+    password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
+    Argon2,
+};
+use axum::{
+    extract::{FromRequestParts, State},
+    http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+    Json, Router,
+};
+use chrono::Utc;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+use super::{error::ApiError, extract::JsonBody};
+use crate::{state::AppState, store::StoreError};
+use app::{
+    domain::{parse_password, parse_user_name},
+    protocol::{Credentials, UserRef},
+};
+
+pub const COOKIE: &str = "concord_session";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/auth/signup", post(sign_up))
+        .route("/auth/login", post(sign_in))
+        .route("/auth/logout", post(sign_out))
+        .route("/auth/me", get(me))
+}
+
+/// The signed-in user of a request; 401 otherwise.
+pub struct CurrentUser(pub UserRef);
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let cookies = parts.headers.get(header::COOKIE).and_then(|v| v.to_str().ok());
+        match user_from_cookies(state, cookies).await? {
+            Some(user) => Ok(CurrentUser(user)),
+            None => Err(ApiError::Unauthorized("Sign in to continue.".into())),
+        }
+    }
+}
+
+/// The user whose session token is in a `Cookie` header, if the session is live.
+pub async fn user_from_cookies(state: &AppState, cookies: Option<&str>) -> Result<Option<UserRef>, ApiError> {
+    let Some(token) = cookies.and_then(|c| cookie_value(c, COOKIE)) else {
+        return Ok(None);
+    };
+    Ok(state.store.session_user(&token_hash(token), Utc::now()).await?)
+}
+
+async fn sign_up(State(state): State<AppState>, JsonBody(input): JsonBody<Credentials>) -> Result<Response, ApiError> {
+    let errors: Vec<_> = [parse_user_name(&input.name).err(), parse_password(&input.password).err()]
+        .into_iter()
+        .flatten()
+        .collect();
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    let hash = hash_password(input.password).await?;
+    let id = uuid::Uuid::now_v7().to_string();
+    let user = match state.store.create_user(&id, &input.name, &hash, Utc::now()).await {
+        Err(StoreError::NameTaken) => return Err(ApiError::NameTaken),
+        other => other?,
+    };
+    let cookie = start_session(&state, &user).await?;
+    Ok((StatusCode::CREATED, [(header::SET_COOKIE, cookie)], Json(user)).into_response())
+}
+
+async fn sign_in(State(state): State<AppState>, JsonBody(input): JsonBody<Credentials>) -> Result<Response, ApiError> {
+    let record = state.store.find_user(&input.name).await?;
+    // Unknown names are checked against a real hash too, so timing does not reveal who has an account.
+    let (hash, user) = match record {
+        Some(record) => (record.password_hash, Some(record.user)),
+        None => (state.dummy_hash.to_string(), None),
+    };
+    let verified = verify_password(input.password, hash).await?;
+    let Some(user) = user.filter(|_| verified) else {
+        return Err(ApiError::Unauthorized("That name and password do not match an account.".into()));
+    };
+    let cookie = start_session(&state, &user).await?;
+    Ok(([(header::SET_COOKIE, cookie)], Json(user)).into_response())
+}
+
+async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let cookies = headers.get(header::COOKIE).and_then(|v| v.to_str().ok());
+    if let Some(token) = cookies.and_then(|c| cookie_value(c, COOKIE)) {
+        state.store.delete_session(&token_hash(token)).await?;
+    }
+    let clear = session_cookie(&state, "", 0);
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())
+}
+
+async fn me(CurrentUser(user): CurrentUser) -> Json<UserRef> {
+    Json(user)
+}
+
+async fn start_session(state: &AppState, user: &UserRef) -> Result<HeaderValue, ApiError> {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    let token = hex(&bytes);
+    let now = Utc::now();
+    let ttl = state.settings.session_ttl;
+    state.store.create_session(&token_hash(&token), &user.id, now, now + ttl).await?;
+    Ok(session_cookie(state, &token, ttl.num_seconds()))
+}
+
+fn session_cookie(state: &AppState, token: &str, max_age: i64) -> HeaderValue {
+    let secure = if state.settings.secure_cookies { "; Secure" } else { "" };
+    let cookie = format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
+    HeaderValue::from_str(&cookie).expect("cookie is ASCII")
+}
+
+fn cookie_value<'a>(cookies: &'a str, name: &str) -> Option<&'a str> {
+    cookies
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(key, _)| *key == name)
+        .map(|(_, value)| value)
+        .filter(|value| !value.is_empty())
+}
+
+fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Argon2id with the crate's defaults (19 MiB, 2 passes), off the async workers.
+pub async fn hash_password(password: String) -> Result<String, ApiError> {
+    tokio::task::spawn_blocking(move || {
+        let salt = SaltString::generate(&mut OsRng);
+        Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
+    })
+    .await
+    .map_err(ApiError::internal)?
+    .map_err(ApiError::internal)
+}
+
+async fn verify_password(password: String, hash: String) -> Result<bool, ApiError> {
+    tokio::task::spawn_blocking(move || {
+        let parsed = PasswordHash::new(&hash).map_err(ApiError::internal)?;
+        Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+    })
+    .await
+    .map_err(ApiError::internal)?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_session_cookie_is_found_among_others() {
+        assert_eq!(cookie_value("a=1; concord_session=xyz; b=2", COOKIE), Some("xyz"));
+        assert_eq!(cookie_value("a=1", COOKIE), None);
+        assert_eq!(cookie_value("concord_session=", COOKIE), None);
+    }
+}

@@ -1,0 +1,302 @@
+//! `/api/docs`: create, read, list, replace (PUT), merge-patch (PATCH) and delete,
+//! every change guarded by the revision it was based on.
+
+use axum::{
+    extract::{Path, State},
+    http::{header, HeaderMap, HeaderValue, StatusCode, Uri},
+    response::{IntoResponse, Response},
+    routing::get,
+    Json, Router,
+};
+use chrono::Utc;
+use serde_json::{Map, Value};
+
+use super::{
+    auth::CurrentUser,
+    error::ApiError,
+    extract::{none_match, JsonBody, MergePatch, Precondition},
+};
+use crate::{
+    state::AppState,
+    store::{ListQuery, SaveChange, StoreError},
+};
+use app::{
+    domain::{changed_fields, parse_fields, Fields, Status},
+    protocol::{etag, join_names, CreateDoc, DocPage, Document, ListParams, PutDoc, StaleRevision, UserRef},
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/docs", get(list).post(create))
+        .route("/docs/{id}", get(read).put(replace).patch(patch).delete(delete))
+}
+
+async fn create(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    JsonBody(input): JsonBody<CreateDoc>,
+) -> Result<Response, ApiError> {
+    let fields = parse_fields(&input.title, &input.slug, &input.tags, &input.body).map_err(ApiError::Validation)?;
+    let id = uuid::Uuid::now_v7().to_string();
+    let doc = match state.store.create_doc(&id, &fields, &user, Utc::now()).await {
+        Err(StoreError::SlugTaken) => return Err(ApiError::SlugTaken { slug: fields.slug }),
+        other => other?,
+    };
+    tracing::info!(doc = %doc.id, user = %user.name, "document created");
+    let location = HeaderValue::from_str(&format!("/api/docs/{}", doc.id)).map_err(ApiError::internal)?;
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], with_etag(doc)).into_response())
+}
+
+async fn read(
+    State(state): State<AppState>,
+    CurrentUser(_user): CurrentUser,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let doc = state.store.get_doc(&id).await?.ok_or(ApiError::NotFound)?;
+    if none_match(&headers, doc.rev) {
+        return Ok((StatusCode::NOT_MODIFIED, validators(doc.rev)).into_response());
+    }
+    Ok(with_etag(doc).into_response())
+}
+
+async fn list(State(state): State<AppState>, CurrentUser(_user): CurrentUser, uri: Uri) -> Result<Json<DocPage>, ApiError> {
+    let params = axum::extract::Query::<ListParams>::try_from_uri(&uri)
+        .map_err(|rejection| ApiError::validation("query", format!("Invalid query: {}.", rejection.body_text())))?
+        .0;
+    Ok(Json(list_docs(&state, params).await?))
+}
+
+/// The list as the API and the server-rendered page both serve it.
+pub async fn list_docs(state: &AppState, params: ListParams) -> Result<DocPage, ApiError> {
+    let limit = match params.limit.as_deref() {
+        None | Some("") => 20,
+        Some(raw) => raw
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=100).contains(n))
+            .ok_or_else(|| ApiError::validation("limit", "Limit must be a whole number from 1 to 100."))?,
+    };
+    let status = match params.status.as_deref() {
+        None | Some("") => None,
+        Some(raw) => Some(Status::parse(raw).ok_or_else(|| {
+            ApiError::validation("status", "Status must be one of draft, published or archived.")
+        })?),
+    };
+    if params.q.as_ref().is_some_and(|q| q.chars().count() > 200) {
+        return Err(ApiError::validation("q", "Search text must be at most 200 characters."));
+    }
+    let query = ListQuery {
+        text: params.q,
+        status,
+        tag: params.tag.filter(|t| !t.is_empty()),
+        limit,
+        cursor: params.cursor.filter(|c| !c.is_empty()),
+    };
+    Ok(state.store.list_docs(&query).await?)
+}
+
+async fn replace(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    JsonBody(input): JsonBody<PutDoc>,
+) -> Result<Response, ApiError> {
+    let precondition = Precondition::from_request(&headers, input.base_rev)?;
+    let current = editable_at(&state, &id, &precondition, &user).await?;
+    let fields = parse_fields(&input.title, &input.slug, &input.tags, &input.body).map_err(ApiError::Validation)?;
+    save(&state, current, fields, &precondition, &user).await
+}
+
+async fn patch(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    MergePatch(patch): MergePatch,
+) -> Result<Response, ApiError> {
+    let base_rev = match patch.get("base_rev") {
+        None => None,
+        Some(value) => Some(
+            value
+                .as_i64()
+                .ok_or_else(|| ApiError::validation("base_rev", "base_rev must be an integer revision."))?,
+        ),
+    };
+    let precondition = Precondition::from_request(&headers, base_rev)?;
+    let current = editable_at(&state, &id, &precondition, &user).await?;
+    let fields = apply_merge_patch(&current, &patch)?;
+    save(&state, current, fields, &precondition, &user).await
+}
+
+async fn delete(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let precondition = Precondition::from_request(&headers, None)?;
+    let current = state.store.get_doc(&id).await?.ok_or(ApiError::NotFound)?;
+    if !precondition.matches(current.rev) {
+        return Err(stale(&state, current, &precondition, &user).await);
+    }
+    match state.store.delete_doc(&id, current.rev, &user, Utc::now()).await {
+        Err(StoreError::Stale) => {
+            let current = state.store.get_doc(&id).await?.ok_or(ApiError::NotFound)?;
+            Err(stale(&state, current, &precondition, &user).await)
+        }
+        other => {
+            other?;
+            tracing::info!(doc = %id, user = %user.name, "document deleted");
+            Ok(StatusCode::NO_CONTENT.into_response())
+        }
+    }
+}
+
+/// The current document, if the change's precondition holds and its state allows editing.
+async fn editable_at(state: &AppState, id: &str, precondition: &Precondition, user: &UserRef) -> Result<Document, ApiError> {
+    let current = state.store.get_doc(id).await?.ok_or(ApiError::NotFound)?;
+    if !precondition.matches(current.rev) {
+        return Err(stale(state, current, precondition, user).await);
+    }
+    if !current.status.is_editable() {
+        return Err(ApiError::InvalidState {
+            state: current.status,
+            allowed: vec![Status::Draft],
+            detail: "This document is archived and read-only. Restore it to draft to edit it.".into(),
+        });
+    }
+    Ok(current)
+}
+
+async fn save(
+    state: &AppState,
+    current: Document,
+    fields: Fields,
+    precondition: &Precondition,
+    user: &UserRef,
+) -> Result<Response, ApiError> {
+    let changed = changed_fields(&fields_of(&current), &fields);
+    if changed.is_empty() {
+        // Nothing to record: history holds changes, not repeated saves.
+        return Ok(with_etag(current).into_response());
+    }
+    let change = SaveChange {
+        id: &current.id,
+        expected_rev: current.rev,
+        fields: &fields,
+        changed: &changed,
+        by: user,
+        at: Utc::now(),
+    };
+    match state.store.save_doc(change).await {
+        Ok(doc) => {
+            tracing::info!(doc = %doc.id, rev = doc.rev, user = %user.name, ?changed, "document saved");
+            Ok(with_etag(doc).into_response())
+        }
+        Err(StoreError::SlugTaken) => Err(ApiError::SlugTaken { slug: fields.slug }),
+        // Somebody committed between our read and our compare-and-set.
+        Err(StoreError::Stale) => {
+            let latest = state.store.get_doc(&current.id).await?.ok_or(ApiError::NotFound)?;
+            Err(stale(state, latest, precondition, user).await)
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// The stale-revision problem: who changed what since the client's base, and the current document.
+async fn stale(state: &AppState, current: Document, precondition: &Precondition, user: &UserRef) -> ApiError {
+    let base_rev = precondition.base_rev().min(current.rev);
+    let mut changed_by = match state.store.changes_since(&current.id, base_rev).await {
+        Ok(changes) => changes,
+        Err(error) => return ApiError::internal(error),
+    };
+    // A client far behind needs the gist, not thousands of entries.
+    if changed_by.len() > 50 {
+        changed_by.drain(..changed_by.len() - 50);
+    }
+    let self_conflict = !changed_by.is_empty() && changed_by.iter().all(|c| c.by.id == user.id);
+    let who = if self_conflict {
+        "You (in another tab or window)".to_owned()
+    } else {
+        join_names(changed_by.iter().map(|c| c.by.name.as_str()))
+    };
+    let detail = format!(
+        "{} saved revision {} while you were editing revision {}. Review the changes and save again.",
+        if who.is_empty() { "Somebody".to_owned() } else { who },
+        current.rev,
+        precondition.base_rev(),
+    );
+    tracing::warn!(
+        doc = %current.id, base_rev = precondition.base_rev(), current_rev = current.rev,
+        user = %user.name, "stale save refused"
+    );
+    let status = if precondition.is_header() { StatusCode::PRECONDITION_FAILED } else { StatusCode::CONFLICT };
+    ApiError::Stale {
+        status,
+        detail,
+        members: Box::new(StaleRevision {
+            your_base_rev: precondition.base_rev(),
+            current_rev: current.rev,
+            current_etag: current.etag(),
+            changed_by,
+            self_conflict,
+            current,
+        }),
+    }
+}
+
+/// RFC 7396 applied to the editable fields. `null` would remove a field, and no field may be removed.
+fn apply_merge_patch(current: &Document, patch: &Map<String, Value>) -> Result<Fields, ApiError> {
+    let mut title = current.title.clone();
+    let mut slug = current.slug.clone();
+    let mut tags = current.tags.clone();
+    let mut body = current.body.clone();
+    let mut errors = Vec::new();
+    for (key, value) in patch {
+        let text = || value.as_str().map(str::to_owned);
+        let outcome = match key.as_str() {
+            "base_rev" => continue,
+            "title" => text().map(|v| title = v),
+            "slug" => text().map(|v| slug = v),
+            "body" => text().map(|v| body = v),
+            "tags" => value
+                .as_array()
+                .and_then(|items| items.iter().map(|t| t.as_str().map(str::to_owned)).collect::<Option<Vec<_>>>())
+                .map(|v| tags = v),
+            _ => {
+                errors.push(app::domain::FieldError::new(key, format!("Unknown field \"{key}\".")));
+                continue;
+            }
+        };
+        if outcome.is_none() {
+            let expected = if key == "tags" { "an array of strings" } else { "a string" };
+            let message = if value.is_null() {
+                format!("Field \"{key}\" cannot be removed; send {expected}.")
+            } else {
+                format!("Field \"{key}\" must be {expected}.")
+            };
+            errors.push(app::domain::FieldError::new(key, message));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Validation(errors));
+    }
+    parse_fields(&title, &slug, &tags, &body).map_err(ApiError::Validation)
+}
+
+fn fields_of(doc: &Document) -> Fields {
+    Fields { title: doc.title.clone(), slug: doc.slug.clone(), tags: doc.tags.clone(), body: doc.body.clone() }
+}
+
+fn validators(rev: i64) -> [(header::HeaderName, HeaderValue); 2] {
+    [
+        (header::ETAG, HeaderValue::from_str(&etag(rev)).expect("digits are a valid header")),
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+    ]
+}
+
+fn with_etag(doc: Document) -> impl IntoResponse {
+    (validators(doc.rev), Json(doc))
+}

@@ -1,0 +1,161 @@
+//! The one error type of the HTTP boundary and the one place it becomes problem+json.
+
+use axum::{
+    http::{header, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+};
+use serde_json::{json, Value};
+
+use crate::store::StoreError;
+use app::{
+    domain::{FieldError, Status},
+    protocol::{problem, ApiFailure, Problem, StaleRevision},
+};
+
+#[derive(Debug)]
+pub enum ApiError {
+    PreconditionRequired,
+    /// 412 when the client sent `If-Match`, 409 when it sent a stale `base_rev`.
+    Stale { status: StatusCode, detail: String, members: Box<StaleRevision> },
+    SlugTaken { slug: String },
+    InvalidState { state: Status, allowed: Vec<Status>, detail: String },
+    Validation(Vec<FieldError>),
+    BadRequest(String),
+    UnsupportedMediaType(String),
+    TooLarge,
+    Unauthorized(String),
+    NotFound,
+    NameTaken,
+    /// Details go to the log only.
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn validation(field: &str, message: impl Into<String>) -> ApiError {
+        ApiError::Validation(vec![FieldError::new(field, message)])
+    }
+
+    pub fn internal(error: impl std::fmt::Display) -> ApiError {
+        ApiError::Internal(error.to_string())
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
+            ApiError::Stale { status, .. } => *status,
+            ApiError::SlugTaken { .. } | ApiError::InvalidState { .. } | ApiError::NameTaken => StatusCode::CONFLICT,
+            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The RFC 9457 body. `instance` names this occurrence so a log line can be found from it.
+    pub fn problem(&self) -> Problem {
+        let status = self.status().as_u16();
+        let mut problem = match self {
+            ApiError::PreconditionRequired => Problem::new(
+                status,
+                problem::PRECONDITION_REQUIRED,
+                "This change needs the revision you edited",
+                "Send If-Match with the ETag of the revision you edited (or base_rev in the body), so nobody's work is overwritten.",
+            ),
+            ApiError::Stale { detail, members, .. } => {
+                let mut p = Problem::new(status, problem::STALE_REVISION, "The document changed since you loaded it", detail.clone());
+                if let Value::Object(map) = serde_json::to_value(members.as_ref()).unwrap_or_default() {
+                    p.extra.extend(map);
+                }
+                p
+            }
+            ApiError::SlugTaken { slug } => {
+                let mut p = Problem::new(
+                    status,
+                    problem::SLUG_TAKEN,
+                    "That slug is taken",
+                    format!("Another document already uses the slug \"{slug}\". Choose a different slug."),
+                );
+                p.extra.insert("slug".into(), json!(slug));
+                p
+            }
+            ApiError::InvalidState { state, allowed, detail } => {
+                let mut p = Problem::new(status, problem::INVALID_STATE, "Not allowed in the document's current state", detail.clone());
+                p.extra.insert("state".into(), json!(state));
+                p.extra.insert("allowed".into(), json!(allowed));
+                p
+            }
+            ApiError::Validation(errors) => {
+                let detail = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" ");
+                let mut p = Problem::new(status, problem::VALIDATION, "Some fields are invalid", detail);
+                p.errors = errors.clone();
+                p
+            }
+            ApiError::BadRequest(detail) => Problem::new(status, problem::BAD_REQUEST, "Malformed request", detail.clone()),
+            ApiError::UnsupportedMediaType(detail) => {
+                Problem::new(status, problem::UNSUPPORTED_MEDIA_TYPE, "Unsupported content type", detail.clone())
+            }
+            ApiError::TooLarge => Problem::new(
+                status,
+                problem::TOO_LARGE,
+                "Request too large",
+                "The request body is larger than allowed: a document body may be at most 1 MiB.",
+            ),
+            ApiError::Unauthorized(detail) => Problem::new(status, problem::UNAUTHORIZED, "Not signed in", detail.clone()),
+            ApiError::NotFound => Problem::new(
+                status,
+                problem::NOT_FOUND,
+                "Not found",
+                "There is no such document, or you do not have access to it.",
+            ),
+            ApiError::NameTaken => Problem::new(
+                status,
+                problem::NAME_TAKEN,
+                "That name is taken",
+                "Somebody already uses that name. Choose another one.",
+            ),
+            ApiError::Internal(_) => Problem::new(
+                status,
+                problem::INTERNAL,
+                "Something went wrong on our side",
+                "The request could not be completed. Nothing was changed; please try again.",
+            ),
+        };
+        let instance = format!("urn:uuid:{}", uuid::Uuid::now_v7());
+        if let ApiError::Internal(cause) = self {
+            tracing::error!(%instance, %cause, "internal error");
+        }
+        problem.extra.insert("instance".into(), json!(instance));
+        problem
+    }
+
+    pub fn into_failure(self) -> ApiFailure {
+        ApiFailure { status: self.status().as_u16(), problem: self.problem() }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> ApiError {
+        match error {
+            StoreError::NotFound => ApiError::NotFound,
+            StoreError::NameTaken => ApiError::NameTaken,
+            StoreError::BadCursor => ApiError::validation("cursor", "The cursor is not one this server gave out."),
+            // Callers that can say which slug or revision handle these themselves.
+            other => ApiError::internal(other),
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
+        let mut response = (status, body).into_response();
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        response
+    }
+}

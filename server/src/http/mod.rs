@@ -1,0 +1,28 @@
+//! The REST API under `/api`, one module per resource, plus health checks.
+
+pub mod auth;
+pub mod docs;
+pub mod error;
+pub mod extract;
+
+use axum::{extract::State, routing::get, Router};
+
+use crate::state::AppState;
+use error::ApiError;
+
+pub fn router() -> Router<AppState> {
+    let api = Router::new()
+        .merge(auth::router())
+        .merge(docs::router())
+        .fallback(|| async { ApiError::NotFound });
+    Router::new()
+        .nest("/api", api)
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready))
+}
+
+/// Ready when the database answers.
+async fn ready(State(state): State<AppState>) -> Result<&'static str, ApiError> {
+    state.store.get_doc("readiness-probe").await?;
+    Ok("ready")
+}

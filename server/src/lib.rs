@@ -1,0 +1,67 @@
+//! The Concord server: configuration, state, the REST API, persistence, and the
+//! Leptos pages rendered on the server and hydrated in the browser.
+
+pub mod config;
+pub mod http;
+pub mod pages;
+pub mod state;
+pub mod store;
+
+use std::{future::Future, net::SocketAddr, sync::Arc};
+
+use axum::Router;
+use leptos::{config::LeptosOptions, prelude::provide_context};
+use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
+use tokio::net::TcpListener;
+
+use app::{shell, ssr::PageData, App};
+pub use config::Settings;
+use state::AppState;
+
+/// A bound, ready-to-serve server; `local_addr` tells tests which port they got.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+}
+
+impl Application {
+    /// Connects and migrates the database, then binds the listener.
+    pub async fn build(settings: Settings) -> Result<Application, Box<dyn std::error::Error + Send + Sync>> {
+        let store = store::connect(&settings.database_url).await?;
+        let dummy_hash = http::auth::hash_password("not a real password".into())
+            .await
+            .map_err(|e| format!("could not prepare password hashing: {e:?}"))?;
+        let listener = TcpListener::bind(settings.addr).await?;
+        let leptos = LeptosOptions::builder()
+            .output_name("concord")
+            .site_root(settings.site_root.to_string_lossy().into_owned())
+            .site_pkg_dir("pkg")
+            .site_addr(listener.local_addr()?)
+            .build();
+        let state = AppState { store, settings: Arc::new(settings), leptos, dummy_hash: dummy_hash.into() };
+        Ok(Application { listener, router: router(state) })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await
+    }
+}
+
+fn router(state: AppState) -> Router {
+    let pages: Arc<dyn PageData> = Arc::new(pages::ServerPages(state.clone()));
+    let context = move || provide_context(pages.clone());
+    let routes = generate_route_list(App);
+    Router::new()
+        .merge(http::router())
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let options = state.leptos.clone();
+            move || shell(options.clone())
+        })
+        .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}

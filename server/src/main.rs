@@ -1,0 +1,68 @@
+//! `concord serve` and `concord migrate`.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use clap::{Parser, Subcommand};
+use server::{config::default_site_root, store, Application, Settings};
+
+#[derive(Parser)]
+#[command(name = "concord", about = "Concord, a collaborative document editor")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the app and the API.
+    Serve {
+        #[arg(long, env = "CONCORD_ADDR", default_value = "127.0.0.1:3000")]
+        addr: SocketAddr,
+        #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/concord.db")]
+        database_url: String,
+        /// The built site (wasm, JS, CSS); found next to the binary by default.
+        #[arg(long, env = "LEPTOS_SITE_ROOT")]
+        site_root: Option<PathBuf>,
+        /// How long a session lasts after signing in, in hours.
+        #[arg(long, env = "CONCORD_SESSION_HOURS", default_value_t = 336)]
+        session_hours: i64,
+        /// Mark the session cookie `Secure` (when served behind TLS).
+        #[arg(long, env = "CONCORD_SECURE_COOKIES")]
+        secure_cookies: bool,
+    },
+    /// Create or migrate the database, then exit.
+    Migrate {
+        #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/concord.db")]
+        database_url: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,tower_http=warn".into()),
+        )
+        .json()
+        .init();
+    match Cli::parse().command {
+        Command::Serve { addr, database_url, site_root, session_hours, secure_cookies } => {
+            let mut settings = Settings::new(addr, database_url);
+            settings.site_root = site_root.unwrap_or_else(default_site_root);
+            settings.session_ttl = chrono::Duration::hours(session_hours.max(1));
+            settings.secure_cookies = secure_cookies;
+            let app = Application::build(settings).await?;
+            tracing::info!(addr = %app.local_addr(), "Concord is serving on http://{}", app.local_addr());
+            app.run_until(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await?;
+        }
+        Command::Migrate { database_url } => {
+            store::connect(&database_url).await?;
+            tracing::info!("database is migrated");
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,45 @@
+//! Server-side rendering's reads, served by the same code as the REST API.
+
+use async_trait::async_trait;
+
+use crate::{
+    http::{auth::user_from_cookies, docs::list_docs, error::ApiError},
+    state::AppState,
+};
+use app::{
+    protocol::{ApiFailure, DocPage, Document, ListParams, UserRef},
+    ssr::PageData,
+};
+
+pub struct ServerPages(pub AppState);
+
+impl ServerPages {
+    async fn user(&self, cookie: Option<String>) -> Result<UserRef, ApiFailure> {
+        match user_from_cookies(&self.0, cookie.as_deref()).await {
+            Ok(Some(user)) => Ok(user),
+            Ok(None) => Err(ApiError::Unauthorized("Sign in to continue.".into()).into_failure()),
+            Err(error) => Err(error.into_failure()),
+        }
+    }
+}
+
+#[async_trait]
+impl PageData for ServerPages {
+    async fn me(&self, cookie: Option<String>) -> Result<Option<UserRef>, ApiFailure> {
+        user_from_cookies(&self.0, cookie.as_deref()).await.map_err(ApiError::into_failure)
+    }
+
+    async fn list_docs(&self, cookie: Option<String>, params: ListParams) -> Result<DocPage, ApiFailure> {
+        self.user(cookie).await?;
+        list_docs(&self.0, params).await.map_err(ApiError::into_failure)
+    }
+
+    async fn get_doc(&self, cookie: Option<String>, id: String) -> Result<Document, ApiFailure> {
+        self.user(cookie).await?;
+        match self.0.store.get_doc(&id).await {
+            Ok(Some(doc)) => Ok(doc),
+            Ok(None) => Err(ApiError::NotFound.into_failure()),
+            Err(error) => Err(ApiError::from(error).into_failure()),
+        }
+    }
+}

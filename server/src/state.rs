@@ -1,0 +1,23 @@
+//! The state every request shares; nothing in it is needed by another instance.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+
+use crate::{config::Settings, store::Store};
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Arc<dyn Store>,
+    pub settings: Arc<Settings>,
+    pub leptos: LeptosOptions,
+    /// A real Argon2id hash to verify against when a name is unknown, so failures take as long.
+    pub dummy_hash: Arc<str>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> LeptosOptions {
+        state.leptos.clone()
+    }
+}

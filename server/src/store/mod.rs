@@ -1,0 +1,101 @@
+//! Persistence behind one trait. Handlers never touch SQL; a backend is chosen once from
+//! the database URL.
+
+mod sqlite;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use app::{
+    domain::{Field, Fields, Status},
+    protocol::{ChangedBy, DocPage, Document, UserRef},
+};
+
+pub use sqlite::SqliteStore;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("user name already taken")]
+    NameTaken,
+    #[error("slug already taken")]
+    SlugTaken,
+    #[error("document not found")]
+    NotFound,
+    /// The compare-and-set on `rev` failed: somebody saved first.
+    #[error("revision is stale")]
+    Stale,
+    #[error("invalid list cursor")]
+    BadCursor,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A user with the password hash, for signing in only.
+#[derive(Debug, Clone)]
+pub struct UserRecord {
+    pub user: UserRef,
+    pub password_hash: String,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct ListQuery {
+    pub text: Option<String>,
+    pub status: Option<Status>,
+    pub tag: Option<String>,
+    pub limit: u32,
+    pub cursor: Option<String>,
+}
+
+/// One save: the new field values, expected to apply on top of `expected_rev`.
+#[derive(Debug, Clone)]
+pub struct SaveChange<'a> {
+    pub id: &'a str,
+    pub expected_rev: i64,
+    pub fields: &'a Fields,
+    pub changed: &'a [Field],
+    pub by: &'a UserRef,
+    pub at: DateTime<Utc>,
+}
+
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// Applies pending migrations; start-up fails if this fails.
+    async fn migrate(&self) -> StoreResult<()>;
+
+    async fn create_user(&self, id: &str, name: &str, password_hash: &str, at: DateTime<Utc>) -> StoreResult<UserRef>;
+    async fn find_user(&self, name: &str) -> StoreResult<Option<UserRecord>>;
+
+    async fn create_session(&self, token_hash: &str, user_id: &str, at: DateTime<Utc>, expires_at: DateTime<Utc>) -> StoreResult<()>;
+    /// The session's user, if the session exists and has not expired at `now`.
+    async fn session_user(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<UserRef>>;
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+
+    /// Inserts the document at revision 1 and its first revision row, in one transaction.
+    async fn create_doc(&self, id: &str, fields: &Fields, by: &UserRef, at: DateTime<Utc>) -> StoreResult<Document>;
+    async fn get_doc(&self, id: &str) -> StoreResult<Option<Document>>;
+    async fn list_docs(&self, query: &ListQuery) -> StoreResult<DocPage>;
+    /// One transaction: compare-and-set on `rev`, insert the revision row, bump the document.
+    /// `Stale` when the document is no longer at `expected_rev`.
+    async fn save_doc(&self, change: SaveChange<'_>) -> StoreResult<Document>;
+    /// Soft-deletes with the same compare-and-set; history is kept.
+    async fn delete_doc(&self, id: &str, expected_rev: i64, by: &UserRef, at: DateTime<Utc>) -> StoreResult<()>;
+    /// Who changed what in each revision after `after_rev`, oldest first.
+    async fn changes_since(&self, id: &str, after_rev: i64) -> StoreResult<Vec<ChangedBy>>;
+}
+
+/// Connects to the backend named by the URL's scheme and migrates it.
+pub async fn connect(database_url: &str) -> StoreResult<std::sync::Arc<dyn Store>> {
+    if database_url.starts_with("sqlite:") {
+        let store = SqliteStore::connect(database_url).await?;
+        store.migrate().await?;
+        Ok(std::sync::Arc::new(store))
+    } else {
+        Err(StoreError::Database(sqlx::Error::Configuration(
+            format!("unsupported database URL {database_url:?}: use sqlite://PATH").into(),
+        )))
+    }
+}
