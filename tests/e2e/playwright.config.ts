@@ -1,0 +1,42 @@
+// Browser tests run Debian's Chromium (never a downloaded browser) against the real
+// `concord` binary on loopback, with a database of their own.
+import { defineConfig } from '@playwright/test';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const port = Number(process.env.E2E_PORT ?? 3187);
+const bin = process.env.CONCORD_BIN ?? path.resolve(__dirname, '../../target/debug/concord');
+const dbDir = path.join(os.tmpdir(), `concord-e2e-${process.pid}`);
+
+export default defineConfig({
+  testDir: './specs',
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  workers: 2,
+  retries: 0,
+  reporter: [['list']],
+  use: {
+    baseURL: `http://127.0.0.1:${port}`,
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: '/usr/bin/chromium',
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    },
+  },
+  webServer: {
+    command: `rm -rf ${dbDir} && ${bin} serve --addr 127.0.0.1:${port} --database-url sqlite://${dbDir}/concord.db`,
+    url: `http://127.0.0.1:${port}/readyz`,
+    reuseExistingServer: false,
+    timeout: 60_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+  },
+});

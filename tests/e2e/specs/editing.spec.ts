@@ -1,0 +1,68 @@
+import { expect, test } from '@playwright/test';
+import { createDoc, open, signUp, uniqueName } from './helpers';
+
+test('the page is rendered on the server before the client hydrates it', async ({ request }) => {
+  const response = await request.get('/signup');
+  expect(response.status()).toBe(200);
+  const html = await response.text();
+  expect(html).toContain('<h1>Create an account</h1>');
+  expect(html).toContain('/pkg/concord.js');
+});
+
+test('a new user signs up, creates a document, saves with the button and Ctrl+S, and a reload shows the saved text', async ({ page }) => {
+  await signUp(page, uniqueName('ann'));
+  const id = await createDoc(page, 'Quarterly plan', 'First line');
+  await expect(page.getByLabel('Slug')).toHaveValue('quarterly-plan');
+
+  // Saving happens in place: a marker on window survives only if the page never reloads.
+  await page.evaluate(() => ((window as any).__sameDocument = true));
+  await page.getByLabel('Body').fill('First line\nSecond line from the button');
+  await expect(page.getByText('Unsaved changes')).toBeVisible();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status')).toHaveText('Saved as revision 2');
+  await expect(page.getByText('Unsaved changes')).toHaveCount(0);
+
+  await page.getByLabel('Body').fill('First line\nThird line from the keyboard');
+  await page.keyboard.press('Control+s');
+  await expect(page.getByRole('status')).toHaveText('Saved as revision 3');
+  expect(await page.evaluate(() => (window as any).__sameDocument)).toBe(true);
+
+  await page.reload();
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+  await expect(page.getByText(/^Revision 3 ·/)).toBeVisible();
+  await expect(page.getByLabel('Body')).toHaveValue('First line\nThird line from the keyboard');
+  await expect(page.getByLabel('Tags')).toHaveValue('draft-notes, e2e');
+
+  const doc = await (await page.request.get(`/api/docs/${id}`)).json();
+  expect(doc.rev).toBe(3);
+  expect(doc.body).toBe('First line\nThird line from the keyboard');
+});
+
+test('a person signs out and back in and finds their document in the list', async ({ page }) => {
+  const name = uniqueName('cy');
+  await signUp(page, name, 'a long enough password');
+  await createDoc(page, 'Meeting notes', 'Agenda');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Password').fill('a wrong password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toContainText('do not match');
+
+  await page.getByLabel('Password').fill('a long enough password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Documents' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Meeting notes' }).first()).toBeVisible();
+});
+
+test('invalid fields are named next to the field and nothing is created', async ({ page }) => {
+  await signUp(page, uniqueName('dee'));
+  await open(page, '/new');
+  await page.getByLabel('Title').fill('Bad slug');
+  await page.getByLabel('Slug').fill('Not A Slug');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await expect(page.locator('#slug-error')).toContainText('Slug must be lowercase');
+  await expect(page.getByLabel('Slug')).toHaveAttribute('aria-invalid', 'true');
+  await expect(page).toHaveURL(/\/new$/);
+});

@@ -1,0 +1,38 @@
+// Shared steps, written the way a person does them: by role and label.
+import { expect, type Page } from '@playwright/test';
+
+let counter = 0;
+
+/** A user name no other test uses. */
+export function uniqueName(prefix: string): string {
+  counter += 1;
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter}`;
+}
+
+/** Opens a page and waits until the wasm client has hydrated it. */
+export async function open(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+}
+
+export async function signUp(page: Page, name: string, password = 'correct horse battery'): Promise<void> {
+  await open(page, '/signup');
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign up' }).click();
+  await expect(page.getByRole('heading', { name: 'Documents' })).toBeVisible();
+  await expect(page.getByText(`Signed in as ${name}`)).toBeVisible();
+}
+
+/** Creates a document through the UI and returns its id, leaving the page in the editor. */
+export async function createDoc(page: Page, title: string, body: string): Promise<string> {
+  await page.getByRole('link', { name: 'New document' }).click();
+  await expect(page.getByRole('heading', { name: 'New document' })).toBeVisible();
+  await page.getByLabel('Title').fill(title);
+  await page.getByLabel('Tags').fill('e2e, draft-notes');
+  await page.getByLabel('Body').fill(body);
+  await page.getByRole('button', { name: 'Create' }).click();
+  await expect(page).toHaveURL(/\/docs\/[0-9a-f-]+$/);
+  await expect(page.getByText(/^Revision 1 ·/)).toBeVisible();
+  return page.url().split('/docs/')[1];
+}
