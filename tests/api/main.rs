@@ -1,1 +1,8 @@
+//! Integration tests against the real server on 127.0.0.1:0, each with its own database.
 
+mod accounts;
+mod bad_input;
+mod concurrency;
+mod documents;
+mod helpers;
+mod preconditions;

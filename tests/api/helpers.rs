@@ -1,0 +1,94 @@
+//! A real server per test: its own SQLite file, its own port on 127.0.0.1.
+
+use std::sync::Arc;
+
+use reqwest::{header, Client, Response, StatusCode};
+use serde_json::{json, Value};
+use server::{store::Store, Application, Settings};
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+
+pub struct TestApp {
+    pub base: String,
+    pub database_url: String,
+    _dir: TempDir,
+    _shutdown: oneshot::Sender<()>,
+}
+
+impl TestApp {
+    pub async fn spawn() -> TestApp {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let database_url = format!("sqlite://{}/concord.db", dir.path().display());
+        let settings = Settings::new("127.0.0.1:0".parse().unwrap(), database_url.clone());
+        let app = Application::build(settings).await.expect("server builds");
+        let base = format!("http://{}", app.local_addr());
+        let (shutdown, stopped) = oneshot::channel::<()>();
+        tokio::spawn(app.run_until(async move {
+            let _ = stopped.await;
+        }));
+        TestApp { base, database_url, _dir: dir, _shutdown: shutdown }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A client without a session.
+    pub fn anonymous(&self) -> Client {
+        Client::builder().cookie_store(true).build().unwrap()
+    }
+
+    /// Signs up a new user and returns a client holding their session cookie.
+    pub async fn user(&self, name: &str) -> Client {
+        let client = self.anonymous();
+        let response = client
+            .post(self.url("/api/auth/signup"))
+            .json(&json!({"name": name, "password": "a good password"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED, "sign up {name}");
+        client
+    }
+
+    /// Creates a document as `client`, returning the stored JSON.
+    pub async fn create(&self, client: &Client, slug: &str) -> Value {
+        let response = client
+            .post(self.url("/api/docs"))
+            .json(&json!({"title": format!("Doc {slug}"), "slug": slug, "tags": ["b", "a"], "body": "one\ntwo\n"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED);
+        response.json().await.unwrap()
+    }
+
+    pub async fn get(&self, client: &Client, id: &str) -> Value {
+        let response = client.get(self.url(&format!("/api/docs/{id}"))).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        response.json().await.unwrap()
+    }
+
+    /// The same database, opened directly, to check history independently of the API.
+    pub async fn store(&self) -> Arc<dyn Store> {
+        server::store::connect(&self.database_url).await.unwrap()
+    }
+}
+
+pub fn put_body(doc: &Value, body: &str) -> Value {
+    json!({"title": doc["title"], "slug": doc["slug"], "tags": doc["tags"], "body": body})
+}
+
+/// Asserts a problem+json response of the given status and type, and returns its body.
+pub async fn problem(response: Response, status: StatusCode, kind: &str) -> Value {
+    assert_eq!(response.status(), status);
+    let content_type = response.headers().get(header::CONTENT_TYPE).unwrap().to_str().unwrap().to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["type"], kind, "{body}");
+    assert_eq!(body["status"], status.as_u16());
+    assert!(body["title"].as_str().is_some_and(|t| !t.is_empty()));
+    assert!(body["detail"].as_str().is_some_and(|d| d.ends_with('.')), "{body}");
+    assert!(body["instance"].as_str().is_some_and(|i| i.starts_with("urn:uuid:")));
+    body
+}
