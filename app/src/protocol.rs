@@ -3,7 +3,10 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::domain::{Field, FieldError, Status};
+use crate::domain::{
+    merge::{FieldComparison, MergeSummary},
+    Field, FieldError, Status,
+};
 
 /// A user as shown next to their work.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,6 +34,15 @@ impl Document {
     /// The strong validator of this revision, as sent in `ETag` and expected in `If-Match`.
     pub fn etag(&self) -> String {
         etag(self.rev)
+    }
+
+    pub fn fields(&self) -> crate::domain::Fields {
+        crate::domain::Fields {
+            title: self.title.clone(),
+            slug: self.slug.clone(),
+            tags: self.tags.clone(),
+            body: self.body.clone(),
+        }
     }
 }
 
@@ -78,6 +90,12 @@ pub struct CreateDoc {
     pub tags: Vec<String>,
     #[serde(default)]
     pub body: String,
+}
+
+impl PutDoc {
+    pub fn from_fields(fields: crate::domain::Fields) -> PutDoc {
+        PutDoc { title: fields.title, slug: fields.slug, tags: fields.tags, body: fields.body, base_rev: None }
+    }
 }
 
 /// `PUT /api/docs/{id}`: every editable field.
@@ -159,6 +177,11 @@ pub struct StaleRevision {
     pub changed_by: Vec<ChangedBy>,
     pub self_conflict: bool,
     pub current: Document,
+    /// Field by field: base, theirs and mine. Absent when the base revision is unknown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fields: Option<Vec<FieldComparison>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merge: Option<MergeSummary>,
 }
 
 /// Problem `type` URIs (relative), one per row of the status-code table.
@@ -174,6 +197,7 @@ pub mod problem {
     pub const UNAUTHORIZED: &str = "/problems/unauthorized";
     pub const NOT_FOUND: &str = "/problems/not-found";
     pub const NAME_TAKEN: &str = "/problems/name-taken";
+    pub const IDEMPOTENCY_MISMATCH: &str = "/problems/idempotency-mismatch";
     pub const INTERNAL: &str = "/problems/internal";
     pub const NETWORK: &str = "/problems/network";
 }

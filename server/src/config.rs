@@ -12,6 +12,8 @@ pub struct Settings {
     pub database_url: String,
     pub site_root: PathBuf,
     pub session_ttl: chrono::Duration,
+    /// How long a save's response is kept for retries with the same `Idempotency-Key`.
+    pub idempotency_ttl: chrono::Duration,
     /// Adds `Secure` to the session cookie; set it when serving behind TLS.
     pub secure_cookies: bool,
 }
@@ -24,6 +26,7 @@ impl Settings {
             database_url: database_url.into(),
             site_root: default_site_root(),
             session_ttl: chrono::Duration::days(14),
+            idempotency_ttl: chrono::Duration::hours(24),
             secure_cookies: false,
         }
     }

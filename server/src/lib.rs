@@ -22,6 +22,7 @@ use state::AppState;
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    state: AppState,
 }
 
 impl Application {
@@ -39,7 +40,7 @@ impl Application {
             .site_addr(listener.local_addr()?)
             .build();
         let state = AppState { store, settings: Arc::new(settings), leptos, dummy_hash: dummy_hash.into() };
-        Ok(Application { listener, router: router(state) })
+        Ok(Application { listener, router: router(state.clone()), state })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -47,7 +48,25 @@ impl Application {
     }
 
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await
+        let janitor = tokio::spawn(expire_idempotency_keys(self.state));
+        let served = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await;
+        janitor.abort();
+        served
+    }
+}
+
+/// Hourly, forgets saves' idempotency records older than their time to live. Safe to run
+/// on every instance: it only deletes what no instance may replay any more.
+async fn expire_idempotency_keys(state: AppState) {
+    let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every_hour.tick().await;
+        let before = chrono::Utc::now() - state.settings.idempotency_ttl;
+        match state.store.expire_idempotency_keys(before).await {
+            Ok(0) => {}
+            Ok(count) => tracing::info!(count, "expired idempotency keys"),
+            Err(error) => tracing::warn!(%error, "could not expire idempotency keys"),
+        }
     }
 }
 

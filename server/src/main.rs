@@ -26,6 +26,9 @@ enum Command {
         /// How long a session lasts after signing in, in hours.
         #[arg(long, env = "CONCORD_SESSION_HOURS", default_value_t = 336)]
         session_hours: i64,
+        /// How long saves' responses are kept for retries with the same Idempotency-Key, in hours.
+        #[arg(long, env = "CONCORD_IDEMPOTENCY_HOURS", default_value_t = 24)]
+        idempotency_hours: i64,
         /// Mark the session cookie `Secure` (when served behind TLS).
         #[arg(long, env = "CONCORD_SECURE_COOKIES")]
         secure_cookies: bool,
@@ -47,10 +50,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         .json()
         .init();
     match Cli::parse().command {
-        Command::Serve { addr, database_url, site_root, session_hours, secure_cookies } => {
+        Command::Serve { addr, database_url, site_root, session_hours, idempotency_hours, secure_cookies } => {
             let mut settings = Settings::new(addr, database_url);
             settings.site_root = site_root.unwrap_or_else(default_site_root);
             settings.session_ttl = chrono::Duration::hours(session_hours.max(1));
+            settings.idempotency_ttl = chrono::Duration::hours(idempotency_hours.max(1));
             settings.secure_cookies = secure_cookies;
             let app = Application::build(settings).await?;
             tracing::info!(addr = %app.local_addr(), "Concord is serving on http://{}", app.local_addr());

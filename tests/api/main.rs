@@ -3,6 +3,7 @@
 mod accounts;
 mod bad_input;
 mod concurrency;
+mod conflicts;
 mod documents;
 mod helpers;
 mod preconditions;

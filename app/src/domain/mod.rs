@@ -1,6 +1,7 @@
 //! Document fields and their rules. Pure: no IO, compiled for browser and server.
 
 mod fields;
+pub mod merge;
 mod validate;
 
 pub use fields::{changed_fields, Field, Fields, Status};

@@ -71,11 +71,11 @@ pub fn get_doc(id: String) -> impl Future<Output = Result<Document, ApiFailure>>
 }
 
 pub async fn sign_up(credentials: Credentials) -> Result<UserRef, ApiFailure> {
-    client::send_json("POST", "/api/auth/signup", None, &credentials).await
+    client::send_json("POST", "/api/auth/signup", &[], &credentials).await
 }
 
 pub async fn sign_in(credentials: Credentials) -> Result<UserRef, ApiFailure> {
-    client::send_json("POST", "/api/auth/login", None, &credentials).await
+    client::send_json("POST", "/api/auth/login", &[], &credentials).await
 }
 
 pub async fn sign_out() -> Result<(), ApiFailure> {
@@ -83,13 +83,15 @@ pub async fn sign_out() -> Result<(), ApiFailure> {
 }
 
 pub async fn create_doc(doc: CreateDoc) -> Result<Document, ApiFailure> {
-    client::send_json("POST", "/api/docs", None, &doc).await
+    client::send_json("POST", "/api/docs", &[], &doc).await
 }
 
-/// Saves every field with `If-Match` of the revision the editor is based on.
-pub async fn put_doc(id: &str, base_rev: i64, doc: PutDoc) -> Result<Document, ApiFailure> {
+/// Saves every field with `If-Match` of the revision the editor is based on; retries of
+/// one save send the same idempotency key.
+pub async fn put_doc(id: &str, base_rev: i64, doc: PutDoc, idempotency_key: &str) -> Result<Document, ApiFailure> {
     let url = format!("/api/docs/{}", encode(id));
-    client::send_json("PUT", &url, Some(crate::protocol::etag(base_rev)), &doc).await
+    let headers = [("If-Match", crate::protocol::etag(base_rev)), ("Idempotency-Key", idempotency_key.to_owned())];
+    client::send_json("PUT", &url, &headers, &doc).await
 }
 
 /// Query string of a list request; empty members are left out.
@@ -142,12 +144,12 @@ mod client {
     pub async fn send_json<B: Serialize, T: DeserializeOwned>(
         method: &str,
         url: &str,
-        if_match: Option<String>,
+        headers: &[(&str, String)],
         body: &B,
     ) -> Result<T, ApiFailure> {
         let mut builder = RequestBuilder::new(url).method(method_of(method));
-        if let Some(tag) = if_match {
-            builder = builder.header("If-Match", &tag);
+        for (name, value) in headers {
+            builder = builder.header(name, value);
         }
         let request = builder.json(body).map_err(|e| ApiFailure::network(e.to_string()))?;
         read(request.send().await).await
@@ -212,7 +214,7 @@ mod client {
     pub async fn send_json<B: Serialize, T: DeserializeOwned>(
         _method: &str,
         _url: &str,
-        _if_match: Option<String>,
+        _headers: &[(&str, String)],
         _body: &B,
     ) -> Result<T, ApiFailure> {
         Err(ApiFailure::network("Requests are only sent from the browser."))

@@ -2,9 +2,13 @@
 
 pub mod api;
 mod auth;
+mod browser;
+mod diff;
+mod draft;
 mod editor;
 mod fields;
 mod list;
+pub mod retry;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};

@@ -13,8 +13,10 @@ use serde_json::{Map, Value};
 
 use super::{
     auth::CurrentUser,
+    conflict::{fields_of, stale, Mine},
     error::ApiError,
     extract::{none_match, JsonBody, MergePatch, Precondition},
+    idempotency::Idempotency,
 };
 use crate::{
     state::AppState,
@@ -22,7 +24,7 @@ use crate::{
 };
 use app::{
     domain::{changed_fields, parse_fields, Fields, Status},
-    protocol::{etag, join_names, CreateDoc, DocPage, Document, ListParams, PutDoc, StaleRevision, UserRef},
+    protocol::{etag, CreateDoc, DocPage, Document, ListParams, PutDoc, UserRef},
 };
 
 pub fn router() -> Router<AppState> {
@@ -104,9 +106,14 @@ async fn replace(
     JsonBody(input): JsonBody<PutDoc>,
 ) -> Result<Response, ApiError> {
     let precondition = Precondition::from_request(&headers, input.base_rev)?;
-    let current = editable_at(&state, &id, &precondition, &user).await?;
+    let canonical = serde_json::to_vec(&input).map_err(ApiError::internal)?;
+    let idempotency = Idempotency::from_request(&state, &headers, "PUT", &id, &canonical)?;
+    if let Some(replay) = replay(&state, &idempotency, &user).await? {
+        return Ok(replay);
+    }
     let fields = parse_fields(&input.title, &input.slug, &input.tags, &input.body).map_err(ApiError::Validation)?;
-    save(&state, current, fields, &precondition, &user).await
+    let current = editable_at(&state, &id, &precondition, &user, Mine::Fields(&fields)).await?;
+    save(&state, current, fields, &precondition, &user, idempotency, Mine::Put).await
 }
 
 async fn patch(
@@ -125,9 +132,14 @@ async fn patch(
         ),
     };
     let precondition = Precondition::from_request(&headers, base_rev)?;
-    let current = editable_at(&state, &id, &precondition, &user).await?;
-    let fields = apply_merge_patch(&current, &patch)?;
-    save(&state, current, fields, &precondition, &user).await
+    let canonical = serde_json::to_vec(&patch).map_err(ApiError::internal)?;
+    let idempotency = Idempotency::from_request(&state, &headers, "PATCH", &id, &canonical)?;
+    if let Some(replay) = replay(&state, &idempotency, &user).await? {
+        return Ok(replay);
+    }
+    let current = editable_at(&state, &id, &precondition, &user, Mine::Patch(&patch)).await?;
+    let fields = apply_merge_patch(&fields_of(&current), &patch)?;
+    save(&state, current, fields, &precondition, &user, idempotency, Mine::Patch(&patch)).await
 }
 
 async fn delete(
@@ -139,12 +151,12 @@ async fn delete(
     let precondition = Precondition::from_request(&headers, None)?;
     let current = state.store.get_doc(&id).await?.ok_or(ApiError::NotFound)?;
     if !precondition.matches(current.rev) {
-        return Err(stale(&state, current, &precondition, &user).await);
+        return Err(stale(&state, current, &precondition, &user, Mine::Unknown).await);
     }
     match state.store.delete_doc(&id, current.rev, &user, Utc::now()).await {
         Err(StoreError::Stale) => {
             let current = state.store.get_doc(&id).await?.ok_or(ApiError::NotFound)?;
-            Err(stale(&state, current, &precondition, &user).await)
+            Err(stale(&state, current, &precondition, &user, Mine::Unknown).await)
         }
         other => {
             other?;
@@ -155,10 +167,16 @@ async fn delete(
 }
 
 /// The current document, if the change's precondition holds and its state allows editing.
-async fn editable_at(state: &AppState, id: &str, precondition: &Precondition, user: &UserRef) -> Result<Document, ApiError> {
+async fn editable_at(
+    state: &AppState,
+    id: &str,
+    precondition: &Precondition,
+    user: &UserRef,
+    mine: Mine<'_>,
+) -> Result<Document, ApiError> {
     let current = state.store.get_doc(id).await?.ok_or(ApiError::NotFound)?;
     if !precondition.matches(current.rev) {
-        return Err(stale(state, current, precondition, user).await);
+        return Err(stale(state, current, precondition, user, mine).await);
     }
     if !current.status.is_editable() {
         return Err(ApiError::InvalidState {
@@ -170,12 +188,22 @@ async fn editable_at(state: &AppState, id: &str, precondition: &Precondition, us
     Ok(current)
 }
 
+/// A recorded response for the request's idempotency key, if there is one.
+async fn replay(state: &AppState, idempotency: &Option<Idempotency>, user: &UserRef) -> Result<Option<Response>, ApiError> {
+    match idempotency {
+        Some(idempotency) => idempotency.replay(state, &user.id).await,
+        None => Ok(None),
+    }
+}
+
 async fn save(
     state: &AppState,
     current: Document,
     fields: Fields,
     precondition: &Precondition,
     user: &UserRef,
+    idempotency: Option<Idempotency>,
+    mine: Mine<'_>,
 ) -> Result<Response, ApiError> {
     let changed = changed_fields(&fields_of(&current), &fields);
     if changed.is_empty() {
@@ -189,6 +217,7 @@ async fn save(
         changed: &changed,
         by: user,
         at: Utc::now(),
+        idempotency: idempotency.as_ref().map(Idempotency::record),
     };
     match state.store.save_doc(change).await {
         Ok(doc) => {
@@ -196,59 +225,25 @@ async fn save(
             Ok(with_etag(doc).into_response())
         }
         Err(StoreError::SlugTaken) => Err(ApiError::SlugTaken { slug: fields.slug }),
-        // Somebody committed between our read and our compare-and-set.
-        Err(StoreError::Stale) => {
+        // Somebody committed between our read and our compare-and-set — perhaps this very
+        // request's first attempt, whose response was lost.
+        Err(StoreError::Stale | StoreError::IdempotencyKeyUsed) => {
+            if let Some(replay) = replay(state, &idempotency, user).await? {
+                return Ok(replay);
+            }
             let latest = state.store.get_doc(&current.id).await?.ok_or(ApiError::NotFound)?;
-            Err(stale(state, latest, precondition, user).await)
+            let mine = match mine {
+                Mine::Patch(patch) => Mine::Patch(patch),
+                _ => Mine::Fields(&fields),
+            };
+            Err(stale(state, latest, precondition, user, mine).await)
         }
         Err(other) => Err(other.into()),
     }
 }
 
-/// The stale-revision problem: who changed what since the client's base, and the current document.
-async fn stale(state: &AppState, current: Document, precondition: &Precondition, user: &UserRef) -> ApiError {
-    let base_rev = precondition.base_rev().min(current.rev);
-    let mut changed_by = match state.store.changes_since(&current.id, base_rev).await {
-        Ok(changes) => changes,
-        Err(error) => return ApiError::internal(error),
-    };
-    // A client far behind needs the gist, not thousands of entries.
-    if changed_by.len() > 50 {
-        changed_by.drain(..changed_by.len() - 50);
-    }
-    let self_conflict = !changed_by.is_empty() && changed_by.iter().all(|c| c.by.id == user.id);
-    let who = if self_conflict {
-        "You (in another tab or window)".to_owned()
-    } else {
-        join_names(changed_by.iter().map(|c| c.by.name.as_str()))
-    };
-    let detail = format!(
-        "{} saved revision {} while you were editing revision {}. Review the changes and save again.",
-        if who.is_empty() { "Somebody".to_owned() } else { who },
-        current.rev,
-        precondition.base_rev(),
-    );
-    tracing::warn!(
-        doc = %current.id, base_rev = precondition.base_rev(), current_rev = current.rev,
-        user = %user.name, "stale save refused"
-    );
-    let status = if precondition.is_header() { StatusCode::PRECONDITION_FAILED } else { StatusCode::CONFLICT };
-    ApiError::Stale {
-        status,
-        detail,
-        members: Box::new(StaleRevision {
-            your_base_rev: precondition.base_rev(),
-            current_rev: current.rev,
-            current_etag: current.etag(),
-            changed_by,
-            self_conflict,
-            current,
-        }),
-    }
-}
-
 /// RFC 7396 applied to the editable fields. `null` would remove a field, and no field may be removed.
-fn apply_merge_patch(current: &Document, patch: &Map<String, Value>) -> Result<Fields, ApiError> {
+pub fn apply_merge_patch(current: &Fields, patch: &Map<String, Value>) -> Result<Fields, ApiError> {
     let mut title = current.title.clone();
     let mut slug = current.slug.clone();
     let mut tags = current.tags.clone();
@@ -284,10 +279,6 @@ fn apply_merge_patch(current: &Document, patch: &Map<String, Value>) -> Result<F
         return Err(ApiError::Validation(errors));
     }
     parse_fields(&title, &slug, &tags, &body).map_err(ApiError::Validation)
-}
-
-fn fields_of(doc: &Document) -> Fields {
-    Fields { title: doc.title.clone(), slug: doc.slug.clone(), tags: doc.tags.clone(), body: doc.body.clone() }
 }
 
 fn validators(rev: i64) -> [(header::HeaderName, HeaderValue); 2] {

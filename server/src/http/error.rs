@@ -26,6 +26,8 @@ pub enum ApiError {
     Unauthorized(String),
     NotFound,
     NameTaken,
+    /// The idempotency key was used before for a different request.
+    IdempotencyMismatch,
     /// Details go to the log only.
     Internal(String),
 }
@@ -44,7 +46,7 @@ impl ApiError {
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::Stale { status, .. } => *status,
             ApiError::SlugTaken { .. } | ApiError::InvalidState { .. } | ApiError::NameTaken => StatusCode::CONFLICT,
-            ApiError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Validation(_) | ApiError::IdempotencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -115,6 +117,12 @@ impl ApiError {
                 problem::NAME_TAKEN,
                 "That name is taken",
                 "Somebody already uses that name. Choose another one.",
+            ),
+            ApiError::IdempotencyMismatch => Problem::new(
+                status,
+                problem::IDEMPOTENCY_MISMATCH,
+                "Idempotency key reused for a different request",
+                "This Idempotency-Key was already used for a different request. Use a new key for a new change.",
             ),
             ApiError::Internal(_) => Problem::new(
                 status,

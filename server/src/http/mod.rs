@@ -1,9 +1,11 @@
 //! The REST API under `/api`, one module per resource, plus health checks.
 
 pub mod auth;
+mod conflict;
 pub mod docs;
 pub mod error;
 pub mod extract;
+mod idempotency;
 
 use axum::{extract::State, routing::get, Router};
 

@@ -26,6 +26,9 @@ pub enum StoreError {
     Stale,
     #[error("invalid list cursor")]
     BadCursor,
+    /// Another request with the same idempotency key committed first.
+    #[error("idempotency key already used")]
+    IdempotencyKeyUsed,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -59,6 +62,25 @@ pub struct SaveChange<'a> {
     pub changed: &'a [Field],
     pub by: &'a UserRef,
     pub at: DateTime<Utc>,
+    /// Recorded with the save, in its transaction, when the request carried a key.
+    pub idempotency: Option<IdempotencyKey<'a>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct IdempotencyKey<'a> {
+    pub key: &'a str,
+    pub fingerprint: &'a str,
+    /// Records older than this are expired: replaced, never replayed.
+    pub not_before: DateTime<Utc>,
+}
+
+/// A response recorded under an idempotency key.
+#[derive(Debug, Clone)]
+pub struct StoredResponse {
+    pub fingerprint: String,
+    pub status: u16,
+    pub etag: Option<String>,
+    pub body: String,
 }
 
 #[async_trait]
@@ -83,6 +105,12 @@ pub trait Store: Send + Sync + 'static {
     async fn save_doc(&self, change: SaveChange<'_>) -> StoreResult<Document>;
     /// Soft-deletes with the same compare-and-set; history is kept.
     async fn delete_doc(&self, id: &str, expected_rev: i64, by: &UserRef, at: DateTime<Utc>) -> StoreResult<()>;
+    /// The field values of one revision of a live document.
+    async fn revision_fields(&self, id: &str, rev: i64) -> StoreResult<Option<Fields>>;
+    /// The response recorded for a user's idempotency key, unless older than `not_before`.
+    async fn idempotent_response(&self, user_id: &str, key: &str, not_before: DateTime<Utc>) -> StoreResult<Option<StoredResponse>>;
+    /// Deletes idempotency records older than `before`; returns how many.
+    async fn expire_idempotency_keys(&self, before: DateTime<Utc>) -> StoreResult<u64>;
     /// Who changed what in each revision after `after_rev`, oldest first.
     async fn changes_since(&self, id: &str, after_rev: i64) -> StoreResult<Vec<ChangedBy>>;
 }

@@ -9,7 +9,7 @@ use sqlx::{
     QueryBuilder, Row, Sqlite, SqlitePool,
 };
 
-use super::{ListQuery, SaveChange, Store, StoreError, StoreResult, UserRecord};
+use super::{ListQuery, SaveChange, Store, StoreError, StoreResult, StoredResponse, UserRecord};
 use app::{
     domain::{Field, Fields, Status},
     protocol::{ChangedBy, DocPage, DocSummary, Document, UserRef},
@@ -216,6 +216,30 @@ impl Store for SqliteStore {
         let rev = change.expected_rev + 1;
         insert_revision(&mut tx, change.id, rev, fields, status, change.changed, false, &change.by.id, &at).await?;
         let doc = Self::doc_in(&mut *tx, change.id).await?.ok_or(StoreError::NotFound)?;
+        if let Some(idempotency) = &change.idempotency {
+            sqlx::query("DELETE FROM idempotency_keys WHERE user_id = ? AND key = ? AND created_at < ?")
+                .bind(&change.by.id)
+                .bind(idempotency.key)
+                .bind(timestamp(idempotency.not_before))
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "INSERT INTO idempotency_keys (user_id, key, fingerprint, status, etag, body, created_at) \
+                 VALUES (?, ?, ?, 200, ?, ?, ?)",
+            )
+            .bind(&change.by.id)
+            .bind(idempotency.key)
+            .bind(idempotency.fingerprint)
+            .bind(doc.etag())
+            .bind(serde_json::to_string(&doc).map_err(decode_error)?)
+            .bind(&at)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| match &e {
+                sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::IdempotencyKeyUsed,
+                _ => StoreError::Database(e),
+            })?;
+        }
         tx.commit().await?;
         Ok(doc)
     }
@@ -248,6 +272,55 @@ impl Store for SqliteStore {
         insert_revision(&mut tx, id, expected_rev + 1, &fields, status, &[], true, &by.id, &at).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn revision_fields(&self, id: &str, rev: i64) -> StoreResult<Option<Fields>> {
+        let row = sqlx::query(
+            "SELECT r.title, r.slug, r.tags, r.body FROM revisions r JOIN documents d ON d.id = r.doc_id \
+             WHERE r.doc_id = ? AND r.rev = ? AND d.deleted_at IS NULL",
+        )
+        .bind(id)
+        .bind(rev)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(Fields {
+                title: row.try_get("title")?,
+                slug: row.try_get("slug")?,
+                tags: parse_tags(row.try_get("tags")?)?,
+                body: row.try_get("body")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn idempotent_response(&self, user_id: &str, key: &str, not_before: DateTime<Utc>) -> StoreResult<Option<StoredResponse>> {
+        let row = sqlx::query(
+            "SELECT fingerprint, status, etag, body FROM idempotency_keys \
+             WHERE user_id = ? AND key = ? AND created_at >= ?",
+        )
+        .bind(user_id)
+        .bind(key)
+        .bind(timestamp(not_before))
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|row| {
+            Ok(StoredResponse {
+                fingerprint: row.try_get("fingerprint")?,
+                status: row.try_get::<i64, _>("status")? as u16,
+                etag: row.try_get("etag")?,
+                body: row.try_get("body")?,
+            })
+        })
+        .transpose()
+    }
+
+    async fn expire_idempotency_keys(&self, before: DateTime<Utc>) -> StoreResult<u64> {
+        let done = sqlx::query("DELETE FROM idempotency_keys WHERE created_at < ?")
+            .bind(timestamp(before))
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
     }
 
     async fn changes_since(&self, id: &str, after_rev: i64) -> StoreResult<Vec<ChangedBy>> {

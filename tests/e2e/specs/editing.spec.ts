@@ -11,7 +11,7 @@ test('the page is rendered on the server before the client hydrates it', async (
 
 test('a new user signs up, creates a document, saves with the button and Ctrl+S, and a reload shows the saved text', async ({ page }) => {
   await signUp(page, uniqueName('ann'));
-  const id = await createDoc(page, 'Quarterly plan', 'First line');
+  const id = await createDoc(page, 'Quarterly plan', 'First line', { autoSlug: true });
   await expect(page.getByLabel('Slug')).toHaveValue('quarterly-plan');
 
   // Saving happens in place: a marker on window survives only if the page never reloads.

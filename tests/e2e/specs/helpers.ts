@@ -24,11 +24,20 @@ export async function signUp(page: Page, name: string, password = 'correct horse
   await expect(page.getByText(`Signed in as ${name}`)).toBeVisible();
 }
 
-/** Creates a document through the UI and returns its id, leaving the page in the editor. */
-export async function createDoc(page: Page, title: string, body: string): Promise<string> {
+/**
+ * Creates a document through the UI and returns its id, leaving the page in the editor.
+ * Slugs are unique among documents, and tests share a server: unless `autoSlug` is set,
+ * the slug gets a unique suffix.
+ */
+export async function createDoc(page: Page, title: string, body: string, options = { autoSlug: false }): Promise<string> {
   await page.getByRole('link', { name: 'New document' }).click();
   await expect(page.getByRole('heading', { name: 'New document' })).toBeVisible();
   await page.getByLabel('Title').fill(title);
+  if (!options.autoSlug) {
+    counter += 1;
+    const suffix = `${process.pid}-${Date.now().toString(36)}-${counter}`.toLowerCase();
+    await page.getByLabel('Slug').fill(`doc-${suffix}`);
+  }
   await page.getByLabel('Tags').fill('e2e, draft-notes');
   await page.getByLabel('Body').fill(body);
   await page.getByRole('button', { name: 'Create' }).click();

@@ -1,17 +1,24 @@
-//! The editor: edit a document and save it against the revision it was loaded at.
+//! The editor: edit a document, save it against the revision it is based on, and get back
+//! to a saved document when somebody else saved first — without losing a keystroke.
+
+mod conflict;
+mod offer;
 
 use leptos::{ev, prelude::*, task::spawn_local};
 use leptos_router::hooks::use_params_map;
 
 use super::{
-    api,
+    api, browser,
+    draft::{self, Draft},
     fields::{tags_from_input, tags_to_input, FieldInputs, FieldsForm},
-    SignedIn,
+    retry, SignedIn,
 };
 use crate::{
-    domain::FieldError,
-    protocol::{join_names, Document, PutDoc, StaleRevision},
+    domain::{FieldError, Fields},
+    protocol::{ChangedBy, Document, PutDoc},
 };
+use conflict::{Conflict, ConflictPanel};
+use offer::DraftOffer;
 
 #[component]
 pub fn EditorPage() -> impl IntoView {
@@ -43,150 +50,281 @@ fn EditorLoader() -> impl IntoView {
     }
 }
 
-#[component]
-fn Editor(doc: Document) -> impl IntoView {
-    let inputs = FieldInputs::new(&doc.title, &doc.slug, &doc.tags, &doc.body);
-    // The last revision the server confirmed: what a save's If-Match names.
-    let base = RwSignal::new(doc);
-    let errors = RwSignal::new(Vec::<FieldError>::new());
-    let status = RwSignal::new(String::new());
-    let stale = RwSignal::new(None::<StaleRevision>);
-    let saving = RwSignal::new(false);
+/// The editor's state. All signals, so it is `Copy` and every handler can hold it.
+#[derive(Clone, Copy)]
+struct EditorState {
+    inputs: FieldInputs,
+    /// The revision the inputs are based on: what a save's If-Match names.
+    base: RwSignal<Document>,
+    errors: RwSignal<Vec<FieldError>>,
+    status: RwSignal<String>,
+    saving: RwSignal<bool>,
+    conflict: RwSignal<Option<Conflict>>,
+    /// A draft found on opening, waiting for the person to restore or discard it.
+    offer: RwSignal<Option<Draft>>,
+    /// Drafts are written only once any offered draft has been dealt with.
+    drafting: RwSignal<bool>,
+}
 
-    let dirty = Memo::new(move |_| {
-        base.with(|doc| {
-            inputs.title.with(|t| *t != doc.title)
-                || inputs.slug.with(|s| *s != doc.slug)
-                || inputs.tags.with(|t| tags_from_input(t) != doc.tags)
-                || inputs.body.with(|b| *b != doc.body)
-        })
-    });
+impl EditorState {
+    fn new(doc: Document) -> EditorState {
+        EditorState {
+            inputs: FieldInputs::new(&doc.title, &doc.slug, &doc.tags, &doc.body),
+            base: RwSignal::new(doc),
+            errors: RwSignal::new(Vec::new()),
+            status: RwSignal::new(String::new()),
+            saving: RwSignal::new(false),
+            conflict: RwSignal::new(None),
+            offer: RwSignal::new(None),
+            drafting: RwSignal::new(false),
+        }
+    }
 
-    let save = move || {
-        if saving.get_untracked() {
+    /// What the person has typed, as field values (tags as a sorted set).
+    fn mine(self) -> Fields {
+        let mut tags = tags_from_input(&self.inputs.tags.get());
+        tags.sort();
+        tags.dedup();
+        Fields { title: self.inputs.title.get(), slug: self.inputs.slug.get(), tags, body: self.inputs.body.get() }
+    }
+
+    fn show(self, fields: &Fields) {
+        self.inputs.title.set(fields.title.clone());
+        self.inputs.slug.set(fields.slug.clone());
+        self.inputs.tags.set(tags_to_input(&fields.tags));
+        self.inputs.body.set(fields.body.clone());
+    }
+
+    fn save(self) {
+        if self.saving.get_untracked() || !self.base.with_untracked(|d| d.status.is_editable()) {
             return;
         }
-        let sent = PutDoc {
-            title: inputs.title.get_untracked(),
-            slug: inputs.slug.get_untracked(),
-            tags: tags_from_input(&inputs.tags.get_untracked()),
-            body: inputs.body.get_untracked(),
-            base_rev: None,
-        };
-        let (id, base_rev) = base.with_untracked(|doc| (doc.id.clone(), doc.rev));
-        saving.set(true);
-        status.set("Saving…".into());
+        let sent = untrack(|| self.mine());
+        let (id, base_rev, base_fields) = self.base.with_untracked(|d| (d.id.clone(), d.rev, d.fields()));
+        self.saving.set(true);
+        self.conflict.set(None);
         spawn_local(async move {
-            match api::put_doc(&id, base_rev, sent.clone()).await {
-                Ok(saved) => {
-                    adopt_saved(inputs, &sent, &saved);
-                    status.set(format!("Saved as revision {}", saved.rev));
-                    errors.set(Vec::new());
-                    stale.set(None);
-                    base.set(saved);
-                }
-                Err(failure) => {
-                    if let Some(conflict) = failure.problem.stale() {
-                        status.set(format!("Not saved: revision {} is newer than yours.", conflict.current_rev));
-                        stale.set(Some(conflict));
-                    } else {
-                        errors.set(failure.problem.errors.clone());
-                        status.set(format!("Not saved: {}", failure.problem.detail));
+            // One key for this save and all its retries: a retry of a save that did reach
+            // the server gets the original answer, not a false conflict.
+            let key = browser::new_idempotency_key();
+            let mut retries = 0;
+            loop {
+                self.status.set("Saving…".into());
+                let failure = match api::put_doc(&id, base_rev, PutDoc::from_fields(sent.clone()), &key).await {
+                    Ok(saved) => {
+                        self.adopt(&sent, saved);
+                        break;
                     }
+                    Err(failure) => failure,
+                };
+                if retry::is_transient(failure.status) && retries < retry::MAX_RETRIES {
+                    retries += 1;
+                    self.wait(failure.status, retry::delay(retries, browser::random())).await;
+                    continue;
                 }
+                if let Some(stale) = failure.problem.stale() {
+                    let mine = untrack(|| self.mine());
+                    let conflict = Conflict::new(&base_fields, base_rev, stale.current, &mine, stale.changed_by, stale.self_conflict);
+                    self.status.set(format!("Not saved: {} saved revision {} first.", conflict.who(), conflict.current.rev));
+                    self.conflict.set(Some(conflict));
+                } else if failure.status == 401 {
+                    self.status.set(
+                        "Not saved: your session has ended. Sign in again (for example in another tab) and press Save — your changes are kept on this device."
+                            .into(),
+                    );
+                } else if retry::is_transient(failure.status) {
+                    self.status.set(format!(
+                        "Not saved after {} attempts: {} Your changes are kept on this device; press Save to try again.",
+                        retries + 1,
+                        failure.problem.detail
+                    ));
+                } else {
+                    self.errors.set(failure.problem.errors.clone());
+                    self.status.set(format!("Not saved: {}", failure.problem.detail));
+                }
+                break;
             }
-            saving.set(false);
+            self.saving.set(false);
         });
-    };
+    }
 
+    /// Counts down the wait before a retry on the status line, a second at a time.
+    async fn wait(self, status: u16, delay: std::time::Duration) {
+        let mut left = delay;
+        while !left.is_zero() {
+            let seconds = left.as_secs() + u64::from(left.subsec_nanos() > 0);
+            self.status.set(retry::waiting_message(status, seconds));
+            let step = left.min(std::time::Duration::from_secs(1));
+            browser::sleep(step).await;
+            left -= step;
+        }
+    }
+
+    /// After a save, inputs take the stored (normalised) values — but only where the person
+    /// has not typed since the save was sent.
+    fn adopt(self, sent: &Fields, saved: Document) {
+        let now = untrack(|| self.mine());
+        if now.title == sent.title {
+            self.inputs.title.set(saved.title.clone());
+        }
+        if now.slug == sent.slug {
+            self.inputs.slug.set(saved.slug.clone());
+        }
+        if now.tags == sent.tags {
+            self.inputs.tags.set(tags_to_input(&saved.tags));
+        }
+        if now.body == sent.body {
+            self.inputs.body.set(saved.body.clone());
+        }
+        self.status.set(format!("Saved as revision {}", saved.rev));
+        self.errors.set(Vec::new());
+        self.base.set(saved);
+    }
+
+    /// Re-applies my changes (base → mine) onto `latest`: silently when they merge cleanly,
+    /// through the conflict panel when they overlap.
+    fn reapply_onto(self, latest: Document, changed_by: Vec<ChangedBy>, self_conflict: bool) {
+        let (base_fields, base_rev) = self.base.with_untracked(|d| (d.fields(), d.rev));
+        let mine = untrack(|| self.mine());
+        let conflict = Conflict::new(&base_fields, base_rev, latest.clone(), &mine, changed_by, self_conflict);
+        if conflict.comparison.merge.clean {
+            self.show(&conflict.comparison.merge.proposal);
+            self.conflict.set(None);
+            self.status.set(format!("Your changes are re-applied on revision {}. Review them and save.", latest.rev));
+            self.base.set(latest);
+        } else {
+            self.status.set(format!("Some of your changes overlap with revision {}. Choose below.", latest.rev));
+            self.conflict.set(Some(conflict));
+        }
+    }
+
+    fn reload_and_reapply(self) {
+        let id = self.base.with_untracked(|d| d.id.clone());
+        self.status.set("Loading the latest revision…".into());
+        spawn_local(async move {
+            match api::get_doc(id).await {
+                Ok(latest) => self.reapply_onto(latest, Vec::new(), false),
+                Err(failure) => self.status.set(format!("Could not load the latest revision: {}", failure.problem.detail)),
+            }
+        });
+    }
+
+    /// Takes the resolved values as mine, based on the revision they were resolved against.
+    fn save_merged(self, resolved: Fields) {
+        if let Some(conflict) = self.conflict.get_untracked() {
+            self.show(&resolved);
+            self.base.set(conflict.current);
+            self.conflict.set(None);
+            self.save();
+        }
+    }
+
+    /// Puts the editor back where the draft left it, then brings it up to date.
+    fn restore(self, draft: Draft) {
+        let latest = self.base.get_untracked();
+        let mut at_base = latest.clone();
+        at_base.rev = draft.base_rev;
+        (at_base.title, at_base.slug, at_base.tags, at_base.body) =
+            (draft.base.title.clone(), draft.base.slug.clone(), draft.base.tags.clone(), draft.base.body.clone());
+        self.base.set(at_base);
+        self.show(&draft.mine);
+        self.offer.set(None);
+        self.drafting.set(true);
+        if draft.base_rev == latest.rev {
+            self.status.set("Your unsaved changes are restored.".into());
+        } else {
+            self.reapply_onto(latest, Vec::new(), false);
+        }
+    }
+
+    fn discard(self, draft: Draft) {
+        draft::clear(&draft.doc_id);
+        self.offer.set(None);
+        self.drafting.set(true);
+        self.status.set("The unsaved changes were discarded.".into());
+    }
+}
+
+#[component]
+fn Editor(doc: Document) -> impl IntoView {
+    let state = EditorState::new(doc);
+    let EditorState { inputs, base, errors, status, saving, conflict, offer, drafting } = state;
+
+    // On opening (in the browser only): offer back a draft that differs from what is stored.
+    Effect::new(move |_| {
+        let current = base.get_untracked();
+        match draft::load(&current.id) {
+            Some(found) if found.mine != current.fields() => offer.set(Some(found)),
+            _ => drafting.set(true),
+        }
+    });
+    // Every change is kept locally until the server confirms a save holding it.
+    Effect::new(move |_| {
+        let mine = state.mine();
+        let doc = base.get();
+        if !drafting.get() {
+            return;
+        }
+        if mine == doc.fields() {
+            draft::clear(&doc.id);
+        } else {
+            let kept = draft::save(&Draft {
+                doc_id: doc.id.clone(),
+                base_rev: doc.rev,
+                base: doc.fields(),
+                mine,
+                saved_at: browser::now_rfc3339(),
+            });
+            if !kept {
+                status.set("This browser is not keeping a local copy of your changes (storage unavailable). Save soon.".into());
+            }
+        }
+    });
+
+    let dirty = Memo::new(move |_| state.mine() != base.with(|d| d.fields()));
     let keydown = window_event_listener(ev::keydown, move |ev| {
         if (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("s") {
             ev.prevent_default();
-            save();
+            state.save();
         }
     });
     on_cleanup(move || keydown.remove());
 
     let readonly = Signal::derive(move || base.with(|doc| !doc.status.is_editable()));
+    let on_save_merged = Callback::new(move |fields: Fields| state.save_merged(fields));
+    let on_reload = Callback::new(move |_| state.reload_and_reapply());
+    let on_restore = Callback::new(move |draft: Draft| state.restore(draft));
+    let on_discard = Callback::new(move |draft: Draft| state.discard(draft));
+
     view! {
         <div class="heading-row">
             <h1>{move || base.with(|doc| doc.title.clone())}</h1>
             <p class="meta">
                 {move || {
                     base.with(|doc| {
-                        format!(
-                            "Revision {} · {} · last saved by {}",
-                            doc.rev,
-                            doc.status.as_str(),
-                            doc.updated_by.name,
-                        )
+                        format!("Revision {} · {} · last saved by {}", doc.rev, doc.status.as_str(), doc.updated_by.name)
                     })
                 }}
             </p>
         </div>
-        <StaleBanner stale/>
+        {move || offer.get().map(|draft| view! { <DraftOffer draft on_restore on_discard/> })}
+        {move || conflict.get().map(|conflict| view! { <ConflictPanel conflict on_save=on_save_merged on_reload/> })}
         <form
             class="doc"
             aria-label="Edit document"
             on:submit=move |ev: ev::SubmitEvent| {
                 ev.prevent_default();
-                save();
+                state.save();
             }
         >
             <FieldsForm inputs errors readonly/>
             <div class="actions">
                 <button type="submit" disabled=move || saving.get() || readonly.get()>"Save"</button>
+                <button type="button" on:click=move |_| state.reload_and_reapply()>"Reload and reapply"</button>
                 <span class="hint">"Ctrl+S / ⌘S"</span>
                 <span class="dirty">{move || dirty.get().then_some("Unsaved changes")}</span>
             </div>
             <p role="status" class="status" aria-live="polite">{move || status.get()}</p>
         </form>
-    }
-}
-
-/// After a save, show the stored (normalised) values — but only in inputs the person has
-/// not typed into since the save was sent, so no keystroke is ever overwritten.
-fn adopt_saved(inputs: FieldInputs, sent: &PutDoc, saved: &Document) {
-    if inputs.title.get_untracked() == sent.title {
-        inputs.title.set(saved.title.clone());
-    }
-    if inputs.slug.get_untracked() == sent.slug {
-        inputs.slug.set(saved.slug.clone());
-    }
-    if tags_from_input(&inputs.tags.get_untracked()) == sent.tags {
-        inputs.tags.set(tags_to_input(&saved.tags));
-    }
-    if inputs.body.get_untracked() == sent.body {
-        inputs.body.set(saved.body.clone());
-    }
-}
-
-/// Says plainly who changed the document; the person's own text stays in the form.
-#[component]
-fn StaleBanner(stale: RwSignal<Option<StaleRevision>>) -> impl IntoView {
-    move || {
-        stale.get().map(|conflict| {
-            let names = join_names(conflict.changed_by.iter().map(|c| c.by.name.as_str()));
-            let who = if conflict.self_conflict { "You (in another tab or window)".to_owned() } else { names };
-            let fields = {
-                let mut fields: Vec<&str> =
-                    conflict.changed_by.iter().flat_map(|c| c.fields.iter().map(|f| f.name())).collect();
-                fields.sort_unstable();
-                fields.dedup();
-                fields.join(", ")
-            };
-            view! {
-                <div class="banner conflict" role="alert">
-                    <p>
-                        <strong>{format!("{who} saved revision {}", conflict.current_rev)}</strong>
-                        {format!(
-                            " while you were editing revision {} (changed: {}). Your text has not been saved and is still in the editor below.",
-                            conflict.your_base_rev,
-                            if fields.is_empty() { "status".to_owned() } else { fields },
-                        )}
-                    </p>
-                </div>
-            }
-        })
     }
 }

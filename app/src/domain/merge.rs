@@ -1,0 +1,376 @@
+//! Field-level three-way comparison and merge of base / theirs / mine.
+//! Text is merged line by line (non-overlapping changes combine, overlapping ones become
+//! hunks), tags as sets, the slug as a scalar.
+
+use std::{collections::BTreeSet, time::Duration};
+
+use serde::{Deserialize, Serialize};
+use similar::{Algorithm, DiffOp};
+
+use super::{Field, Fields};
+
+/// How one field differs between the base revision, theirs (current) and mine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldState {
+    Unchanged,
+    MineOnly,
+    TheirsOnly,
+    BothSame,
+    /// Changed on both sides in places that do not overlap: merged cleanly.
+    BothMerged,
+    /// Changed on both sides in overlapping places: a person decides.
+    BothConflict,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum FieldValue {
+    Text(String),
+    Tags(Vec<String>),
+}
+
+impl FieldValue {
+    pub fn as_text(&self) -> String {
+        match self {
+            FieldValue::Text(text) => text.clone(),
+            FieldValue::Tags(tags) => tags.join(", "),
+        }
+    }
+}
+
+/// Where two sides changed the same lines of a text, with each side's version of them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConflictHunk {
+    /// First line of the base the hunk covers, counted from 1.
+    pub base_line: usize,
+    pub base: String,
+    pub theirs: String,
+    pub mine: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldComparison {
+    pub field: Field,
+    pub state: FieldState,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base: Option<FieldValue>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub theirs: Option<FieldValue>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mine: Option<FieldValue>,
+    /// The value both sides' changes combine to; absent on a conflict.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged: Option<FieldValue>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub hunks: Vec<ConflictHunk>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MergeSummary {
+    /// True when no field conflicts: the proposal holds everybody's changes.
+    pub clean: bool,
+    /// Mine applied on theirs; conflicting fields keep theirs.
+    pub proposal: Fields,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Comparison {
+    pub fields: Vec<FieldComparison>,
+    pub merge: MergeSummary,
+}
+
+impl Comparison {
+    pub fn field(&self, field: Field) -> &FieldComparison {
+        self.fields.iter().find(|c| c.field == field).expect("every field is compared")
+    }
+}
+
+/// How long one diff may search for a minimal result before settling for a coarser one,
+/// so a pathological 1 MiB input cannot stall a request.
+pub const DIFF_TIME_LIMIT: Duration = Duration::from_millis(500);
+
+/// Compares every editable field of three versions and proposes a merge.
+pub fn compare(base: &Fields, theirs: &Fields, mine: &Fields) -> Comparison {
+    let title = compare_text(Field::Title, &base.title, &theirs.title, &mine.title);
+    let slug = compare_scalar(Field::Slug, &base.slug, &theirs.slug, &mine.slug);
+    let tags = compare_tags(&base.tags, &theirs.tags, &mine.tags);
+    let body = compare_text(Field::Body, &base.body, &theirs.body, &mine.body);
+    let fields = vec![title, slug, tags, body];
+    let clean = fields.iter().all(|c| c.state != FieldState::BothConflict);
+    let pick = |index: usize, theirs: &FieldValue| fields[index].merged.clone().unwrap_or_else(|| theirs.clone());
+    let proposal = Fields {
+        title: pick(0, &FieldValue::Text(theirs.title.clone())).as_text(),
+        slug: pick(1, &FieldValue::Text(theirs.slug.clone())).as_text(),
+        tags: match pick(2, &FieldValue::Tags(theirs.tags.clone())) {
+            FieldValue::Tags(tags) => tags,
+            FieldValue::Text(_) => theirs.tags.clone(),
+        },
+        body: pick(3, &FieldValue::Text(theirs.body.clone())).as_text(),
+    };
+    Comparison { fields, merge: MergeSummary { clean, proposal } }
+}
+
+fn state_of<T: PartialEq>(base: &T, theirs: &T, mine: &T) -> FieldState {
+    match (theirs != base, mine != base) {
+        (false, false) => FieldState::Unchanged,
+        (false, true) => FieldState::MineOnly,
+        (true, false) => FieldState::TheirsOnly,
+        (true, true) if theirs == mine => FieldState::BothSame,
+        (true, true) => FieldState::BothMerged,
+    }
+}
+
+fn comparison(field: Field, state: FieldState, values: [FieldValue; 3], merged: Option<FieldValue>, hunks: Vec<ConflictHunk>) -> FieldComparison {
+    if state == FieldState::Unchanged {
+        return FieldComparison { field, state, base: None, theirs: None, mine: None, merged: None, hunks };
+    }
+    let [base, theirs, mine] = values;
+    FieldComparison { field, state, base: Some(base), theirs: Some(theirs), mine: Some(mine), merged, hunks }
+}
+
+fn compare_scalar(field: Field, base: &str, theirs: &str, mine: &str) -> FieldComparison {
+    let mut state = state_of(&base, &theirs, &mine);
+    let merged = match state {
+        FieldState::MineOnly | FieldState::BothSame => Some(mine),
+        FieldState::Unchanged | FieldState::TheirsOnly => Some(theirs),
+        _ => {
+            state = FieldState::BothConflict;
+            None
+        }
+    };
+    let values = [base, theirs, mine].map(|v| FieldValue::Text(v.to_owned()));
+    comparison(field, state, values, merged.map(|v| FieldValue::Text(v.to_owned())), Vec::new())
+}
+
+fn compare_text(field: Field, base: &str, theirs: &str, mine: &str) -> FieldComparison {
+    let mut state = state_of(&base, &theirs, &mine);
+    let (merged, hunks) = match merge_text(base, theirs, mine) {
+        TextMerge::Clean(text) => (Some(FieldValue::Text(text)), Vec::new()),
+        TextMerge::Conflict(hunks) => {
+            state = FieldState::BothConflict;
+            (None, hunks)
+        }
+    };
+    let values = [base, theirs, mine].map(|v| FieldValue::Text(v.to_owned()));
+    comparison(field, state, values, merged, hunks)
+}
+
+fn compare_tags(base: &[String], theirs: &[String], mine: &[String]) -> FieldComparison {
+    let state = state_of(&base, &theirs, &mine);
+    let merged = merge_tags(base, theirs, mine);
+    let values = [base, theirs, mine].map(|v| FieldValue::Tags(v.to_vec()));
+    comparison(Field::Tags, state, values, Some(FieldValue::Tags(merged)), Vec::new())
+}
+
+/// Sets merge without conflicts: a tag is kept unless either side removed it, and every
+/// tag either side added is added.
+pub fn merge_tags(base: &[String], theirs: &[String], mine: &[String]) -> Vec<String> {
+    let base: BTreeSet<&String> = base.iter().collect();
+    let theirs: BTreeSet<&String> = theirs.iter().collect();
+    let mine: BTreeSet<&String> = mine.iter().collect();
+    let kept = base.iter().filter(|t| theirs.contains(*t) && mine.contains(*t)).copied();
+    let added = theirs.iter().chain(mine.iter()).filter(|t| !base.contains(*t)).copied();
+    kept.chain(added).cloned().collect::<BTreeSet<String>>().into_iter().collect()
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TextMerge {
+    Clean(String),
+    Conflict(Vec<ConflictHunk>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Side {
+    Theirs,
+    Mine,
+}
+
+/// One side's replacement of base lines `start..end` (empty range: an insertion).
+#[derive(Debug)]
+struct Change<'a> {
+    start: usize,
+    end: usize,
+    lines: &'a [&'a str],
+    side: Side,
+}
+
+/// A line-level three-way merge (diff3): changes from both sides apply together unless
+/// they touch the same base lines (or insert at the same place) with different results.
+pub fn merge_text(base: &str, theirs: &str, mine: &str) -> TextMerge {
+    if theirs == mine || mine == base {
+        return TextMerge::Clean(theirs.to_owned());
+    }
+    if theirs == base {
+        return TextMerge::Clean(mine.to_owned());
+    }
+    let base_lines: Vec<&str> = base.split_inclusive('\n').collect();
+    let theirs_lines: Vec<&str> = theirs.split_inclusive('\n').collect();
+    let mine_lines: Vec<&str> = mine.split_inclusive('\n').collect();
+    let mut changes = changes_of(&base_lines, &theirs_lines, Side::Theirs);
+    changes.extend(changes_of(&base_lines, &mine_lines, Side::Mine));
+    changes.sort_by_key(|c| (c.start, c.end, c.side));
+
+    let mut merged = String::with_capacity(theirs.len().max(mine.len()));
+    let mut hunks = Vec::new();
+    let mut pos = 0;
+    let mut i = 0;
+    while i < changes.len() {
+        let (start, mut end) = (changes[i].start, changes[i].end);
+        let mut j = i + 1;
+        while j < changes.len() && overlaps(start, end, changes[j].start, changes[j].end) {
+            end = end.max(changes[j].end);
+            j += 1;
+        }
+        let cluster = &changes[i..j];
+        merged.extend(base_lines[pos..start].iter().copied());
+        let theirs_part = side_version(Side::Theirs, cluster, &base_lines, start, end);
+        let mine_part = side_version(Side::Mine, cluster, &base_lines, start, end);
+        let touched_by = |side| cluster.iter().any(|c| c.side == side);
+        if !touched_by(Side::Theirs) {
+            merged.push_str(&mine_part);
+        } else if !touched_by(Side::Mine) || theirs_part == mine_part {
+            merged.push_str(&theirs_part);
+        } else {
+            hunks.push(ConflictHunk {
+                base_line: start + 1,
+                base: base_lines[start..end].concat(),
+                theirs: theirs_part.clone(),
+                mine: mine_part,
+            });
+            merged.push_str(&theirs_part);
+        }
+        pos = end;
+        i = j;
+    }
+    merged.extend(base_lines[pos..].iter().copied());
+    if hunks.is_empty() {
+        TextMerge::Clean(merged)
+    } else {
+        TextMerge::Conflict(hunks)
+    }
+}
+
+/// Whether a change at `s2..e2` collides with the cluster at `s1..e1`. Insertions at the
+/// edge of another change do not collide; two insertions at one place do.
+fn overlaps(s1: usize, e1: usize, s2: usize, e2: usize) -> bool {
+    match (s1 == e1, s2 == e2) {
+        (true, true) => s1 == s2,
+        (true, false) => s2 < s1 && s1 < e2,
+        (false, true) => s1 < s2 && s2 < e1,
+        (false, false) => s2 < e1 && s1 < e2,
+    }
+}
+
+fn changes_of<'a>(base: &[&str], other: &'a [&'a str], side: Side) -> Vec<Change<'a>> {
+    let ops = similar::capture_diff_slices_deadline(Algorithm::Myers, base, other, deadline());
+    // Positions come from walking the ops' lengths: the indices similar reports inside
+    // ops are not always in step with one another.
+    let (mut old, mut new) = (0, 0);
+    // (base start, base end, other start, other end) of each change
+    let mut ranges: Vec<(usize, usize, usize, usize)> = Vec::new();
+    for op in ops {
+        let (old_len, new_len) = match op {
+            DiffOp::Equal { len, .. } => {
+                old += len;
+                new += len;
+                continue;
+            }
+            DiffOp::Delete { old_len, .. } => (old_len, 0),
+            DiffOp::Insert { new_len, .. } => (0, new_len),
+            DiffOp::Replace { old_len, new_len, .. } => (old_len, new_len),
+        };
+        let range = (old, old + old_len, new, new + new_len);
+        (old, new) = (range.1, range.3);
+        match ranges.last_mut() {
+            // A delete directly followed by an insert is one replacement.
+            Some(last) if last.1 == range.0 && last.3 == range.2 => {
+                last.1 = range.1;
+                last.3 = range.3;
+            }
+            _ => ranges.push(range),
+        }
+    }
+    if old != base.len() || new != other.len() {
+        // Never trust an inconsistent script: one change replacing everything is coarse but true.
+        ranges = vec![(0, base.len(), 0, other.len())];
+    }
+    ranges
+        .into_iter()
+        .map(|(start, end, new_start, new_end)| Change { start, end, lines: &other[new_start..new_end], side })
+        .collect()
+}
+
+/// The text of base lines `start..end` with one side's changes in that range applied.
+fn side_version(side: Side, cluster: &[Change<'_>], base: &[&str], start: usize, end: usize) -> String {
+    let mut text = String::new();
+    let mut pos = start;
+    for change in cluster.iter().filter(|c| c.side == side) {
+        text.extend(base[pos..change.start].iter().copied());
+        text.extend(change.lines.iter().copied());
+        pos = change.end;
+    }
+    text.extend(base[pos..end].iter().copied());
+    text
+}
+
+/// Browsers have no clock for `Instant`; there the diff runs without a deadline.
+fn deadline() -> Option<std::time::Instant> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        std::time::Instant::now().checked_add(DIFF_TIME_LIMIT)
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        None
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DiffKind {
+    Equal,
+    Insert,
+    Delete,
+}
+
+/// A run of text that is the same, added or removed between two versions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Segment {
+    pub kind: DiffKind,
+    pub text: String,
+}
+
+/// Above this size an inline diff compares lines rather than words.
+const WORD_DIFF_MAX_BYTES: usize = 64 * 1024;
+
+/// An inline diff for display: words for ordinary texts, lines for very large ones.
+pub fn inline_diff(old: &str, new: &str) -> Vec<Segment> {
+    let mut config = similar::TextDiff::configure();
+    config.algorithm(Algorithm::Myers);
+    if let Some(deadline) = deadline() {
+        config.deadline(deadline);
+    }
+    let diff = if old.len().max(new.len()) > WORD_DIFF_MAX_BYTES {
+        config.diff_lines(old, new)
+    } else {
+        config.diff_words(old, new)
+    };
+    let mut segments: Vec<Segment> = Vec::new();
+    for change in diff.iter_all_changes() {
+        let kind = match change.tag() {
+            similar::ChangeTag::Equal => DiffKind::Equal,
+            similar::ChangeTag::Insert => DiffKind::Insert,
+            similar::ChangeTag::Delete => DiffKind::Delete,
+        };
+        match segments.last_mut() {
+            Some(last) if last.kind == kind => last.text.push_str(change.value()),
+            _ => segments.push(Segment { kind, text: change.value().to_owned() }),
+        }
+    }
+    segments
+}
+
+#[cfg(test)]
+#[path = "merge_tests.rs"]
+mod tests;

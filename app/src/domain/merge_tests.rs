@@ -1,0 +1,196 @@
+use proptest::prelude::*;
+
+use super::*;
+
+fn fields(title: &str, slug: &str, tags: &[&str], body: &str) -> Fields {
+    Fields {
+        title: title.into(),
+        slug: slug.into(),
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+        body: body.into(),
+    }
+}
+
+fn clean(merge: TextMerge) -> String {
+    match merge {
+        TextMerge::Clean(text) => text,
+        TextMerge::Conflict(hunks) => panic!("unexpected conflict: {hunks:?}"),
+    }
+}
+
+#[test]
+fn changes_to_different_lines_merge() {
+    let base = "a\nb\nc\nd\n";
+    let theirs = "A\nb\nc\nd\n";
+    let mine = "a\nb\nc\nD\n";
+    assert_eq!(clean(merge_text(base, theirs, mine)), "A\nb\nc\nD\n");
+}
+
+#[test]
+fn changes_to_adjacent_lines_merge() {
+    assert_eq!(clean(merge_text("a\nb\nc\n", "a\nB\nc\n", "a\nb\nC\n")), "a\nB\nC\n");
+}
+
+#[test]
+fn an_insertion_next_to_a_change_merges() {
+    assert_eq!(clean(merge_text("a\nb\n", "a\nnew\nb\n", "a\nB\n")), "a\nnew\nB\n");
+}
+
+#[test]
+fn changes_to_the_same_line_conflict_with_a_hunk() {
+    let TextMerge::Conflict(hunks) = merge_text("a\nb\nc\n", "a\ntheirs\nc\n", "a\nmine\nc\n") else {
+        panic!("expected a conflict");
+    };
+    assert_eq!(
+        hunks,
+        vec![ConflictHunk { base_line: 2, base: "b\n".into(), theirs: "theirs\n".into(), mine: "mine\n".into() }]
+    );
+}
+
+#[test]
+fn two_insertions_at_the_same_place_conflict_unless_equal() {
+    assert!(matches!(merge_text("a\n", "a\nx\n", "a\ny\n"), TextMerge::Conflict(_)));
+    assert_eq!(clean(merge_text("a\n", "a\nx\n", "a\nx\n")), "a\nx\n");
+}
+
+#[test]
+fn tags_merge_as_sets() {
+    let merged = merge_tags(
+        &["a".into(), "b".into(), "c".into()],
+        &["a".into(), "c".into(), "t".into()],
+        &["a".into(), "b".into(), "m".into()],
+    );
+    assert_eq!(merged, vec!["a", "m", "t"]);
+}
+
+#[test]
+fn every_field_state_is_reported() {
+    let base = fields("Title", "slug", &["x"], "one\ntwo\nthree\n");
+    let theirs = fields("Title", "their-slug", &["x", "q4"], "ONE\ntwo\nthree\n");
+    let mine = fields("Title", "my-slug", &["x"], "one\ntwo\nTHREE\n");
+    let result = compare(&base, &theirs, &mine);
+    let states: Vec<_> = result.fields.iter().map(|c| (c.field, c.state)).collect();
+    assert_eq!(
+        states,
+        vec![
+            (Field::Title, FieldState::Unchanged),
+            (Field::Slug, FieldState::BothConflict),
+            (Field::Tags, FieldState::TheirsOnly),
+            (Field::Body, FieldState::BothMerged),
+        ]
+    );
+    assert!(!result.merge.clean);
+    assert_eq!(result.merge.proposal.slug, "their-slug");
+    assert_eq!(result.merge.proposal.body, "ONE\ntwo\nTHREE\n");
+    assert_eq!(result.merge.proposal.tags, vec!["q4", "x"]);
+}
+
+#[test]
+fn mine_only_and_both_same_states() {
+    let base = fields("T", "s", &[], "b");
+    let theirs = fields("T2", "s", &[], "b");
+    let mine = fields("T2", "s2", &[], "b");
+    let result = compare(&base, &theirs, &mine);
+    assert_eq!(result.field(Field::Title).state, FieldState::BothSame);
+    assert_eq!(result.field(Field::Slug).state, FieldState::MineOnly);
+    assert!(result.merge.clean);
+    assert_eq!(result.merge.proposal, fields("T2", "s2", &[], "b"));
+}
+
+#[test]
+fn the_comparison_serialises_as_the_contract_says() {
+    let base = fields("T", "a", &[], "b");
+    let result = compare(&base, &fields("T", "b", &["q4"], "b"), &fields("T", "c", &[], "b"));
+    let json = serde_json::to_value(&result.fields).unwrap();
+    assert_eq!(json[0], serde_json::json!({"field": "title", "state": "unchanged"}));
+    assert_eq!(json[1]["state"], "both_conflict");
+    assert_eq!(json[1]["theirs"], "b");
+    assert_eq!(json[2]["state"], "theirs_only");
+    assert_eq!(json[2]["theirs"], serde_json::json!(["q4"]));
+}
+
+#[test]
+fn inline_diffs_mark_changed_words() {
+    let segments = inline_diff("the quick fox", "the slow fox");
+    let kinds: Vec<_> = segments.iter().map(|s| (s.kind, s.text.as_str())).collect();
+    assert_eq!(
+        kinds,
+        vec![(DiffKind::Equal, "the "), (DiffKind::Delete, "quick"), (DiffKind::Insert, "slow"), (DiffKind::Equal, " fox")]
+    );
+}
+
+fn lines() -> impl Strategy<Value = Vec<String>> {
+    prop::collection::vec("[a-z]{0,3}", 0..12)
+}
+
+fn text(lines: &[String]) -> String {
+    lines.iter().map(|l| format!("{l}\n")).collect()
+}
+
+proptest! {
+    #[test]
+    fn merging_with_an_unchanged_theirs_gives_mine(base in ".{0,80}", mine in ".{0,80}") {
+        prop_assert_eq!(merge_text(&base, &base, &mine), TextMerge::Clean(mine.clone()));
+    }
+
+    #[test]
+    fn merging_with_an_unchanged_mine_gives_theirs(base in ".{0,80}", theirs in ".{0,80}") {
+        prop_assert_eq!(merge_text(&base, &theirs, &base), TextMerge::Clean(theirs.clone()));
+    }
+
+    #[test]
+    fn the_same_change_on_both_sides_is_kept_once(base in ".{0,80}", both in ".{0,80}") {
+        prop_assert_eq!(merge_text(&base, &both, &both), TextMerge::Clean(both.clone()));
+    }
+
+    #[test]
+    fn edits_to_disjoint_line_ranges_are_both_kept(
+        base in prop::collection::vec("[a-z]{1,3}", 2..16),
+        split in any::<prop::sample::Index>(),
+        theirs_new in lines(),
+        mine_new in lines(),
+        theirs_cut in any::<prop::sample::Index>(),
+        mine_cut in any::<prop::sample::Index>(),
+    ) {
+        // Theirs rewrites part of the first half, mine part of the second. Lines are unique,
+        // so the diff can align them only one way.
+        let base: Vec<String> = base.iter().enumerate().map(|(i, l)| format!("{i}{l}")).collect();
+        let theirs_new: Vec<String> = theirs_new.iter().enumerate().map(|(i, l)| format!("T{i}{l}")).collect();
+        let mine_new: Vec<String> = mine_new.iter().enumerate().map(|(i, l)| format!("M{i}{l}")).collect();
+        let split = 1 + split.index(base.len() - 1);
+        let (head, tail) = base.split_at(split);
+        let t_start = theirs_cut.index(head.len());
+        let m_end = split + 1 + mine_cut.index(tail.len());
+        let mut theirs: Vec<String> = base[..t_start].to_vec();
+        theirs.extend(theirs_new.iter().cloned());
+        theirs.extend(base[split..].iter().cloned());
+        let mut mine: Vec<String> = base[..split].to_vec();
+        mine.extend(mine_new.iter().cloned());
+        mine.extend(base[m_end..].iter().cloned());
+        let mut expected: Vec<String> = base[..t_start].to_vec();
+        expected.extend(theirs_new.iter().cloned());
+        expected.extend(mine_new.iter().cloned());
+        expected.extend(base[m_end..].iter().cloned());
+
+        let merged = merge_text(&text(&base), &text(&theirs), &text(&mine));
+
+        prop_assert_eq!(merged, TextMerge::Clean(text(&expected)));
+    }
+
+    #[test]
+    fn merging_never_panics_on_arbitrary_unicode(base in "(?s).{0,60}", theirs in "(?s).{0,60}", mine in "(?s).{0,60}") {
+        let _ = merge_text(&base, &theirs, &mine);
+        let _ = inline_diff(&base, &mine);
+    }
+
+    #[test]
+    fn a_clean_merge_of_line_texts_is_deterministic_and_complete(base in lines(), theirs in lines(), mine in lines()) {
+        let (b, t, m) = (text(&base), text(&theirs), text(&mine));
+        if let TextMerge::Clean(merged) = merge_text(&b, &t, &m) {
+            // Every line the merge produced came from one of the three versions.
+            for line in merged.lines() {
+                prop_assert!(b.lines().chain(t.lines()).chain(m.lines()).any(|l| l == line));
+            }
+        }
+    }
+}

@@ -1,0 +1,38 @@
+//! Local drafts: every change to a document is kept in the browser, with the revision it
+//! is based on, until the server confirms a save holding it.
+
+use serde::{Deserialize, Serialize};
+
+use super::browser;
+use crate::domain::Fields;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Draft {
+    pub doc_id: String,
+    /// The revision the person was editing, and its values: the base of a later merge.
+    pub base_rev: i64,
+    pub base: Fields,
+    pub mine: Fields,
+    pub saved_at: String,
+}
+
+fn key(doc_id: &str) -> String {
+    format!("concord:draft:{doc_id}")
+}
+
+pub fn load(doc_id: &str) -> Option<Draft> {
+    let raw = browser::storage_get(&key(doc_id))?;
+    serde_json::from_str::<Draft>(&raw).ok().filter(|draft| draft.doc_id == doc_id)
+}
+
+/// Returns false when the browser refused to store it (e.g. storage full).
+pub fn save(draft: &Draft) -> bool {
+    match serde_json::to_string(draft) {
+        Ok(json) => browser::storage_set(&key(&draft.doc_id), &json),
+        Err(_) => false,
+    }
+}
+
+pub fn clear(doc_id: &str) {
+    browser::storage_remove(&key(doc_id));
+}

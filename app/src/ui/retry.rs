@@ -1,0 +1,68 @@
+//! Retrying saves that failed for passing reasons: exponential backoff with full jitter.
+//! Conflicts and invalid input are never retried.
+
+use std::time::Duration;
+
+/// The first retry waits up to this long; each further one up to twice as long as the last.
+const BASE: Duration = Duration::from_secs(1);
+/// No single wait is longer than this.
+const CAP: Duration = Duration::from_secs(30);
+/// After this many retries the editor stops and says so; the draft keeps the text.
+pub const MAX_RETRIES: u32 = 8;
+
+/// Network errors (status 0), rate limiting and a gateway or server that is briefly away.
+pub fn is_transient(status: u16) -> bool {
+    matches!(status, 0 | 429 | 502 | 503 | 504)
+}
+
+/// Full jitter: a uniformly random wait between zero and the exponential bound, so many
+/// clients that failed together do not retry together. `unit` is a random number in [0, 1).
+pub fn delay(retry: u32, unit: f64) -> Duration {
+    let bound = BASE.saturating_mul(2u32.saturating_pow(retry.saturating_sub(1))).min(CAP);
+    bound.mul_f64(unit.clamp(0.0, 1.0))
+}
+
+/// What the status line says while waiting, e.g. "Offline — retrying in 4 s".
+pub fn waiting_message(status: u16, seconds_left: u64) -> String {
+    let reason = match status {
+        0 => "Offline",
+        429 => "The server is busy",
+        _ => "The server is unavailable",
+    };
+    format!("{reason} — retrying in {seconds_left} s")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_passing_failures_are_retried() {
+        for status in [0, 429, 502, 503, 504] {
+            assert!(is_transient(status));
+        }
+        for status in [400, 401, 409, 412, 413, 422, 500] {
+            assert!(!is_transient(status));
+        }
+    }
+
+    #[test]
+    fn the_bound_doubles_up_to_the_cap() {
+        assert_eq!(delay(1, 0.999_999).as_millis(), 999);
+        assert_eq!(delay(3, 0.5), Duration::from_secs(2));
+        assert_eq!(delay(10, 1.0), CAP);
+        assert_eq!(delay(40, 1.0), CAP);
+    }
+
+    #[test]
+    fn jitter_spans_zero_to_the_bound() {
+        assert_eq!(delay(4, 0.0), Duration::ZERO);
+        assert!(delay(4, 0.25) < delay(4, 0.75));
+    }
+
+    #[test]
+    fn the_status_line_says_why_and_when() {
+        assert_eq!(waiting_message(0, 4), "Offline — retrying in 4 s");
+        assert_eq!(waiting_message(503, 1), "The server is unavailable — retrying in 1 s");
+    }
+}
