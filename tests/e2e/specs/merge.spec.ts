@@ -181,3 +181,29 @@ test('offline saves say so, retry with backoff, and succeed when the network ret
   await expect(page.getByRole('status')).toHaveText('Saved as revision 2', { timeout: 30_000 });
   expect((await stored(page, id)).body).toBe('Written in a tunnel');
 });
+
+test('when the session ends mid-edit, the text waits as a draft until the person signs in again', async ({ page, context }) => {
+  const name = uniqueName('gus');
+  await signUp(page, name);
+  const id = await createDoc(page, 'Long afternoon', 'Start');
+  await page.getByLabel('Body').fill('Typed while the session ran out');
+  await page.request.post('/api/auth/logout');
+
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByRole('status')).toContainText('your session has ended');
+  await expect(page.getByLabel('Body')).toHaveValue('Typed while the session ran out');
+
+  const other = await context.newPage();
+  await open(other, '/login');
+  await other.getByLabel('Name').fill(name);
+  await other.getByLabel('Password').fill('correct horse battery');
+  await other.getByRole('button', { name: 'Sign in' }).click();
+  await expect(other.getByRole('heading', { name: 'Documents' })).toBeVisible();
+
+  await page.reload();
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+  await page.getByRole('region', { name: 'Unsaved changes' }).getByRole('button', { name: 'Restore my changes' }).click();
+  await expect(page.getByLabel('Body')).toHaveValue('Typed while the session ran out');
+  await save(page, 2);
+  expect((await stored(page, id)).body).toBe('Typed while the session ran out');
+});
