@@ -127,6 +127,74 @@ pub struct ChangedBy {
     pub fields: Vec<Field>,
 }
 
+/// `POST /api/docs/{id}/transitions`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionRequest {
+    pub to: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_rev: Option<i64>,
+}
+
+/// `POST /api/docs/{id}/revisions/{rev}/restore`, for clients that cannot set `If-Match`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RestoreRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_rev: Option<i64>,
+}
+
+/// One entry of a document's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevisionSummary {
+    pub rev: i64,
+    pub by: UserRef,
+    pub at: DateTime<Utc>,
+    /// What this revision changed; `status` for transitions.
+    pub fields: Vec<Field>,
+    /// The status after this revision.
+    pub status: Status,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevisionList {
+    /// Newest first.
+    pub items: Vec<RevisionSummary>,
+}
+
+/// One revision with its full values.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Revision {
+    pub rev: i64,
+    pub by: UserRef,
+    pub at: DateTime<Utc>,
+    pub fields: Vec<Field>,
+    pub status: Status,
+    pub title: String,
+    pub slug: String,
+    pub tags: Vec<String>,
+    pub body: String,
+}
+
+impl Revision {
+    pub fn values(&self) -> crate::domain::Fields {
+        crate::domain::Fields {
+            title: self.title.clone(),
+            slug: self.slug.clone(),
+            tags: self.tags.clone(),
+            body: self.body.clone(),
+        }
+    }
+}
+
+/// `GET /api/docs/{id}/diff?from=A&to=B`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DocDiff {
+    pub from: i64,
+    pub to: i64,
+    pub fields: Vec<crate::domain::diff::FieldDiff>,
+}
+
 /// An RFC 9457 problem as the browser reads it; extension members it does not know are kept.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Problem {
@@ -198,6 +266,7 @@ pub mod problem {
     pub const NOT_FOUND: &str = "/problems/not-found";
     pub const NAME_TAKEN: &str = "/problems/name-taken";
     pub const IDEMPOTENCY_MISMATCH: &str = "/problems/idempotency-mismatch";
+    pub const IDEMPOTENCY_IN_FLIGHT: &str = "/problems/idempotency-in-flight";
     pub const INTERNAL: &str = "/problems/internal";
     pub const NETWORK: &str = "/problems/network";
 }

@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The editable fields: the unit of every field-level diff, merge and conflict.
+/// What a revision can change. The editable fields (`ALL`) are the unit of every
+/// field-level diff, merge and conflict; `Status` changes only through transitions and
+/// appears in history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
@@ -10,6 +12,7 @@ pub enum Field {
     Slug,
     Tags,
     Body,
+    Status,
 }
 
 impl Field {
@@ -21,6 +24,18 @@ impl Field {
             Field::Slug => "slug",
             Field::Tags => "tags",
             Field::Body => "body",
+            Field::Status => "status",
+        }
+    }
+
+    /// The name as a label starts: "Title".
+    pub fn label(self) -> &'static str {
+        match self {
+            Field::Title => "Title",
+            Field::Slug => "Slug",
+            Field::Tags => "Tags",
+            Field::Body => "Body",
+            Field::Status => "Status",
         }
     }
 }
@@ -55,6 +70,19 @@ impl Status {
     pub fn is_editable(self) -> bool {
         !matches!(self, Status::Archived)
     }
+
+    /// The workflow: draft → published → archived, and archived → draft (restore).
+    pub fn allowed_next(self) -> &'static [Status] {
+        match self {
+            Status::Draft => &[Status::Published],
+            Status::Published => &[Status::Archived],
+            Status::Archived => &[Status::Draft],
+        }
+    }
+
+    pub fn can_become(self, to: Status) -> bool {
+        self.allowed_next().contains(&to)
+    }
 }
 
 /// Validated values of the editable fields (see `parse_fields`).
@@ -76,6 +104,7 @@ pub fn changed_fields(before: &Fields, after: &Fields) -> Vec<Field> {
             Field::Slug => before.slug != after.slug,
             Field::Tags => before.tags != after.tags,
             Field::Body => before.body != after.body,
+            Field::Status => false,
         })
         .collect()
 }
@@ -91,6 +120,16 @@ mod tests {
             tags: vec!["x".into()],
             body: "text".into(),
         }
+    }
+
+    #[test]
+    fn the_workflow_moves_forward_and_restores_archived_documents_to_draft() {
+        assert!(Status::Draft.can_become(Status::Published));
+        assert!(Status::Published.can_become(Status::Archived));
+        assert!(Status::Archived.can_become(Status::Draft));
+        assert!(!Status::Draft.can_become(Status::Archived));
+        assert!(!Status::Published.can_become(Status::Published));
+        assert!(!Status::Archived.can_become(Status::Published));
     }
 
     #[test]

@@ -315,7 +315,7 @@ fn side_version(side: Side, cluster: &[Change<'_>], base: &[&str], start: usize,
 }
 
 /// Browsers have no clock for `Instant`; there the diff runs without a deadline.
-fn deadline() -> Option<std::time::Instant> {
+pub(crate) fn deadline() -> Option<std::time::Instant> {
     #[cfg(not(target_arch = "wasm32"))]
     {
         std::time::Instant::now().checked_add(DIFF_TIME_LIMIT)

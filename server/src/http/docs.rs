@@ -14,13 +14,13 @@ use serde_json::{Map, Value};
 use super::{
     auth::CurrentUser,
     conflict::{fields_of, stale, Mine},
-    error::ApiError,
+    error::{problem_response, ApiError},
     extract::{none_match, JsonBody, MergePatch, Precondition},
     idempotency::Idempotency,
 };
 use crate::{
     state::AppState,
-    store::{ListQuery, SaveChange, StoreError},
+    store::{ClaimedKey, ListQuery, SaveChange, StoreError},
 };
 use app::{
     domain::{changed_fields, parse_fields, Fields, Status},
@@ -36,17 +36,62 @@ pub fn router() -> Router<AppState> {
 async fn create(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
+    headers: HeaderMap,
     JsonBody(input): JsonBody<CreateDoc>,
 ) -> Result<Response, ApiError> {
+    let canonical = serde_json::to_vec(&input).map_err(ApiError::internal)?;
+    let idempotency = Idempotency::from_request(&state, &headers, "POST", "/api/docs", &canonical)?;
+    if let Some(idempotency) = &idempotency {
+        if let Some(replay) = idempotency.claim(&state, &user.id).await? {
+            return Ok(replay);
+        }
+    }
+    let key = idempotency.as_ref().map(|i| i.claimed(&user.id));
+    let created = create_doc(&state, &user, input, key).await;
+    // The first response is what a retry with the key gets: record refusals too, but
+    // free the key after our own failures so a retry can succeed.
+    match (created, key) {
+        (Ok(response), _) => Ok(response),
+        (Err(error), None) => Err(error),
+        (Err(error), Some(key)) if error.status().is_server_error() => {
+            if let Err(release) = state.store.release_idempotency_key(key).await {
+                tracing::error!(%release, "could not release an idempotency key");
+            }
+            Err(error)
+        }
+        (Err(error), Some(key)) => {
+            let (status, body) = error.into_parts();
+            state.store.finish_idempotency_key(key, status.as_u16(), &body).await?;
+            Ok(problem_response(status, body))
+        }
+    }
+}
+
+async fn create_doc(state: &AppState, user: &UserRef, input: CreateDoc, key: Option<ClaimedKey<'_>>) -> Result<Response, ApiError> {
     let fields = parse_fields(&input.title, &input.slug, &input.tags, &input.body).map_err(ApiError::Validation)?;
     let id = uuid::Uuid::now_v7().to_string();
-    let doc = match state.store.create_doc(&id, &fields, &user, Utc::now()).await {
-        Err(StoreError::SlugTaken) => return Err(ApiError::SlugTaken { slug: fields.slug }),
+    let doc = match state.store.create_doc(&id, &fields, user, Utc::now(), key).await {
+        Err(StoreError::SlugTaken) => return Err(slug_taken(state, &fields.slug).await),
         other => other?,
     };
     tracing::info!(doc = %doc.id, user = %user.name, "document created");
     let location = HeaderValue::from_str(&format!("/api/docs/{}", doc.id)).map_err(ApiError::internal)?;
     Ok((StatusCode::CREATED, [(header::LOCATION, location)], with_etag(doc)).into_response())
+}
+
+/// 409 with free variants of the slug to choose from.
+pub async fn slug_taken(state: &AppState, slug: &str) -> ApiError {
+    let stem: String = slug.chars().take(app::domain::SLUG_MAX - 3).collect();
+    let stem = stem.trim_end_matches('-');
+    let candidates: Vec<String> = (2..=12).map(|n| format!("{stem}-{n}")).collect();
+    let suggestions = match state.store.free_slugs(&candidates).await {
+        Ok(free) => free.into_iter().take(3).collect(),
+        Err(error) => {
+            tracing::warn!(%error, "could not suggest slugs");
+            Vec::new()
+        }
+    };
+    ApiError::SlugTaken { slug: slug.to_owned(), suggestions }
 }
 
 async fn read(
@@ -167,7 +212,7 @@ async fn delete(
 }
 
 /// The current document, if the change's precondition holds and its state allows editing.
-async fn editable_at(
+pub(super) async fn editable_at(
     state: &AppState,
     id: &str,
     precondition: &Precondition,
@@ -196,7 +241,7 @@ async fn replay(state: &AppState, idempotency: &Option<Idempotency>, user: &User
     }
 }
 
-async fn save(
+pub(super) async fn save(
     state: &AppState,
     current: Document,
     fields: Fields,
@@ -224,7 +269,7 @@ async fn save(
             tracing::info!(doc = %doc.id, rev = doc.rev, user = %user.name, ?changed, "document saved");
             Ok(with_etag(doc).into_response())
         }
-        Err(StoreError::SlugTaken) => Err(ApiError::SlugTaken { slug: fields.slug }),
+        Err(StoreError::SlugTaken) => Err(slug_taken(state, &fields.slug).await),
         // Somebody committed between our read and our compare-and-set — perhaps this very
         // request's first attempt, whose response was lost.
         Err(StoreError::Stale | StoreError::IdempotencyKeyUsed) => {
@@ -288,6 +333,6 @@ fn validators(rev: i64) -> [(header::HeaderName, HeaderValue); 2] {
     ]
 }
 
-fn with_etag(doc: Document) -> impl IntoResponse {
+pub(super) fn with_etag(doc: Document) -> impl IntoResponse {
     (validators(doc.rev), Json(doc))
 }

@@ -17,7 +17,8 @@ pub enum ApiError {
     PreconditionRequired,
     /// 412 when the client sent `If-Match`, 409 when it sent a stale `base_rev`.
     Stale { status: StatusCode, detail: String, members: Box<StaleRevision> },
-    SlugTaken { slug: String },
+    /// `suggestions` are free variants of the slug.
+    SlugTaken { slug: String, suggestions: Vec<String> },
     InvalidState { state: Status, allowed: Vec<Status>, detail: String },
     Validation(Vec<FieldError>),
     BadRequest(String),
@@ -28,6 +29,8 @@ pub enum ApiError {
     NameTaken,
     /// The idempotency key was used before for a different request.
     IdempotencyMismatch,
+    /// The first request with this idempotency key is still running.
+    IdempotencyInFlight,
     /// Details go to the log only.
     Internal(String),
 }
@@ -45,7 +48,10 @@ impl ApiError {
         match self {
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::Stale { status, .. } => *status,
-            ApiError::SlugTaken { .. } | ApiError::InvalidState { .. } | ApiError::NameTaken => StatusCode::CONFLICT,
+            ApiError::SlugTaken { .. }
+            | ApiError::InvalidState { .. }
+            | ApiError::NameTaken
+            | ApiError::IdempotencyInFlight => StatusCode::CONFLICT,
             ApiError::Validation(_) | ApiError::IdempotencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -73,14 +79,20 @@ impl ApiError {
                 }
                 p
             }
-            ApiError::SlugTaken { slug } => {
+            ApiError::SlugTaken { slug, suggestions } => {
+                let hint = match suggestions.first() {
+                    Some(free) => format!(" \"{free}\" is free."),
+                    None => String::new(),
+                };
                 let mut p = Problem::new(
                     status,
                     problem::SLUG_TAKEN,
                     "That slug is taken",
-                    format!("Another document already uses the slug \"{slug}\". Choose a different slug."),
+                    format!("Another document already uses the slug \"{slug}\". Choose a different slug.{hint}"),
                 );
                 p.extra.insert("slug".into(), json!(slug));
+                p.extra.insert("suggestions".into(), json!(suggestions));
+                p.errors = vec![FieldError::new("slug", format!("The slug \"{slug}\" is already taken."))];
                 p
             }
             ApiError::InvalidState { state, allowed, detail } => {
@@ -124,6 +136,12 @@ impl ApiError {
                 "Idempotency key reused for a different request",
                 "This Idempotency-Key was already used for a different request. Use a new key for a new change.",
             ),
+            ApiError::IdempotencyInFlight => Problem::new(
+                status,
+                problem::IDEMPOTENCY_IN_FLIGHT,
+                "The first request with this key is still running",
+                "A request with this Idempotency-Key is still being processed. Retry in a moment to get its result.",
+            ),
             ApiError::Internal(_) => Problem::new(
                 status,
                 problem::INTERNAL,
@@ -156,14 +174,30 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl ApiError {
+    /// The status and the exact bytes of the body, for responses that are also recorded.
+    pub fn into_parts(self) -> (StatusCode, String) {
+        (self.status(), serde_json::to_string(&self.problem()).unwrap_or_default())
+    }
+}
+
+/// A problem response from its status and serialised body.
+pub fn problem_response(status: StatusCode, body: String) -> Response {
+    let mut response = (status, body).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+    response
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status = self.status();
-        let body = serde_json::to_vec(&self.problem()).unwrap_or_default();
-        let mut response = (status, body).into_response();
-        response
-            .headers_mut()
-            .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        let in_flight = matches!(self, ApiError::IdempotencyInFlight);
+        let (status, body) = self.into_parts();
+        let mut response = problem_response(status, body);
+        if in_flight {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
         response
     }
 }

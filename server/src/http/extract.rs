@@ -27,6 +27,24 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     }
 }
 
+/// A JSON body that may be left out entirely (no body, no content type): then `T::default()`.
+pub struct OptionalJsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for OptionalJsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        let typed = req.headers().contains_key(header::CONTENT_TYPE);
+        let headers = req.headers().clone();
+        let bytes = read_body(req, state).await?;
+        if bytes.is_empty() && !typed {
+            return Ok(OptionalJsonBody(T::default()));
+        }
+        require_media_type(&headers, &["application/json"])?;
+        parse_json(&bytes).map(OptionalJsonBody)
+    }
+}
+
 /// An RFC 7396 merge patch (`application/merge-patch+json`), as a JSON object.
 pub struct MergePatch(pub serde_json::Map<String, serde_json::Value>);
 

@@ -5,7 +5,9 @@ mod conflict;
 pub mod docs;
 pub mod error;
 pub mod extract;
-mod idempotency;
+mod history;
+pub mod idempotency;
+mod workflow;
 
 use axum::{extract::State, routing::get, Router};
 
@@ -16,6 +18,8 @@ pub fn router() -> Router<AppState> {
     let api = Router::new()
         .merge(auth::router())
         .merge(docs::router())
+        .merge(history::router())
+        .merge(workflow::router())
         .fallback(|| async { ApiError::NotFound });
     Router::new()
         .nest("/api", api)

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use app::{
     domain::{Field, Fields, Status},
-    protocol::{ChangedBy, DocPage, Document, UserRef},
+    protocol::{ChangedBy, DocPage, Document, Revision, RevisionSummary, UserRef},
 };
 
 pub use sqlite::SqliteStore;
@@ -78,9 +78,27 @@ pub struct IdempotencyKey<'a> {
 #[derive(Debug, Clone)]
 pub struct StoredResponse {
     pub fingerprint: String,
+    /// 0 while the first request is still running.
     pub status: u16,
     pub etag: Option<String>,
+    pub location: Option<String>,
     pub body: String,
+}
+
+/// The outcome of claiming an idempotency key for a create.
+#[derive(Debug, Clone)]
+pub enum Claim {
+    /// Nobody used the key (or its record expired): go ahead.
+    Claimed,
+    /// The key is recorded: in flight (`status` 0) or finished.
+    Existing(StoredResponse),
+}
+
+/// A create's claimed key, completed in the create's own transaction.
+#[derive(Debug, Clone, Copy)]
+pub struct ClaimedKey<'a> {
+    pub user_id: &'a str,
+    pub key: &'a str,
 }
 
 #[async_trait]
@@ -96,17 +114,40 @@ pub trait Store: Send + Sync + 'static {
     async fn session_user(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<UserRef>>;
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
 
-    /// Inserts the document at revision 1 and its first revision row, in one transaction.
-    async fn create_doc(&self, id: &str, fields: &Fields, by: &UserRef, at: DateTime<Utc>) -> StoreResult<Document>;
+    /// Inserts the document at revision 1 and its first revision row, in one transaction
+    /// that also completes the request's claimed idempotency key.
+    async fn create_doc(&self, id: &str, fields: &Fields, by: &UserRef, at: DateTime<Utc>, key: Option<ClaimedKey<'_>>) -> StoreResult<Document>;
     async fn get_doc(&self, id: &str) -> StoreResult<Option<Document>>;
     async fn list_docs(&self, query: &ListQuery) -> StoreResult<DocPage>;
     /// One transaction: compare-and-set on `rev`, insert the revision row, bump the document.
     /// `Stale` when the document is no longer at `expected_rev`.
     async fn save_doc(&self, change: SaveChange<'_>) -> StoreResult<Document>;
+    /// Moves the document to `to` with the same compare-and-set as a save.
+    async fn transition_doc(&self, id: &str, expected_rev: i64, to: Status, by: &UserRef, at: DateTime<Utc>) -> StoreResult<Document>;
     /// Soft-deletes with the same compare-and-set; history is kept.
     async fn delete_doc(&self, id: &str, expected_rev: i64, by: &UserRef, at: DateTime<Utc>) -> StoreResult<()>;
     /// The field values of one revision of a live document.
     async fn revision_fields(&self, id: &str, rev: i64) -> StoreResult<Option<Fields>>;
+    /// A live document's history, newest first.
+    async fn revisions(&self, id: &str) -> StoreResult<Vec<RevisionSummary>>;
+    async fn revision(&self, id: &str, rev: i64) -> StoreResult<Option<Revision>>;
+    /// Those of `candidates` that no live document uses as its slug.
+    async fn free_slugs(&self, candidates: &[String]) -> StoreResult<Vec<String>>;
+    /// Claims a key for a create, first forgetting its record if older than `expired_before`
+    /// or, still in flight, older than `abandoned_before` (its request never finished).
+    async fn claim_idempotency_key(
+        &self,
+        user_id: &str,
+        key: &str,
+        fingerprint: &str,
+        now: DateTime<Utc>,
+        expired_before: DateTime<Utc>,
+        abandoned_before: DateTime<Utc>,
+    ) -> StoreResult<Claim>;
+    /// Records the final response of a claimed key whose request did not create anything.
+    async fn finish_idempotency_key(&self, key: ClaimedKey<'_>, status: u16, body: &str) -> StoreResult<()>;
+    /// Forgets a claimed key whose request failed on our side, so a retry can run.
+    async fn release_idempotency_key(&self, key: ClaimedKey<'_>) -> StoreResult<()>;
     /// The response recorded for a user's idempotency key, unless older than `not_before`.
     async fn idempotent_response(&self, user_id: &str, key: &str, not_before: DateTime<Utc>) -> StoreResult<Option<StoredResponse>>;
     /// Deletes idempotency records older than `before`; returns how many.

@@ -118,7 +118,7 @@ pub fn ConflictPanel(
                     Field::Title => fields.title = value,
                     Field::Slug => fields.slug = value,
                     Field::Body => fields.body = value,
-                    Field::Tags => {}
+                    Field::Tags | Field::Status => {}
                 }
             }
             on_save.run(fields);
@@ -163,18 +163,9 @@ fn state_label(state: FieldState) -> &'static str {
     }
 }
 
-fn title_case(field: Field) -> &'static str {
-    match field {
-        Field::Title => "Title",
-        Field::Slug => "Slug",
-        Field::Tags => "Tags",
-        Field::Body => "Body",
-    }
-}
-
 #[component]
 fn FieldRow(compared: FieldComparison, resolution: Option<Resolution>) -> impl IntoView {
-    let name = title_case(compared.field);
+    let name = compared.field.label();
     let text = |value: &Option<crate::domain::merge::FieldValue>| value.as_ref().map(|v| v.as_text()).unwrap_or_default();
     let (base, theirs, mine) = (text(&compared.base), text(&compared.theirs), text(&compared.mine));
     let merged = compared.merged.as_ref().map(|v| v.as_text());

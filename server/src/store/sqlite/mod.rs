@@ -1,19 +1,24 @@
 //! The embedded SQLite backend (WAL): the default, with nothing else to install.
 
+mod history;
+mod idempotency;
+mod rows;
+
 use std::{str::FromStr, time::Duration};
 
 use async_trait::async_trait;
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use sqlx::{
-    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous},
+    sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
     QueryBuilder, Row, Sqlite, SqlitePool,
 };
 
-use super::{ListQuery, SaveChange, Store, StoreError, StoreResult, StoredResponse, UserRecord};
+use super::{Claim, ClaimedKey, ListQuery, SaveChange, Store, StoreError, StoreResult, StoredResponse, UserRecord};
 use app::{
     domain::{Field, Fields, Status},
-    protocol::{ChangedBy, DocPage, DocSummary, Document, UserRef},
+    protocol::{ChangedBy, DocPage, DocSummary, Document, Revision, RevisionSummary, UserRef},
 };
+use rows::{decode_error, document_from_row, parse_status, parse_tags, parse_time, tags_json, timestamp};
 
 pub struct SqliteStore {
     pool: SqlitePool,
@@ -113,7 +118,7 @@ impl Store for SqliteStore {
         Ok(())
     }
 
-    async fn create_doc(&self, id: &str, fields: &Fields, by: &UserRef, at: DateTime<Utc>) -> StoreResult<Document> {
+    async fn create_doc(&self, id: &str, fields: &Fields, by: &UserRef, at: DateTime<Utc>, key: Option<ClaimedKey<'_>>) -> StoreResult<Document> {
         let at = timestamp(at);
         let tags = tags_json(&fields.tags);
         let mut tx = self.pool.begin().await?;
@@ -136,6 +141,9 @@ impl Store for SqliteStore {
         .map_err(on_constraint)?;
         insert_revision(&mut tx, id, 1, fields, Status::Draft, &Field::ALL, false, &by.id, &at).await?;
         let doc = Self::doc_in(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
+        if let Some(key) = key {
+            idempotency::complete_create(&mut tx, key, &doc).await?;
+        }
         tx.commit().await?;
         Ok(doc)
     }
@@ -244,6 +252,36 @@ impl Store for SqliteStore {
         Ok(doc)
     }
 
+    async fn transition_doc(&self, id: &str, expected_rev: i64, to: Status, by: &UserRef, at: DateTime<Utc>) -> StoreResult<Document> {
+        let at = timestamp(at);
+        let mut tx = self.pool.begin().await?;
+        let moved = sqlx::query(
+            "UPDATE documents SET status = ?, rev = rev + 1, updated_at = ?, updated_by = ? \
+             WHERE id = ? AND rev = ? AND deleted_at IS NULL RETURNING title, slug, tags, body",
+        )
+        .bind(to.as_str())
+        .bind(&at)
+        .bind(&by.id)
+        .bind(id)
+        .bind(expected_rev)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = moved else {
+            let exists = Self::doc_in(&mut *tx, id).await?.is_some();
+            return Err(if exists { StoreError::Stale } else { StoreError::NotFound });
+        };
+        let fields = Fields {
+            title: row.try_get("title")?,
+            slug: row.try_get("slug")?,
+            tags: parse_tags(row.try_get("tags")?)?,
+            body: row.try_get("body")?,
+        };
+        insert_revision(&mut tx, id, expected_rev + 1, &fields, to, &[Field::Status], false, &by.id, &at).await?;
+        let doc = Self::doc_in(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
+        tx.commit().await?;
+        Ok(doc)
+    }
+
     async fn delete_doc(&self, id: &str, expected_rev: i64, by: &UserRef, at: DateTime<Utc>) -> StoreResult<()> {
         let at = timestamp(at);
         let mut tx = self.pool.begin().await?;
@@ -275,52 +313,54 @@ impl Store for SqliteStore {
     }
 
     async fn revision_fields(&self, id: &str, rev: i64) -> StoreResult<Option<Fields>> {
-        let row = sqlx::query(
-            "SELECT r.title, r.slug, r.tags, r.body FROM revisions r JOIN documents d ON d.id = r.doc_id \
-             WHERE r.doc_id = ? AND r.rev = ? AND d.deleted_at IS NULL",
-        )
-        .bind(id)
-        .bind(rev)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|row| {
-            Ok(Fields {
-                title: row.try_get("title")?,
-                slug: row.try_get("slug")?,
-                tags: parse_tags(row.try_get("tags")?)?,
-                body: row.try_get("body")?,
-            })
-        })
-        .transpose()
+        Ok(history::revision(&self.pool, id, rev).await?.map(|r| r.values()))
+    }
+
+    async fn revisions(&self, id: &str) -> StoreResult<Vec<RevisionSummary>> {
+        history::revisions(&self.pool, id).await
+    }
+
+    async fn revision(&self, id: &str, rev: i64) -> StoreResult<Option<Revision>> {
+        history::revision(&self.pool, id, rev).await
+    }
+
+    async fn free_slugs(&self, candidates: &[String]) -> StoreResult<Vec<String>> {
+        let mut sql = QueryBuilder::<Sqlite>::new("SELECT slug FROM documents WHERE deleted_at IS NULL AND slug IN (");
+        let mut list = sql.separated(", ");
+        for candidate in candidates {
+            list.push_bind(candidate.clone());
+        }
+        sql.push(")");
+        let taken: Vec<String> = sql.build().fetch_all(&self.pool).await?.iter().map(|r| r.get("slug")).collect();
+        Ok(candidates.iter().filter(|c| !taken.contains(c)).cloned().collect())
+    }
+
+    async fn claim_idempotency_key(
+        &self,
+        user_id: &str,
+        key: &str,
+        fingerprint: &str,
+        now: DateTime<Utc>,
+        expired_before: DateTime<Utc>,
+        abandoned_before: DateTime<Utc>,
+    ) -> StoreResult<Claim> {
+        idempotency::claim(&self.pool, user_id, key, fingerprint, now, expired_before, abandoned_before).await
+    }
+
+    async fn finish_idempotency_key(&self, key: ClaimedKey<'_>, status: u16, body: &str) -> StoreResult<()> {
+        idempotency::finish(&self.pool, key, status, body).await
+    }
+
+    async fn release_idempotency_key(&self, key: ClaimedKey<'_>) -> StoreResult<()> {
+        idempotency::release(&self.pool, key).await
     }
 
     async fn idempotent_response(&self, user_id: &str, key: &str, not_before: DateTime<Utc>) -> StoreResult<Option<StoredResponse>> {
-        let row = sqlx::query(
-            "SELECT fingerprint, status, etag, body FROM idempotency_keys \
-             WHERE user_id = ? AND key = ? AND created_at >= ?",
-        )
-        .bind(user_id)
-        .bind(key)
-        .bind(timestamp(not_before))
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(|row| {
-            Ok(StoredResponse {
-                fingerprint: row.try_get("fingerprint")?,
-                status: row.try_get::<i64, _>("status")? as u16,
-                etag: row.try_get("etag")?,
-                body: row.try_get("body")?,
-            })
-        })
-        .transpose()
+        idempotency::recorded(&self.pool, user_id, key, not_before).await
     }
 
     async fn expire_idempotency_keys(&self, before: DateTime<Utc>) -> StoreResult<u64> {
-        let done = sqlx::query("DELETE FROM idempotency_keys WHERE created_at < ?")
-            .bind(timestamp(before))
-            .execute(&self.pool)
-            .await?;
-        Ok(done.rows_affected())
+        idempotency::expire(&self.pool, before).await
     }
 
     async fn changes_since(&self, id: &str, after_rev: i64) -> StoreResult<Vec<ChangedBy>> {
@@ -391,46 +431,6 @@ fn on_constraint(error: sqlx::Error) -> StoreError {
         }
     }
     StoreError::Database(error)
-}
-
-fn document_from_row(row: &SqliteRow) -> StoreResult<Document> {
-    Ok(Document {
-        id: row.try_get("id")?,
-        title: row.try_get("title")?,
-        slug: row.try_get("slug")?,
-        tags: parse_tags(row.try_get("tags")?)?,
-        body: row.try_get("body")?,
-        status: parse_status(row.try_get("status")?)?,
-        rev: row.try_get("rev")?,
-        created_at: parse_time(row.try_get("created_at")?)?,
-        created_by: UserRef { id: row.try_get("created_by")?, name: row.try_get("created_by_name")? },
-        updated_at: parse_time(row.try_get("updated_at")?)?,
-        updated_by: UserRef { id: row.try_get("updated_by")?, name: row.try_get("updated_by_name")? },
-    })
-}
-
-fn timestamp(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Millis, true)
-}
-
-fn parse_time(raw: &str) -> StoreResult<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(raw).map(|t| t.with_timezone(&Utc)).map_err(decode_error)
-}
-
-fn tags_json(tags: &[String]) -> String {
-    serde_json::Value::from(tags.to_vec()).to_string()
-}
-
-fn parse_tags(raw: &str) -> StoreResult<Vec<String>> {
-    serde_json::from_str(raw).map_err(decode_error)
-}
-
-fn parse_status(raw: &str) -> StoreResult<Status> {
-    Status::parse(raw).ok_or_else(|| decode_error(format!("unknown status {raw:?}")))
-}
-
-fn decode_error(error: impl std::fmt::Display) -> StoreError {
-    StoreError::Database(sqlx::Error::Decode(error.to_string().into()))
 }
 
 /// Cursors are opaque to clients: hex of "updated_at|id".

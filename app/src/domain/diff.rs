@@ -1,0 +1,120 @@
+//! Field-level differences between two revisions, with line and word hunks for text.
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    merge::{inline_diff, DiffKind, Segment},
+    Field, Fields, Status,
+};
+
+/// One field compared between two revisions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldDiff {
+    pub field: Field,
+    pub changed: bool,
+    pub from: serde_json::Value,
+    pub to: serde_json::Value,
+    /// Text fields: runs of equal, removed and added lines.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lines: Vec<Segment>,
+    /// Text fields: the same change word by word, for inline display.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub words: Vec<Segment>,
+    /// Tags: added and removed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub added: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<String>,
+}
+
+/// Every field, title to status, compared between two versions.
+pub fn diff_fields(from: (&Fields, Status), to: (&Fields, Status)) -> Vec<FieldDiff> {
+    let ((a, a_status), (b, b_status)) = (from, to);
+    vec![
+        text_diff(Field::Title, &a.title, &b.title),
+        scalar_diff(Field::Slug, &a.slug, &b.slug),
+        tags_diff(&a.tags, &b.tags),
+        text_diff(Field::Body, &a.body, &b.body),
+        scalar_diff(Field::Status, a_status.as_str(), b_status.as_str()),
+    ]
+}
+
+fn text_diff(field: Field, from: &str, to: &str) -> FieldDiff {
+    let changed = from != to;
+    let (lines, words) = if changed { (line_diff(from, to), inline_diff(from, to)) } else { (Vec::new(), Vec::new()) };
+    FieldDiff { field, changed, from: from.into(), to: to.into(), lines, words, added: Vec::new(), removed: Vec::new() }
+}
+
+fn scalar_diff(field: Field, from: &str, to: &str) -> FieldDiff {
+    FieldDiff {
+        field,
+        changed: from != to,
+        from: from.into(),
+        to: to.into(),
+        lines: Vec::new(),
+        words: Vec::new(),
+        added: Vec::new(),
+        removed: Vec::new(),
+    }
+}
+
+fn tags_diff(from: &[String], to: &[String]) -> FieldDiff {
+    let added: Vec<String> = to.iter().filter(|t| !from.contains(t)).cloned().collect();
+    let removed: Vec<String> = from.iter().filter(|t| !to.contains(t)).cloned().collect();
+    FieldDiff {
+        field: Field::Tags,
+        changed: !added.is_empty() || !removed.is_empty(),
+        from: from.into(),
+        to: to.into(),
+        lines: Vec::new(),
+        words: Vec::new(),
+        added,
+        removed,
+    }
+}
+
+fn line_diff(from: &str, to: &str) -> Vec<Segment> {
+    let mut segments: Vec<Segment> = Vec::new();
+    let mut config = similar::TextDiff::configure();
+    if let Some(deadline) = super::merge::deadline() {
+        config.deadline(deadline);
+    }
+    for change in config.diff_lines(from, to).iter_all_changes() {
+        let kind = match change.tag() {
+            similar::ChangeTag::Equal => DiffKind::Equal,
+            similar::ChangeTag::Insert => DiffKind::Insert,
+            similar::ChangeTag::Delete => DiffKind::Delete,
+        };
+        match segments.last_mut() {
+            Some(last) if last.kind == kind => last.text.push_str(change.value()),
+            _ => segments.push(Segment { kind, text: change.value().to_owned() }),
+        }
+    }
+    segments
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(title: &str, tags: &[&str], body: &str) -> Fields {
+        Fields { title: title.into(), slug: "s".into(), tags: tags.iter().map(|t| t.to_string()).collect(), body: body.into() }
+    }
+
+    #[test]
+    fn every_field_is_compared_with_hunks_for_text_and_sets_for_tags() {
+        let from = fields("Plan", &["a", "b"], "one\ntwo\n");
+        let to = fields("Plan", &["b", "c"], "one\n2\n");
+        let diff = diff_fields((&from, Status::Draft), (&to, Status::Published));
+        let changed: Vec<_> = diff.iter().filter(|d| d.changed).map(|d| d.field).collect();
+        assert_eq!(changed, vec![Field::Tags, Field::Body, Field::Status]);
+        assert_eq!(diff[2].added, vec!["c"]);
+        assert_eq!(diff[2].removed, vec!["a"]);
+        let body = &diff[3];
+        assert_eq!(body.lines[0], Segment { kind: DiffKind::Equal, text: "one\n".into() });
+        assert_eq!(body.lines[1], Segment { kind: DiffKind::Delete, text: "two\n".into() });
+        assert_eq!(body.lines[2], Segment { kind: DiffKind::Insert, text: "2\n".into() });
+        assert!(body.words.iter().any(|w| w.kind == DiffKind::Insert && w.text == "2"));
+        assert_eq!(diff[4].from, "draft");
+    }
+}

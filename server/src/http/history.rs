@@ -1,0 +1,100 @@
+//! A document's history: its revisions, the diff between any two, and restoring one
+//! (which writes a new revision; history is never rewritten).
+
+use axum::{
+    extract::{Path, State},
+    http::{HeaderMap, Uri},
+    response::Response,
+    routing::{get, post},
+    Json, Router,
+};
+use serde::Deserialize;
+
+use super::{
+    auth::CurrentUser,
+    conflict::Mine,
+    docs::{editable_at, save},
+    error::ApiError,
+    extract::{OptionalJsonBody, Precondition},
+};
+use crate::state::AppState;
+use app::{
+    domain::diff::diff_fields,
+    protocol::{DocDiff, RestoreRequest, Revision, RevisionList},
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/docs/{id}/revisions", get(list))
+        .route("/docs/{id}/revisions/{rev}", get(one))
+        .route("/docs/{id}/revisions/{rev}/restore", post(restore))
+        .route("/docs/{id}/diff", get(diff))
+}
+
+async fn list(State(state): State<AppState>, CurrentUser(_user): CurrentUser, Path(id): Path<String>) -> Result<Json<RevisionList>, ApiError> {
+    let items = state.store.revisions(&id).await?;
+    if items.is_empty() {
+        return Err(ApiError::NotFound);
+    }
+    Ok(Json(RevisionList { items }))
+}
+
+async fn one(
+    State(state): State<AppState>,
+    CurrentUser(_user): CurrentUser,
+    Path((id, rev)): Path<(String, String)>,
+) -> Result<Json<Revision>, ApiError> {
+    Ok(Json(revision(&state, &id, &rev, "rev").await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DiffQuery {
+    from: Option<String>,
+    to: Option<String>,
+}
+
+async fn diff(State(state): State<AppState>, CurrentUser(_user): CurrentUser, Path(id): Path<String>, uri: Uri) -> Result<Json<DocDiff>, ApiError> {
+    let query = axum::extract::Query::<DiffQuery>::try_from_uri(&uri)
+        .map_err(|rejection| ApiError::validation("query", format!("Invalid query: {}.", rejection.body_text())))?
+        .0;
+    let (Some(from), Some(to)) = (query.from, query.to) else {
+        return Err(ApiError::validation("from", "Give both revisions to compare: ?from=A&to=B."));
+    };
+    if state.store.get_doc(&id).await?.is_none() {
+        return Err(ApiError::NotFound);
+    }
+    let from = revision(&state, &id, &from, "from").await?;
+    let to = revision(&state, &id, &to, "to").await?;
+    let fields = diff_fields((&from.values(), from.status), (&to.values(), to.status));
+    Ok(Json(DocDiff { from: from.rev, to: to.rev, fields }))
+}
+
+async fn restore(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path((id, rev)): Path<(String, String)>,
+    headers: HeaderMap,
+    OptionalJsonBody(request): OptionalJsonBody<RestoreRequest>,
+) -> Result<Response, ApiError> {
+    let precondition = Precondition::from_request(&headers, request.base_rev)?;
+    let old = revision(&state, &id, &rev, "rev").await?;
+    let values = old.values();
+    let current = editable_at(&state, &id, &precondition, &user, Mine::Fields(&values)).await?;
+    tracing::info!(doc = %id, restored = old.rev, user = %user.name, "restoring a revision");
+    save(&state, current, values, &precondition, &user, None, Mine::Put).await
+}
+
+/// One revision of a live document; a revision number that is not a positive integer is a
+/// 422 naming `field`, one that does not exist a 404.
+async fn revision(state: &AppState, id: &str, raw: &str, field: &str) -> Result<Revision, ApiError> {
+    let rev = raw
+        .parse::<i64>()
+        .ok()
+        .filter(|rev| *rev > 0)
+        .ok_or_else(|| ApiError::validation(field, "A revision is a positive whole number."))?;
+    if state.store.get_doc(id).await?.is_none() {
+        return Err(ApiError::NotFound);
+    }
+    state.store.revision(id, rev).await?.ok_or(ApiError::NotFound)
+}

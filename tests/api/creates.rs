@@ -1,0 +1,159 @@
+//! Idempotent creates and unique slugs.
+
+use futures::future::join_all;
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+
+use app::protocol::CreateDoc;
+
+use crate::helpers::{problem, TestApp};
+
+async fn post(app: &TestApp, client: &reqwest::Client, key: Option<&str>, body: &Value) -> reqwest::Response {
+    let mut request = client.post(app.url("/api/docs")).json(body);
+    if let Some(key) = key {
+        request = request.header("idempotency-key", key);
+    }
+    request.send().await.unwrap()
+}
+
+async fn count(app: &TestApp, client: &reqwest::Client) -> usize {
+    let page: Value = client.get(app.url("/api/docs?limit=100")).send().await.unwrap().json().await.unwrap();
+    page["items"].as_array().unwrap().len()
+}
+
+#[tokio::test]
+async fn repeating_a_create_with_its_key_replays_the_first_response_byte_for_byte() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("Ann").await;
+    let body = json!({"title": "Plan", "slug": "plan"});
+
+    let first = post(&app, &ann, Some("create-1"), &body).await;
+    let (status, location, etag) = (first.status(), first.headers()["location"].clone(), first.headers()["etag"].clone());
+    let first_bytes = first.bytes().await.unwrap();
+    let again = post(&app, &ann, Some("create-1"), &body).await;
+
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(again.status(), StatusCode::CREATED);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    assert_eq!(again.headers()["location"], location);
+    assert_eq!(again.headers()["etag"], etag);
+    assert_eq!(again.bytes().await.unwrap(), first_bytes);
+    assert_eq!(count(&app, &ann).await, 1);
+}
+
+#[tokio::test]
+async fn a_refused_create_is_replayed_as_refused() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("Ann").await;
+    let bad = json!({"title": "", "slug": "plan"});
+
+    let first = post(&app, &ann, Some("k"), &bad).await;
+    let first_body = problem(first, StatusCode::UNPROCESSABLE_ENTITY, "/problems/validation").await;
+    let again = post(&app, &ann, Some("k"), &bad).await;
+
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    let again_body = problem(again, StatusCode::UNPROCESSABLE_ENTITY, "/problems/validation").await;
+    assert_eq!(again_body, first_body);
+}
+
+#[tokio::test]
+async fn a_key_reused_for_a_different_create_is_422() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("Ann").await;
+    post(&app, &ann, Some("k"), &json!({"title": "Plan", "slug": "plan"})).await;
+
+    let other = post(&app, &ann, Some("k"), &json!({"title": "Other", "slug": "other"})).await;
+
+    problem(other, StatusCode::UNPROCESSABLE_ENTITY, "/problems/idempotency-mismatch").await;
+    assert_eq!(count(&app, &ann).await, 1);
+}
+
+#[tokio::test]
+async fn create_keys_are_scoped_per_user() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("Ann").await;
+    let bob = app.user("Bob").await;
+
+    let a = post(&app, &ann, Some("same"), &json!({"title": "A", "slug": "a"})).await;
+    let b = post(&app, &bob, Some("same"), &json!({"title": "B", "slug": "b"})).await;
+
+    assert_eq!((a.status(), b.status()), (StatusCode::CREATED, StatusCode::CREATED));
+    assert!(b.headers().get("idempotent-replayed").is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_creates_with_one_key_make_exactly_one_document() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("Ann").await;
+    let body = json!({"title": "Plan", "slug": "plan", "body": "x".repeat(200_000)});
+
+    let responses = join_all((0..6).map(|_| post(&app, &ann, Some("double-click"), &body))).await;
+
+    let mut created = 0;
+    for response in responses {
+        match response.status() {
+            StatusCode::CREATED => created += 1,
+            StatusCode::CONFLICT => {
+                problem(response, StatusCode::CONFLICT, "/problems/idempotency-in-flight").await;
+            }
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert!(created >= 1);
+    assert_eq!(count(&app, &ann).await, 1);
+}
+
+#[tokio::test]
+async fn a_key_whose_first_request_is_still_running_gets_409_with_retry_after() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("Ann").await;
+    let create = CreateDoc { title: "Plan".into(), slug: "plan".into(), tags: vec![], body: String::new() };
+    let me: Value = ann.get(app.url("/api/auth/me")).send().await.unwrap().json().await.unwrap();
+    // The first request has claimed the key and not finished, as the store sees it.
+    let canonical = serde_json::to_vec(&create).unwrap();
+    let fingerprint = server::http::idempotency::fingerprint("POST", "/api/docs", b"", &canonical);
+    let now = chrono::Utc::now();
+    app.store()
+        .await
+        .claim_idempotency_key(me["id"].as_str().unwrap(), "busy", &fingerprint, now, now, now - chrono::Duration::seconds(60))
+        .await
+        .unwrap();
+
+    let response = post(&app, &ann, Some("busy"), &serde_json::to_value(&create).unwrap()).await;
+
+    assert_eq!(response.headers()["retry-after"], "1");
+    problem(response, StatusCode::CONFLICT, "/problems/idempotency-in-flight").await;
+    assert_eq!(count(&app, &ann).await, 0);
+}
+
+#[tokio::test]
+async fn a_taken_slug_is_409_with_free_suggestions() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("Ann").await;
+    for slug in ["plan", "plan-2"] {
+        post(&app, &ann, None, &json!({"title": "Plan", "slug": slug})).await;
+    }
+
+    let taken = post(&app, &ann, None, &json!({"title": "Plan", "slug": "plan"})).await;
+
+    let body = problem(taken, StatusCode::CONFLICT, "/problems/slug-taken").await;
+    assert_eq!(body["suggestions"], json!(["plan-3", "plan-4", "plan-5"]));
+    assert_eq!(body["errors"][0]["field"], "slug");
+    let accepted = post(&app, &ann, None, &json!({"title": "Plan", "slug": "plan-3"})).await;
+    assert_eq!(accepted.status(), StatusCode::CREATED);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_creates_racing_for_one_slug_give_one_201_and_one_409() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("Ann").await;
+    let bob = app.user("Bob").await;
+    let body = json!({"title": "Plan", "slug": "contested"});
+
+    let (a, b) = tokio::join!(post(&app, &ann, None, &body), post(&app, &bob, None, &body));
+
+    let mut statuses = [a.status(), b.status()];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::CREATED, StatusCode::CONFLICT]);
+    assert_eq!(count(&app, &ann).await, 1);
+}
