@@ -227,6 +227,14 @@ impl Problem {
         self.errors.iter().find(|e| e.field == field).map(|e| e.message.clone())
     }
 
+    /// Free slugs offered with `/problems/slug-taken`.
+    pub fn suggestions(&self) -> Vec<String> {
+        self.extra
+            .get("suggestions")
+            .and_then(|v| serde_json::from_value(v.clone()).ok())
+            .unwrap_or_default()
+    }
+
     /// The stale-revision members, when this is a 412 or stale 409.
     pub fn stale(&self) -> Option<StaleRevision> {
         if self.kind != problem::STALE_REVISION {

@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 
-use crate::protocol::{ApiFailure, DocPage, Document, ListParams, UserRef};
+use crate::protocol::{ApiFailure, DocPage, Document, ListParams, RevisionList, UserRef};
 
 /// Reads made while rendering a page, on behalf of the request's session cookie.
 #[async_trait]
@@ -11,4 +11,5 @@ pub trait PageData: Send + Sync + 'static {
     async fn me(&self, cookie: Option<String>) -> Result<Option<UserRef>, ApiFailure>;
     async fn list_docs(&self, cookie: Option<String>, params: ListParams) -> Result<DocPage, ApiFailure>;
     async fn get_doc(&self, cookie: Option<String>, id: String) -> Result<Document, ApiFailure>;
+    async fn revisions(&self, cookie: Option<String>, id: String) -> Result<RevisionList, ApiFailure>;
 }

@@ -7,7 +7,7 @@ use crate::{
     state::AppState,
 };
 use app::{
-    protocol::{ApiFailure, DocPage, Document, ListParams, UserRef},
+    protocol::{ApiFailure, DocPage, Document, ListParams, RevisionList, UserRef},
     ssr::PageData,
 };
 
@@ -39,6 +39,15 @@ impl PageData for ServerPages {
         match self.0.store.get_doc(&id).await {
             Ok(Some(doc)) => Ok(doc),
             Ok(None) => Err(ApiError::NotFound.into_failure()),
+            Err(error) => Err(ApiError::from(error).into_failure()),
+        }
+    }
+
+    async fn revisions(&self, cookie: Option<String>, id: String) -> Result<RevisionList, ApiFailure> {
+        self.user(cookie).await?;
+        match self.0.store.revisions(&id).await {
+            Ok(items) if !items.is_empty() => Ok(RevisionList { items }),
+            Ok(_) => Err(ApiError::NotFound.into_failure()),
             Err(error) => Err(ApiError::from(error).into_failure()),
         }
     }

@@ -3,7 +3,13 @@
 
 use std::future::Future;
 
-use crate::protocol::{ApiFailure, CreateDoc, Credentials, DocPage, Document, ListParams, PutDoc, UserRef};
+use crate::{
+    domain::Status,
+    protocol::{
+        etag, ApiFailure, CreateDoc, Credentials, DocDiff, DocPage, Document, ListParams, PutDoc, RevisionList,
+        TransitionRequest, UserRef,
+    },
+};
 
 #[cfg(feature = "ssr")]
 fn page_data() -> (Option<std::sync::Arc<dyn crate::ssr::PageData>>, Option<String>) {
@@ -70,6 +76,22 @@ pub fn get_doc(id: String) -> impl Future<Output = Result<Document, ApiFailure>>
     }
 }
 
+pub fn revisions(id: String) -> impl Future<Output = Result<RevisionList, ApiFailure>> + Send + 'static {
+    #[cfg(feature = "ssr")]
+    {
+        let (data, cookie) = page_data();
+        async move { without_server(data)?.revisions(cookie, id).await }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        browser(async move { client::get(&format!("/api/docs/{}/revisions", encode(&id))).await })
+    }
+}
+
+pub async fn diff(id: &str, from: i64, to: i64) -> Result<DocDiff, ApiFailure> {
+    client::get(&format!("/api/docs/{}/diff?from={from}&to={to}", encode(id))).await
+}
+
 pub async fn sign_up(credentials: Credentials) -> Result<UserRef, ApiFailure> {
     client::send_json("POST", "/api/auth/signup", &[], &credentials).await
 }
@@ -82,15 +104,27 @@ pub async fn sign_out() -> Result<(), ApiFailure> {
     client::send_empty("POST", "/api/auth/logout").await
 }
 
-pub async fn create_doc(doc: CreateDoc) -> Result<Document, ApiFailure> {
-    client::send_json("POST", "/api/docs", &[], &doc).await
+/// Creates with an idempotency key, so a retried or repeated create makes one document.
+pub async fn create_doc(doc: CreateDoc, idempotency_key: &str) -> Result<Document, ApiFailure> {
+    client::send_json("POST", "/api/docs", &[("Idempotency-Key", idempotency_key.to_owned())], &doc).await
+}
+
+pub async fn transition(id: &str, base_rev: i64, to: Status) -> Result<Document, ApiFailure> {
+    let url = format!("/api/docs/{}/transitions", encode(id));
+    client::send_json("POST", &url, &[("If-Match", etag(base_rev))], &TransitionRequest { to, base_rev: None }).await
+}
+
+/// Restores an old revision as a new one, on top of `current_rev`.
+pub async fn restore(id: &str, rev: i64, current_rev: i64) -> Result<Document, ApiFailure> {
+    let url = format!("/api/docs/{}/revisions/{rev}/restore", encode(id));
+    client::send_json("POST", &url, &[("If-Match", etag(current_rev))], &serde_json::json!({})).await
 }
 
 /// Saves every field with `If-Match` of the revision the editor is based on; retries of
 /// one save send the same idempotency key.
 pub async fn put_doc(id: &str, base_rev: i64, doc: PutDoc, idempotency_key: &str) -> Result<Document, ApiFailure> {
     let url = format!("/api/docs/{}", encode(id));
-    let headers = [("If-Match", crate::protocol::etag(base_rev)), ("Idempotency-Key", idempotency_key.to_owned())];
+    let headers = [("If-Match", etag(base_rev)), ("Idempotency-Key", idempotency_key.to_owned())];
     client::send_json("PUT", &url, &headers, &doc).await
 }
 

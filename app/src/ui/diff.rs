@@ -3,11 +3,16 @@
 
 use leptos::prelude::*;
 
-use crate::domain::merge::{inline_diff, DiffKind};
+use crate::domain::merge::{inline_diff, DiffKind, Segment};
 
 #[component]
 pub fn InlineDiff(#[prop(into)] old: String, #[prop(into)] new: String) -> impl IntoView {
-    let segments = inline_diff(&old, &new);
+    view! { <Segments segments=inline_diff(&old, &new)/> }
+}
+
+/// Renders diff segments computed elsewhere (e.g. by the server's diff endpoint).
+#[component]
+pub fn Segments(segments: Vec<Segment>) -> impl IntoView {
     let unchanged = segments.iter().all(|s| s.kind == DiffKind::Equal);
     let parts = segments
         .into_iter()

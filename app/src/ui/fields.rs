@@ -42,7 +42,26 @@ pub fn FieldsForm(
     errors: RwSignal<Vec<FieldError>>,
     #[prop(optional)] on_title_input: Option<Callback<String>>,
     #[prop(optional, into)] readonly: Signal<bool>,
+    /// Free slugs to offer after a clash; choosing one calls `on_suggestion`.
+    #[prop(optional)]
+    suggestions: Option<RwSignal<Vec<String>>>,
+    #[prop(optional)] on_suggestion: Option<Callback<String>>,
 ) -> impl IntoView {
+    let offered = move || {
+        let choose = on_suggestion?;
+        let free = suggestions?.get();
+        (!free.is_empty()).then(|| {
+            let buttons = free
+                .into_iter()
+                .map(|slug| {
+                    let label = format!("Use {slug}");
+                    let chosen = slug.clone();
+                    view! { <button type="button" aria-label=label on:click=move |_| choose.run(chosen.clone())>{slug}</button> }
+                })
+                .collect_view();
+            view! { <p class="suggestions">"Free instead: " {buttons}</p> }
+        })
+    };
     let error_for = move |field: &'static str| {
         move || errors.read().iter().find(|e| e.field == field).map(|e| e.message.clone())
     };
@@ -83,6 +102,7 @@ pub fn FieldsForm(
             />
             <p id="slug-help" class="help">"Lowercase words joined by hyphens, unique among documents."</p>
             <p id="slug-error" class="error">{error_for("slug")}</p>
+            {offered}
         </div>
         <div class="field">
             <label for="tags">"Tags"</label>

@@ -4,9 +4,9 @@ use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::{
-    api,
+    api, browser,
     fields::{tags_from_input, FieldInputs, FieldsForm},
-    SignedIn,
+    retry, SignedIn,
 };
 use crate::{
     domain::{slugify, FieldError},
@@ -125,8 +125,11 @@ fn NewDoc() -> impl IntoView {
     let navigate = use_navigate();
     let inputs = FieldInputs::new("", "", &[], "");
     let errors = RwSignal::new(Vec::<FieldError>::new());
+    let suggestions = RwSignal::new(Vec::<String>::new());
     let message = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
+    // One key per "Create": retries and repeated clicks reuse it, so they make one document.
+    let key = RwSignal::new(browser::new_idempotency_key());
     // The slug follows the title until the person edits the slug themselves.
     let auto_slug = RwSignal::new(String::new());
     let on_title_input = Callback::new(move |title: String| {
@@ -137,13 +140,11 @@ fn NewDoc() -> impl IntoView {
         }
     });
 
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
+    let create = move || {
         if busy.get_untracked() {
             return;
         }
         busy.set(true);
-        message.set("Creating…".into());
         let doc = CreateDoc {
             title: inputs.title.get_untracked(),
             slug: inputs.slug.get_untracked(),
@@ -152,21 +153,43 @@ fn NewDoc() -> impl IntoView {
         };
         let navigate = navigate.clone();
         spawn_local(async move {
-            match api::create_doc(doc).await {
+            let sent_key = key.get_untracked();
+            let outcome = retry::with_retries(message, || {
+                message.set("Creating…".into());
+                api::create_doc(doc.clone(), &sent_key)
+            })
+            .await;
+            match outcome {
                 Ok(doc) => navigate(&format!("/docs/{}", doc.id), Default::default()),
                 Err(failure) => {
                     busy.set(false);
                     errors.set(failure.problem.errors.clone());
+                    suggestions.set(failure.problem.suggestions());
                     message.set(format!("Not created: {}", failure.problem.detail));
+                    // Whatever is submitted next is a new request.
+                    if !retry::is_transient(failure.status) {
+                        key.set(browser::new_idempotency_key());
+                    }
                 }
             }
         });
     };
+    let on_submit = {
+        let create = create.clone();
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            create();
+        }
+    };
+    let on_suggestion = Callback::new(move |slug: String| {
+        inputs.slug.set(slug);
+        create();
+    });
 
     view! {
         <h1>"New document"</h1>
         <form class="doc" on:submit=on_submit>
-            <FieldsForm inputs errors on_title_input/>
+            <FieldsForm inputs errors on_title_input suggestions on_suggestion/>
             <p role="status" class="status">{move || message.get()}</p>
             <button type="submit" disabled=move || busy.get()>"Create"</button>
         </form>

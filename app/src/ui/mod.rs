@@ -7,6 +7,7 @@ mod diff;
 mod draft;
 mod editor;
 mod fields;
+mod history;
 mod list;
 pub mod retry;
 
@@ -59,6 +60,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/signup") view=auth::SignUpPage/>
                     <Route path=path!("/new") view=list::NewDocPage/>
                     <Route path=path!("/docs/:id") view=editor::EditorPage/>
+                    <Route path=path!("/docs/:id/history") view=history::HistoryPage/>
                 </Routes>
             </main>
         </Router>

@@ -1,7 +1,12 @@
 //! Retrying saves that failed for passing reasons: exponential backoff with full jitter.
 //! Conflicts and invalid input are never retried.
 
-use std::time::Duration;
+use std::{future::Future, time::Duration};
+
+use leptos::prelude::{RwSignal, Set};
+
+use super::browser;
+use crate::protocol::ApiFailure;
 
 /// The first retry waits up to this long; each further one up to twice as long as the last.
 const BASE: Duration = Duration::from_secs(1);
@@ -30,6 +35,36 @@ pub fn waiting_message(status: u16, seconds_left: u64) -> String {
         _ => "The server is unavailable",
     };
     format!("{reason} — retrying in {seconds_left} s")
+}
+
+/// Runs `attempt` until it succeeds, fails for good, or has been retried `MAX_RETRIES`
+/// times; while waiting, `status` counts down to the next try.
+pub async fn with_retries<T, F, Fut>(status: RwSignal<String>, mut attempt: F) -> Result<T, ApiFailure>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, ApiFailure>>,
+{
+    let mut retries = 0;
+    loop {
+        match attempt().await {
+            Err(failure) if is_transient(failure.status) && retries < MAX_RETRIES => {
+                retries += 1;
+                countdown(status, failure.status, delay(retries, browser::random())).await;
+            }
+            outcome => return outcome,
+        }
+    }
+}
+
+async fn countdown(status: RwSignal<String>, failed_with: u16, delay: Duration) {
+    let mut left = delay;
+    while !left.is_zero() {
+        let seconds = left.as_secs() + u64::from(left.subsec_nanos() > 0);
+        status.set(waiting_message(failed_with, seconds));
+        let step = left.min(Duration::from_secs(1));
+        browser::sleep(step).await;
+        left -= step;
+    }
 }
 
 #[cfg(test)]

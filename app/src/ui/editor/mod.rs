@@ -14,8 +14,8 @@ use super::{
     retry, SignedIn,
 };
 use crate::{
-    domain::{FieldError, Fields},
-    protocol::{ChangedBy, Document, PutDoc},
+    domain::{FieldError, Fields, Status},
+    protocol::{ApiFailure, ChangedBy, Document, PutDoc},
 };
 use conflict::{Conflict, ConflictPanel};
 use offer::DraftOffer;
@@ -57,6 +57,8 @@ struct EditorState {
     /// The revision the inputs are based on: what a save's If-Match names.
     base: RwSignal<Document>,
     errors: RwSignal<Vec<FieldError>>,
+    /// Free slugs offered after a slug clash.
+    suggestions: RwSignal<Vec<String>>,
     status: RwSignal<String>,
     saving: RwSignal<bool>,
     conflict: RwSignal<Option<Conflict>>,
@@ -72,6 +74,7 @@ impl EditorState {
             inputs: FieldInputs::new(&doc.title, &doc.slug, &doc.tags, &doc.body),
             base: RwSignal::new(doc),
             errors: RwSignal::new(Vec::new()),
+            suggestions: RwSignal::new(Vec::new()),
             status: RwSignal::new(String::new()),
             saving: RwSignal::new(false),
             conflict: RwSignal::new(None),
@@ -107,57 +110,56 @@ impl EditorState {
             // One key for this save and all its retries: a retry of a save that did reach
             // the server gets the original answer, not a false conflict.
             let key = browser::new_idempotency_key();
-            let mut retries = 0;
-            loop {
+            let outcome = retry::with_retries(self.status, || {
                 self.status.set("Saving…".into());
-                let failure = match api::put_doc(&id, base_rev, PutDoc::from_fields(sent.clone()), &key).await {
-                    Ok(saved) => {
-                        self.adopt(&sent, saved);
-                        break;
-                    }
-                    Err(failure) => failure,
-                };
-                if retry::is_transient(failure.status) && retries < retry::MAX_RETRIES {
-                    retries += 1;
-                    self.wait(failure.status, retry::delay(retries, browser::random())).await;
-                    continue;
-                }
-                if let Some(stale) = failure.problem.stale() {
-                    let mine = untrack(|| self.mine());
-                    let conflict = Conflict::new(&base_fields, base_rev, stale.current, &mine, stale.changed_by, stale.self_conflict);
-                    self.status.set(format!("Not saved: {} saved revision {} first.", conflict.who(), conflict.current.rev));
-                    self.conflict.set(Some(conflict));
-                } else if failure.status == 401 {
-                    self.status.set(
-                        "Not saved: your session has ended. Sign in again (for example in another tab) and press Save — your changes are kept on this device."
-                            .into(),
-                    );
-                } else if retry::is_transient(failure.status) {
-                    self.status.set(format!(
-                        "Not saved after {} attempts: {} Your changes are kept on this device; press Save to try again.",
-                        retries + 1,
-                        failure.problem.detail
-                    ));
-                } else {
-                    self.errors.set(failure.problem.errors.clone());
-                    self.status.set(format!("Not saved: {}", failure.problem.detail));
-                }
-                break;
+                api::put_doc(&id, base_rev, PutDoc::from_fields(sent.clone()), &key)
+            })
+            .await;
+            match outcome {
+                Ok(saved) => self.adopt(&sent, saved),
+                Err(failure) => self.refused(&base_fields, base_rev, failure),
             }
             self.saving.set(false);
         });
     }
 
-    /// Counts down the wait before a retry on the status line, a second at a time.
-    async fn wait(self, status: u16, delay: std::time::Duration) {
-        let mut left = delay;
-        while !left.is_zero() {
-            let seconds = left.as_secs() + u64::from(left.subsec_nanos() > 0);
-            self.status.set(retry::waiting_message(status, seconds));
-            let step = left.min(std::time::Duration::from_secs(1));
-            browser::sleep(step).await;
-            left -= step;
+    /// Says why a save did not happen; a stale save opens the conflict panel.
+    fn refused(self, base_fields: &Fields, base_rev: i64, failure: ApiFailure) {
+        if let Some(stale) = failure.problem.stale() {
+            let mine = untrack(|| self.mine());
+            let conflict = Conflict::new(base_fields, base_rev, stale.current, &mine, stale.changed_by, stale.self_conflict);
+            self.status.set(format!("Not saved: {} saved revision {} first.", conflict.who(), conflict.current.rev));
+            self.conflict.set(Some(conflict));
+        } else if failure.status == 401 {
+            self.status.set(
+                "Not saved: your session has ended. Sign in again (for example in another tab) and press Save — your changes are kept on this device."
+                    .into(),
+            );
+        } else if retry::is_transient(failure.status) {
+            self.status.set(format!(
+                "Not saved after several attempts: {} Your changes are kept on this device; press Save to try again.",
+                failure.problem.detail
+            ));
+        } else {
+            self.errors.set(failure.problem.errors.clone());
+            self.suggestions.set(failure.problem.suggestions());
+            self.status.set(format!("Not saved: {}", failure.problem.detail));
         }
+    }
+
+    /// Moves the document along the workflow, from the revision on screen.
+    fn transition(self, to: Status) {
+        let (id, rev) = self.base.with_untracked(|d| (d.id.clone(), d.rev));
+        self.status.set("Changing the status…".into());
+        spawn_local(async move {
+            match api::transition(&id, rev, to).await {
+                Ok(doc) => {
+                    self.status.set(format!("{} — revision {}", status_sentence(doc.status), doc.rev));
+                    self.base.set(doc);
+                }
+                Err(failure) => self.status.set(format!("Status not changed: {}", failure.problem.detail)),
+            }
+        });
     }
 
     /// After a save, inputs take the stored (normalised) values — but only where the person
@@ -178,6 +180,7 @@ impl EditorState {
         }
         self.status.set(format!("Saved as revision {}", saved.rev));
         self.errors.set(Vec::new());
+        self.suggestions.set(Vec::new());
         self.base.set(saved);
     }
 
@@ -248,7 +251,7 @@ impl EditorState {
 #[component]
 fn Editor(doc: Document) -> impl IntoView {
     let state = EditorState::new(doc);
-    let EditorState { inputs, base, errors, status, saving, conflict, offer, drafting } = state;
+    let EditorState { inputs, base, errors, suggestions, status, saving, conflict, offer, drafting } = state;
 
     // On opening (in the browser only): offer back a draft that differs from what is stored.
     Effect::new(move |_| {
@@ -295,6 +298,29 @@ fn Editor(doc: Document) -> impl IntoView {
     let on_reload = Callback::new(move |_| state.reload_and_reapply());
     let on_restore = Callback::new(move |draft: Draft| state.restore(draft));
     let on_discard = Callback::new(move |draft: Draft| state.discard(draft));
+    let on_suggestion = Callback::new(move |slug: String| {
+        inputs.slug.set(slug);
+        state.save();
+    });
+    let transitions = move || {
+        let current = base.with(|doc| doc.status);
+        current
+            .allowed_next()
+            .iter()
+            .map(|&to| {
+                view! {
+                    <button
+                        type="button"
+                        disabled=move || dirty.get() || saving.get()
+                        title=move || dirty.get().then_some("Save your changes first")
+                        on:click=move |_| state.transition(to)
+                    >
+                        {transition_label(to)}
+                    </button>
+                }
+            })
+            .collect_view()
+    };
 
     view! {
         <div class="heading-row">
@@ -307,6 +333,18 @@ fn Editor(doc: Document) -> impl IntoView {
                 }}
             </p>
         </div>
+        <div class="workflow" role="group" aria-label="Status">
+            <span class=move || format!("badge {}", base.with(|d| d.status.as_str()))>
+                {move || base.with(|d| d.status.as_str().to_owned())}
+            </span>
+            {transitions}
+            <a href=move || format!("/docs/{}/history", base.with(|d| d.id.clone()))>"History"</a>
+        </div>
+        {move || {
+            readonly
+                .get()
+                .then(|| view! { <p class="banner">"This document is archived and read-only. Restore it to draft to edit it."</p> })
+        }}
         {move || offer.get().map(|draft| view! { <DraftOffer draft on_restore on_discard/> })}
         {move || conflict.get().map(|conflict| view! { <ConflictPanel conflict on_save=on_save_merged on_reload/> })}
         <form
@@ -317,14 +355,32 @@ fn Editor(doc: Document) -> impl IntoView {
                 state.save();
             }
         >
-            <FieldsForm inputs errors readonly/>
+            <FieldsForm inputs errors readonly suggestions on_suggestion/>
             <div class="actions">
                 <button type="submit" disabled=move || saving.get() || readonly.get()>"Save"</button>
-                <button type="button" on:click=move |_| state.reload_and_reapply()>"Reload and reapply"</button>
+                <button type="button" disabled=move || readonly.get() on:click=move |_| state.reload_and_reapply()>
+                    "Reload and reapply"
+                </button>
                 <span class="hint">"Ctrl+S / ⌘S"</span>
                 <span class="dirty">{move || dirty.get().then_some("Unsaved changes")}</span>
             </div>
             <p role="status" class="status" aria-live="polite">{move || status.get()}</p>
         </form>
+    }
+}
+
+fn transition_label(to: Status) -> &'static str {
+    match to {
+        Status::Published => "Publish",
+        Status::Archived => "Archive",
+        Status::Draft => "Restore to draft",
+    }
+}
+
+fn status_sentence(status: Status) -> &'static str {
+    match status {
+        Status::Published => "Published",
+        Status::Archived => "Archived",
+        Status::Draft => "Restored to draft",
     }
 }

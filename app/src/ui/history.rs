@@ -1,0 +1,180 @@
+//! The history page: every revision (who, when, what), the diff between any two, and
+//! restoring an old revision as a new one.
+
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::hooks::use_params_map;
+
+use super::{api, diff::Segments, SignedIn};
+use crate::{
+    domain::diff::FieldDiff,
+    protocol::{DocDiff, RevisionList, RevisionSummary},
+};
+
+#[component]
+pub fn HistoryPage() -> impl IntoView {
+    view! {
+        <SignedIn>
+            <History/>
+        </SignedIn>
+    }
+}
+
+#[component]
+fn History() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let list = Resource::new(id, api::revisions);
+    let status = RwSignal::new(String::new());
+    let refresh = Callback::new(move |_| list.refetch());
+    view! {
+        <div class="heading-row">
+            <h1>"History"</h1>
+            <a href=move || format!("/docs/{}", id())>"Back to the editor"</a>
+        </div>
+        <p role="status" class="status" aria-live="polite">{move || status.get()}</p>
+        <Transition fallback=|| view! { <p>"Loading…"</p> }>
+            {move || {
+                list.get().map(|result| match result {
+                    Ok(list) => view! { <Revisions id=id() list status refresh/> }.into_any(),
+                    Err(failure) => view! { <p role="alert">{failure.problem.detail}</p> }.into_any(),
+                })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn Revisions(id: String, list: RevisionList, status: RwSignal<String>, refresh: Callback<()>) -> impl IntoView {
+    let newest = list.items.first().map(|r| r.rev).unwrap_or(1);
+    let from = RwSignal::new(list.items.get(1).map_or(newest, |r| r.rev));
+    let to = RwSignal::new(newest);
+    let diff = RwSignal::new(None::<DocDiff>);
+    let id = StoredValue::new(id);
+
+    let compare = move |_| {
+        let (a, b) = (from.get_untracked(), to.get_untracked());
+        spawn_local(async move {
+            match api::diff(&id.get_value(), a, b).await {
+                Ok(found) => {
+                    status.set(format!("Showing the changes from revision {a} to revision {b}."));
+                    diff.set(Some(found));
+                }
+                Err(failure) => status.set(format!("Could not compare: {}", failure.problem.detail)),
+            }
+        });
+    };
+    let restore = move |rev: i64| {
+        spawn_local(async move {
+            match api::restore(&id.get_value(), rev, newest).await {
+                Ok(doc) if doc.rev == newest => status.set(format!("Revision {rev} has the same content as the current one; nothing to restore.")),
+                Ok(doc) => {
+                    status.set(format!("Restored revision {rev} as revision {}.", doc.rev));
+                    refresh.run(());
+                }
+                Err(failure) => status.set(format!("Not restored: {}", failure.problem.detail)),
+            }
+        });
+    };
+    let revs: Vec<i64> = list.items.iter().map(|r| r.rev).collect();
+    let options = move |selected: RwSignal<i64>| {
+        revs.iter()
+            .copied()
+            .map(|rev| {
+                view! { <option value=rev.to_string() selected=move || selected.get() == rev>{format!("Revision {rev}")}</option> }
+            })
+            .collect_view()
+    };
+    let (from_options, to_options) = (options(from), options(to));
+    let rows = list
+        .items
+        .iter()
+        .cloned()
+        .map(|revision| view! { <RevisionRow revision current=newest on_restore=Callback::new(restore)/> })
+        .collect_view();
+
+    view! {
+        <table class="history">
+            <caption class="sr-only">"Revisions, newest first"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Revision"</th>
+                    <th scope="col">"By"</th>
+                    <th scope="col">"When"</th>
+                    <th scope="col">"Changed"</th>
+                    <th scope="col">"Status"</th>
+                    <th scope="col"><span class="sr-only">"Actions"</span></th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+        <div class="compare" role="group" aria-label="Compare revisions">
+            <label for="from">"From revision"</label>
+            <select id="from" on:change=move |ev| from.set(event_target_value(&ev).parse().unwrap_or(1))>{from_options}</select>
+            <label for="to">"To revision"</label>
+            <select id="to" on:change=move |ev| to.set(event_target_value(&ev).parse().unwrap_or(1))>{to_options}</select>
+            <button type="button" on:click=compare>"Compare"</button>
+        </div>
+        {move || diff.get().map(|diff| view! { <DiffView diff/> })}
+    }
+}
+
+#[component]
+fn RevisionRow(revision: RevisionSummary, current: i64, on_restore: Callback<i64>) -> impl IntoView {
+    let rev = revision.rev;
+    let changed: Vec<&str> = revision.fields.iter().map(|f| f.name()).collect();
+    view! {
+        <tr>
+            <th scope="row">{rev}</th>
+            <td>{revision.by.name}</td>
+            <td>{revision.at.format("%Y-%m-%d %H:%M:%S UTC").to_string()}</td>
+            <td>{changed.join(", ")}</td>
+            <td>{revision.status.as_str()}</td>
+            <td>
+                {(rev != current).then(|| view! {
+                    <button type="button" on:click=move |_| on_restore.run(rev)>{format!("Restore revision {rev}")}</button>
+                })}
+            </td>
+        </tr>
+    }
+}
+
+#[component]
+fn DiffView(diff: DocDiff) -> impl IntoView {
+    let changed: Vec<FieldDiff> = diff.fields.into_iter().filter(|f| f.changed).collect();
+    let heading = format!("Changes from revision {} to revision {}", diff.from, diff.to);
+    let label = heading.clone();
+    let body = if changed.is_empty() {
+        view! { <p>"No differences."</p> }.into_any()
+    } else {
+        changed
+            .into_iter()
+            .map(|field| {
+                let detail = if !field.words.is_empty() {
+                    view! { <Segments segments=field.words/> }.into_any()
+                } else if !field.added.is_empty() || !field.removed.is_empty() {
+                    view! {
+                        <p>{format!("Added: {}", field.added.join(", "))}</p>
+                        <p>{format!("Removed: {}", field.removed.join(", "))}</p>
+                    }
+                    .into_any()
+                } else {
+                    let show = |v: &serde_json::Value| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string());
+                    view! { <p>{format!("{} → {}", show(&field.from), show(&field.to))}</p> }.into_any()
+                };
+                view! {
+                    <fieldset class="row">
+                        <legend>{field.field.label()}</legend>
+                        {detail}
+                    </fieldset>
+                }
+            })
+            .collect_view()
+            .into_any()
+    };
+    view! {
+        <section class="diff-view" aria-label=label>
+            <h2>{heading}</h2>
+            {body}
+        </section>
+    }
+}
