@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{
     merge::{FieldComparison, MergeSummary},
-    Field, FieldError, Status,
+    Field, FieldError, Role, Status,
 };
 
 /// A user as shown next to their work.
@@ -144,6 +144,41 @@ pub struct RestoreRequest {
     pub base_rev: Option<i64>,
 }
 
+/// `POST /api/docs/{id}/members`: add somebody, or change their role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemberRequest {
+    pub name: String,
+    pub role: Role,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Member {
+    pub user: UserRef,
+    pub role: Role,
+}
+
+/// `GET /api/docs/{id}/members`: who has access, and the asking user's own role.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Members {
+    pub owner: UserRef,
+    pub members: Vec<Member>,
+    pub your_role: Role,
+}
+
+/// `POST /api/preview`: Markdown to render.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewRequest {
+    pub body: String,
+}
+
+/// Sanitised HTML: safe to insert into a page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Preview {
+    pub html: String,
+}
+
 /// One entry of a document's history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RevisionSummary {
@@ -275,6 +310,9 @@ pub mod problem {
     pub const NAME_TAKEN: &str = "/problems/name-taken";
     pub const IDEMPOTENCY_MISMATCH: &str = "/problems/idempotency-mismatch";
     pub const IDEMPOTENCY_IN_FLIGHT: &str = "/problems/idempotency-in-flight";
+    pub const FORBIDDEN: &str = "/problems/forbidden";
+    pub const CROSS_ORIGIN: &str = "/problems/cross-origin";
+    pub const TOO_MANY_REQUESTS: &str = "/problems/too-many-requests";
     pub const INTERNAL: &str = "/problems/internal";
     pub const NETWORK: &str = "/problems/network";
 }

@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 
-use crate::protocol::{ApiFailure, DocPage, Document, ListParams, RevisionList, UserRef};
+use crate::protocol::{ApiFailure, DocPage, Document, ListParams, Members, RevisionList, UserRef};
 
 /// Reads made while rendering a page, on behalf of the request's session cookie.
 #[async_trait]
@@ -12,4 +12,5 @@ pub trait PageData: Send + Sync + 'static {
     async fn list_docs(&self, cookie: Option<String>, params: ListParams) -> Result<DocPage, ApiFailure>;
     async fn get_doc(&self, cookie: Option<String>, id: String) -> Result<Document, ApiFailure>;
     async fn revisions(&self, cookie: Option<String>, id: String) -> Result<RevisionList, ApiFailure>;
+    async fn members(&self, cookie: Option<String>, id: String) -> Result<Members, ApiFailure>;
 }

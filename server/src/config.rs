@@ -16,6 +16,15 @@ pub struct Settings {
     pub idempotency_ttl: chrono::Duration,
     /// Adds `Secure` to the session cookie; set it when serving behind TLS.
     pub secure_cookies: bool,
+    /// Sign-in rate limiting: failures per account and attempts per client address that
+    /// are allowed within `auth_window`.
+    pub auth_window: chrono::Duration,
+    pub account_failure_limit: u32,
+    pub address_attempt_limit: u32,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
+    /// Other origins whose pages may send unsafe requests (besides this host's own).
+    pub allowed_origins: Vec<String>,
 }
 
 impl Settings {
@@ -28,6 +37,11 @@ impl Settings {
             session_ttl: chrono::Duration::days(14),
             idempotency_ttl: chrono::Duration::hours(24),
             secure_cookies: false,
+            auth_window: chrono::Duration::minutes(15),
+            account_failure_limit: 5,
+            address_attempt_limit: 100,
+            trust_forwarded_for: false,
+            allowed_origins: Vec::new(),
         }
     }
 }

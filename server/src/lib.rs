@@ -48,24 +48,28 @@ impl Application {
     }
 
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
-        let janitor = tokio::spawn(expire_idempotency_keys(self.state));
-        let served = axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await;
+        let janitor = tokio::spawn(forget_expired(self.state));
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
         janitor.abort();
         served
     }
 }
 
-/// Hourly, forgets saves' idempotency records older than their time to live. Safe to run
-/// on every instance: it only deletes what no instance may replay any more.
-async fn expire_idempotency_keys(state: AppState) {
+/// Hourly, forgets idempotency records and sign-in attempts older than they matter. Safe
+/// to run on every instance: it only deletes what no instance may use any more.
+async fn forget_expired(state: AppState) {
     let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         every_hour.tick().await;
-        let before = chrono::Utc::now() - state.settings.idempotency_ttl;
-        match state.store.expire_idempotency_keys(before).await {
+        let now = chrono::Utc::now();
+        match state.store.expire_idempotency_keys(now - state.settings.idempotency_ttl).await {
             Ok(0) => {}
             Ok(count) => tracing::info!(count, "expired idempotency keys"),
             Err(error) => tracing::warn!(%error, "could not expire idempotency keys"),
+        }
+        if let Err(error) = state.store.expire_auth_attempts(now - state.settings.auth_window).await {
+            tracing::warn!(%error, "could not expire sign-in attempts");
         }
     }
 }
@@ -81,6 +85,8 @@ fn router(state: AppState) -> Router {
             move || shell(options.clone())
         })
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), http::security::same_origin_only))
+        .layer(axum::middleware::from_fn(http::security::headers))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

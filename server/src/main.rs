@@ -29,6 +29,12 @@ enum Command {
         /// How long saves' responses are kept for retries with the same Idempotency-Key, in hours.
         #[arg(long, env = "CONCORD_IDEMPOTENCY_HOURS", default_value_t = 24)]
         idempotency_hours: i64,
+        /// Take client addresses from X-Forwarded-For (only behind a trusted proxy).
+        #[arg(long, env = "CONCORD_TRUST_FORWARDED_FOR")]
+        trust_forwarded_for: bool,
+        /// Another origin allowed to send changes (repeatable), e.g. https://concord.example.
+        #[arg(long = "allowed-origin", env = "CONCORD_ALLOWED_ORIGINS", value_delimiter = ',')]
+        allowed_origins: Vec<String>,
         /// Mark the session cookie `Secure` (when served behind TLS).
         #[arg(long, env = "CONCORD_SECURE_COOKIES")]
         secure_cookies: bool,
@@ -50,12 +56,23 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
         .json()
         .init();
     match Cli::parse().command {
-        Command::Serve { addr, database_url, site_root, session_hours, idempotency_hours, secure_cookies } => {
+        Command::Serve {
+            addr,
+            database_url,
+            site_root,
+            session_hours,
+            idempotency_hours,
+            trust_forwarded_for,
+            allowed_origins,
+            secure_cookies,
+        } => {
             let mut settings = Settings::new(addr, database_url);
             settings.site_root = site_root.unwrap_or_else(default_site_root);
             settings.session_ttl = chrono::Duration::hours(session_hours.max(1));
             settings.idempotency_ttl = chrono::Duration::hours(idempotency_hours.max(1));
             settings.secure_cookies = secure_cookies;
+            settings.trust_forwarded_for = trust_forwarded_for;
+            settings.allowed_origins = allowed_origins;
             let app = Application::build(settings).await?;
             tracing::info!(addr = %app.local_addr(), "Concord is serving on http://{}", app.local_addr());
             app.run_until(async {

@@ -3,11 +3,11 @@
 use async_trait::async_trait;
 
 use crate::{
-    http::{auth::user_from_cookies, docs::list_docs, error::ApiError},
+    http::{access, auth::user_from_cookies, docs::list_docs, error::ApiError, members::members},
     state::AppState,
 };
 use app::{
-    protocol::{ApiFailure, DocPage, Document, ListParams, RevisionList, UserRef},
+    protocol::{ApiFailure, DocPage, Document, ListParams, Members, RevisionList, UserRef},
     ssr::PageData,
 };
 
@@ -30,12 +30,13 @@ impl PageData for ServerPages {
     }
 
     async fn list_docs(&self, cookie: Option<String>, params: ListParams) -> Result<DocPage, ApiFailure> {
-        self.user(cookie).await?;
-        list_docs(&self.0, params).await.map_err(ApiError::into_failure)
+        let user = self.user(cookie).await?;
+        list_docs(&self.0, &user, params).await.map_err(ApiError::into_failure)
     }
 
     async fn get_doc(&self, cookie: Option<String>, id: String) -> Result<Document, ApiFailure> {
-        self.user(cookie).await?;
+        let user = self.user(cookie).await?;
+        access::role(&self.0, &id, &user).await.map_err(ApiError::into_failure)?;
         match self.0.store.get_doc(&id).await {
             Ok(Some(doc)) => Ok(doc),
             Ok(None) => Err(ApiError::NotFound.into_failure()),
@@ -44,11 +45,18 @@ impl PageData for ServerPages {
     }
 
     async fn revisions(&self, cookie: Option<String>, id: String) -> Result<RevisionList, ApiFailure> {
-        self.user(cookie).await?;
+        let user = self.user(cookie).await?;
+        access::role(&self.0, &id, &user).await.map_err(ApiError::into_failure)?;
         match self.0.store.revisions(&id).await {
             Ok(items) if !items.is_empty() => Ok(RevisionList { items }),
             Ok(_) => Err(ApiError::NotFound.into_failure()),
             Err(error) => Err(ApiError::from(error).into_failure()),
         }
+    }
+
+    async fn members(&self, cookie: Option<String>, id: String) -> Result<Members, ApiFailure> {
+        let user = self.user(cookie).await?;
+        let role = access::role(&self.0, &id, &user).await.map_err(ApiError::into_failure)?;
+        members(&self.0, &id, role).await.map_err(ApiError::into_failure)
     }
 }

@@ -12,6 +12,7 @@ async fn two_concurrent_saves_on_the_same_revision_give_one_200_and_one_412() {
     let bob = app.user("Bob").await;
     let doc = app.create(&ann, "plan").await;
     let id = doc["id"].as_str().unwrap();
+    app.share(&ann, id, "Bob", "editor").await;
     let url = app.url(&format!("/api/docs/{id}"));
 
     let (a, b) = tokio::join!(
@@ -35,6 +36,9 @@ async fn of_many_concurrent_saves_exactly_the_acknowledged_one_is_in_history() {
     }
     let doc = app.create(&clients[0].1, "plan").await;
     let id = doc["id"].as_str().unwrap().to_owned();
+    for (name, _) in &clients[1..] {
+        app.share(&clients[0].1, &id, name, "editor").await;
+    }
     let url = app.url(&format!("/api/docs/{id}"));
 
     let saves = clients.iter().map(|(name, client)| {

@@ -16,6 +16,7 @@ async fn stale_put(base: Value, theirs: Value, mine: Value) -> (TestApp, Value) 
     let ann = app.user("Ann").await;
     let bob = app.user("Bob").await;
     let created: Value = ann.post(app.url("/api/docs")).json(&base).send().await.unwrap().json().await.unwrap();
+    app.share(&ann, created["id"].as_str().unwrap(), "Bob", "editor").await;
     let url = app.url(&format!("/api/docs/{}", created["id"].as_str().unwrap()));
     let saved = bob.put(&url).header("if-match", "\"1\"").json(&theirs).send().await.unwrap();
     assert_eq!(saved.status(), StatusCode::OK);
@@ -120,6 +121,7 @@ async fn a_stale_merge_patch_is_compared_as_the_patch_applied_to_its_base() {
     let ann = app.user("Ann").await;
     let bob = app.user("Bob").await;
     let created = app.create(&ann, "plan").await;
+    app.share(&ann, created["id"].as_str().unwrap(), "Bob", "editor").await;
     let url = app.url(&format!("/api/docs/{}", created["id"].as_str().unwrap()));
     let patch = |client: &reqwest::Client, body: &'static str| {
         client

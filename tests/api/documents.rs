@@ -53,6 +53,7 @@ async fn a_put_with_the_current_etag_saves_a_new_revision_by_its_author() {
     let bob = app.user("Bob").await;
     let doc = app.create(&ann, "plan").await;
     let id = doc["id"].as_str().unwrap();
+    app.share(&ann, id, "Bob", "editor").await;
 
     let response = bob
         .put(app.url(&format!("/api/docs/{id}")))

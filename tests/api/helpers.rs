@@ -17,9 +17,15 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn() -> TestApp {
+        TestApp::spawn_with(|_| {}).await
+    }
+
+    /// A server with some settings changed from the defaults.
+    pub async fn spawn_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let database_url = format!("sqlite://{}/concord.db", dir.path().display());
-        let settings = Settings::new("127.0.0.1:0".parse().unwrap(), database_url.clone());
+        let mut settings = Settings::new("127.0.0.1:0".parse().unwrap(), database_url.clone());
+        configure(&mut settings);
         let app = Application::build(settings).await.expect("server builds");
         let base = format!("http://{}", app.local_addr());
         let (shutdown, stopped) = oneshot::channel::<()>();
@@ -61,6 +67,17 @@ impl TestApp {
             .unwrap();
         assert_eq!(response.status(), StatusCode::CREATED);
         response.json().await.unwrap()
+    }
+
+    /// The owner gives `name` a role ("editor" or "viewer") on the document.
+    pub async fn share(&self, owner: &Client, id: &str, name: &str, role: &str) {
+        let response = owner
+            .post(self.url(&format!("/api/docs/{id}/members")))
+            .json(&json!({"name": name, "role": role}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "share with {name}");
     }
 
     pub async fn get(&self, client: &Client, id: &str) -> Value {

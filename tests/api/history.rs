@@ -10,6 +10,7 @@ async fn three_revisions(app: &TestApp) -> (reqwest::Client, String) {
     let bob = app.user("Bob").await;
     let doc = app.create(&ann, "plan").await;
     let id = doc["id"].as_str().unwrap().to_owned();
+    app.share(&ann, &id, "Bob", "editor").await;
     let url = app.url(&format!("/api/docs/{id}"));
     bob.put(&url).header("if-match", "\"1\"").json(&put_body(&doc, "one\nTWO\n")).send().await.unwrap();
     let mut third = put_body(&doc, "one\nTWO\n");

@@ -1,5 +1,6 @@
 //! Integration tests against the real server on 127.0.0.1:0, each with its own database.
 
+mod access;
 mod accounts;
 mod bad_input;
 mod concurrency;
@@ -9,4 +10,5 @@ mod documents;
 mod helpers;
 mod history;
 mod preconditions;
+mod security;
 mod workflow;

@@ -37,6 +37,7 @@ async fn saving_with_a_stale_etag_returns_412_with_who_changed_what_and_the_curr
     let bob = app.user("Bob").await;
     let doc = app.create(&ann, "plan").await;
     let id = doc["id"].as_str().unwrap();
+    app.share(&ann, id, "Bob", "editor").await;
     let url = app.url(&format!("/api/docs/{id}"));
     let saved = bob.put(&url).header("if-match", "\"1\"").json(&put_body(&doc, "Bob's text")).send().await.unwrap();
     assert_eq!(saved.status(), StatusCode::OK);

@@ -85,6 +85,45 @@ impl Status {
     }
 }
 
+/// What a person may do with a document. Outsiders have no role and see nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Created it: edits, shares, deletes.
+    Owner,
+    /// Reads, watches and edits.
+    Editor,
+    /// Reads and watches.
+    Viewer,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Editor => "editor",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Role> {
+        match raw {
+            "owner" => Some(Role::Owner),
+            "editor" => Some(Role::Editor),
+            "viewer" => Some(Role::Viewer),
+            _ => None,
+        }
+    }
+
+    pub fn can_edit(self) -> bool {
+        matches!(self, Role::Owner | Role::Editor)
+    }
+
+    pub fn can_share(self) -> bool {
+        matches!(self, Role::Owner)
+    }
+}
+
 /// Validated values of the editable fields (see `parse_fields`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fields {

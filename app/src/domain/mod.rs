@@ -5,7 +5,7 @@ mod fields;
 pub mod merge;
 mod validate;
 
-pub use fields::{changed_fields, Field, Fields, Status};
+pub use fields::{changed_fields, Field, Fields, Role, Status};
 pub use validate::{
     parse_fields, parse_password, parse_user_name, slugify, Body, FieldError, Slug, Tags, Title,
     BODY_MAX_BYTES, SLUG_MAX, TAGS_MAX, TAG_MAX, TITLE_MAX,

@@ -6,8 +6,8 @@ use std::future::Future;
 use crate::{
     domain::Status,
     protocol::{
-        etag, ApiFailure, CreateDoc, Credentials, DocDiff, DocPage, Document, ListParams, PutDoc, RevisionList,
-        TransitionRequest, UserRef,
+        etag, ApiFailure, CreateDoc, Credentials, DocDiff, DocPage, Document, ListParams, MemberRequest, Members,
+        Preview, PreviewRequest, PutDoc, RevisionList, TransitionRequest, UserRef,
     },
 };
 
@@ -86,6 +86,30 @@ pub fn revisions(id: String) -> impl Future<Output = Result<RevisionList, ApiFai
     {
         browser(async move { client::get(&format!("/api/docs/{}/revisions", encode(&id))).await })
     }
+}
+
+pub fn members(id: String) -> impl Future<Output = Result<Members, ApiFailure>> + Send + 'static {
+    #[cfg(feature = "ssr")]
+    {
+        let (data, cookie) = page_data();
+        async move { without_server(data)?.members(cookie, id).await }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        browser(async move { client::get(&format!("/api/docs/{}/members", encode(&id))).await })
+    }
+}
+
+pub async fn share(id: &str, request: MemberRequest) -> Result<Members, ApiFailure> {
+    client::send_json("POST", &format!("/api/docs/{}/members", encode(id)), &[], &request).await
+}
+
+pub async fn unshare(id: &str, name: &str) -> Result<(), ApiFailure> {
+    client::send_empty("DELETE", &format!("/api/docs/{}/members/{}", encode(id), encode(name))).await
+}
+
+pub async fn preview(body: String) -> Result<Preview, ApiFailure> {
+    client::send_json("POST", "/api/preview", &[], &PreviewRequest { body }).await
 }
 
 pub async fn diff(id: &str, from: i64, to: i64) -> Result<DocDiff, ApiFailure> {

@@ -4,8 +4,10 @@ use argon2::{
     password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString},
     Argon2,
 };
+use std::net::SocketAddr;
+
 use axum::{
-    extract::{FromRequestParts, State},
+    extract::{ConnectInfo, FromRequestParts, State},
     http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
     routing::{get, post},
@@ -55,7 +57,15 @@ pub async fn user_from_cookies(state: &AppState, cookies: Option<&str>) -> Resul
     Ok(state.store.session_user(&token_hash(token), Utc::now()).await?)
 }
 
-async fn sign_up(State(state): State<AppState>, JsonBody(input): JsonBody<Credentials>) -> Result<Response, ApiError> {
+async fn sign_up(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    JsonBody(input): JsonBody<Credentials>,
+) -> Result<Response, ApiError> {
+    let address = client_address(&state, &headers, peer);
+    limit_attempts(&state, None, &address).await?;
+    state.store.record_auth_attempt(None, &address, Utc::now()).await?;
     let errors: Vec<_> = [parse_user_name(&input.name).err(), parse_password(&input.password).err()]
         .into_iter()
         .flatten()
@@ -73,7 +83,14 @@ async fn sign_up(State(state): State<AppState>, JsonBody(input): JsonBody<Creden
     Ok((StatusCode::CREATED, [(header::SET_COOKIE, cookie)], Json(user)).into_response())
 }
 
-async fn sign_in(State(state): State<AppState>, JsonBody(input): JsonBody<Credentials>) -> Result<Response, ApiError> {
+async fn sign_in(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    JsonBody(input): JsonBody<Credentials>,
+) -> Result<Response, ApiError> {
+    let address = client_address(&state, &headers, peer);
+    limit_attempts(&state, Some(&input.name), &address).await?;
     let record = state.store.find_user(&input.name).await?;
     // Unknown names are checked against a real hash too, so timing does not reveal who has an account.
     let (hash, user) = match record {
@@ -82,8 +99,14 @@ async fn sign_in(State(state): State<AppState>, JsonBody(input): JsonBody<Creden
     };
     let verified = verify_password(input.password, hash).await?;
     let Some(user) = user.filter(|_| verified) else {
+        state.store.record_auth_attempt(Some(&input.name), &address, Utc::now()).await?;
         return Err(ApiError::Unauthorized("That name and password do not match an account.".into()));
     };
+    state.store.clear_auth_failures(&input.name).await?;
+    // A new session on every sign-in: a session id planted before it is worth nothing after.
+    if let Some(old) = headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).and_then(|c| cookie_value(c, COOKIE)) {
+        state.store.delete_session(&token_hash(old)).await?;
+    }
     let cookie = start_session(&state, &user).await?;
     Ok(([(header::SET_COOKIE, cookie)], Json(user)).into_response())
 }
@@ -99,6 +122,29 @@ async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<R
 
 async fn me(CurrentUser(user): CurrentUser) -> Json<UserRef> {
     Json(user)
+}
+
+/// The client's IP address: the peer, or behind a trusted proxy the first forwarded one.
+fn client_address(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> String {
+    let forwarded = state
+        .settings
+        .trust_forwarded_for
+        .then(|| headers.get("x-forwarded-for")?.to_str().ok()?.split(',').next().map(|a| a.trim().to_owned()))
+        .flatten()
+        .filter(|a| !a.is_empty());
+    forwarded.unwrap_or_else(|| peer.ip().to_string())
+}
+
+/// 429 once an account has too many recent failed sign-ins, or an address too many attempts.
+async fn limit_attempts(state: &AppState, account: Option<&str>, address: &str) -> Result<(), ApiError> {
+    let settings = &state.settings;
+    let since = Utc::now() - settings.auth_window;
+    let (failures, attempts) = state.store.auth_attempts(account.unwrap_or_default(), address, since).await?;
+    if (account.is_some() && failures >= settings.account_failure_limit) || attempts >= settings.address_attempt_limit {
+        tracing::warn!(account = account.unwrap_or_default(), %address, failures, attempts, "sign-in rate limited");
+        return Err(ApiError::TooManyRequests { retry_after: settings.auth_window.num_seconds().max(1) as u64 });
+    }
+    Ok(())
 }
 
 async fn start_session(state: &AppState, user: &UserRef) -> Result<HeaderValue, ApiError> {

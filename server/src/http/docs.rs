@@ -12,6 +12,7 @@ use chrono::Utc;
 use serde_json::{Map, Value};
 
 use super::{
+    access,
     auth::CurrentUser,
     conflict::{fields_of, stale, Mine},
     error::{problem_response, ApiError},
@@ -96,10 +97,11 @@ pub async fn slug_taken(state: &AppState, slug: &str) -> ApiError {
 
 async fn read(
     State(state): State<AppState>,
-    CurrentUser(_user): CurrentUser,
+    CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    access::role(&state, &id, &user).await?;
     let doc = state.store.get_doc(&id).await?.ok_or(ApiError::NotFound)?;
     if none_match(&headers, doc.rev) {
         return Ok((StatusCode::NOT_MODIFIED, validators(doc.rev)).into_response());
@@ -107,15 +109,15 @@ async fn read(
     Ok(with_etag(doc).into_response())
 }
 
-async fn list(State(state): State<AppState>, CurrentUser(_user): CurrentUser, uri: Uri) -> Result<Json<DocPage>, ApiError> {
+async fn list(State(state): State<AppState>, CurrentUser(user): CurrentUser, uri: Uri) -> Result<Json<DocPage>, ApiError> {
     let params = axum::extract::Query::<ListParams>::try_from_uri(&uri)
         .map_err(|rejection| ApiError::validation("query", format!("Invalid query: {}.", rejection.body_text())))?
         .0;
-    Ok(Json(list_docs(&state, params).await?))
+    Ok(Json(list_docs(&state, &user, params).await?))
 }
 
-/// The list as the API and the server-rendered page both serve it.
-pub async fn list_docs(state: &AppState, params: ListParams) -> Result<DocPage, ApiError> {
+/// The documents the user may see, as the API and the server-rendered page both serve them.
+pub async fn list_docs(state: &AppState, user: &UserRef, params: ListParams) -> Result<DocPage, ApiError> {
     let limit = match params.limit.as_deref() {
         None | Some("") => 20,
         Some(raw) => raw
@@ -134,6 +136,7 @@ pub async fn list_docs(state: &AppState, params: ListParams) -> Result<DocPage, 
         return Err(ApiError::validation("q", "Search text must be at most 200 characters."));
     }
     let query = ListQuery {
+        user_id: user.id.clone(),
         text: params.q,
         status,
         tag: params.tag.filter(|t| !t.is_empty()),
@@ -150,6 +153,7 @@ async fn replace(
     headers: HeaderMap,
     JsonBody(input): JsonBody<PutDoc>,
 ) -> Result<Response, ApiError> {
+    access::can_edit(&state, &id, &user).await?;
     let precondition = Precondition::from_request(&headers, input.base_rev)?;
     let canonical = serde_json::to_vec(&input).map_err(ApiError::internal)?;
     let idempotency = Idempotency::from_request(&state, &headers, "PUT", &id, &canonical)?;
@@ -168,6 +172,7 @@ async fn patch(
     headers: HeaderMap,
     MergePatch(patch): MergePatch,
 ) -> Result<Response, ApiError> {
+    access::can_edit(&state, &id, &user).await?;
     let base_rev = match patch.get("base_rev") {
         None => None,
         Some(value) => Some(
@@ -193,6 +198,7 @@ async fn delete(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    access::is_owner(&state, &id, &user, "delete it").await?;
     let precondition = Precondition::from_request(&headers, None)?;
     let current = state.store.get_doc(&id).await?.ok_or(ApiError::NotFound)?;
     if !precondition.matches(current.rev) {

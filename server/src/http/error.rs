@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use crate::store::StoreError;
 use app::{
-    domain::{FieldError, Status},
+    domain::{FieldError, Role, Status},
     protocol::{problem, ApiFailure, Problem, StaleRevision},
 };
 
@@ -25,6 +25,12 @@ pub enum ApiError {
     UnsupportedMediaType(String),
     TooLarge,
     Unauthorized(String),
+    /// A member whose role does not allow this change.
+    Forbidden { role: Role, detail: String },
+    /// An unsafe request sent from another site's page.
+    CrossOrigin,
+    /// Too many sign-in attempts; try again after this many seconds.
+    TooManyRequests { retry_after: u64 },
     NotFound,
     NameTaken,
     /// The idempotency key was used before for a different request.
@@ -57,6 +63,8 @@ impl ApiError {
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden { .. } | ApiError::CrossOrigin => StatusCode::FORBIDDEN,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -118,6 +126,27 @@ impl ApiError {
                 "The request body is larger than allowed: a document body may be at most 1 MiB.",
             ),
             ApiError::Unauthorized(detail) => Problem::new(status, problem::UNAUTHORIZED, "Not signed in", detail.clone()),
+            ApiError::Forbidden { role, detail } => {
+                let mut p = Problem::new(status, problem::FORBIDDEN, "Your role does not allow this", detail.clone());
+                p.extra.insert("role".into(), json!(role));
+                p
+            }
+            ApiError::CrossOrigin => Problem::new(
+                status,
+                problem::CROSS_ORIGIN,
+                "Request from another site refused",
+                "Changes can only be made from Concord's own pages. Open Concord directly and try again.",
+            ),
+            ApiError::TooManyRequests { retry_after } => {
+                let mut p = Problem::new(
+                    status,
+                    problem::TOO_MANY_REQUESTS,
+                    "Too many attempts",
+                    format!("Too many sign-in attempts. Wait {} and try again.", minutes(*retry_after)),
+                );
+                p.extra.insert("retry_after".into(), json!(retry_after));
+                p
+            }
             ApiError::NotFound => Problem::new(
                 status,
                 problem::NOT_FOUND,
@@ -190,13 +219,24 @@ pub fn problem_response(status: StatusCode, body: String) -> Response {
     response
 }
 
+fn minutes(seconds: u64) -> String {
+    match seconds.div_ceil(60) {
+        0 | 1 => "a minute".to_owned(),
+        n => format!("{n} minutes"),
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let in_flight = matches!(self, ApiError::IdempotencyInFlight);
+        let retry_after = match &self {
+            ApiError::IdempotencyInFlight => Some(1),
+            ApiError::TooManyRequests { retry_after } => Some(*retry_after),
+            _ => None,
+        };
         let (status, body) = self.into_parts();
         let mut response = problem_response(status, body);
-        if in_flight {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        if let Some(seconds) = retry_after.and_then(|s| HeaderValue::from_str(&s.to_string()).ok()) {
+            response.headers_mut().insert(header::RETRY_AFTER, seconds);
         }
         response
     }

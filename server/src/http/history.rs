@@ -11,6 +11,7 @@ use axum::{
 use serde::Deserialize;
 
 use super::{
+    access,
     auth::CurrentUser,
     conflict::Mine,
     docs::{editable_at, save},
@@ -31,7 +32,8 @@ pub fn router() -> Router<AppState> {
         .route("/docs/{id}/diff", get(diff))
 }
 
-async fn list(State(state): State<AppState>, CurrentUser(_user): CurrentUser, Path(id): Path<String>) -> Result<Json<RevisionList>, ApiError> {
+async fn list(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<String>) -> Result<Json<RevisionList>, ApiError> {
+    access::role(&state, &id, &user).await?;
     let items = state.store.revisions(&id).await?;
     if items.is_empty() {
         return Err(ApiError::NotFound);
@@ -41,9 +43,10 @@ async fn list(State(state): State<AppState>, CurrentUser(_user): CurrentUser, Pa
 
 async fn one(
     State(state): State<AppState>,
-    CurrentUser(_user): CurrentUser,
+    CurrentUser(user): CurrentUser,
     Path((id, rev)): Path<(String, String)>,
 ) -> Result<Json<Revision>, ApiError> {
+    access::role(&state, &id, &user).await?;
     Ok(Json(revision(&state, &id, &rev, "rev").await?))
 }
 
@@ -54,7 +57,8 @@ struct DiffQuery {
     to: Option<String>,
 }
 
-async fn diff(State(state): State<AppState>, CurrentUser(_user): CurrentUser, Path(id): Path<String>, uri: Uri) -> Result<Json<DocDiff>, ApiError> {
+async fn diff(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<String>, uri: Uri) -> Result<Json<DocDiff>, ApiError> {
+    access::role(&state, &id, &user).await?;
     let query = axum::extract::Query::<DiffQuery>::try_from_uri(&uri)
         .map_err(|rejection| ApiError::validation("query", format!("Invalid query: {}.", rejection.body_text())))?
         .0;
@@ -77,6 +81,7 @@ async fn restore(
     headers: HeaderMap,
     OptionalJsonBody(request): OptionalJsonBody<RestoreRequest>,
 ) -> Result<Response, ApiError> {
+    access::can_edit(&state, &id, &user).await?;
     let precondition = Precondition::from_request(&headers, request.base_rev)?;
     let old = revision(&state, &id, &rev, "rev").await?;
     let values = old.values();

@@ -1,5 +1,6 @@
 //! The REST API under `/api`, one module per resource, plus health checks.
 
+pub mod access;
 pub mod auth;
 mod conflict;
 pub mod docs;
@@ -7,6 +8,9 @@ pub mod error;
 pub mod extract;
 mod history;
 pub mod idempotency;
+pub mod members;
+pub mod preview;
+pub mod security;
 mod workflow;
 
 use axum::{extract::State, routing::get, Router};
@@ -20,6 +24,8 @@ pub fn router() -> Router<AppState> {
         .merge(docs::router())
         .merge(history::router())
         .merge(workflow::router())
+        .merge(members::router())
+        .merge(preview::router())
         .fallback(|| async { ApiError::NotFound });
     Router::new()
         .nest("/api", api)

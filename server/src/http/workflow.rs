@@ -10,6 +10,7 @@ use axum::{
 use chrono::Utc;
 
 use super::{
+    access,
     auth::CurrentUser,
     conflict::{stale, Mine},
     docs::with_etag,
@@ -30,6 +31,7 @@ async fn transition(
     headers: HeaderMap,
     JsonBody(request): JsonBody<TransitionRequest>,
 ) -> Result<Response, ApiError> {
+    access::can_edit(&state, &id, &user).await?;
     let precondition = Precondition::from_request(&headers, request.base_rev)?;
     let current = state.store.get_doc(&id).await?.ok_or(ApiError::NotFound)?;
     if !precondition.matches(current.rev) {

@@ -7,8 +7,8 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use app::{
-    domain::{Field, Fields, Status},
-    protocol::{ChangedBy, DocPage, Document, Revision, RevisionSummary, UserRef},
+    domain::{Field, Fields, Role, Status},
+    protocol::{ChangedBy, DocPage, Document, Member, Revision, RevisionSummary, UserRef},
 };
 
 pub use sqlite::SqliteStore;
@@ -46,6 +46,8 @@ pub struct UserRecord {
 
 #[derive(Debug, Clone, Default)]
 pub struct ListQuery {
+    /// Only documents this user owns or is a member of.
+    pub user_id: String,
     pub text: Option<String>,
     pub status: Option<Status>,
     pub tag: Option<String>,
@@ -152,6 +154,23 @@ pub trait Store: Send + Sync + 'static {
     async fn idempotent_response(&self, user_id: &str, key: &str, not_before: DateTime<Utc>) -> StoreResult<Option<StoredResponse>>;
     /// Deletes idempotency records older than `before`; returns how many.
     async fn expire_idempotency_keys(&self, before: DateTime<Utc>) -> StoreResult<u64>;
+    /// The user's role on a live document; `None` for outsiders and unknown documents.
+    async fn role_of(&self, doc_id: &str, user_id: &str) -> StoreResult<Option<Role>>;
+    /// The owner and the members of a live document.
+    async fn members(&self, doc_id: &str) -> StoreResult<Option<(UserRef, Vec<Member>)>>;
+    /// Adds a member or changes their role.
+    async fn set_member(&self, doc_id: &str, user_id: &str, role: Role, by: &UserRef, at: DateTime<Utc>) -> StoreResult<()>;
+    /// False when the user was not a member.
+    async fn remove_member(&self, doc_id: &str, user_id: &str) -> StoreResult<bool>;
+
+    /// Failed sign-ins for `account` and all attempts from `address` since `since`.
+    async fn auth_attempts(&self, account: &str, address: &str, since: DateTime<Utc>) -> StoreResult<(u32, u32)>;
+    /// Records a failed sign-in (`account` set) or a sign-up (`account` None).
+    async fn record_auth_attempt(&self, account: Option<&str>, address: &str, at: DateTime<Utc>) -> StoreResult<()>;
+    /// Forgets an account's failed sign-ins after it signs in successfully.
+    async fn clear_auth_failures(&self, account: &str) -> StoreResult<()>;
+    async fn expire_auth_attempts(&self, before: DateTime<Utc>) -> StoreResult<u64>;
+
     /// Who changed what in each revision after `after_rev`, oldest first.
     async fn changes_since(&self, id: &str, after_rev: i64) -> StoreResult<Vec<ChangedBy>>;
 }

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { createDoc, open, signUp, uniqueName } from './helpers';
+import { createDoc, open, share, signUp, uniqueName } from './helpers';
 
 test('when somebody else saves first, the stale save names them and keeps every typed word', async ({ browser }) => {
   const annContext = await browser.newContext();
@@ -8,9 +8,11 @@ test('when somebody else saves first, the stale save names them and keeps every 
   const bob = await bobContext.newPage();
   const annName = uniqueName('ann');
   await signUp(ann, annName);
-  await signUp(bob, uniqueName('bob'));
+  const bobName = uniqueName('bob');
+  await signUp(bob, bobName);
 
   const id = await createDoc(ann, 'Shared doc', 'Line one\nLine two');
+  await share(ann, id, bobName);
   await open(bob, `/docs/${id}`);
   await expect(bob.getByText(/^Revision 1 ·/)).toBeVisible();
 

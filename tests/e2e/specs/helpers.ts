@@ -45,3 +45,9 @@ export async function createDoc(page: Page, title: string, body: string, options
   await expect(page.getByText(/^Revision 1 ·/)).toBeVisible();
   return page.url().split('/docs/')[1];
 }
+
+/** The owner gives a user a role on a document (through the API, as the share panel does). */
+export async function share(owner: Page, id: string, name: string, role: 'editor' | 'viewer' = 'editor'): Promise<void> {
+  const response = await owner.request.post(`/api/docs/${id}/members`, { data: { name, role } });
+  expect(response.status()).toBe(200);
+}

@@ -1,14 +1,16 @@
 // Two people, two browser contexts: conflicts resolved field by field, nothing typed lost.
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { createDoc, open, signUp, uniqueName } from './helpers';
+import { createDoc, open, share, signUp, uniqueName } from './helpers';
 
 async function twoPeople(browser: Browser, body: string) {
   const ann = await (await browser.newContext()).newPage();
   const bob = await (await browser.newContext()).newPage();
   const annName = uniqueName('ann');
+  const bobName = uniqueName('bob');
   await signUp(ann, annName);
-  await signUp(bob, uniqueName('bob'));
+  await signUp(bob, bobName);
   const id = await createDoc(ann, 'Team plan', body);
+  await share(ann, id, bobName);
   await open(bob, `/docs/${id}`);
   await expect(bob.getByText(/^Revision 1 ·/)).toBeVisible();
   return { ann, bob, annName, id };

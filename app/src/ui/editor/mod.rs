@@ -15,8 +15,9 @@ use super::{
 };
 use crate::{
     domain::{FieldError, Fields, Status},
-    protocol::{ApiFailure, ChangedBy, Document, PutDoc},
+    protocol::{ApiFailure, ChangedBy, Document, Members, PutDoc},
 };
+use super::{preview::PreviewPane, share::SharePanel};
 use conflict::{Conflict, ConflictPanel};
 use offer::DraftOffer;
 
@@ -32,12 +33,18 @@ pub fn EditorPage() -> impl IntoView {
 #[component]
 fn EditorLoader() -> impl IntoView {
     let params = use_params_map();
-    let doc = Resource::new(move || params.read().get("id").unwrap_or_default(), api::get_doc);
+    let id = move || params.read().get("id").unwrap_or_default();
+    let doc = Resource::new(id, api::get_doc);
+    let members = Resource::new(id, api::members);
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || {
-                doc.get().map(|result| match result {
-                    Ok(doc) => view! { <Editor doc/> }.into_any(),
+                let both = match (doc.get()?, members.get()?) {
+                    (Ok(doc), Ok(members)) => Ok((doc, members)),
+                    (Err(failure), _) | (_, Err(failure)) => Err(failure),
+                };
+                Some(match both {
+                    Ok((doc, members)) => view! { <Editor doc members/> }.into_any(),
                     Err(failure) => view! {
                         <h1>"Document unavailable"</h1>
                         <p role="alert">{failure.problem.detail}</p>
@@ -66,6 +73,8 @@ struct EditorState {
     offer: RwSignal<Option<Draft>>,
     /// Drafts are written only once any offered draft has been dealt with.
     drafting: RwSignal<bool>,
+    /// Archived, or the person may only view: nothing can be saved.
+    locked: RwSignal<bool>,
 }
 
 impl EditorState {
@@ -80,6 +89,7 @@ impl EditorState {
             conflict: RwSignal::new(None),
             offer: RwSignal::new(None),
             drafting: RwSignal::new(false),
+            locked: RwSignal::new(false),
         }
     }
 
@@ -99,7 +109,7 @@ impl EditorState {
     }
 
     fn save(self) {
-        if self.saving.get_untracked() || !self.base.with_untracked(|d| d.status.is_editable()) {
+        if self.saving.get_untracked() || self.locked.get_untracked() {
             return;
         }
         let sent = untrack(|| self.mine());
@@ -249,9 +259,12 @@ impl EditorState {
 }
 
 #[component]
-fn Editor(doc: Document) -> impl IntoView {
+fn Editor(doc: Document, members: Members) -> impl IntoView {
+    let doc_id = doc.id.clone();
     let state = EditorState::new(doc);
-    let EditorState { inputs, base, errors, suggestions, status, saving, conflict, offer, drafting } = state;
+    let members = RwSignal::new(members);
+    let may_edit = Memo::new(move |_| members.with(|m| m.your_role.can_edit()));
+    let EditorState { inputs, base, errors, suggestions, status, saving, conflict, offer, drafting, locked } = state;
 
     // On opening (in the browser only): offer back a draft that differs from what is stored.
     Effect::new(move |_| {
@@ -293,7 +306,9 @@ fn Editor(doc: Document) -> impl IntoView {
     });
     on_cleanup(move || keydown.remove());
 
-    let readonly = Signal::derive(move || base.with(|doc| !doc.status.is_editable()));
+    let archived = Signal::derive(move || base.with(|doc| !doc.status.is_editable()));
+    let readonly = Signal::derive(move || archived.get() || !may_edit.get());
+    Effect::new(move |_| locked.set(readonly.get()));
     let on_save_merged = Callback::new(move |fields: Fields| state.save_merged(fields));
     let on_reload = Callback::new(move |_| state.reload_and_reapply());
     let on_restore = Callback::new(move |draft: Draft| state.restore(draft));
@@ -303,6 +318,9 @@ fn Editor(doc: Document) -> impl IntoView {
         state.save();
     });
     let transitions = move || {
+        if !may_edit.get() {
+            return None;
+        }
         let current = base.with(|doc| doc.status);
         current
             .allowed_next()
@@ -320,6 +338,7 @@ fn Editor(doc: Document) -> impl IntoView {
                 }
             })
             .collect_view()
+            .into()
     };
 
     view! {
@@ -341,10 +360,16 @@ fn Editor(doc: Document) -> impl IntoView {
             <a href=move || format!("/docs/{}/history", base.with(|d| d.id.clone()))>"History"</a>
         </div>
         {move || {
-            readonly
-                .get()
-                .then(|| view! { <p class="banner">"This document is archived and read-only. Restore it to draft to edit it."</p> })
+            if !may_edit.get() {
+                let owner = members.with(|m| m.owner.name.clone());
+                Some(view! { <p class="banner">{format!("You can view this document. Ask {owner} for editor access to change it.")}</p> })
+            } else {
+                archived
+                    .get()
+                    .then(|| view! { <p class="banner">{"This document is archived and read-only. Restore it to draft to edit it.".to_owned()}</p> })
+            }
         }}
+        <SharePanel doc_id=doc_id members/>
         {move || offer.get().map(|draft| view! { <DraftOffer draft on_restore on_discard/> })}
         {move || conflict.get().map(|conflict| view! { <ConflictPanel conflict on_save=on_save_merged on_reload/> })}
         <form
@@ -366,6 +391,7 @@ fn Editor(doc: Document) -> impl IntoView {
             </div>
             <p role="status" class="status" aria-live="polite">{move || status.get()}</p>
         </form>
+        <PreviewPane body=inputs.body/>
     }
 }
 

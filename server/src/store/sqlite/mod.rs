@@ -1,5 +1,6 @@
 //! The embedded SQLite backend (WAL): the default, with nothing else to install.
 
+mod access;
 mod history;
 mod idempotency;
 mod rows;
@@ -15,8 +16,8 @@ use sqlx::{
 
 use super::{Claim, ClaimedKey, ListQuery, SaveChange, Store, StoreError, StoreResult, StoredResponse, UserRecord};
 use app::{
-    domain::{Field, Fields, Status},
-    protocol::{ChangedBy, DocPage, DocSummary, Document, Revision, RevisionSummary, UserRef},
+    domain::{Field, Fields, Role, Status},
+    protocol::{ChangedBy, DocPage, DocSummary, Document, Member, Revision, RevisionSummary, UserRef},
 };
 use rows::{decode_error, document_from_row, parse_status, parse_tags, parse_time, tags_json, timestamp};
 
@@ -154,6 +155,10 @@ impl Store for SqliteStore {
 
     async fn list_docs(&self, query: &ListQuery) -> StoreResult<DocPage> {
         let mut sql = QueryBuilder::<Sqlite>::new(format!("SELECT {DOC_COLUMNS} WHERE d.deleted_at IS NULL"));
+        sql.push(" AND (d.owner_id = ").push_bind(query.user_id.clone());
+        sql.push(" OR EXISTS (SELECT 1 FROM memberships m WHERE m.doc_id = d.id AND m.user_id = ")
+            .push_bind(query.user_id.clone())
+            .push("))");
         if let Some(text) = query.text.as_deref().filter(|t| !t.is_empty()) {
             let pattern = format!("%{}%", text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
             sql.push(" AND (d.title LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
@@ -361,6 +366,38 @@ impl Store for SqliteStore {
 
     async fn expire_idempotency_keys(&self, before: DateTime<Utc>) -> StoreResult<u64> {
         idempotency::expire(&self.pool, before).await
+    }
+
+    async fn role_of(&self, doc_id: &str, user_id: &str) -> StoreResult<Option<Role>> {
+        access::role_of(&self.pool, doc_id, user_id).await
+    }
+
+    async fn members(&self, doc_id: &str) -> StoreResult<Option<(UserRef, Vec<Member>)>> {
+        access::members(&self.pool, doc_id).await
+    }
+
+    async fn set_member(&self, doc_id: &str, user_id: &str, role: Role, by: &UserRef, at: DateTime<Utc>) -> StoreResult<()> {
+        access::set_member(&self.pool, doc_id, user_id, role, by, at).await
+    }
+
+    async fn remove_member(&self, doc_id: &str, user_id: &str) -> StoreResult<bool> {
+        access::remove_member(&self.pool, doc_id, user_id).await
+    }
+
+    async fn auth_attempts(&self, account: &str, address: &str, since: DateTime<Utc>) -> StoreResult<(u32, u32)> {
+        access::auth_attempts(&self.pool, account, address, since).await
+    }
+
+    async fn record_auth_attempt(&self, account: Option<&str>, address: &str, at: DateTime<Utc>) -> StoreResult<()> {
+        access::record_auth_attempt(&self.pool, account, address, at).await
+    }
+
+    async fn clear_auth_failures(&self, account: &str) -> StoreResult<()> {
+        access::clear_auth_failures(&self.pool, account).await
+    }
+
+    async fn expire_auth_attempts(&self, before: DateTime<Utc>) -> StoreResult<u64> {
+        access::expire_auth_attempts(&self.pool, before).await
     }
 
     async fn changes_since(&self, id: &str, after_rev: i64) -> StoreResult<Vec<ChangedBy>> {

@@ -1,0 +1,115 @@
+//! Who has access to a document; its owner shares it by user name, changes roles and
+//! removes people.
+
+use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
+
+use super::api;
+use crate::{
+    domain::Role,
+    protocol::{MemberRequest, Members},
+};
+
+#[component]
+pub fn SharePanel(doc_id: String, members: RwSignal<Members>) -> impl IntoView {
+    let doc_id = StoredValue::new(doc_id);
+    let name = RwSignal::new(String::new());
+    let role = RwSignal::new(Role::Viewer);
+    let message = RwSignal::new(String::new());
+    let owner = move || members.with(|m| m.your_role == Role::Owner);
+
+    let set_role = move |who: String, to: Role| {
+        spawn_local(async move {
+            match api::share(&doc_id.get_value(), MemberRequest { name: who.clone(), role: to }).await {
+                Ok(updated) => {
+                    message.set(format!("{who} is now {} {}.", article(to), to.as_str()));
+                    members.set(updated);
+                }
+                Err(failure) => message.set(format!("Not shared: {}", failure.problem.detail)),
+            }
+        });
+    };
+    let on_share = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let who = name.get_untracked().trim().to_owned();
+        if !who.is_empty() {
+            set_role(who, role.get_untracked());
+            name.set(String::new());
+        }
+    };
+    let remove = move |who: String| {
+        spawn_local(async move {
+            let id = doc_id.get_value();
+            match api::unshare(&id, &who).await {
+                Ok(()) => {
+                    message.set(format!("{who} no longer has access."));
+                    members.update(|m| m.members.retain(|member| member.user.name != who));
+                }
+                Err(failure) => message.set(format!("Not removed: {}", failure.problem.detail)),
+            }
+        });
+    };
+
+    let rows = move || {
+        members
+            .get()
+            .members
+            .into_iter()
+            .map(|member| {
+                let who = member.user.name.clone();
+                let select_id = format!("role-{}", member.user.id);
+                let control = if owner() {
+                    let (change, drop) = (who.clone(), who.clone());
+                    view! {
+                        <label class="sr-only" for=select_id.clone()>{format!("Role for {who}")}</label>
+                        <select
+                            id=select_id
+                            on:change=move |ev| {
+                                let to = if event_target_value(&ev) == "editor" { Role::Editor } else { Role::Viewer };
+                                set_role(change.clone(), to);
+                            }
+                        >
+                            <option value="editor" selected=member.role == Role::Editor>"editor"</option>
+                            <option value="viewer" selected=member.role == Role::Viewer>"viewer"</option>
+                        </select>
+                        <button type="button" on:click=move |_| remove(drop.clone())>{format!("Remove {who}")}</button>
+                    }
+                    .into_any()
+                } else {
+                    view! { <span>{member.role.as_str()}</span> }.into_any()
+                };
+                view! { <li><span class="member">{member.user.name}</span> {control}</li> }
+            })
+            .collect_view()
+    };
+
+    view! {
+        <details class="share">
+            <summary>"Sharing"</summary>
+            <p>{move || format!("Owner: {}", members.with(|m| m.owner.name.clone()))}</p>
+            <ul class="members" aria-label="Members">{rows}</ul>
+            <Show when=owner>
+                <form class="share-form" on:submit=on_share>
+                    <label for="share-name">"User name"</label>
+                    <input id="share-name" autocomplete="off" bind:value=name/>
+                    <label for="share-role">"Role"</label>
+                    <select
+                        id="share-role"
+                        on:change=move |ev| role.set(if event_target_value(&ev) == "editor" { Role::Editor } else { Role::Viewer })
+                    >
+                        <option value="viewer">"viewer"</option>
+                        <option value="editor">"editor"</option>
+                    </select>
+                    <button type="submit">"Share"</button>
+                </form>
+            </Show>
+            <p role="status" class="status">{move || message.get()}</p>
+        </details>
+    }
+}
+
+fn article(role: Role) -> &'static str {
+    match role {
+        Role::Editor => "an",
+        _ => "a",
+    }
+}

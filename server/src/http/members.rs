@@ -1,0 +1,71 @@
+//! `/api/docs/{id}/members`: the owner shares a document by user name, changes roles and
+//! removes people. Members see who has access; outsiders get 404.
+
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+    response::{IntoResponse, Response},
+    routing::{delete, get},
+    Json, Router,
+};
+use chrono::Utc;
+
+use super::{access, auth::CurrentUser, error::ApiError, extract::JsonBody};
+use crate::state::AppState;
+use app::{
+    domain::Role,
+    protocol::{MemberRequest, Members},
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/docs/{id}/members", get(list).post(set))
+        .route("/docs/{id}/members/{name}", delete(remove))
+}
+
+async fn list(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<String>) -> Result<Json<Members>, ApiError> {
+    let your_role = access::role(&state, &id, &user).await?;
+    Ok(Json(members(&state, &id, your_role).await?))
+}
+
+pub async fn members(state: &AppState, id: &str, your_role: Role) -> Result<Members, ApiError> {
+    let (owner, members) = state.store.members(id).await?.ok_or(ApiError::NotFound)?;
+    Ok(Members { owner, members, your_role })
+}
+
+async fn set(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    JsonBody(request): JsonBody<MemberRequest>,
+) -> Result<Json<Members>, ApiError> {
+    let role = access::is_owner(&state, &id, &user, "share it").await?;
+    if request.role == Role::Owner {
+        return Err(ApiError::validation("role", "A member is an editor or a viewer; a document has one owner."));
+    }
+    let record = state.store.find_user(&request.name).await?.ok_or_else(|| {
+        ApiError::validation("name", format!("Nobody is called \"{}\". Check the spelling of the user name.", request.name))
+    })?;
+    if record.user.id == user.id {
+        return Err(ApiError::validation("name", "You own this document already."));
+    }
+    state.store.set_member(&id, &record.user.id, request.role, &user, Utc::now()).await?;
+    tracing::info!(doc = %id, member = %record.user.name, role = request.role.as_str(), by = %user.name, "member set");
+    Ok(Json(members(&state, &id, role).await?))
+}
+
+async fn remove(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path((id, name)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    access::is_owner(&state, &id, &user, "remove people").await?;
+    let Some(record) = state.store.find_user(&name).await? else {
+        return Err(ApiError::validation("name", format!("\"{name}\" is not a member of this document.")));
+    };
+    if !state.store.remove_member(&id, &record.user.id).await? {
+        return Err(ApiError::validation("name", format!("\"{name}\" is not a member of this document.")));
+    }
+    tracing::info!(doc = %id, member = %record.user.name, by = %user.name, "member removed");
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

@@ -1,0 +1,54 @@
+//! `POST /api/preview`: Markdown rendered to HTML and sanitised, so no script, handler
+//! attribute or `javascript:` URL from a document ever reaches a page.
+
+use axum::{routing::post, Json, Router};
+
+use super::{auth::CurrentUser, error::ApiError, extract::JsonBody};
+use crate::state::AppState;
+use app::{
+    domain::Body,
+    protocol::{Preview, PreviewRequest},
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/preview", post(preview))
+}
+
+async fn preview(CurrentUser(_user): CurrentUser, JsonBody(request): JsonBody<PreviewRequest>) -> Result<Json<Preview>, ApiError> {
+    Body::parse(&request.body).map_err(|e| ApiError::Validation(vec![e]))?;
+    Ok(Json(Preview { html: render_markdown(&request.body) }))
+}
+
+/// CommonMark with tables and strikethrough, then ammonia's allow-list: safe tags and
+/// attributes only, `http`/`https`/`mailto` links, `rel="noopener noreferrer"`.
+pub fn render_markdown(markdown: &str) -> String {
+    use pulldown_cmark::{html, Options, Parser};
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_TABLES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    options.insert(Options::ENABLE_TASKLISTS);
+    let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut unsafe_html, Parser::new_ext(markdown, options));
+    ammonia::Builder::default()
+        .url_schemes(["http", "https", "mailto"].into())
+        .link_rel(Some("noopener noreferrer"))
+        .clean(&unsafe_html)
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::render_markdown;
+
+    #[test]
+    fn markdown_renders_and_scripts_do_not() {
+        let html = render_markdown(
+            "# Title\n\n**bold** <script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3))",
+        );
+        assert!(html.contains("<h1>Title</h1>"));
+        assert!(html.contains("<strong>bold</strong>"));
+        assert!(!html.contains("<script"));
+        assert!(!html.contains("onerror"));
+        assert!(!html.contains("javascript:"));
+    }
+}
