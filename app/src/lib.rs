@@ -3,6 +3,7 @@
 #![recursion_limit = "256"]
 
 pub mod domain;
+pub mod live;
 pub mod protocol;
 pub mod ui;
 

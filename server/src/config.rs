@@ -25,6 +25,11 @@ pub struct Settings {
     pub trust_forwarded_for: bool,
     /// Other origins whose pages may send unsafe requests (besides this host's own).
     pub allowed_origins: Vec<String>,
+    /// The live channel pings every `heartbeat` and drops a peer silent for `peer_timeout`.
+    pub heartbeat: std::time::Duration,
+    pub peer_timeout: std::time::Duration,
+    /// Messages a live watcher may fall behind by before it is told to resync.
+    pub live_backlog: usize,
 }
 
 impl Settings {
@@ -42,6 +47,9 @@ impl Settings {
             address_attempt_limit: 100,
             trust_forwarded_for: false,
             allowed_origins: Vec::new(),
+            heartbeat: std::time::Duration::from_secs(15),
+            peer_timeout: std::time::Duration::from_secs(30),
+            live_backlog: 64,
         }
     }
 }

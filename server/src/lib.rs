@@ -3,6 +3,7 @@
 
 pub mod config;
 pub mod http;
+pub mod live;
 pub mod pages;
 pub mod state;
 pub mod store;
@@ -39,8 +40,22 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(listener.local_addr()?)
             .build();
-        let state = AppState { store, settings: Arc::new(settings), leptos, dummy_hash: dummy_hash.into() };
+        let hub = Arc::new(live::Hub::new(settings.live_backlog));
+        let state = AppState {
+            store,
+            settings: Arc::new(settings),
+            leptos,
+            dummy_hash: dummy_hash.into(),
+            fanout: Arc::new(live::LocalFanout(hub.clone())),
+            hub,
+            connections: Arc::default(),
+        };
         Ok(Application { listener, router: router(state.clone()), state })
+    }
+
+    /// This instance's live hub (tests and benchmarks look at it).
+    pub fn hub(&self) -> Arc<live::Hub> {
+        self.state.hub.clone()
     }
 
     pub fn local_addr(&self) -> SocketAddr {

@@ -1,11 +1,15 @@
 //! The state every request shares; nothing in it is needed by another instance.
 
-use std::sync::Arc;
+use std::sync::{atomic::AtomicU64, Arc};
 
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
-use crate::{config::Settings, store::Store};
+use crate::{
+    config::Settings,
+    live::{Fanout, Hub},
+    store::Store,
+};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -14,6 +18,12 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     /// A real Argon2id hash to verify against when a name is unknown, so failures take as long.
     pub dummy_hash: Arc<str>,
+    /// This instance's live watchers.
+    pub hub: Arc<Hub>,
+    /// Where committed changes are announced to every instance's watchers.
+    pub fanout: Arc<dyn Fanout>,
+    /// Numbers this instance's live connections; meaningful only inside it.
+    pub connections: Arc<AtomicU64>,
 }
 
 impl FromRef<AppState> for LeptosOptions {

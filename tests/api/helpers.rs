@@ -10,6 +10,7 @@ use tokio::sync::oneshot;
 
 pub struct TestApp {
     pub base: String,
+    pub hub: Arc<server::live::Hub>,
     pub database_url: String,
     _dir: TempDir,
     _shutdown: oneshot::Sender<()>,
@@ -28,11 +29,12 @@ impl TestApp {
         configure(&mut settings);
         let app = Application::build(settings).await.expect("server builds");
         let base = format!("http://{}", app.local_addr());
+        let hub = app.hub();
         let (shutdown, stopped) = oneshot::channel::<()>();
         tokio::spawn(app.run_until(async move {
             let _ = stopped.await;
         }));
-        TestApp { base, database_url, _dir: dir, _shutdown: shutdown }
+        TestApp { base, hub, database_url, _dir: dir, _shutdown: shutdown }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -42,6 +44,20 @@ impl TestApp {
     /// A client without a session.
     pub fn anonymous(&self) -> Client {
         Client::builder().cookie_store(true).build().unwrap()
+    }
+
+    /// Signs up a new user; returns their client and the `name=value` of their session cookie.
+    pub async fn user_with_cookie(&self, name: &str) -> (Client, String) {
+        let client = self.anonymous();
+        let response = client
+            .post(self.url("/api/auth/signup"))
+            .json(&json!({"name": name, "password": "a good password"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::CREATED, "sign up {name}");
+        let cookie = response.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+        (client, cookie)
     }
 
     /// Signs up a new user and returns a client holding their session cookie.

@@ -25,6 +25,7 @@ use crate::{
 };
 use app::{
     domain::{changed_fields, parse_fields, Fields, Status},
+    live::ServerMessage,
     protocol::{etag, CreateDoc, DocPage, Document, ListParams, PutDoc, UserRef},
 };
 
@@ -212,6 +213,7 @@ async fn delete(
         other => {
             other?;
             tracing::info!(doc = %id, user = %user.name, "document deleted");
+            state.fanout.publish(ServerMessage::Deleted { doc_id: id.clone(), by: user.clone() });
             Ok(StatusCode::NO_CONTENT.into_response())
         }
     }
@@ -273,6 +275,7 @@ pub(super) async fn save(
     match state.store.save_doc(change).await {
         Ok(doc) => {
             tracing::info!(doc = %doc.id, rev = doc.rev, user = %user.name, ?changed, "document saved");
+            announce(state, &doc, changed);
             Ok(with_etag(doc).into_response())
         }
         Err(StoreError::SlugTaken) => Err(slug_taken(state, &fields.slug).await),
@@ -337,6 +340,17 @@ fn validators(rev: i64) -> [(header::HeaderName, HeaderValue); 2] {
         (header::ETAG, HeaderValue::from_str(&etag(rev)).expect("digits are a valid header")),
         (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
     ]
+}
+
+/// Tells the document's live watchers (on every instance) about a committed change.
+pub(super) fn announce(state: &AppState, doc: &Document, fields: Vec<app::domain::Field>) {
+    state.fanout.publish(ServerMessage::Updated {
+        doc_id: doc.id.clone(),
+        rev: doc.rev,
+        by: doc.updated_by.clone(),
+        at: doc.updated_at,
+        fields,
+    });
 }
 
 pub(super) fn with_etag(doc: Document) -> impl IntoResponse {

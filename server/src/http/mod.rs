@@ -8,6 +8,7 @@ pub mod error;
 pub mod extract;
 mod history;
 pub mod idempotency;
+mod live;
 pub mod members;
 pub mod preview;
 pub mod security;
@@ -26,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .merge(workflow::router())
         .merge(members::router())
         .merge(preview::router())
+        .merge(live::router())
         .fallback(|| async { ApiError::NotFound });
     Router::new()
         .nest("/api", api)

@@ -13,7 +13,7 @@ use super::{
     access,
     auth::CurrentUser,
     conflict::{stale, Mine},
-    docs::with_etag,
+    docs::{announce, with_etag},
     error::ApiError,
     extract::{JsonBody, Precondition},
 };
@@ -43,6 +43,7 @@ async fn transition(
     match state.store.transition_doc(&id, current.rev, request.to, &user, Utc::now()).await {
         Ok(doc) => {
             tracing::info!(doc = %doc.id, rev = doc.rev, user = %user.name, to = request.to.as_str(), "status changed");
+            announce(&state, &doc, vec![app::domain::Field::Status]);
             Ok(with_etag(doc).into_response())
         }
         Err(StoreError::Stale) => {

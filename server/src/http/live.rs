@@ -1,0 +1,46 @@
+//! `GET /api/live`: the WebSocket upgrade, for signed-in users on this site's pages.
+
+use std::sync::atomic::Ordering;
+
+use axum::{
+    extract::{ws::rejection::WebSocketUpgradeRejection, State, WebSocketUpgrade},
+    http::{header, HeaderMap},
+    response::{IntoResponse, Response},
+    routing::get,
+    Router,
+};
+
+use super::{auth::user_from_cookies, error::ApiError, security::from_this_site};
+use crate::{
+    live::{serve_connection, Connection},
+    state::AppState,
+};
+
+pub fn router() -> Router<AppState> {
+    Router::new().route("/live", get(upgrade))
+}
+
+async fn upgrade(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    upgrade: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
+) -> Result<Response, ApiError> {
+    // A page on another site could otherwise open a socket with this user's cookie.
+    if !from_this_site(&state, &headers) {
+        return Err(ApiError::CrossOrigin);
+    }
+    let cookies = headers.get(header::COOKIE).and_then(|v| v.to_str().ok());
+    let user = user_from_cookies(&state, cookies)
+        .await?
+        .ok_or_else(|| ApiError::Unauthorized("Sign in to receive live updates.".into()))?;
+    let upgrade = upgrade.map_err(|_| ApiError::BadRequest("This endpoint speaks WebSocket: send an upgrade request.".into()))?;
+    let connection = Connection {
+        id: state.connections.fetch_add(1, Ordering::Relaxed),
+        user,
+        hub: state.hub.clone(),
+        store: state.store.clone(),
+        heartbeat: state.settings.heartbeat,
+        timeout: state.settings.peer_timeout,
+    };
+    Ok(upgrade.on_upgrade(move |socket| serve_connection(socket, connection)).into_response())
+}

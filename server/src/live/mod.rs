@@ -1,0 +1,28 @@
+//! The live channel: a hub of per-document broadcast channels, the WebSocket connection
+//! loop, and how committed changes reach the hub.
+
+mod connection;
+pub mod hub;
+
+use std::sync::Arc;
+
+pub use connection::{serve_connection, Connection};
+pub use hub::Hub;
+
+use app::live::ServerMessage;
+
+/// Where committed changes are announced. One instance delivers them to its own hub; a
+/// scaled-out deployment announces them to every instance's hub (PostgreSQL NOTIFY), so
+/// handlers only ever call `publish`.
+pub trait Fanout: Send + Sync + 'static {
+    fn publish(&self, message: ServerMessage);
+}
+
+/// The single-instance fanout: straight into this process's hub.
+pub struct LocalFanout(pub Arc<Hub>);
+
+impl Fanout for LocalFanout {
+    fn publish(&self, message: ServerMessage) {
+        self.0.publish(message);
+    }
+}

@@ -1,0 +1,215 @@
+//! The live channel with real WebSocket clients: presence, updates, refusals, dead peers.
+
+use std::time::Duration;
+
+use futures::{SinkExt, StreamExt};
+use reqwest::StatusCode;
+use serde_json::{json, Value};
+use tokio::net::TcpStream;
+use tokio_tungstenite::{
+    connect_async,
+    tungstenite::{client::IntoClientRequest, http::HeaderValue, Message},
+    MaybeTlsStream, WebSocketStream,
+};
+
+use crate::helpers::{put_body, TestApp};
+
+type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+async fn connect(app: &TestApp, cookie: Option<&str>, origin: Option<&str>) -> Result<Socket, tokio_tungstenite::tungstenite::Error> {
+    let mut request = app.base.replace("http://", "ws://").add("/api/live").into_client_request().unwrap();
+    if let Some(cookie) = cookie {
+        request.headers_mut().insert("cookie", HeaderValue::from_str(cookie).unwrap());
+    }
+    if let Some(origin) = origin {
+        request.headers_mut().insert("origin", HeaderValue::from_str(origin).unwrap());
+    }
+    connect_async(request).await.map(|(socket, _)| socket)
+}
+
+trait Add {
+    fn add(self, tail: &str) -> String;
+}
+impl Add for String {
+    fn add(mut self, tail: &str) -> String {
+        self.push_str(tail);
+        self
+    }
+}
+
+async fn watcher(app: &TestApp, cookie: &str, tab: &str, doc_id: &str) -> Socket {
+    let mut socket = connect(app, Some(cookie), Some(&app.base)).await.expect("upgrade");
+    send(&mut socket, json!({"type": "hello", "tab_id": tab})).await;
+    send(&mut socket, json!({"type": "watch", "doc_id": doc_id})).await;
+    socket
+}
+
+async fn send(socket: &mut Socket, message: Value) {
+    socket.send(Message::Text(message.to_string().into())).await.unwrap();
+}
+
+/// The next message of the given type, skipping others; fails after two seconds.
+async fn next_of(socket: &mut Socket, kind: &str) -> Value {
+    let wait = async {
+        while let Some(frame) = socket.next().await {
+            if let Message::Text(text) = frame.unwrap() {
+                let message: Value = serde_json::from_str(&text).unwrap();
+                if message["type"] == kind {
+                    return message;
+                }
+            }
+        }
+        panic!("socket closed while waiting for {kind}");
+    };
+    tokio::time::timeout(Duration::from_secs(2), wait).await.unwrap_or_else(|_| panic!("no {kind} within 2 s"))
+}
+
+fn present(presence: &Value) -> Vec<(String, String, bool)> {
+    presence["viewers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["user"]["name"].as_str().unwrap().to_owned(), v["tab_id"].as_str().unwrap().to_owned(), v["dirty"] == true))
+        .collect()
+}
+
+#[tokio::test]
+async fn presence_shows_who_joins_edits_and_leaves() {
+    let app = TestApp::spawn().await;
+    let (ann, ann_cookie) = app.user_with_cookie("Ann").await;
+    let (_bob, bob_cookie) = app.user_with_cookie("Bob").await;
+    let doc = app.create(&ann, "plan").await;
+    let id = doc["id"].as_str().unwrap();
+    app.share(&ann, id, "Bob", "viewer").await;
+
+    let mut ann_socket = watcher(&app, &ann_cookie, "ann-tab", id).await;
+    assert_eq!(present(&next_of(&mut ann_socket, "presence").await), vec![("Ann".into(), "ann-tab".into(), false)]);
+    let mut bob_socket = watcher(&app, &bob_cookie, "bob-tab", id).await;
+    let both = vec![("Ann".to_owned(), "ann-tab".to_owned(), false), ("Bob".to_owned(), "bob-tab".to_owned(), false)];
+    assert_eq!(present(&next_of(&mut ann_socket, "presence").await), both);
+    assert_eq!(present(&next_of(&mut bob_socket, "presence").await), both);
+
+    send(&mut bob_socket, json!({"type": "editing", "doc_id": id, "dirty": true})).await;
+    assert!(present(&next_of(&mut ann_socket, "presence").await)[1].2);
+
+    bob_socket.close(None).await.unwrap();
+    assert_eq!(present(&next_of(&mut ann_socket, "presence").await), vec![("Ann".into(), "ann-tab".into(), false)]);
+}
+
+#[tokio::test]
+async fn every_watcher_gets_updated_within_milliseconds_of_a_save() {
+    let app = TestApp::spawn().await;
+    let (ann, ann_cookie) = app.user_with_cookie("Ann").await;
+    let (_bob, bob_cookie) = app.user_with_cookie("Bob").await;
+    let (_cy, cy_cookie) = app.user_with_cookie("Cy").await;
+    let doc = app.create(&ann, "plan").await;
+    let id = doc["id"].as_str().unwrap();
+    app.share(&ann, id, "Bob", "editor").await;
+    app.share(&ann, id, "Cy", "viewer").await;
+    let mut sockets = Vec::new();
+    for (cookie, tab) in [(&ann_cookie, "a"), (&bob_cookie, "b"), (&cy_cookie, "c")] {
+        let mut socket = watcher(&app, cookie, tab, id).await;
+        next_of(&mut socket, "presence").await;
+        sockets.push(socket);
+    }
+
+    let saved = ann
+        .put(app.url(&format!("/api/docs/{id}")))
+        .header("if-match", "\"1\"")
+        .json(&put_body(&doc, "new text"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), StatusCode::OK);
+
+    for socket in &mut sockets {
+        let updated = next_of(socket, "updated").await;
+        assert_eq!(updated["doc_id"], id);
+        assert_eq!(updated["rev"], 2);
+        assert_eq!(updated["by"]["name"], "Ann");
+        assert_eq!(updated["fields"], json!(["body"]));
+        assert!(updated["at"].as_str().is_some());
+    }
+    let publish = ann
+        .post(app.url(&format!("/api/docs/{id}/transitions")))
+        .header("if-match", "\"2\"")
+        .json(&json!({"to": "published"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(publish.status(), StatusCode::OK);
+    assert_eq!(next_of(&mut sockets[2], "updated").await["fields"], json!(["status"]));
+}
+
+#[tokio::test]
+async fn upgrades_without_a_session_or_from_another_site_are_refused() {
+    let app = TestApp::spawn().await;
+    let (_ann, cookie) = app.user_with_cookie("Ann").await;
+
+    let anonymous = connect(&app, None, Some(&app.base)).await.unwrap_err();
+    let cross_site = connect(&app, Some(&cookie), Some("http://evil.example")).await.unwrap_err();
+
+    for (error, status) in [(anonymous, 401), (cross_site, 403)] {
+        match error {
+            tokio_tungstenite::tungstenite::Error::Http(response) => assert_eq!(response.status().as_u16(), status),
+            other => panic!("expected an HTTP refusal, got {other:?}"),
+        }
+    }
+    assert!(connect(&app, Some(&cookie), Some(&app.base)).await.is_ok());
+}
+
+#[tokio::test]
+async fn watching_a_document_you_cannot_see_is_not_found_either_way() {
+    let app = TestApp::spawn().await;
+    let (ann, _) = app.user_with_cookie("Ann").await;
+    let (_eve, eve_cookie) = app.user_with_cookie("Eve").await;
+    let doc = app.create(&ann, "secret").await;
+    let id = doc["id"].as_str().unwrap();
+
+    let mut socket = watcher(&app, &eve_cookie, "eve", id).await;
+    let hidden = next_of(&mut socket, "not_found").await;
+    send(&mut socket, json!({"type": "watch", "doc_id": "no-such-document"})).await;
+    let missing = next_of(&mut socket, "not_found").await;
+
+    assert_eq!(hidden["doc_id"], id);
+    assert_eq!(missing["doc_id"], "no-such-document");
+    assert_eq!(app.hub.watchers(id), 0);
+}
+
+#[tokio::test]
+async fn a_silent_peer_is_dropped_and_the_others_see_it_leave() {
+    let app = TestApp::spawn_with(|s| {
+        s.heartbeat = Duration::from_millis(100);
+        s.peer_timeout = Duration::from_millis(300);
+    })
+    .await;
+    let (ann, ann_cookie) = app.user_with_cookie("Ann").await;
+    let doc = app.create(&ann, "plan").await;
+    let id = doc["id"].as_str().unwrap();
+    let mut alive = watcher(&app, &ann_cookie, "alive", id).await;
+    next_of(&mut alive, "presence").await;
+
+    // This peer joins, then never reads again: it never answers a ping.
+    let silent = watcher(&app, &ann_cookie, "silent", id).await;
+    assert_eq!(present(&next_of(&mut alive, "presence").await).len(), 2);
+
+    // The live peer keeps answering pings by reading; the silent one is dropped.
+    let presence = next_of(&mut alive, "presence").await;
+    assert_eq!(present(&presence), vec![("Ann".into(), "alive".into(), false)]);
+    assert_eq!(app.hub.watchers(id), 1);
+    drop(silent);
+}
+
+#[tokio::test]
+async fn garbage_gets_an_invalid_reply_and_the_socket_stays_open() {
+    let app = TestApp::spawn().await;
+    let (_ann, cookie) = app.user_with_cookie("Ann").await;
+    let mut socket = connect(&app, Some(&cookie), Some(&app.base)).await.unwrap();
+
+    send(&mut socket, json!({"type": "shout"})).await;
+    let invalid = next_of(&mut socket, "invalid").await;
+    send(&mut socket, json!({"type": "ping"})).await;
+
+    assert!(invalid["message"].as_str().unwrap().contains("shout"));
+    next_of(&mut socket, "pong").await;
+}
