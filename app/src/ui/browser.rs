@@ -80,3 +80,17 @@ pub fn storage_remove(key: &str) {
     #[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
     let _ = key;
 }
+
+/// This tab's id: kept in session storage, so a reload is the same tab and another tab is not.
+pub fn tab_id() -> String {
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    if let Some(storage) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+        if let Ok(Some(id)) = storage.get_item("concord:tab") {
+            return id;
+        }
+        let id = new_idempotency_key();
+        let _ = storage.set_item("concord:tab", &id);
+        return id;
+    }
+    new_idempotency_key()
+}

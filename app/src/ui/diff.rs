@@ -3,7 +3,13 @@
 
 use leptos::prelude::*;
 
-use crate::domain::merge::{inline_diff, DiffKind, Segment};
+use crate::{
+    domain::{
+        diff::FieldDiff,
+        merge::{inline_diff, DiffKind, Segment},
+    },
+    protocol::DocDiff,
+};
 
 #[component]
 pub fn InlineDiff(#[prop(into)] old: String, #[prop(into)] new: String) -> impl IntoView {
@@ -26,5 +32,47 @@ pub fn Segments(segments: Vec<Segment>) -> impl IntoView {
         <div class="diff" class:unchanged=unchanged>
             {parts}
         </div>
+    }
+}
+
+/// The changed fields between two revisions, as the diff endpoint reports them.
+#[component]
+pub fn DiffView(diff: DocDiff) -> impl IntoView {
+    let changed: Vec<FieldDiff> = diff.fields.into_iter().filter(|f| f.changed).collect();
+    let heading = format!("Changes from revision {} to revision {}", diff.from, diff.to);
+    let label = heading.clone();
+    let body = if changed.is_empty() {
+        view! { <p>"No differences."</p> }.into_any()
+    } else {
+        changed
+            .into_iter()
+            .map(|field| {
+                let detail = if !field.words.is_empty() {
+                    view! { <Segments segments=field.words/> }.into_any()
+                } else if !field.added.is_empty() || !field.removed.is_empty() {
+                    view! {
+                        <p>{format!("Added: {}", field.added.join(", "))}</p>
+                        <p>{format!("Removed: {}", field.removed.join(", "))}</p>
+                    }
+                    .into_any()
+                } else {
+                    let show = |v: &serde_json::Value| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string());
+                    view! { <p>{format!("{} → {}", show(&field.from), show(&field.to))}</p> }.into_any()
+                };
+                view! {
+                    <fieldset class="row">
+                        <legend>{field.field.label()}</legend>
+                        {detail}
+                    </fieldset>
+                }
+            })
+            .collect_view()
+            .into_any()
+    };
+    view! {
+        <section class="diff-view" aria-label=label>
+            <h2>{heading}</h2>
+            {body}
+        </section>
     }
 }

@@ -4,11 +4,8 @@
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::hooks::use_params_map;
 
-use super::{api, diff::Segments, SignedIn};
-use crate::{
-    domain::diff::FieldDiff,
-    protocol::{DocDiff, RevisionList, RevisionSummary},
-};
+use super::{api, diff::DiffView, SignedIn};
+use crate::protocol::{DocDiff, RevisionList, RevisionSummary};
 
 #[component]
 pub fn HistoryPage() -> impl IntoView {
@@ -135,46 +132,5 @@ fn RevisionRow(revision: RevisionSummary, current: i64, on_restore: Callback<i64
                 })}
             </td>
         </tr>
-    }
-}
-
-#[component]
-fn DiffView(diff: DocDiff) -> impl IntoView {
-    let changed: Vec<FieldDiff> = diff.fields.into_iter().filter(|f| f.changed).collect();
-    let heading = format!("Changes from revision {} to revision {}", diff.from, diff.to);
-    let label = heading.clone();
-    let body = if changed.is_empty() {
-        view! { <p>"No differences."</p> }.into_any()
-    } else {
-        changed
-            .into_iter()
-            .map(|field| {
-                let detail = if !field.words.is_empty() {
-                    view! { <Segments segments=field.words/> }.into_any()
-                } else if !field.added.is_empty() || !field.removed.is_empty() {
-                    view! {
-                        <p>{format!("Added: {}", field.added.join(", "))}</p>
-                        <p>{format!("Removed: {}", field.removed.join(", "))}</p>
-                    }
-                    .into_any()
-                } else {
-                    let show = |v: &serde_json::Value| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string());
-                    view! { <p>{format!("{} → {}", show(&field.from), show(&field.to))}</p> }.into_any()
-                };
-                view! {
-                    <fieldset class="row">
-                        <legend>{field.field.label()}</legend>
-                        {detail}
-                    </fieldset>
-                }
-            })
-            .collect_view()
-            .into_any()
-    };
-    view! {
-        <section class="diff-view" aria-label=label>
-            <h2>{heading}</h2>
-            {body}
-        </section>
     }
 }

@@ -9,9 +9,11 @@ mod editor;
 mod fields;
 mod history;
 mod list;
+mod live;
 mod preview;
 pub mod retry;
 mod share;
+mod tabs;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};

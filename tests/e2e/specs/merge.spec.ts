@@ -129,7 +129,7 @@ test('reload and reapply keeps both people\'s changes for review before saving',
   await save(ann, 2);
 
   await bob.getByLabel('Body').fill('First\nSecond\nThird from Bob\n');
-  await bob.getByRole('button', { name: 'Reload and reapply' }).click();
+  await bob.getByRole('region', { name: 'Changes by others' }).getByRole('button', { name: 'Reload and reapply' }).click();
 
   await expect(bob.getByRole('status')).toContainText('re-applied on revision 2');
   await expect(bob.getByText(/^Revision 2 ·/)).toBeVisible();

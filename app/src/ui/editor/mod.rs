@@ -3,6 +3,7 @@
 
 mod conflict;
 mod offer;
+mod together;
 
 use leptos::{ev, prelude::*, task::spawn_local};
 use leptos_router::hooks::use_params_map;
@@ -17,7 +18,15 @@ use crate::{
     domain::{FieldError, Fields, Status},
     protocol::{ApiFailure, ChangedBy, Document, Members, PutDoc},
 };
-use super::{preview::PreviewPane, share::SharePanel};
+use super::{
+    live::{self, LiveEvent, LiveLink},
+    preview::PreviewPane,
+    share::SharePanel,
+    tabs::{watch_tabs, TabPeers},
+    Session,
+};
+use crate::live::{ClientMessage, ServerMessage};
+use together::{RemoteBanner, RemoteChange, TabsBanner, Together, WhoIsHere};
 use conflict::{Conflict, ConflictPanel};
 use offer::DraftOffer;
 
@@ -250,6 +259,71 @@ impl EditorState {
         }
     }
 
+    /// What the live channel says, applied to the editor.
+    fn on_live(self, event: LiveEvent, together: Together, me: Option<String>) {
+        match event {
+            LiveEvent::Connected => {
+                together.connected.set(true);
+                // Updates may have been missed while the socket was down.
+                self.catch_up(together, me);
+            }
+            LiveEvent::Disconnected => together.connected.set(false),
+            LiveEvent::Message(ServerMessage::Presence { viewers, .. }) => together.presence.set(viewers),
+            LiveEvent::Message(ServerMessage::Updated { rev, by, fields, .. }) => {
+                let base_rev = self.base.with_untracked(|d| d.rev);
+                if rev > base_rev {
+                    let mine = me.as_deref() == Some(by.id.as_str());
+                    together.heard(RemoteChange { rev, names: vec![by.name], fields, mine, deleted: false }, base_rev);
+                }
+            }
+            LiveEvent::Message(ServerMessage::Deleted { by, .. }) => {
+                let base_rev = self.base.with_untracked(|d| d.rev);
+                let mine = me.as_deref() == Some(by.id.as_str());
+                together.heard(
+                    RemoteChange { rev: base_rev + 1, names: vec![by.name], fields: Vec::new(), mine, deleted: true },
+                    base_rev,
+                );
+            }
+            LiveEvent::Message(ServerMessage::Resync { .. }) => self.catch_up(together, me),
+            LiveEvent::Message(ServerMessage::NotFound { .. }) => {
+                self.status.set("This document is no longer shared with you; your text stays on this page.".into());
+            }
+            LiveEvent::Message(_) => {}
+        }
+    }
+
+    /// Asks the server which revisions came after the one being edited.
+    fn catch_up(self, together: Together, me: Option<String>) {
+        let (id, base_rev) = self.base.with_untracked(|d| (d.id.clone(), d.rev));
+        spawn_local(async move {
+            let Ok(history) = api::revisions(id).await else { return };
+            let newer: Vec<_> = history.items.into_iter().filter(|r| r.rev > base_rev).collect();
+            let Some(latest) = newer.iter().map(|r| r.rev).max() else { return };
+            let mut change = RemoteChange { rev: latest, names: Vec::new(), fields: Vec::new(), mine: true, deleted: false };
+            for revision in newer {
+                let mine = me.as_deref() == Some(revision.by.id.as_str());
+                change = change.and(RemoteChange {
+                    rev: revision.rev,
+                    names: vec![revision.by.name],
+                    fields: revision.fields,
+                    mine,
+                    deleted: false,
+                });
+            }
+            together.heard(change, base_rev);
+        });
+    }
+
+    fn show_changes(self, together: Together, from: i64, to: i64) {
+        let id = self.base.with_untracked(|d| d.id.clone());
+        spawn_local(async move {
+            match api::diff(&id, from, to).await {
+                Ok(diff) => together.shown.set(Some(diff)),
+                Err(failure) => self.status.set(format!("Could not show the changes: {}", failure.problem.detail)),
+            }
+        });
+    }
+
     fn discard(self, draft: Draft) {
         draft::clear(&draft.doc_id);
         self.offer.set(None);
@@ -298,6 +372,56 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
     });
 
     let dirty = Memo::new(move |_| state.mine() != base.with(|d| d.fields()));
+
+    // Live: one socket for this tab, opened once the page runs in the browser.
+    let session = expect_context::<Session>();
+    let me = Signal::derive(move || session.0.get().and_then(|r| r.ok().flatten()).map(|u| u.id));
+    let tab_id = StoredValue::new(browser::tab_id());
+    let together = Together::new();
+    // Plain (thread-safe) storage: server rendering may drop these on any thread.
+    let link = StoredValue::new(None::<LiveLink>);
+    let peers = StoredValue::new(None::<TabPeers>);
+    Effect::new(move |_| {
+        let doc_id = base.with_untracked(|d| d.id.clone());
+        let opened = live::open(doc_id.clone(), tab_id.get_value(), move |event| {
+            let connected = matches!(event, LiveEvent::Connected);
+            state.on_live(event, together, me.get_untracked());
+            if connected {
+                let dirty = dirty.get_untracked();
+                link.with_value(|l| l.as_ref().map(|l| l.send(ClientMessage::Editing { doc_id: doc_id.clone(), dirty })));
+            }
+        });
+        link.set_value(Some(opened));
+        let id = base.with_untracked(|d| d.id.clone());
+        peers.set_value(Some(watch_tabs(&id, &tab_id.get_value(), together.other_tabs)));
+    });
+    Effect::new(move |previous: Option<bool>| {
+        let dirty = dirty.get();
+        if previous.is_some_and(|p| p != dirty) || (previous.is_none() && dirty) {
+            let doc_id = base.with_untracked(|d| d.id.clone());
+            link.with_value(|l| l.as_ref().map(|l| l.send(ClientMessage::Editing { doc_id, dirty })));
+        }
+        dirty
+    });
+    let pagehide = window_event_listener(ev::pagehide, move |_| {
+        peers.with_value(|p| p.as_ref().map(TabPeers::leave));
+    });
+    on_cleanup(move || {
+        pagehide.remove();
+        link.set_value(None);
+        peers.set_value(None);
+    });
+    let remote = Memo::new(move |_| {
+        let base_rev = base.with(|d| d.rev);
+        together.remote.get().filter(|change| change.rev > base_rev && !saving.get()).map(|change| (change, base_rev))
+    });
+    // A banner about revisions this editor has caught up with is history.
+    Effect::new(move |_| {
+        if remote.with(Option::is_none) {
+            together.shown.set(None);
+        }
+    });
+    let on_show = Callback::new(move |(from, to): (i64, i64)| state.show_changes(together, from, to));
     let keydown = window_event_listener(ev::keydown, move |ev| {
         if (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("s") {
             ev.prevent_default();
@@ -370,6 +494,13 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
             }
         }}
         <SharePanel doc_id=doc_id members/>
+        <WhoIsHere presence=together.presence me tab_id=tab_id.get_value() connected=together.connected/>
+        <TabsBanner other_tabs=together.other_tabs dismissed=together.tabs_dismissed/>
+        {move || {
+            remote
+                .get()
+                .map(|(change, base_rev)| view! { <RemoteBanner change base_rev shown=together.shown on_show on_reload/> })
+        }}
         {move || offer.get().map(|draft| view! { <DraftOffer draft on_restore on_discard/> })}
         {move || conflict.get().map(|conflict| view! { <ConflictPanel conflict on_save=on_save_merged on_reload/> })}
         <form
