@@ -32,8 +32,8 @@ pub struct Viewer {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMessage {
-    /// Everybody watching the document now.
-    Presence { doc_id: String, viewers: Vec<Viewer> },
+    /// Who is watching the document now: the first viewers (up to 50) and how many in all.
+    Presence { doc_id: String, viewers: Vec<Viewer>, total: usize },
     /// A committed change.
     Updated { doc_id: String, rev: i64, by: UserRef, at: DateTime<Utc>, fields: Vec<Field> },
     Deleted { doc_id: String, by: UserRef },

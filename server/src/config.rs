@@ -30,6 +30,8 @@ pub struct Settings {
     pub peer_timeout: std::time::Duration,
     /// Messages a live watcher may fall behind by before it is told to resync.
     pub live_backlog: usize,
+    /// Presence changes within this time are announced together.
+    pub presence_delay: std::time::Duration,
 }
 
 impl Settings {
@@ -50,6 +52,7 @@ impl Settings {
             heartbeat: std::time::Duration::from_secs(15),
             peer_timeout: std::time::Duration::from_secs(30),
             live_backlog: 64,
+            presence_delay: std::time::Duration::from_millis(50),
         }
     }
 }

@@ -40,7 +40,7 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(listener.local_addr()?)
             .build();
-        let hub = Arc::new(live::Hub::new(settings.live_backlog));
+        let hub = live::Hub::new(settings.live_backlog, settings.presence_delay);
         let state = AppState {
             store,
             settings: Arc::new(settings),

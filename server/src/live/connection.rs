@@ -12,7 +12,10 @@ use tokio::{
     time::Instant,
 };
 
-use super::Hub;
+use super::{
+    hub::{wire, Wire},
+    Hub,
+};
 use crate::store::Store;
 use app::{
     live::{ClientMessage, ServerMessage, Viewer},
@@ -38,7 +41,7 @@ where
     S: Stream<Item = Result<Message, E>> + Sink<Message> + Unpin,
 {
     let (mut sink, mut stream) = socket.split();
-    let (outbox, mut outgoing) = mpsc::channel::<Arc<ServerMessage>>(OUTBOX);
+    let (outbox, mut outgoing) = mpsc::channel::<Wire>(OUTBOX);
     let mut watching: HashMap<String, JoinHandle<()>> = HashMap::new();
     let mut tab_id = format!("connection-{}", connection.id);
     let mut heartbeat = tokio::time::interval(connection.heartbeat);
@@ -82,7 +85,7 @@ where
                 }
             }
             Some(message) = outgoing.recv() => {
-                if send(&mut sink, &message).await.is_err() {
+                if sink.send(Message::Text(Utf8Bytes::from(&*message))).await.is_err() {
                     break;
                 }
             }
@@ -111,7 +114,7 @@ async fn watch(
     tab_id: &str,
     doc_id: String,
     watching: &mut HashMap<String, JoinHandle<()>>,
-    outbox: &mpsc::Sender<Arc<ServerMessage>>,
+    outbox: &mpsc::Sender<Wire>,
 ) -> Option<ServerMessage> {
     if watching.contains_key(&doc_id) {
         return None;
@@ -133,13 +136,13 @@ async fn watch(
 
 /// Moves one document's messages into the connection's outbox. A watcher that fell
 /// behind gets `resync` rather than silently missing updates.
-async fn forward(doc_id: String, mut receiver: broadcast::Receiver<Arc<ServerMessage>>, outbox: mpsc::Sender<Arc<ServerMessage>>) {
+async fn forward(doc_id: String, mut receiver: broadcast::Receiver<Wire>, outbox: mpsc::Sender<Wire>) {
     loop {
         let message = match receiver.recv().await {
             Ok(message) => message,
             Err(broadcast::error::RecvError::Lagged(missed)) => {
                 tracing::warn!(doc = %doc_id, missed, "a live watcher lagged");
-                Arc::new(ServerMessage::Resync { doc_id: doc_id.clone() })
+                wire(&ServerMessage::Resync { doc_id: doc_id.clone() })
             }
             Err(broadcast::error::RecvError::Closed) => break,
         };
@@ -166,15 +169,14 @@ mod tests {
         let (sender, receiver) = broadcast::channel(2);
         let (outbox, mut outgoing) = mpsc::channel(1);
         let forwarder = tokio::spawn(forward("d".into(), receiver, outbox));
-        for rev in 1..=6 {
-            sender.send(Arc::new(ServerMessage::Pong)).unwrap();
-            let _ = rev;
+        for _ in 0..6 {
+            sender.send(wire(&ServerMessage::Pong)).unwrap();
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
 
         let mut seen = Vec::new();
         while let Ok(Some(message)) = tokio::time::timeout(Duration::from_millis(50), outgoing.recv()).await {
-            seen.push((*message).clone());
+            seen.push(serde_json::from_str::<ServerMessage>(&message).unwrap());
         }
 
         assert!(seen.contains(&ServerMessage::Resync { doc_id: "d".into() }), "{seen:?}");

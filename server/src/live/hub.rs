@@ -1,89 +1,149 @@
 //! Who watches which document, and a bounded broadcast channel per document. The lock is
 //! a std `Mutex` held only for map updates, never across an `.await`.
+//!
+//! Messages are serialised once, here, not once per watcher. Presence is coalesced: a burst
+//! of joins and leaves becomes one announcement after `presence_delay`, and it lists at
+//! most `PRESENCE_LIST` viewers with the `total` — a thousand watchers joining must not
+//! cost a million full lists.
 
 use std::{
     collections::{BTreeMap, HashMap},
     sync::{Arc, Mutex},
+    time::Duration,
 };
 
 use tokio::sync::broadcast;
 
 use app::live::{ServerMessage, Viewer};
 
+/// Viewers named in one presence message; the rest are counted.
+pub const PRESENCE_LIST: usize = 50;
+
+/// A message as it goes over the wire.
+pub type Wire = Arc<str>;
+
 pub struct Hub {
     rooms: Mutex<HashMap<String, Room>>,
     /// Messages a watcher may fall behind by before it is told to resync.
     capacity: usize,
+    presence_delay: Duration,
 }
 
 struct Room {
-    sender: broadcast::Sender<Arc<ServerMessage>>,
+    sender: broadcast::Sender<Wire>,
     /// By connection id, so one tab's two sockets never collide.
     viewers: BTreeMap<u64, Viewer>,
+    /// A presence announcement is already on its way.
+    announcing: bool,
 }
 
 impl Hub {
-    pub fn new(capacity: usize) -> Hub {
-        Hub { rooms: Mutex::new(HashMap::new()), capacity: capacity.max(1) }
+    pub fn new(capacity: usize, presence_delay: Duration) -> Arc<Hub> {
+        Arc::new(Hub { rooms: Mutex::new(HashMap::new()), capacity: capacity.max(1), presence_delay })
     }
 
     /// Subscribes a connection to a document, then announces it: the new watcher sees
-    /// its own arrival in the presence it receives.
-    pub fn join(&self, doc_id: &str, connection: u64, viewer: Viewer) -> broadcast::Receiver<Arc<ServerMessage>> {
-        let mut rooms = self.rooms.lock().expect("hub lock");
-        let room = rooms.entry(doc_id.to_owned()).or_insert_with(|| Room {
-            sender: broadcast::channel(self.capacity).0,
-            viewers: BTreeMap::new(),
-        });
-        let receiver = room.sender.subscribe();
-        room.viewers.insert(connection, viewer);
-        announce(doc_id, room);
+    /// itself in the presence it receives.
+    pub fn join(self: &Arc<Self>, doc_id: &str, connection: u64, viewer: Viewer) -> broadcast::Receiver<Wire> {
+        let receiver = {
+            let mut rooms = self.rooms.lock().expect("hub lock");
+            let room = rooms.entry(doc_id.to_owned()).or_insert_with(|| Room {
+                sender: broadcast::channel(self.capacity).0,
+                viewers: BTreeMap::new(),
+                announcing: false,
+            });
+            let receiver = room.sender.subscribe();
+            room.viewers.insert(connection, viewer);
+            receiver
+        };
+        self.announce_presence(doc_id);
         receiver
     }
 
-    pub fn set_dirty(&self, doc_id: &str, connection: u64, dirty: bool) {
-        let mut rooms = self.rooms.lock().expect("hub lock");
-        if let Some(room) = rooms.get_mut(doc_id) {
-            if let Some(viewer) = room.viewers.get_mut(&connection) {
-                if viewer.dirty != dirty {
+    pub fn set_dirty(self: &Arc<Self>, doc_id: &str, connection: u64, dirty: bool) {
+        let changed = {
+            let mut rooms = self.rooms.lock().expect("hub lock");
+            let viewer = rooms.get_mut(doc_id).and_then(|room| room.viewers.get_mut(&connection));
+            match viewer {
+                Some(viewer) if viewer.dirty != dirty => {
                     viewer.dirty = dirty;
-                    announce(doc_id, room);
+                    true
                 }
+                _ => false,
             }
+        };
+        if changed {
+            self.announce_presence(doc_id);
         }
     }
 
-    pub fn leave(&self, doc_id: &str, connection: u64) {
-        let mut rooms = self.rooms.lock().expect("hub lock");
-        if let Some(room) = rooms.get_mut(doc_id) {
-            if room.viewers.remove(&connection).is_some() {
-                announce(doc_id, room);
-            }
+    pub fn leave(self: &Arc<Self>, doc_id: &str, connection: u64) {
+        let left = {
+            let mut rooms = self.rooms.lock().expect("hub lock");
+            let Some(room) = rooms.get_mut(doc_id) else { return };
+            let left = room.viewers.remove(&connection).is_some();
             if room.viewers.is_empty() {
                 rooms.remove(doc_id);
+                return;
             }
+            left
+        };
+        if left {
+            self.announce_presence(doc_id);
         }
     }
 
     /// Delivers to the document's watchers without waiting for any of them.
-    pub fn publish(&self, message: ServerMessage) {
-        let Some(doc_id) = message.doc_id().map(str::to_owned) else {
-            return;
-        };
+    pub fn publish(&self, message: &ServerMessage) {
+        let Some(doc_id) = message.doc_id() else { return };
         let rooms = self.rooms.lock().expect("hub lock");
-        if let Some(room) = rooms.get(&doc_id) {
-            let _ = room.sender.send(Arc::new(message));
+        if let Some(room) = rooms.get(doc_id) {
+            let _ = room.sender.send(wire(message));
         }
     }
 
     pub fn watchers(&self, doc_id: &str) -> usize {
         self.rooms.lock().expect("hub lock").get(doc_id).map_or(0, |room| room.viewers.len())
     }
+
+    /// Announces presence now, or once after `presence_delay` for a whole burst of changes.
+    fn announce_presence(self: &Arc<Self>, doc_id: &str) {
+        if self.presence_delay.is_zero() {
+            self.send_presence(doc_id);
+            return;
+        }
+        let watchers = {
+            let mut rooms = self.rooms.lock().expect("hub lock");
+            match rooms.get_mut(doc_id) {
+                Some(room) if !room.announcing => {
+                    room.announcing = true;
+                    room.viewers.len()
+                }
+                _ => return,
+            }
+        };
+        // Bigger rooms wait longer: every announcement goes to every watcher.
+        let delay = self.presence_delay * (1 + (watchers / 100).min(20) as u32);
+        let hub = Arc::clone(self);
+        let doc_id = doc_id.to_owned();
+        tokio::spawn(async move {
+            tokio::time::sleep(delay).await;
+            hub.send_presence(&doc_id);
+        });
+    }
+
+    fn send_presence(&self, doc_id: &str) {
+        let mut rooms = self.rooms.lock().expect("hub lock");
+        let Some(room) = rooms.get_mut(doc_id) else { return };
+        room.announcing = false;
+        let viewers = room.viewers.values().take(PRESENCE_LIST).cloned().collect();
+        let message = ServerMessage::Presence { doc_id: doc_id.to_owned(), viewers, total: room.viewers.len() };
+        let _ = room.sender.send(wire(&message));
+    }
 }
 
-fn announce(doc_id: &str, room: &Room) {
-    let viewers = room.viewers.values().cloned().collect();
-    let _ = room.sender.send(Arc::new(ServerMessage::Presence { doc_id: doc_id.to_owned(), viewers }));
+pub fn wire(message: &ServerMessage) -> Wire {
+    serde_json::to_string(message).unwrap_or_default().into()
 }
 
 #[cfg(test)]
@@ -95,41 +155,55 @@ mod tests {
         Viewer { user: UserRef { id: name.into(), name: name.into() }, tab_id: format!("{name}-tab"), dirty: false }
     }
 
-    fn names(message: &ServerMessage) -> Vec<String> {
-        match message {
-            ServerMessage::Presence { viewers, .. } => viewers.iter().map(|v| v.user.name.clone()).collect(),
+    fn names(wire: &Wire) -> (Vec<String>, usize) {
+        match serde_json::from_str::<ServerMessage>(wire).unwrap() {
+            ServerMessage::Presence { viewers, total, .. } => (viewers.iter().map(|v| v.user.name.clone()).collect(), total),
             other => panic!("not presence: {other:?}"),
         }
     }
 
     #[test]
     fn joining_announces_everybody_including_the_newcomer() {
-        let hub = Hub::new(8);
+        let hub = Hub::new(8, Duration::ZERO);
         let mut ann = hub.join("d", 1, viewer("ann"));
-        assert_eq!(names(&ann.try_recv().unwrap()), vec!["ann"]);
+        assert_eq!(names(&ann.try_recv().unwrap()).0, vec!["ann"]);
         let mut bob = hub.join("d", 2, viewer("bob"));
-        assert_eq!(names(&bob.try_recv().unwrap()), vec!["ann", "bob"]);
-        assert_eq!(names(&ann.try_recv().unwrap()), vec!["ann", "bob"]);
+        assert_eq!(names(&bob.try_recv().unwrap()).0, vec!["ann", "bob"]);
+        assert_eq!(names(&ann.try_recv().unwrap()).0, vec!["ann", "bob"]);
         hub.leave("d", 2);
-        assert_eq!(names(&ann.try_recv().unwrap()), vec!["ann"]);
+        assert_eq!(names(&ann.try_recv().unwrap()).0, vec!["ann"]);
     }
 
     #[test]
     fn an_empty_room_is_forgotten_and_publishing_to_it_is_harmless() {
-        let hub = Hub::new(8);
+        let hub = Hub::new(8, Duration::ZERO);
         drop(hub.join("d", 1, viewer("ann")));
         hub.leave("d", 1);
         assert_eq!(hub.watchers("d"), 0);
-        hub.publish(ServerMessage::Resync { doc_id: "d".into() });
+        hub.publish(&ServerMessage::Resync { doc_id: "d".into() });
     }
 
     #[test]
     fn a_receiver_that_falls_behind_learns_it_lagged() {
-        let hub = Hub::new(2);
+        let hub = Hub::new(2, Duration::ZERO);
         let mut slow = hub.join("d", 1, viewer("ann"));
         for _ in 0..5 {
-            hub.publish(ServerMessage::Resync { doc_id: "d".into() });
+            hub.publish(&ServerMessage::Resync { doc_id: "d".into() });
         }
         assert!(matches!(slow.try_recv(), Err(broadcast::error::TryRecvError::Lagged(_))));
+    }
+
+    #[tokio::test]
+    async fn a_burst_of_joins_is_announced_once_with_a_capped_list_and_the_total() {
+        let hub = Hub::new(8, Duration::from_millis(20));
+        let mut first = hub.join("d", 0, viewer("v0"));
+        for i in 1..120 {
+            drop(hub.join("d", i, viewer(&format!("v{i}"))));
+        }
+        tokio::time::sleep(Duration::from_millis(60)).await;
+
+        let (listed, total) = names(&first.try_recv().unwrap());
+        assert_eq!((listed.len(), total), (PRESENCE_LIST, 120));
+        assert!(first.try_recv().is_err(), "one announcement for the whole burst");
     }
 }

@@ -23,6 +23,6 @@ pub struct LocalFanout(pub Arc<Hub>);
 
 impl Fanout for LocalFanout {
     fn publish(&self, message: ServerMessage) {
-        self.0.publish(message);
+        self.0.publish(&message);
     }
 }

@@ -268,7 +268,10 @@ impl EditorState {
                 self.catch_up(together, me);
             }
             LiveEvent::Disconnected => together.connected.set(false),
-            LiveEvent::Message(ServerMessage::Presence { viewers, .. }) => together.presence.set(viewers),
+            LiveEvent::Message(ServerMessage::Presence { viewers, total, .. }) => {
+                together.presence.set(viewers);
+                together.total.set(total);
+            }
             LiveEvent::Message(ServerMessage::Updated { rev, by, fields, .. }) => {
                 let base_rev = self.base.with_untracked(|d| d.rev);
                 if rev > base_rev {
@@ -494,7 +497,7 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
             }
         }}
         <SharePanel doc_id=doc_id members/>
-        <WhoIsHere presence=together.presence me tab_id=tab_id.get_value() connected=together.connected/>
+        <WhoIsHere presence=together.presence total=together.total me tab_id=tab_id.get_value() connected=together.connected/>
         <TabsBanner other_tabs=together.other_tabs dismissed=together.tabs_dismissed/>
         {move || {
             remote

@@ -54,6 +54,8 @@ impl RemoteChange {
 #[derive(Clone, Copy)]
 pub struct Together {
     pub presence: RwSignal<Vec<Viewer>>,
+    /// Everybody watching, including those not listed in `presence`.
+    pub total: RwSignal<usize>,
     pub remote: RwSignal<Option<RemoteChange>>,
     pub shown: RwSignal<Option<DocDiff>>,
     pub other_tabs: RwSignal<BTreeSet<String>>,
@@ -65,6 +67,7 @@ impl Together {
     pub fn new() -> Together {
         Together {
             presence: RwSignal::new(Vec::new()),
+            total: RwSignal::new(0),
             remote: RwSignal::new(None),
             shown: RwSignal::new(None),
             other_tabs: RwSignal::new(BTreeSet::new()),
@@ -87,7 +90,13 @@ impl Together {
 
 /// Everybody watching, with "you, in another tab" for this person's other sessions.
 #[component]
-pub fn WhoIsHere(presence: RwSignal<Vec<Viewer>>, me: Signal<Option<String>>, tab_id: String, connected: RwSignal<bool>) -> impl IntoView {
+pub fn WhoIsHere(
+    presence: RwSignal<Vec<Viewer>>,
+    total: RwSignal<usize>,
+    me: Signal<Option<String>>,
+    tab_id: String,
+    connected: RwSignal<bool>,
+) -> impl IntoView {
     let others = move || {
         let me = me.get();
         presence
@@ -112,7 +121,9 @@ pub fn WhoIsHere(presence: RwSignal<Vec<Viewer>>, me: Signal<Option<String>>, ta
                 if list.is_empty() {
                     view! { <p>"Only you are here."</p> }.into_any()
                 } else {
-                    view! { <p>"Also here:"</p> <ul>{list}</ul> }.into_any()
+                    let unlisted = total.get().saturating_sub(presence.with(Vec::len));
+                    let more = (unlisted > 0).then(|| format!("and {unlisted} more"));
+                    view! { <p>"Also here:"</p> <ul>{list}</ul> {more} }.into_any()
                 }
             }}
             {move || (!connected.get()).then(|| view! { <p class="muted">"Live updates are reconnecting…"</p> })}
