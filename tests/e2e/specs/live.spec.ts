@@ -1,6 +1,6 @@
 // Live collaboration in real browsers: presence, changes announced before you save,
 // and the same document open in two tabs.
-import { expect, test } from '@playwright/test';
+import { expect, test, type WebSocketRoute } from '@playwright/test';
 import { createDoc, open, share, signUp, uniqueName } from './helpers';
 
 test('somebody else\'s save is announced with the changed fields before you save, and one click takes it in', async ({ browser }) => {
@@ -63,4 +63,41 @@ test('the same document in two tabs warns in both, kindly, and the warning can b
 
   await second.close();
   await expect(first.getByRole('region', { name: 'Other tabs' })).toHaveCount(0);
+});
+
+test('after the live connection drops, the editor reconnects and shows the save it missed meanwhile', async ({ browser }) => {
+  const ann = await (await browser.newContext()).newPage();
+  const bob = await (await browser.newContext()).newPage();
+  const annName = uniqueName('ann');
+  const bobName = uniqueName('bob');
+  await signUp(ann, annName);
+  await signUp(bob, bobName);
+  const id = await createDoc(ann, 'Flaky wifi', 'Start\n');
+  await share(ann, id, bobName);
+
+  // Bob's live connections pass through here, so the test can cut them and hold them off.
+  let allow = true;
+  const sockets: WebSocketRoute[] = [];
+  await bob.routeWebSocket(/\/api\/live$/, (ws) => {
+    if (!allow) return ws.close();
+    sockets.push(ws);
+    ws.connectToServer();
+  });
+  await open(bob, `/docs/${id}`);
+  await expect(bob.getByRole('region', { name: 'Who is here' })).toContainText(annName);
+
+  allow = false;
+  await sockets[0].close();
+  await expect(bob.getByText('Live updates are reconnecting…')).toBeVisible();
+
+  await ann.getByLabel('Title').fill('Flaky wifi, fixed');
+  await ann.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(ann.getByRole('status').first()).toHaveText('Saved as revision 2');
+  allow = true;
+
+  await expect(bob.getByRole('region', { name: 'Changes by others' })).toContainText(
+    `${annName} saved revision 2, changing title`,
+    { timeout: 30_000 },
+  );
+  await expect(bob.getByText('Live updates are reconnecting…')).toHaveCount(0);
 });
