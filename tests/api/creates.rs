@@ -157,3 +157,20 @@ async fn two_creates_racing_for_one_slug_give_one_201_and_one_409() {
     assert_eq!(statuses, [StatusCode::CREATED, StatusCode::CONFLICT]);
     assert_eq!(count(&app, &ann).await + count(&app, &bob).await, 1);
 }
+
+#[tokio::test]
+async fn an_expired_key_is_forgotten_and_may_be_used_afresh() {
+    let app = TestApp::spawn_with(|s| s.idempotency_ttl = chrono::Duration::milliseconds(300)).await;
+    let ann = app.user("Ann").await;
+    post(&app, &ann, Some("old"), &json!({"title": "First", "slug": "first"})).await;
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+
+    let reused = post(&app, &ann, Some("old"), &json!({"title": "Second", "slug": "second"})).await;
+
+    assert_eq!(reused.status(), StatusCode::CREATED);
+    assert!(reused.headers().get("idempotent-replayed").is_none());
+    let store = app.store().await;
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    assert_eq!(store.expire_idempotency_keys(chrono::Utc::now() - chrono::Duration::milliseconds(300)).await.unwrap(), 1);
+    assert_eq!(count(&app, &ann).await, 2);
+}

@@ -213,3 +213,53 @@ async fn garbage_gets_an_invalid_reply_and_the_socket_stays_open() {
     assert!(invalid["message"].as_str().unwrap().contains("shout"));
     next_of(&mut socket, "pong").await;
 }
+
+#[tokio::test]
+async fn a_member_removed_while_watching_stops_hearing_about_the_document() {
+    let app = TestApp::spawn().await;
+    let (ann, ann_cookie) = app.user_with_cookie("Ann").await;
+    let (_bob, bob_cookie) = app.user_with_cookie("Bob").await;
+    let doc = app.create(&ann, "plan").await;
+    let id = doc["id"].as_str().unwrap();
+    app.share(&ann, id, "Bob", "viewer").await;
+    let mut ann_socket = watcher(&app, &ann_cookie, "a", id).await;
+    let mut bob_socket = watcher(&app, &bob_cookie, "b", id).await;
+    next_of(&mut bob_socket, "presence").await;
+
+    let removed = ann.delete(app.url(&format!("/api/docs/{id}/members/Bob"))).send().await.unwrap();
+    assert_eq!(removed.status(), StatusCode::NO_CONTENT);
+
+    assert_eq!(next_of(&mut bob_socket, "not_found").await["doc_id"], id);
+    loop {
+        let presence = next_of(&mut ann_socket, "presence").await;
+        if present(&presence).len() == 1 {
+            break;
+        }
+    }
+    ann.put(app.url(&format!("/api/docs/{id}"))).header("if-match", "\"1\"").json(&put_body(&doc, "secret")).send().await.unwrap();
+    next_of(&mut ann_socket, "updated").await;
+    let leaked = tokio::time::timeout(Duration::from_millis(300), next_of(&mut bob_socket, "updated")).await;
+    assert!(leaked.is_err(), "a removed member still heard an update");
+}
+
+#[tokio::test]
+async fn owners_editors_and_viewers_may_watch_outsiders_get_not_found_and_strangers_no_socket() {
+    let app = TestApp::spawn().await;
+    let (owner, owner_cookie) = app.user_with_cookie("Owner").await;
+    let (_e, editor_cookie) = app.user_with_cookie("Editor").await;
+    let (_v, viewer_cookie) = app.user_with_cookie("Viewer").await;
+    let (_o, outsider_cookie) = app.user_with_cookie("Outsider").await;
+    let doc = app.create(&owner, "plan").await;
+    let id = doc["id"].as_str().unwrap();
+    app.share(&owner, id, "Editor", "editor").await;
+    app.share(&owner, id, "Viewer", "viewer").await;
+
+    for (cookie, role) in [(&owner_cookie, "owner"), (&editor_cookie, "editor"), (&viewer_cookie, "viewer")] {
+        let mut socket = watcher(&app, cookie, role, id).await;
+        let presence = next_of(&mut socket, "presence").await;
+        assert!(present(&presence).iter().any(|(_, tab, _)| tab == role), "{role}");
+    }
+    let mut outsider = watcher(&app, &outsider_cookie, "outsider", id).await;
+    assert_eq!(next_of(&mut outsider, "not_found").await["doc_id"], id);
+    assert!(connect(&app, None, Some(&app.base)).await.is_err());
+}

@@ -42,5 +42,7 @@ async fn upgrade(
         heartbeat: state.settings.heartbeat,
         timeout: state.settings.peer_timeout,
     };
+    // Clients send only small messages: small buffers keep a thousand sockets cheap.
+    let upgrade = upgrade.read_buffer_size(4 * 1024).write_buffer_size(16 * 1024).max_message_size(64 * 1024);
     Ok(upgrade.on_upgrade(move |socket| serve_connection(socket, connection)).into_response())
 }

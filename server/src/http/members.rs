@@ -67,5 +67,6 @@ async fn remove(
         return Err(ApiError::validation("name", format!("\"{name}\" is not a member of this document.")));
     }
     tracing::info!(doc = %id, member = %record.user.name, by = %user.name, "member removed");
+    state.fanout.revoke(&id, &record.user.id);
     Ok(StatusCode::NO_CONTENT.into_response())
 }

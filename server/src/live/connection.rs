@@ -130,6 +130,7 @@ async fn watch(
     let viewer = Viewer { user: connection.user.clone(), tab_id: tab_id.to_owned(), dirty: false };
     let receiver = connection.hub.join(&doc_id, connection.id, viewer);
     let forwarder = tokio::spawn(forward(doc_id.clone(), receiver, outbox.clone()));
+    connection.hub.attach(&doc_id, connection.id, outbox.clone(), forwarder.abort_handle());
     watching.insert(doc_id, forwarder);
     None
 }

@@ -12,7 +12,10 @@ use std::{
     time::Duration,
 };
 
-use tokio::sync::broadcast;
+use tokio::{
+    sync::{broadcast, mpsc},
+    task::AbortHandle,
+};
 
 use app::live::{ServerMessage, Viewer};
 
@@ -33,6 +36,8 @@ struct Room {
     sender: broadcast::Sender<Wire>,
     /// By connection id, so one tab's two sockets never collide.
     viewers: BTreeMap<u64, Viewer>,
+    /// How to reach and stop each connection's watch, for when access is revoked.
+    watches: HashMap<u64, (mpsc::Sender<Wire>, AbortHandle)>,
     /// A presence announcement is already on its way.
     announcing: bool,
 }
@@ -50,6 +55,7 @@ impl Hub {
             let room = rooms.entry(doc_id.to_owned()).or_insert_with(|| Room {
                 sender: broadcast::channel(self.capacity).0,
                 viewers: BTreeMap::new(),
+                watches: HashMap::new(),
                 announcing: false,
             });
             let receiver = room.sender.subscribe();
@@ -58,6 +64,40 @@ impl Hub {
         };
         self.announce_presence(doc_id);
         receiver
+    }
+
+    /// Remembers how to stop a connection's watch (its forwarder and outbox).
+    pub fn attach(&self, doc_id: &str, connection: u64, outbox: mpsc::Sender<Wire>, forwarder: AbortHandle) {
+        let mut rooms = self.rooms.lock().expect("hub lock");
+        if let Some(room) = rooms.get_mut(doc_id) {
+            room.watches.insert(connection, (outbox, forwarder));
+        }
+    }
+
+    /// Stops every watch of the document by this user: they get `not_found`, the others
+    /// see them leave.
+    pub fn revoke(self: &Arc<Self>, doc_id: &str, user_id: &str) {
+        let removed = {
+            let mut rooms = self.rooms.lock().expect("hub lock");
+            let Some(room) = rooms.get_mut(doc_id) else { return };
+            let theirs: Vec<u64> = room.viewers.iter().filter(|(_, v)| v.user.id == user_id).map(|(c, _)| *c).collect();
+            let notice = wire(&ServerMessage::NotFound { doc_id: doc_id.to_owned() });
+            for connection in &theirs {
+                room.viewers.remove(connection);
+                if let Some((outbox, forwarder)) = room.watches.remove(connection) {
+                    forwarder.abort();
+                    let _ = outbox.try_send(notice.clone());
+                }
+            }
+            if room.viewers.is_empty() {
+                rooms.remove(doc_id);
+                return;
+            }
+            !theirs.is_empty()
+        };
+        if removed {
+            self.announce_presence(doc_id);
+        }
     }
 
     pub fn set_dirty(self: &Arc<Self>, doc_id: &str, connection: u64, dirty: bool) {
@@ -82,6 +122,7 @@ impl Hub {
             let mut rooms = self.rooms.lock().expect("hub lock");
             let Some(room) = rooms.get_mut(doc_id) else { return };
             let left = room.viewers.remove(&connection).is_some();
+            room.watches.remove(&connection);
             if room.viewers.is_empty() {
                 rooms.remove(doc_id);
                 return;

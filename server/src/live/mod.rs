@@ -16,6 +16,8 @@ use app::live::ServerMessage;
 /// handlers only ever call `publish`.
 pub trait Fanout: Send + Sync + 'static {
     fn publish(&self, message: ServerMessage);
+    /// The user lost access to the document: stop their watches everywhere.
+    fn revoke(&self, doc_id: &str, user_id: &str);
 }
 
 /// The single-instance fanout: straight into this process's hub.
@@ -24,5 +26,9 @@ pub struct LocalFanout(pub Arc<Hub>);
 impl Fanout for LocalFanout {
     fn publish(&self, message: ServerMessage) {
         self.0.publish(&message);
+    }
+
+    fn revoke(&self, doc_id: &str, user_id: &str) {
+        self.0.revoke(doc_id, user_id);
     }
 }
