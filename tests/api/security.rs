@@ -188,3 +188,16 @@ async fn the_markdown_preview_keeps_formatting_and_drops_anything_that_could_run
         assert!(!html.contains(forbidden), "{forbidden} in {html}");
     }
 }
+
+#[tokio::test]
+async fn a_session_expires_on_the_server_after_its_time_to_live() {
+    let app = TestApp::spawn_with(|s| s.session_ttl = chrono::Duration::seconds(1)).await;
+    let (_ann, cookie) = app.user_with_cookie("Ann").await;
+    // The cookie is sent by hand, as a client that ignores Max-Age would.
+    let me = || reqwest::Client::new().get(app.url("/api/auth/me")).header("cookie", cookie.clone()).send();
+    assert_eq!(me().await.unwrap().status(), StatusCode::OK);
+
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+
+    problem(me().await.unwrap(), StatusCode::UNAUTHORIZED, "/problems/unauthorized").await;
+}

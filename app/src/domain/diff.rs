@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    merge::{inline_diff, DiffKind, Segment},
+    merge::{inline_diff, Segment},
     Field, Fields, Status,
 };
 
@@ -74,28 +74,17 @@ fn tags_diff(from: &[String], to: &[String]) -> FieldDiff {
 }
 
 fn line_diff(from: &str, to: &str) -> Vec<Segment> {
-    let mut segments: Vec<Segment> = Vec::new();
     let mut config = similar::TextDiff::configure();
     if let Some(deadline) = super::merge::deadline() {
         config.deadline(deadline);
     }
-    for change in config.diff_lines(from, to).iter_all_changes() {
-        let kind = match change.tag() {
-            similar::ChangeTag::Equal => DiffKind::Equal,
-            similar::ChangeTag::Insert => DiffKind::Insert,
-            similar::ChangeTag::Delete => DiffKind::Delete,
-        };
-        match segments.last_mut() {
-            Some(last) if last.kind == kind => last.text.push_str(change.value()),
-            _ => segments.push(Segment { kind, text: change.value().to_owned() }),
-        }
-    }
-    segments
+    super::merge::segments(&config.diff_lines(from, to))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::merge::DiffKind;
 
     fn fields(title: &str, tags: &[&str], body: &str) -> Fields {
         Fields { title: title.into(), slug: "s".into(), tags: tags.iter().map(|t| t.to_string()).collect(), body: body.into() }

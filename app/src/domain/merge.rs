@@ -356,6 +356,11 @@ pub fn inline_diff(old: &str, new: &str) -> Vec<Segment> {
     } else {
         config.diff_words(old, new)
     };
+    segments(&diff)
+}
+
+/// A diff's changes as runs: consecutive changes of one kind become one segment.
+pub(crate) fn segments<'a>(diff: &'a similar::TextDiff<'a, 'a, 'a, str>) -> Vec<Segment> {
     let mut segments: Vec<Segment> = Vec::new();
     for change in diff.iter_all_changes() {
         let kind = match change.tag() {

@@ -19,7 +19,7 @@ use app::{
     domain::{Field, Fields, Role, Status},
     protocol::{ChangedBy, DocPage, DocSummary, Document, Member, Revision, RevisionSummary, UserRef},
 };
-use rows::{decode_error, document_from_row, parse_status, parse_tags, parse_time, tags_json, timestamp};
+use rows::{decode_error, document_from_row, fields_from_row, parse_status, parse_time, tags_json, timestamp};
 
 pub struct SqliteStore {
     pool: SqlitePool,
@@ -55,6 +55,17 @@ impl SqliteStore {
         let sql = format!("SELECT {DOC_COLUMNS} WHERE d.id = ? AND d.deleted_at IS NULL");
         let row = sqlx::query(&sql).bind(id).fetch_optional(executor).await?;
         row.as_ref().map(document_from_row).transpose()
+    }
+}
+
+impl SqliteStore {
+    /// Why a compare-and-set matched no row: the document moved on, or is not there.
+    async fn why_not(tx: &mut sqlx::Transaction<'_, Sqlite>, id: &str) -> StoreError {
+        match Self::doc_in(&mut **tx, id).await {
+            Ok(Some(_)) => StoreError::Stale,
+            Ok(None) => StoreError::NotFound,
+            Err(error) => error,
+        }
     }
 }
 
@@ -222,8 +233,7 @@ impl Store for SqliteStore {
         .await
         .map_err(on_constraint)?;
         let Some(row) = updated else {
-            let exists = Self::doc_in(&mut *tx, change.id).await?.is_some();
-            return Err(if exists { StoreError::Stale } else { StoreError::NotFound });
+            return Err(Self::why_not(&mut tx, change.id).await);
         };
         let status = parse_status(row.try_get("status")?)?;
         let rev = change.expected_rev + 1;
@@ -272,15 +282,9 @@ impl Store for SqliteStore {
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = moved else {
-            let exists = Self::doc_in(&mut *tx, id).await?.is_some();
-            return Err(if exists { StoreError::Stale } else { StoreError::NotFound });
+            return Err(Self::why_not(&mut tx, id).await);
         };
-        let fields = Fields {
-            title: row.try_get("title")?,
-            slug: row.try_get("slug")?,
-            tags: parse_tags(row.try_get("tags")?)?,
-            body: row.try_get("body")?,
-        };
+        let fields = fields_from_row(&row)?;
         insert_revision(&mut tx, id, expected_rev + 1, &fields, to, &[Field::Status], false, &by.id, &at).await?;
         let doc = Self::doc_in(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
         tx.commit().await?;
@@ -302,15 +306,9 @@ impl Store for SqliteStore {
         .fetch_optional(&mut *tx)
         .await?;
         let Some(row) = deleted else {
-            let exists = Self::doc_in(&mut *tx, id).await?.is_some();
-            return Err(if exists { StoreError::Stale } else { StoreError::NotFound });
+            return Err(Self::why_not(&mut tx, id).await);
         };
-        let fields = Fields {
-            title: row.try_get("title")?,
-            slug: row.try_get("slug")?,
-            tags: parse_tags(row.try_get("tags")?)?,
-            body: row.try_get("body")?,
-        };
+        let fields = fields_from_row(&row)?;
         let status = parse_status(row.try_get("status")?)?;
         insert_revision(&mut tx, id, expected_rev + 1, &fields, status, &[], true, &by.id, &at).await?;
         tx.commit().await?;

@@ -5,7 +5,7 @@ use sqlx::{sqlite::SqliteRow, Row};
 
 use crate::store::{StoreError, StoreResult};
 use app::{
-    domain::Status,
+    domain::{Fields, Status},
     protocol::{Document, UserRef},
 };
 
@@ -22,6 +22,16 @@ pub fn document_from_row(row: &SqliteRow) -> StoreResult<Document> {
         created_by: UserRef { id: row.try_get("created_by")?, name: row.try_get("created_by_name")? },
         updated_at: parse_time(row.try_get("updated_at")?)?,
         updated_by: UserRef { id: row.try_get("updated_by")?, name: row.try_get("updated_by_name")? },
+    })
+}
+
+/// The editable fields of a `documents` or `revisions` row.
+pub fn fields_from_row(row: &SqliteRow) -> StoreResult<Fields> {
+    Ok(Fields {
+        title: row.try_get("title")?,
+        slug: row.try_get("slug")?,
+        tags: parse_tags(row.try_get("tags")?)?,
+        body: row.try_get("body")?,
     })
 }
 
