@@ -60,34 +60,39 @@ mod browser {
             if let Ok(socket) = WebSocket::open(&url()) {
                 let (mut write, mut read) = socket.split();
                 let greeting = [ClientMessage::Hello { tab_id: tab_id.clone() }, ClientMessage::Watch { doc_id: doc_id.clone() }];
-                let mut greeted = true;
-                for message in greeting {
-                    greeted &= write.send(text(&message)).await.is_ok();
-                }
-                if greeted {
-                    retries = 0;
-                    on_event(LiveEvent::Connected);
-                    loop {
-                        futures::select! {
-                            frame = read.next().fuse() => match frame {
-                                Some(Ok(Message::Text(json))) => {
-                                    if let Ok(message) = serde_json::from_str::<ServerMessage>(&json) {
-                                        on_event(LiveEvent::Message(message));
-                                    }
+                // A socket can close before it ever opens; don't wait on it forever.
+                let greeted = futures::select! {
+                    sent = greet(&mut write, &greeting).fuse() => sent,
+                    _ = read.next().fuse() => false,
+                    _ = sleep(OPEN_TIMEOUT).fuse() => false,
+                };
+                let mut confirmed = false;
+                while greeted {
+                    futures::select! {
+                        frame = read.next().fuse() => match frame {
+                            Some(Ok(Message::Text(json))) => {
+                                // The server's first answer confirms the watch.
+                                if !confirmed {
+                                    confirmed = true;
+                                    retries = 0;
+                                    on_event(LiveEvent::Connected);
                                 }
-                                Some(Ok(Message::Bytes(_))) => {}
-                                Some(Err(_)) | None => break,
-                            },
-                            message = outgoing.next() => match message {
-                                Some(message) => {
-                                    if write.send(text(&message)).await.is_err() {
-                                        break;
-                                    }
+                                if let Ok(message) = serde_json::from_str::<ServerMessage>(&json) {
+                                    on_event(LiveEvent::Message(message));
                                 }
-                                // The editor is gone: close quietly.
-                                None => return,
-                            },
-                        }
+                            }
+                            Some(Ok(Message::Bytes(_))) => {}
+                            Some(Err(_)) | None => break,
+                        },
+                        message = outgoing.next() => match message {
+                            Some(message) => {
+                                if write.send(text(&message)).await.is_err() {
+                                    break;
+                                }
+                            }
+                            // The editor is gone: close quietly.
+                            None => return,
+                        },
                     }
                 }
                 on_event(LiveEvent::Disconnected);
@@ -98,6 +103,17 @@ mod browser {
                 message = outgoing.next() => if message.is_none() { return },
             }
         }
+    }
+
+    const OPEN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+    async fn greet<S: futures::Sink<Message> + Unpin>(write: &mut S, greeting: &[ClientMessage]) -> bool {
+        for message in greeting {
+            if write.send(text(message)).await.is_err() {
+                return false;
+            }
+        }
+        true
     }
 
     fn text(message: &ClientMessage) -> Message {
