@@ -162,7 +162,10 @@ async fn replace(
         return Ok(replay);
     }
     let fields = parse_fields(&input.title, &input.slug, &input.tags, &input.body).map_err(ApiError::Validation)?;
-    let current = editable_at(&state, &id, &precondition, &user, Mine::Fields(&fields)).await?;
+    let current = match editable_at(&state, &id, &precondition, &user, Mine::Fields(&fields)).await {
+        Err(stale @ ApiError::Stale { .. }) => return replay_or(&state, &idempotency, &user, stale).await,
+        other => other?,
+    };
     save(&state, current, fields, &precondition, &user, idempotency, Mine::Put).await
 }
 
@@ -188,7 +191,10 @@ async fn patch(
     if let Some(replay) = replay(&state, &idempotency, &user).await? {
         return Ok(replay);
     }
-    let current = editable_at(&state, &id, &precondition, &user, Mine::Patch(&patch)).await?;
+    let current = match editable_at(&state, &id, &precondition, &user, Mine::Patch(&patch)).await {
+        Err(stale @ ApiError::Stale { .. }) => return replay_or(&state, &idempotency, &user, stale).await,
+        other => other?,
+    };
     let fields = apply_merge_patch(&fields_of(&current), &patch)?;
     save(&state, current, fields, &precondition, &user, idempotency, Mine::Patch(&patch)).await
 }
@@ -239,6 +245,15 @@ pub(super) async fn editable_at(
         });
     }
     Ok(current)
+}
+
+/// A stale precondition may only mean this very request's first attempt committed
+/// meanwhile: then its answer, otherwise the stale-revision problem.
+async fn replay_or(state: &AppState, idempotency: &Option<Idempotency>, user: &UserRef, stale: ApiError) -> Result<Response, ApiError> {
+    match replay(state, idempotency, user).await? {
+        Some(replay) => Ok(replay),
+        None => Err(stale),
+    }
 }
 
 /// A recorded response for the request's idempotency key, if there is one.
