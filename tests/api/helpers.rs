@@ -62,15 +62,7 @@ impl TestApp {
 
     /// Signs up a new user and returns a client holding their session cookie.
     pub async fn user(&self, name: &str) -> Client {
-        let client = self.anonymous();
-        let response = client
-            .post(self.url("/api/auth/signup"))
-            .json(&json!({"name": name, "password": "a good password"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::CREATED, "sign up {name}");
-        client
+        self.user_with_cookie(name).await.0
     }
 
     /// Creates a document as `client`, returning the stored JSON.

@@ -1,5 +1,5 @@
 // Shared steps, written the way a person does them: by role and label.
-import { expect, type Page } from '@playwright/test';
+import { expect, type Browser, type Page } from '@playwright/test';
 
 let counter = 0;
 
@@ -50,4 +50,24 @@ export async function createDoc(page: Page, title: string, body: string, options
 export async function share(owner: Page, id: string, name: string, role: 'editor' | 'viewer' = 'editor'): Promise<void> {
   const response = await owner.request.post(`/api/docs/${id}/members`, { data: { name, role } });
   expect(response.status()).toBe(200);
+}
+
+/**
+ * Two people in two browser contexts: Ann creates a document and makes Bob an editor;
+ * Bob's page is left on the document list, or opened on the document with `openBob`.
+ */
+export async function twoPeople(browser: Browser, title: string, body: string, options = { openBob: true }) {
+  const ann = await (await browser.newContext()).newPage();
+  const bob = await (await browser.newContext()).newPage();
+  const annName = uniqueName('ann');
+  const bobName = uniqueName('bob');
+  await signUp(ann, annName);
+  await signUp(bob, bobName);
+  const id = await createDoc(ann, title, body);
+  await share(ann, id, bobName);
+  if (options.openBob) {
+    await open(bob, `/docs/${id}`);
+    await expect(bob.getByText(/^Revision 1 ·/)).toBeVisible();
+  }
+  return { ann, bob, annName, bobName, id };
 }

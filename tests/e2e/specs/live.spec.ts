@@ -1,18 +1,10 @@
 // Live collaboration in real browsers: presence, changes announced before you save,
 // and the same document open in two tabs.
 import { expect, test, type WebSocketRoute } from '@playwright/test';
-import { createDoc, open, share, signUp, uniqueName } from './helpers';
+import { createDoc, open, signUp, twoPeople, uniqueName } from './helpers';
 
 test('somebody else\'s save is announced with the changed fields before you save, and one click takes it in', async ({ browser }) => {
-  const ann = await (await browser.newContext()).newPage();
-  const bob = await (await browser.newContext()).newPage();
-  const annName = uniqueName('ann');
-  const bobName = uniqueName('bob');
-  await signUp(ann, annName);
-  await signUp(bob, bobName);
-  const id = await createDoc(ann, 'Launch checklist', 'Step one\n');
-  await share(ann, id, bobName);
-  await open(bob, `/docs/${id}`);
+  const { ann, bob, annName, bobName, id } = await twoPeople(browser, 'Launch checklist', 'Step one\n');
 
   // Presence: each sees the other, and sees when the other has unsaved changes.
   await expect(ann.getByRole('region', { name: 'Who is here' })).toContainText(bobName);
@@ -66,14 +58,7 @@ test('the same document in two tabs warns in both, kindly, and the warning can b
 });
 
 test('after the live connection drops, the editor reconnects and shows the save it missed meanwhile', async ({ browser }) => {
-  const ann = await (await browser.newContext()).newPage();
-  const bob = await (await browser.newContext()).newPage();
-  const annName = uniqueName('ann');
-  const bobName = uniqueName('bob');
-  await signUp(ann, annName);
-  await signUp(bob, bobName);
-  const id = await createDoc(ann, 'Flaky wifi', 'Start\n');
-  await share(ann, id, bobName);
+  const { ann, bob, annName, id } = await twoPeople(browser, 'Flaky wifi', 'Start\n', { openBob: false });
 
   // Bob's live connections pass through here, so the test can cut them and hold them off.
   let allow = true;

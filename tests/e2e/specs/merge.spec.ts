@@ -1,20 +1,6 @@
 // Two people, two browser contexts: conflicts resolved field by field, nothing typed lost.
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { createDoc, open, share, signUp, uniqueName } from './helpers';
-
-async function twoPeople(browser: Browser, body: string) {
-  const ann = await (await browser.newContext()).newPage();
-  const bob = await (await browser.newContext()).newPage();
-  const annName = uniqueName('ann');
-  const bobName = uniqueName('bob');
-  await signUp(ann, annName);
-  await signUp(bob, bobName);
-  const id = await createDoc(ann, 'Team plan', body);
-  await share(ann, id, bobName);
-  await open(bob, `/docs/${id}`);
-  await expect(bob.getByText(/^Revision 1 ·/)).toBeVisible();
-  return { ann, bob, annName, id };
-}
+import { expect, test, type Page } from '@playwright/test';
+import { createDoc, open, signUp, twoPeople, uniqueName } from './helpers';
 
 async function save(page: Page, revision: number) {
   await page.getByRole('button', { name: 'Save', exact: true }).click();
@@ -26,7 +12,7 @@ async function stored(page: Page, id: string) {
 }
 
 test('edits to different fields merge cleanly and one click saves both', async ({ browser }) => {
-  const { ann, bob, annName, id } = await twoPeople(browser, 'Intro\nDetails\n');
+  const { ann, bob, annName, id } = await twoPeople(browser, 'Team plan', 'Intro\nDetails\n');
   await ann.getByLabel('Title').fill('Team plan for Q4');
   await save(ann, 2);
 
@@ -48,7 +34,7 @@ test('edits to different fields merge cleanly and one click saves both', async (
 });
 
 test('overlapping edits show the conflict and each field gets exactly the chosen result', async ({ browser }) => {
-  const { ann, bob, id } = await twoPeople(browser, 'Intro\nThe budget is 10.\nEnd\n');
+  const { ann, bob, id } = await twoPeople(browser, 'Team plan', 'Intro\nThe budget is 10.\nEnd\n');
   await ann.getByLabel('Title').fill('Ann\'s title');
   await ann.getByLabel('Body').fill('Intro\nThe budget is 12.\nEnd\n');
   await ann.getByLabel('Tags').fill('e2e, draft-notes, ann');
@@ -78,7 +64,7 @@ test('overlapping edits show the conflict and each field gets exactly the chosen
 });
 
 test('taking theirs for a conflicting field keeps their text exactly', async ({ browser }) => {
-  const { ann, bob, id } = await twoPeople(browser, 'One\nTwo\n');
+  const { ann, bob, id } = await twoPeople(browser, 'Team plan', 'One\nTwo\n');
   await ann.getByLabel('Body').fill('One\nTwo by Ann\n');
   await save(ann, 2);
   await bob.getByLabel('Body').fill('One\nTwo by Bob\n');
@@ -94,7 +80,7 @@ test('taking theirs for a conflicting field keeps their text exactly', async ({ 
 });
 
 test('text typed but never saved survives a reload as an offered draft, merged with a newer revision', async ({ browser }) => {
-  const { ann, bob, id } = await twoPeople(browser, 'Alpha\nBeta\n');
+  const { ann, bob, id } = await twoPeople(browser, 'Team plan', 'Alpha\nBeta\n');
   await bob.getByLabel('Body').fill('Alpha\nBeta\nGamma, typed by Bob\n');
   await expect(bob.getByText('Unsaved changes')).toBeVisible();
 
@@ -123,7 +109,7 @@ test('text typed but never saved survives a reload as an offered draft, merged w
 });
 
 test('reload and reapply keeps both people\'s changes for review before saving', async ({ browser }) => {
-  const { ann, bob, id } = await twoPeople(browser, 'First\nSecond\n');
+  const { ann, bob, id } = await twoPeople(browser, 'Team plan', 'First\nSecond\n');
   await ann.getByLabel('Tags').fill('e2e, draft-notes, reviewed');
   await ann.getByLabel('Body').fill('First, edited by Ann\nSecond\n');
   await save(ann, 2);
