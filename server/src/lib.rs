@@ -102,6 +102,7 @@ fn router(state: AppState) -> Router {
         .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), http::security::same_origin_only))
         .layer(axum::middleware::from_fn(http::security::headers))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(http::error::on_panic))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

@@ -241,3 +241,31 @@ impl IntoResponse for ApiError {
         response
     }
 }
+
+/// A handler that panicked answers like any other failure of ours: a 500 problem that
+/// says nothing of the cause, which goes to the log.
+pub fn on_panic(cause: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let cause = cause
+        .downcast_ref::<String>()
+        .cloned()
+        .or_else(|| cause.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+        .unwrap_or_else(|| "a panic".to_owned());
+    ApiError::Internal(format!("handler panicked: {cause}")).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_panic_becomes_a_500_problem_that_keeps_its_cause_to_the_log() {
+        let response = on_panic(Box::new("secret detail: table users"));
+
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(response.headers()[header::CONTENT_TYPE], "application/problem+json");
+        let body = axum::body::to_bytes(response.into_body(), 64 * 1024).await.unwrap();
+        let text = String::from_utf8(body.to_vec()).unwrap();
+        assert!(text.contains("/problems/internal"));
+        assert!(!text.contains("secret"));
+    }
+}
