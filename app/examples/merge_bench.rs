@@ -4,7 +4,8 @@
 use std::time::{Duration, Instant};
 
 use app::domain::{
-    merge::{compare, inline_diff, merge_text, TextMerge},
+    diff::inline_diff,
+    merge::{compare, merge_text, TextMerge},
     Fields,
 };
 

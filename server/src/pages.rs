@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 
 use crate::{
-    http::{access, auth::user_from_cookies, docs::list_docs, error::ApiError, members::members},
+    http::{access, auth::user_from_cookies, error::ApiError, listing::list_docs, members::members},
     state::AppState,
 };
 use app::{

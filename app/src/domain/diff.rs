@@ -1,11 +1,61 @@
-//! Field-level differences between two revisions, with line and word hunks for text.
+//! Differences for display: inline word diffs, and field-level differences between two
+//! revisions with line and word hunks for text.
 
 use serde::{Deserialize, Serialize};
+use similar::Algorithm;
 
-use super::{
-    merge::{inline_diff, Segment},
-    Field, Fields, Status,
-};
+use super::{merge::deadline, Field, Fields, Status};
+
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DiffKind {
+    Equal,
+    Insert,
+    Delete,
+}
+
+/// A run of text that is the same, added or removed between two versions.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Segment {
+    pub kind: DiffKind,
+    pub text: String,
+}
+
+/// Above this size an inline diff compares lines rather than words.
+const WORD_DIFF_MAX_BYTES: usize = 64 * 1024;
+
+/// An inline diff for display: words for ordinary texts, lines for very large ones.
+pub fn inline_diff(old: &str, new: &str) -> Vec<Segment> {
+    let mut config = similar::TextDiff::configure();
+    config.algorithm(Algorithm::Myers);
+    if let Some(deadline) = deadline() {
+        config.deadline(deadline);
+    }
+    let diff = if old.len().max(new.len()) > WORD_DIFF_MAX_BYTES {
+        config.diff_lines(old, new)
+    } else {
+        config.diff_words(old, new)
+    };
+    segments(&diff)
+}
+
+/// A diff's changes as runs: consecutive changes of one kind become one segment.
+pub(crate) fn segments<'a>(diff: &'a similar::TextDiff<'a, 'a, 'a, str>) -> Vec<Segment> {
+    let mut segments: Vec<Segment> = Vec::new();
+    for change in diff.iter_all_changes() {
+        let kind = match change.tag() {
+            similar::ChangeTag::Equal => DiffKind::Equal,
+            similar::ChangeTag::Insert => DiffKind::Insert,
+            similar::ChangeTag::Delete => DiffKind::Delete,
+        };
+        match segments.last_mut() {
+            Some(last) if last.kind == kind => last.text.push_str(change.value()),
+            _ => segments.push(Segment { kind, text: change.value().to_owned() }),
+        }
+    }
+    segments
+}
 
 /// One field compared between two revisions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,16 +125,15 @@ fn tags_diff(from: &[String], to: &[String]) -> FieldDiff {
 
 fn line_diff(from: &str, to: &str) -> Vec<Segment> {
     let mut config = similar::TextDiff::configure();
-    if let Some(deadline) = super::merge::deadline() {
+    if let Some(deadline) = deadline() {
         config.deadline(deadline);
     }
-    super::merge::segments(&config.diff_lines(from, to))
+    segments(&config.diff_lines(from, to))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::merge::DiffKind;
 
     fn fields(title: &str, tags: &[&str], body: &str) -> Fields {
         Fields { title: title.into(), slug: "s".into(), tags: tags.iter().map(|t| t.to_string()).collect(), body: body.into() }

@@ -326,56 +326,6 @@ pub(crate) fn deadline() -> Option<std::time::Instant> {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DiffKind {
-    Equal,
-    Insert,
-    Delete,
-}
-
-/// A run of text that is the same, added or removed between two versions.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Segment {
-    pub kind: DiffKind,
-    pub text: String,
-}
-
-/// Above this size an inline diff compares lines rather than words.
-const WORD_DIFF_MAX_BYTES: usize = 64 * 1024;
-
-/// An inline diff for display: words for ordinary texts, lines for very large ones.
-pub fn inline_diff(old: &str, new: &str) -> Vec<Segment> {
-    let mut config = similar::TextDiff::configure();
-    config.algorithm(Algorithm::Myers);
-    if let Some(deadline) = deadline() {
-        config.deadline(deadline);
-    }
-    let diff = if old.len().max(new.len()) > WORD_DIFF_MAX_BYTES {
-        config.diff_lines(old, new)
-    } else {
-        config.diff_words(old, new)
-    };
-    segments(&diff)
-}
-
-/// A diff's changes as runs: consecutive changes of one kind become one segment.
-pub(crate) fn segments<'a>(diff: &'a similar::TextDiff<'a, 'a, 'a, str>) -> Vec<Segment> {
-    let mut segments: Vec<Segment> = Vec::new();
-    for change in diff.iter_all_changes() {
-        let kind = match change.tag() {
-            similar::ChangeTag::Equal => DiffKind::Equal,
-            similar::ChangeTag::Insert => DiffKind::Insert,
-            similar::ChangeTag::Delete => DiffKind::Delete,
-        };
-        match segments.last_mut() {
-            Some(last) if last.kind == kind => last.text.push_str(change.value()),
-            _ => segments.push(Segment { kind, text: change.value().to_owned() }),
-        }
-    }
-    segments
-}
-
 #[cfg(test)]
 #[path = "merge_tests.rs"]
 mod tests;

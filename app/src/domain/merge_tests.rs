@@ -1,6 +1,7 @@
 use proptest::prelude::*;
 
 use super::*;
+use crate::domain::diff::{inline_diff, DiffKind};
 
 fn fields(title: &str, slug: &str, tags: &[&str], body: &str) -> Fields {
     Fields {

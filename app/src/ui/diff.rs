@@ -4,10 +4,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    domain::{
-        diff::FieldDiff,
-        merge::{inline_diff, DiffKind, Segment},
-    },
+    domain::diff::{inline_diff, DiffKind, FieldDiff, Segment},
     protocol::DocDiff,
 };
 

@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use serde_json::{Map, Value};
 
-use super::{docs::apply_merge_patch, error::ApiError, extract::Precondition};
+use super::{error::ApiError, extract::Precondition, patch::apply_merge_patch};
 use crate::state::AppState;
 use app::{
     domain::{

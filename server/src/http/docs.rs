@@ -3,16 +3,16 @@
 
 use axum::{
     extract::{Path, State},
-    http::{header, HeaderMap, HeaderValue, StatusCode, Uri},
+    http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
     routing::get,
     Json, Router,
 };
 use chrono::Utc;
-use serde_json::{Map, Value};
 
 use super::{
-    access,
+    access, listing,
+    patch::apply_merge_patch,
     auth::CurrentUser,
     conflict::{fields_of, stale, Mine},
     error::{problem_response, ApiError},
@@ -21,17 +21,17 @@ use super::{
 };
 use crate::{
     state::AppState,
-    store::{ClaimedKey, ListQuery, SaveChange, StoreError},
+    store::{ClaimedKey, SaveChange, StoreError},
 };
 use app::{
     domain::{changed_fields, parse_fields, Fields, Status},
     live::ServerMessage,
-    protocol::{etag, CreateDoc, DocPage, Document, ListParams, PutDoc, UserRef},
+    protocol::{etag, CreateDoc, Document, PutDoc, UserRef},
 };
 
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/docs", get(list).post(create))
+        .route("/docs", get(listing::list).post(create))
         .route("/docs/{id}", get(read).put(replace).patch(patch).delete(delete))
 }
 
@@ -108,43 +108,6 @@ async fn read(
         return Ok((StatusCode::NOT_MODIFIED, validators(doc.rev)).into_response());
     }
     Ok(with_etag(doc).into_response())
-}
-
-async fn list(State(state): State<AppState>, CurrentUser(user): CurrentUser, uri: Uri) -> Result<Json<DocPage>, ApiError> {
-    let params = axum::extract::Query::<ListParams>::try_from_uri(&uri)
-        .map_err(|rejection| ApiError::validation("query", format!("Invalid query: {}.", rejection.body_text())))?
-        .0;
-    Ok(Json(list_docs(&state, &user, params).await?))
-}
-
-/// The documents the user may see, as the API and the server-rendered page both serve them.
-pub async fn list_docs(state: &AppState, user: &UserRef, params: ListParams) -> Result<DocPage, ApiError> {
-    let limit = match params.limit.as_deref() {
-        None | Some("") => 20,
-        Some(raw) => raw
-            .parse::<u32>()
-            .ok()
-            .filter(|n| (1..=100).contains(n))
-            .ok_or_else(|| ApiError::validation("limit", "Limit must be a whole number from 1 to 100."))?,
-    };
-    let status = match params.status.as_deref() {
-        None | Some("") => None,
-        Some(raw) => Some(Status::parse(raw).ok_or_else(|| {
-            ApiError::validation("status", "Status must be one of draft, published or archived.")
-        })?),
-    };
-    if params.q.as_ref().is_some_and(|q| q.chars().count() > 200) {
-        return Err(ApiError::validation("q", "Search text must be at most 200 characters."));
-    }
-    let query = ListQuery {
-        user_id: user.id.clone(),
-        text: params.q,
-        status,
-        tag: params.tag.filter(|t| !t.is_empty()),
-        limit,
-        cursor: params.cursor.filter(|c| !c.is_empty()),
-    };
-    Ok(state.store.list_docs(&query).await?)
 }
 
 async fn replace(
@@ -309,45 +272,6 @@ pub(super) async fn save(
         }
         Err(other) => Err(other.into()),
     }
-}
-
-/// RFC 7396 applied to the editable fields. `null` would remove a field, and no field may be removed.
-pub fn apply_merge_patch(current: &Fields, patch: &Map<String, Value>) -> Result<Fields, ApiError> {
-    let mut title = current.title.clone();
-    let mut slug = current.slug.clone();
-    let mut tags = current.tags.clone();
-    let mut body = current.body.clone();
-    let mut errors = Vec::new();
-    for (key, value) in patch {
-        let text = || value.as_str().map(str::to_owned);
-        let outcome = match key.as_str() {
-            "base_rev" => continue,
-            "title" => text().map(|v| title = v),
-            "slug" => text().map(|v| slug = v),
-            "body" => text().map(|v| body = v),
-            "tags" => value
-                .as_array()
-                .and_then(|items| items.iter().map(|t| t.as_str().map(str::to_owned)).collect::<Option<Vec<_>>>())
-                .map(|v| tags = v),
-            _ => {
-                errors.push(app::domain::FieldError::new(key, format!("Unknown field \"{key}\".")));
-                continue;
-            }
-        };
-        if outcome.is_none() {
-            let expected = if key == "tags" { "an array of strings" } else { "a string" };
-            let message = if value.is_null() {
-                format!("Field \"{key}\" cannot be removed; send {expected}.")
-            } else {
-                format!("Field \"{key}\" must be {expected}.")
-            };
-            errors.push(app::domain::FieldError::new(key, message));
-        }
-    }
-    if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
-    }
-    parse_fields(&title, &slug, &tags, &body).map_err(ApiError::Validation)
 }
 
 fn validators(rev: i64) -> [(header::HeaderName, HeaderValue); 2] {

@@ -1,0 +1,175 @@
+//! What the editor does: save (with retries), change status, re-apply changes onto a
+//! newer revision, and restore or discard a draft.
+
+use leptos::{prelude::*, task::spawn_local};
+
+use super::{conflict::Conflict, EditorState};
+use crate::{
+    domain::{Fields, Status},
+    protocol::{ApiFailure, ChangedBy, Document, PutDoc},
+    ui::{
+        api, browser,
+        draft::{self, Draft},
+        fields::tags_to_input,
+        retry,
+    },
+};
+
+impl EditorState {
+    pub(super) fn save(self) {
+        if self.saving.get_untracked() || self.locked.get_untracked() {
+            return;
+        }
+        let sent = untrack(|| self.mine());
+        let (id, base_rev, base_fields) = self.base.with_untracked(|d| (d.id.clone(), d.rev, d.fields()));
+        self.saving.set(true);
+        self.conflict.set(None);
+        spawn_local(async move {
+            // One key for this save and all its retries: a retry of a save that did reach
+            // the server gets the original answer, not a false conflict.
+            let key = browser::new_idempotency_key();
+            let outcome = retry::with_retries(self.status, || {
+                self.status.set("Saving…".into());
+                api::put_doc(&id, base_rev, PutDoc::from_fields(sent.clone()), &key)
+            })
+            .await;
+            match outcome {
+                Ok(saved) => self.adopt(&sent, saved),
+                Err(failure) => self.refused(&base_fields, base_rev, failure),
+            }
+            self.saving.set(false);
+        });
+    }
+
+    /// Says why a save did not happen; a stale save opens the conflict panel.
+    pub(super) fn refused(self, base_fields: &Fields, base_rev: i64, failure: ApiFailure) {
+        if let Some(stale) = failure.problem.stale() {
+            let mine = untrack(|| self.mine());
+            let conflict = Conflict::new(base_fields, base_rev, stale.current, &mine, stale.changed_by, stale.self_conflict);
+            self.status.set(format!("Not saved: {} saved revision {} first.", conflict.who(), conflict.current.rev));
+            self.conflict.set(Some(conflict));
+        } else if failure.status == 401 {
+            self.status.set(
+                "Not saved: your session has ended. Sign in again (for example in another tab) and press Save — your changes are kept on this device."
+                    .into(),
+            );
+        } else if retry::is_transient(failure.status) {
+            self.status.set(format!(
+                "Not saved after several attempts: {} Your changes are kept on this device; press Save to try again.",
+                failure.problem.detail
+            ));
+        } else {
+            self.errors.set(failure.problem.errors.clone());
+            self.suggestions.set(failure.problem.suggestions());
+            self.status.set(format!("Not saved: {}", failure.problem.detail));
+        }
+    }
+
+    /// Moves the document along the workflow, from the revision on screen.
+    pub(super) fn transition(self, to: Status) {
+        let (id, rev) = self.base.with_untracked(|d| (d.id.clone(), d.rev));
+        self.status.set("Changing the status…".into());
+        spawn_local(async move {
+            match api::transition(&id, rev, to).await {
+                Ok(doc) => {
+                    self.status.set(format!("{} — revision {}", status_sentence(doc.status), doc.rev));
+                    self.base.set(doc);
+                }
+                Err(failure) => self.status.set(format!("Status not changed: {}", failure.problem.detail)),
+            }
+        });
+    }
+
+    /// After a save, inputs take the stored (normalised) values — but only where the person
+    /// has not typed since the save was sent.
+    pub(super) fn adopt(self, sent: &Fields, saved: Document) {
+        let now = untrack(|| self.mine());
+        if now.title == sent.title {
+            self.inputs.title.set(saved.title.clone());
+        }
+        if now.slug == sent.slug {
+            self.inputs.slug.set(saved.slug.clone());
+        }
+        if now.tags == sent.tags {
+            self.inputs.tags.set(tags_to_input(&saved.tags));
+        }
+        if now.body == sent.body {
+            self.inputs.body.set(saved.body.clone());
+        }
+        self.status.set(format!("Saved as revision {}", saved.rev));
+        self.errors.set(Vec::new());
+        self.suggestions.set(Vec::new());
+        self.base.set(saved);
+    }
+
+    /// Re-applies my changes (base → mine) onto `latest`: silently when they merge cleanly,
+    /// through the conflict panel when they overlap.
+    pub(super) fn reapply_onto(self, latest: Document, changed_by: Vec<ChangedBy>, self_conflict: bool) {
+        let (base_fields, base_rev) = self.base.with_untracked(|d| (d.fields(), d.rev));
+        let mine = untrack(|| self.mine());
+        let conflict = Conflict::new(&base_fields, base_rev, latest.clone(), &mine, changed_by, self_conflict);
+        if conflict.comparison.merge.clean {
+            self.show(&conflict.comparison.merge.proposal);
+            self.conflict.set(None);
+            self.status.set(format!("Your changes are re-applied on revision {}. Review them and save.", latest.rev));
+            self.base.set(latest);
+        } else {
+            self.status.set(format!("Some of your changes overlap with revision {}. Choose below.", latest.rev));
+            self.conflict.set(Some(conflict));
+        }
+    }
+
+    pub(super) fn reload_and_reapply(self) {
+        let id = self.base.with_untracked(|d| d.id.clone());
+        self.status.set("Loading the latest revision…".into());
+        spawn_local(async move {
+            match api::get_doc(id).await {
+                Ok(latest) => self.reapply_onto(latest, Vec::new(), false),
+                Err(failure) => self.status.set(format!("Could not load the latest revision: {}", failure.problem.detail)),
+            }
+        });
+    }
+
+    /// Takes the resolved values as mine, based on the revision they were resolved against.
+    pub(super) fn save_merged(self, resolved: Fields) {
+        if let Some(conflict) = self.conflict.get_untracked() {
+            self.show(&resolved);
+            self.base.set(conflict.current);
+            self.conflict.set(None);
+            self.save();
+        }
+    }
+
+    /// Puts the editor back where the draft left it, then brings it up to date.
+    pub(super) fn restore(self, draft: Draft) {
+        let latest = self.base.get_untracked();
+        let mut at_base = latest.clone();
+        at_base.rev = draft.base_rev;
+        (at_base.title, at_base.slug, at_base.tags, at_base.body) =
+            (draft.base.title.clone(), draft.base.slug.clone(), draft.base.tags.clone(), draft.base.body.clone());
+        self.base.set(at_base);
+        self.show(&draft.mine);
+        self.offer.set(None);
+        self.drafting.set(true);
+        if draft.base_rev == latest.rev {
+            self.status.set("Your unsaved changes are restored.".into());
+        } else {
+            self.reapply_onto(latest, Vec::new(), false);
+        }
+    }
+
+    pub(super) fn discard(self, draft: Draft) {
+        draft::clear(&draft.doc_id);
+        self.offer.set(None);
+        self.drafting.set(true);
+        self.status.set("The unsaved changes were discarded.".into());
+    }
+}
+
+fn status_sentence(status: Status) -> &'static str {
+    match status {
+        Status::Published => "Published",
+        Status::Archived => "Archived",
+        Status::Draft => "Restored to draft",
+    }
+}

@@ -1,0 +1,79 @@
+//! The live channel's news, applied to the editor: presence, others' saves, catching up.
+
+use leptos::{prelude::*, task::spawn_local};
+
+use super::{
+    together::{RemoteChange, Together},
+    EditorState,
+};
+use crate::{live::ServerMessage, ui::{api, live::LiveEvent}};
+
+impl EditorState {
+    /// What the live channel says, applied to the editor.
+    pub(super) fn on_live(self, event: LiveEvent, together: Together, me: Option<String>) {
+        match event {
+            LiveEvent::Connected => {
+                together.connected.set(true);
+                // Updates may have been missed while the socket was down.
+                self.catch_up(together, me);
+            }
+            LiveEvent::Disconnected => together.connected.set(false),
+            LiveEvent::Message(ServerMessage::Presence { viewers, total, .. }) => {
+                together.presence.set(viewers);
+                together.total.set(total);
+            }
+            LiveEvent::Message(ServerMessage::Updated { rev, by, fields, .. }) => {
+                let base_rev = self.base.with_untracked(|d| d.rev);
+                if rev > base_rev {
+                    let mine = me.as_deref() == Some(by.id.as_str());
+                    together.heard(RemoteChange { rev, names: vec![by.name], fields, mine, deleted: false }, base_rev);
+                }
+            }
+            LiveEvent::Message(ServerMessage::Deleted { by, .. }) => {
+                let base_rev = self.base.with_untracked(|d| d.rev);
+                let mine = me.as_deref() == Some(by.id.as_str());
+                together.heard(
+                    RemoteChange { rev: base_rev + 1, names: vec![by.name], fields: Vec::new(), mine, deleted: true },
+                    base_rev,
+                );
+            }
+            LiveEvent::Message(ServerMessage::Resync { .. }) => self.catch_up(together, me),
+            LiveEvent::Message(ServerMessage::NotFound { .. }) => {
+                self.status.set("This document is no longer shared with you; your text stays on this page.".into());
+            }
+            LiveEvent::Message(_) => {}
+        }
+    }
+
+    /// Asks the server which revisions came after the one being edited.
+    pub(super) fn catch_up(self, together: Together, me: Option<String>) {
+        let (id, base_rev) = self.base.with_untracked(|d| (d.id.clone(), d.rev));
+        spawn_local(async move {
+            let Ok(history) = api::revisions(id).await else { return };
+            let newer: Vec<_> = history.items.into_iter().filter(|r| r.rev > base_rev).collect();
+            let Some(latest) = newer.iter().map(|r| r.rev).max() else { return };
+            let mut change = RemoteChange { rev: latest, names: Vec::new(), fields: Vec::new(), mine: true, deleted: false };
+            for revision in newer {
+                let mine = me.as_deref() == Some(revision.by.id.as_str());
+                change = change.and(RemoteChange {
+                    rev: revision.rev,
+                    names: vec![revision.by.name],
+                    fields: revision.fields,
+                    mine,
+                    deleted: false,
+                });
+            }
+            together.heard(change, base_rev);
+        });
+    }
+
+    pub(super) fn show_changes(self, together: Together, from: i64, to: i64) {
+        let id = self.base.with_untracked(|d| d.id.clone());
+        spawn_local(async move {
+            match api::diff(&id, from, to).await {
+                Ok(diff) => together.shown.set(Some(diff)),
+                Err(failure) => self.status.set(format!("Could not show the changes: {}", failure.problem.detail)),
+            }
+        });
+    }
+}

@@ -1,0 +1,62 @@
+//! Users and their sessions.
+
+use chrono::{DateTime, Utc};
+use sqlx::{Row, SqlitePool};
+
+use super::{on_constraint, rows::timestamp};
+use crate::store::{StoreResult, UserRecord};
+use app::protocol::UserRef;
+
+pub async fn create_user(pool: &SqlitePool, id: &str, name: &str, password_hash: &str, at: DateTime<Utc>) -> StoreResult<UserRef> {
+    sqlx::query("INSERT INTO users (id, name, password_hash, created_at) VALUES (?, ?, ?, ?)")
+        .bind(id)
+        .bind(name)
+        .bind(password_hash)
+        .bind(timestamp(at))
+        .execute(pool)
+        .await
+        .map_err(on_constraint)?;
+    Ok(UserRef { id: id.to_owned(), name: name.to_owned() })
+}
+
+pub async fn find_user(pool: &SqlitePool, name: &str) -> StoreResult<Option<UserRecord>> {
+    let row = sqlx::query("SELECT id, name, password_hash FROM users WHERE lower(name) = lower(?)")
+        .bind(name)
+        .fetch_optional(pool)
+        .await?;
+    row.map(|row| {
+        Ok(UserRecord {
+            user: UserRef { id: row.try_get("id")?, name: row.try_get("name")? },
+            password_hash: row.try_get("password_hash")?,
+        })
+    })
+    .transpose()
+}
+
+pub async fn create_session(pool: &SqlitePool, token_hash: &str, user_id: &str, at: DateTime<Utc>, expires_at: DateTime<Utc>) -> StoreResult<()> {
+    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(timestamp(at))
+        .bind(timestamp(expires_at))
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn session_user(pool: &SqlitePool, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<UserRef>> {
+    let row = sqlx::query(
+        "SELECT u.id, u.name FROM sessions s JOIN users u ON u.id = s.user_id \
+         WHERE s.token_hash = ? AND s.expires_at > ?",
+    )
+    .bind(token_hash)
+    .bind(timestamp(now))
+    .fetch_optional(pool)
+    .await?;
+    row.map(|row| Ok(UserRef { id: row.try_get("id")?, name: row.try_get("name")? })).transpose()
+}
+
+pub async fn delete_session(pool: &SqlitePool, token_hash: &str) -> StoreResult<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = ?").bind(token_hash).execute(pool).await?;
+    Ok(())
+}
