@@ -11,7 +11,9 @@ use app::domain::{
 
 /// A body of about `bytes` bytes: numbered lines of words, like a long document.
 fn body(bytes: usize, seed: u64) -> String {
-    let words = ["plan", "budget", "review", "quarter", "team", "draft", "launch", "notes", "risk", "owner"];
+    let words = [
+        "plan", "budget", "review", "quarter", "team", "draft", "launch", "notes", "risk", "owner",
+    ];
     let mut state = seed;
     let mut text = String::new();
     let mut line = 0;
@@ -19,7 +21,9 @@ fn body(bytes: usize, seed: u64) -> String {
         line += 1;
         text.push_str(&format!("{line}."));
         for _ in 0..8 {
-            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             text.push(' ');
             text.push_str(words[(state >> 33) as usize % words.len()]);
         }
@@ -32,7 +36,13 @@ fn body(bytes: usize, seed: u64) -> String {
 fn edit(text: &str, from: usize, step: usize, tag: &str) -> String {
     text.lines()
         .enumerate()
-        .map(|(i, line)| if i >= from && (i - from) % step == 0 { format!("{line} [{tag}]\n") } else { format!("{line}\n") })
+        .map(|(i, line)| {
+            if i >= from && (i - from) % step == 0 {
+                format!("{line} [{tag}]\n")
+            } else {
+                format!("{line}\n")
+            }
+        })
         .collect()
 }
 
@@ -42,11 +52,15 @@ fn median(mut runs: Vec<Duration>) -> Duration {
 }
 
 fn time<T>(runs: usize, mut f: impl FnMut() -> T) -> Duration {
-    median((0..runs).map(|_| {
-        let start = Instant::now();
-        std::hint::black_box(f());
-        start.elapsed()
-    }).collect())
+    median(
+        (0..runs)
+            .map(|_| {
+                let start = Instant::now();
+                std::hint::black_box(f());
+                start.elapsed()
+            })
+            .collect(),
+    )
 }
 
 fn main() {
@@ -57,18 +71,43 @@ fn main() {
         let mine = edit(&base, 20, 40, "mine");
         let clashing = edit(&base, 0, 40, "mine");
         let unrelated = body(size, 99);
-        let fields = |body: &str| Fields { title: "T".into(), slug: "t".into(), tags: vec![], body: body.into() };
+        let fields = |body: &str| Fields {
+            title: "T".into(),
+            slug: "t".into(),
+            tags: vec![],
+            body: body.into(),
+        };
 
         let merged = time(5, || merge_text(&base, &theirs, &mine));
-        assert!(matches!(merge_text(&base, &theirs, &mine), TextMerge::Clean(_)));
-        println!("{:<44} {:>10} {:>12.2?}", "merge, disjoint edits every 20 lines", label, merged);
+        assert!(matches!(
+            merge_text(&base, &theirs, &mine),
+            TextMerge::Clean(_)
+        ));
+        println!(
+            "{:<44} {:>10} {:>12.2?}",
+            "merge, disjoint edits every 20 lines", label, merged
+        );
         let conflict = time(5, || merge_text(&base, &theirs, &clashing));
-        println!("{:<44} {:>10} {:>12.2?}", "merge, same lines edited on both sides", label, conflict);
+        println!(
+            "{:<44} {:>10} {:>12.2?}",
+            "merge, same lines edited on both sides", label, conflict
+        );
         let rewrite = time(3, || merge_text(&base, &unrelated, &mine));
-        println!("{:<44} {:>10} {:>12.2?}", "merge, theirs rewrote everything", label, rewrite);
-        let whole = time(5, || compare(&fields(&base), &fields(&theirs), &fields(&mine)));
-        println!("{:<44} {:>10} {:>12.2?}", "compare all fields (stale-revision body)", label, whole);
+        println!(
+            "{:<44} {:>10} {:>12.2?}",
+            "merge, theirs rewrote everything", label, rewrite
+        );
+        let whole = time(5, || {
+            compare(&fields(&base), &fields(&theirs), &fields(&mine))
+        });
+        println!(
+            "{:<44} {:>10} {:>12.2?}",
+            "compare all fields (stale-revision body)", label, whole
+        );
         let words = time(3, || inline_diff(&base, &mine));
-        println!("{:<44} {:>10} {:>12.2?}", "inline diff for display", label, words);
+        println!(
+            "{:<44} {:>10} {:>12.2?}",
+            "inline diff for display", label, words
+        );
     }
 }

@@ -11,11 +11,20 @@ use crate::{domain::Field, protocol::UserRef};
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ClientMessage {
     /// First message on a socket: which tab of the browser this is.
-    Hello { tab_id: String },
-    Watch { doc_id: String },
-    Unwatch { doc_id: String },
+    Hello {
+        tab_id: String,
+    },
+    Watch {
+        doc_id: String,
+    },
+    Unwatch {
+        doc_id: String,
+    },
     /// Whether this tab has unsaved changes, shown to the others.
-    Editing { doc_id: String, dirty: bool },
+    Editing {
+        doc_id: String,
+        dirty: bool,
+    },
     /// A heartbeat from a client that cannot send WebSocket pings.
     Ping,
 }
@@ -33,16 +42,35 @@ pub struct Viewer {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMessage {
     /// Who is watching the document now: the first viewers (up to 50) and how many in all.
-    Presence { doc_id: String, viewers: Vec<Viewer>, total: usize },
+    Presence {
+        doc_id: String,
+        viewers: Vec<Viewer>,
+        total: usize,
+    },
     /// A committed change.
-    Updated { doc_id: String, rev: i64, by: UserRef, at: DateTime<Utc>, fields: Vec<Field> },
-    Deleted { doc_id: String, by: UserRef },
+    Updated {
+        doc_id: String,
+        rev: i64,
+        by: UserRef,
+        at: DateTime<Utc>,
+        fields: Vec<Field>,
+    },
+    Deleted {
+        doc_id: String,
+        by: UserRef,
+    },
     /// This tab fell behind and may have missed updates: fetch the document again.
-    Resync { doc_id: String },
+    Resync {
+        doc_id: String,
+    },
     /// A `watch` for a document that does not exist or is not shared with this user.
-    NotFound { doc_id: String },
+    NotFound {
+        doc_id: String,
+    },
     /// A message the server could not understand.
-    Invalid { message: String },
+    Invalid {
+        message: String,
+    },
     Ping,
     Pong,
 }
@@ -67,10 +95,23 @@ mod tests {
 
     #[test]
     fn messages_are_tagged_by_type() {
-        let watch: ClientMessage = serde_json::from_str(r#"{"type": "watch", "doc_id": "d1"}"#).unwrap();
-        assert_eq!(watch, ClientMessage::Watch { doc_id: "d1".into() });
-        let editing = serde_json::to_value(ClientMessage::Editing { doc_id: "d".into(), dirty: true }).unwrap();
-        assert_eq!(editing, serde_json::json!({"type": "editing", "doc_id": "d", "dirty": true}));
+        let watch: ClientMessage =
+            serde_json::from_str(r#"{"type": "watch", "doc_id": "d1"}"#).unwrap();
+        assert_eq!(
+            watch,
+            ClientMessage::Watch {
+                doc_id: "d1".into()
+            }
+        );
+        let editing = serde_json::to_value(ClientMessage::Editing {
+            doc_id: "d".into(),
+            dirty: true,
+        })
+        .unwrap();
+        assert_eq!(
+            editing,
+            serde_json::json!({"type": "editing", "doc_id": "d", "dirty": true})
+        );
         let resync = serde_json::to_value(ServerMessage::Resync { doc_id: "d".into() }).unwrap();
         assert_eq!(resync, serde_json::json!({"type": "resync", "doc_id": "d"}));
     }

@@ -9,8 +9,16 @@ use crate::protocol::{ApiFailure, DocPage, Document, ListParams, Members, Revisi
 #[async_trait]
 pub trait PageData: Send + Sync + 'static {
     async fn me(&self, cookie: Option<String>) -> Result<Option<UserRef>, ApiFailure>;
-    async fn list_docs(&self, cookie: Option<String>, params: ListParams) -> Result<DocPage, ApiFailure>;
+    async fn list_docs(
+        &self,
+        cookie: Option<String>,
+        params: ListParams,
+    ) -> Result<DocPage, ApiFailure>;
     async fn get_doc(&self, cookie: Option<String>, id: String) -> Result<Document, ApiFailure>;
-    async fn revisions(&self, cookie: Option<String>, id: String) -> Result<RevisionList, ApiFailure>;
+    async fn revisions(
+        &self,
+        cookie: Option<String>,
+        id: String,
+    ) -> Result<RevisionList, ApiFailure>;
     async fn members(&self, cookie: Option<String>, id: String) -> Result<Members, ApiFailure>;
 }

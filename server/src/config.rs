@@ -61,7 +61,9 @@ impl Settings {
 /// binary (release layout `bin/concord` + `bin/site`), in the target dir the binary was
 /// built into (`target/debug/concord` → `target/site`), or under the current directory.
 pub fn default_site_root() -> PathBuf {
-    let exe_dir = std::env::current_exe().ok().and_then(|exe| exe.parent().map(Path::to_path_buf));
+    let exe_dir = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(Path::to_path_buf));
     let mut candidates = Vec::new();
     if let Some(dir) = exe_dir {
         candidates.push(dir.join("site"));

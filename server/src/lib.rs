@@ -28,7 +28,9 @@ pub struct Application {
 
 impl Application {
     /// Connects and migrates the database, then binds the listener.
-    pub async fn build(settings: Settings) -> Result<Application, Box<dyn std::error::Error + Send + Sync>> {
+    pub async fn build(
+        settings: Settings,
+    ) -> Result<Application, Box<dyn std::error::Error + Send + Sync>> {
         let store = store::connect(&settings.database_url).await?;
         let dummy_hash = http::auth::hash_password("not a real password".into())
             .await
@@ -50,7 +52,11 @@ impl Application {
             hub,
             connections: Arc::default(),
         };
-        Ok(Application { listener, router: router(state.clone()), state })
+        Ok(Application {
+            listener,
+            router: router(state.clone()),
+            state,
+        })
     }
 
     /// This instance's live hub (tests and benchmarks look at it).
@@ -59,13 +65,22 @@ impl Application {
     }
 
     pub fn local_addr(&self) -> SocketAddr {
-        self.listener.local_addr().expect("a bound listener has an address")
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
     }
 
-    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         let janitor = tokio::spawn(forget_expired(self.state));
-        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        let served = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        let served = axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown)
+            .await;
         janitor.abort();
         served
     }
@@ -78,12 +93,20 @@ async fn forget_expired(state: AppState) {
     loop {
         every_hour.tick().await;
         let now = chrono::Utc::now();
-        match state.store.expire_idempotency_keys(now - state.settings.idempotency_ttl).await {
+        match state
+            .store
+            .expire_idempotency_keys(now - state.settings.idempotency_ttl)
+            .await
+        {
             Ok(0) => {}
             Ok(count) => tracing::info!(count, "expired idempotency keys"),
             Err(error) => tracing::warn!(%error, "could not expire idempotency keys"),
         }
-        if let Err(error) = state.store.expire_auth_attempts(now - state.settings.auth_window).await {
+        if let Err(error) = state
+            .store
+            .expire_auth_attempts(now - state.settings.auth_window)
+            .await
+        {
             tracing::warn!(%error, "could not expire sign-in attempts");
         }
     }
@@ -99,10 +122,17 @@ fn router(state: AppState) -> Router {
             let options = state.leptos.clone();
             move || shell(options.clone())
         })
-        .fallback(file_and_error_handler_with_context::<AppState, _>(context, shell))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), http::security::same_origin_only))
+        .fallback(file_and_error_handler_with_context::<AppState, _>(
+            context, shell,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::security::same_origin_only,
+        ))
         .layer(axum::middleware::from_fn(http::security::headers))
-        .layer(tower_http::catch_panic::CatchPanicLayer::custom(http::error::on_panic))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            http::error::on_panic,
+        ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }

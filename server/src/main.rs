@@ -33,7 +33,11 @@ enum Command {
         #[arg(long, env = "CONCORD_TRUST_FORWARDED_FOR")]
         trust_forwarded_for: bool,
         /// Another origin allowed to send changes (repeatable), e.g. https://concord.example.
-        #[arg(long = "allowed-origin", env = "CONCORD_ALLOWED_ORIGINS", value_delimiter = ',')]
+        #[arg(
+            long = "allowed-origin",
+            env = "CONCORD_ALLOWED_ORIGINS",
+            value_delimiter = ','
+        )]
         allowed_origins: Vec<String>,
         /// Mark the session cookie `Secure` (when served behind TLS).
         #[arg(long, env = "CONCORD_SECURE_COOKIES")]

@@ -3,7 +3,9 @@
 use async_trait::async_trait;
 
 use crate::{
-    http::{access, auth::user_from_cookies, error::ApiError, listing::list_docs, members::members},
+    http::{
+        access, auth::user_from_cookies, error::ApiError, listing::list_docs, members::members,
+    },
     state::AppState,
 };
 use app::{
@@ -26,17 +28,27 @@ impl ServerPages {
 #[async_trait]
 impl PageData for ServerPages {
     async fn me(&self, cookie: Option<String>) -> Result<Option<UserRef>, ApiFailure> {
-        user_from_cookies(&self.0, cookie.as_deref()).await.map_err(ApiError::into_failure)
+        user_from_cookies(&self.0, cookie.as_deref())
+            .await
+            .map_err(ApiError::into_failure)
     }
 
-    async fn list_docs(&self, cookie: Option<String>, params: ListParams) -> Result<DocPage, ApiFailure> {
+    async fn list_docs(
+        &self,
+        cookie: Option<String>,
+        params: ListParams,
+    ) -> Result<DocPage, ApiFailure> {
         let user = self.user(cookie).await?;
-        list_docs(&self.0, &user, params).await.map_err(ApiError::into_failure)
+        list_docs(&self.0, &user, params)
+            .await
+            .map_err(ApiError::into_failure)
     }
 
     async fn get_doc(&self, cookie: Option<String>, id: String) -> Result<Document, ApiFailure> {
         let user = self.user(cookie).await?;
-        access::role(&self.0, &id, &user).await.map_err(ApiError::into_failure)?;
+        access::role(&self.0, &id, &user)
+            .await
+            .map_err(ApiError::into_failure)?;
         match self.0.store.get_doc(&id).await {
             Ok(Some(doc)) => Ok(doc),
             Ok(None) => Err(ApiError::NotFound.into_failure()),
@@ -44,9 +56,15 @@ impl PageData for ServerPages {
         }
     }
 
-    async fn revisions(&self, cookie: Option<String>, id: String) -> Result<RevisionList, ApiFailure> {
+    async fn revisions(
+        &self,
+        cookie: Option<String>,
+        id: String,
+    ) -> Result<RevisionList, ApiFailure> {
         let user = self.user(cookie).await?;
-        access::role(&self.0, &id, &user).await.map_err(ApiError::into_failure)?;
+        access::role(&self.0, &id, &user)
+            .await
+            .map_err(ApiError::into_failure)?;
         match self.0.store.revisions(&id).await {
             Ok(items) if !items.is_empty() => Ok(RevisionList { items }),
             Ok(_) => Err(ApiError::NotFound.into_failure()),
@@ -56,7 +74,11 @@ impl PageData for ServerPages {
 
     async fn members(&self, cookie: Option<String>, id: String) -> Result<Members, ApiFailure> {
         let user = self.user(cookie).await?;
-        let role = access::role(&self.0, &id, &user).await.map_err(ApiError::into_failure)?;
-        members(&self.0, &id, role).await.map_err(ApiError::into_failure)
+        let role = access::role(&self.0, &id, &user)
+            .await
+            .map_err(ApiError::into_failure)?;
+        members(&self.0, &id, role)
+            .await
+            .map_err(ApiError::into_failure)
     }
 }

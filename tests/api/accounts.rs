@@ -16,10 +16,20 @@ async fn signing_up_signs_in_with_an_http_only_lax_cookie() {
         .unwrap();
 
     assert_eq!(response.status(), StatusCode::CREATED);
-    let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert!(cookie.starts_with("concord_session="));
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
-    let me: serde_json::Value = client.get(app.url("/api/auth/me")).send().await.unwrap().json().await.unwrap();
+    let me: serde_json::Value = client
+        .get(app.url("/api/auth/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(me["name"], "Ann");
 }
 
@@ -51,8 +61,18 @@ async fn sign_up_names_invalid_names_and_short_passwords() {
         .await
         .unwrap();
 
-    let body = problem(response, StatusCode::UNPROCESSABLE_ENTITY, "/problems/validation").await;
-    let fields: Vec<_> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].clone()).collect();
+    let body = problem(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "/problems/validation",
+    )
+    .await;
+    let fields: Vec<_> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].clone())
+        .collect();
     assert_eq!(fields, vec![json!("name"), json!("password")]);
 }
 
@@ -97,13 +117,28 @@ async fn signing_out_ends_the_session_on_the_server() {
         .send()
         .await
         .unwrap();
-    let cookie = response.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
 
-    let out = client.post(app.url("/api/auth/logout")).send().await.unwrap();
+    let out = client
+        .post(app.url("/api/auth/logout"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(out.status(), StatusCode::NO_CONTENT);
 
     // A copy of the old cookie, replayed, no longer opens anything.
-    let replay = reqwest::Client::new().get(app.url("/api/auth/me")).header("cookie", cookie).send().await.unwrap();
+    let replay = reqwest::Client::new()
+        .get(app.url("/api/auth/me"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap();
     problem(replay, StatusCode::UNAUTHORIZED, "/problems/unauthorized").await;
 }
 

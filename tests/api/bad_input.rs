@@ -33,8 +33,18 @@ async fn invalid_field_values_are_422_naming_each_field() {
         .await
         .unwrap();
 
-    let body = problem(response, StatusCode::UNPROCESSABLE_ENTITY, "/problems/validation").await;
-    let fields: Vec<&str> = body["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap()).collect();
+    let body = problem(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "/problems/validation",
+    )
+    .await;
+    let fields: Vec<&str> = body["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["field"].as_str().unwrap())
+        .collect();
     assert_eq!(fields, vec!["title", "slug", "tags"]);
     assert_untouched(&app, &ann, &doc).await;
 }
@@ -45,9 +55,20 @@ async fn control_characters_in_the_title_are_refused() {
     let mut body = put_body(&doc, "ok");
     body["title"] = json!("bell\u{7}");
 
-    let response = ann.put(doc_url(&app, &doc)).header("if-match", "\"1\"").json(&body).send().await.unwrap();
+    let response = ann
+        .put(doc_url(&app, &doc))
+        .header("if-match", "\"1\"")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
 
-    let problem_body = problem(response, StatusCode::UNPROCESSABLE_ENTITY, "/problems/validation").await;
+    let problem_body = problem(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "/problems/validation",
+    )
+    .await;
     assert_eq!(problem_body["errors"][0]["field"], "title");
     assert_untouched(&app, &ann, &doc).await;
 }
@@ -58,15 +79,43 @@ async fn a_body_over_one_mebibyte_is_422_and_a_far_larger_request_is_413() {
     let over = "x".repeat(1024 * 1024 + 1);
     let huge = "x".repeat(3 * 1024 * 1024);
 
-    let response = ann.put(doc_url(&app, &doc)).header("if-match", "\"1\"").json(&put_body(&doc, &over)).send().await.unwrap();
-    let body = problem(response, StatusCode::UNPROCESSABLE_ENTITY, "/problems/validation").await;
+    let response = ann
+        .put(doc_url(&app, &doc))
+        .header("if-match", "\"1\"")
+        .json(&put_body(&doc, &over))
+        .send()
+        .await
+        .unwrap();
+    let body = problem(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "/problems/validation",
+    )
+    .await;
     assert_eq!(body["errors"][0]["field"], "body");
 
-    let response = ann.put(doc_url(&app, &doc)).header("if-match", "\"1\"").json(&put_body(&doc, &huge)).send().await.unwrap();
-    problem(response, StatusCode::PAYLOAD_TOO_LARGE, "/problems/too-large").await;
+    let response = ann
+        .put(doc_url(&app, &doc))
+        .header("if-match", "\"1\"")
+        .json(&put_body(&doc, &huge))
+        .send()
+        .await
+        .unwrap();
+    problem(
+        response,
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "/problems/too-large",
+    )
+    .await;
 
     let exactly = "x".repeat(1024 * 1024);
-    let response = ann.put(doc_url(&app, &doc)).header("if-match", "\"1\"").json(&put_body(&doc, &exactly)).send().await.unwrap();
+    let response = ann
+        .put(doc_url(&app, &doc))
+        .header("if-match", "\"1\"")
+        .json(&put_body(&doc, &exactly))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
 }
 
@@ -127,8 +176,18 @@ async fn a_wrong_content_type_is_415() {
         .await
         .unwrap();
 
-    problem(put, StatusCode::UNSUPPORTED_MEDIA_TYPE, "/problems/unsupported-media-type").await;
-    problem(patch_as_json, StatusCode::UNSUPPORTED_MEDIA_TYPE, "/problems/unsupported-media-type").await;
+    problem(
+        put,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "/problems/unsupported-media-type",
+    )
+    .await;
+    problem(
+        patch_as_json,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        "/problems/unsupported-media-type",
+    )
+    .await;
     assert_untouched(&app, &ann, &doc).await;
 }
 
@@ -141,8 +200,19 @@ async fn unknown_fields_and_wrong_types_are_422_naming_the_field() {
     wrong_type["tags"] = json!("not-a-list");
 
     for (body, field) in [(unknown, "colour"), (wrong_type, "tags")] {
-        let response = ann.put(doc_url(&app, &doc)).header("if-match", "\"1\"").json(&body).send().await.unwrap();
-        let problem_body = problem(response, StatusCode::UNPROCESSABLE_ENTITY, "/problems/validation").await;
+        let response = ann
+            .put(doc_url(&app, &doc))
+            .header("if-match", "\"1\"")
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let problem_body = problem(
+            response,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "/problems/validation",
+        )
+        .await;
         assert_eq!(problem_body["errors"][0]["field"], field);
     }
     assert_untouched(&app, &ann, &doc).await;
@@ -152,7 +222,11 @@ async fn unknown_fields_and_wrong_types_are_422_naming_the_field() {
 async fn a_merge_patch_may_not_remove_fields_or_add_unknown_ones() {
     let (app, ann, doc) = setup().await;
 
-    for (patch, field) in [(r#"{"title": null}"#, "title"), (r#"{"owner": "me"}"#, "owner"), (r#"{"tags": [1]}"#, "tags")] {
+    for (patch, field) in [
+        (r#"{"title": null}"#, "title"),
+        (r#"{"owner": "me"}"#, "owner"),
+        (r#"{"tags": [1]}"#, "tags"),
+    ] {
         let response = ann
             .patch(doc_url(&app, &doc))
             .header("if-match", "\"1\"")
@@ -161,7 +235,12 @@ async fn a_merge_patch_may_not_remove_fields_or_add_unknown_ones() {
             .send()
             .await
             .unwrap();
-        let body = problem(response, StatusCode::UNPROCESSABLE_ENTITY, "/problems/validation").await;
+        let body = problem(
+            response,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "/problems/validation",
+        )
+        .await;
         assert_eq!(body["errors"][0]["field"], field, "{patch}");
     }
     assert_untouched(&app, &ann, &doc).await;
@@ -171,9 +250,23 @@ async fn a_merge_patch_may_not_remove_fields_or_add_unknown_ones() {
 async fn bad_list_parameters_are_422_naming_the_parameter() {
     let (app, ann, _doc) = setup().await;
 
-    for (query, field) in [("limit=0", "limit"), ("limit=abc", "limit"), ("status=gone", "status"), ("cursor=zz", "cursor")] {
-        let response = ann.get(app.url(&format!("/api/docs?{query}"))).send().await.unwrap();
-        let body = problem(response, StatusCode::UNPROCESSABLE_ENTITY, "/problems/validation").await;
+    for (query, field) in [
+        ("limit=0", "limit"),
+        ("limit=abc", "limit"),
+        ("status=gone", "status"),
+        ("cursor=zz", "cursor"),
+    ] {
+        let response = ann
+            .get(app.url(&format!("/api/docs?{query}")))
+            .send()
+            .await
+            .unwrap();
+        let body = problem(
+            response,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "/problems/validation",
+        )
+        .await;
         assert_eq!(body["errors"][0]["field"], field, "{query}");
     }
 }

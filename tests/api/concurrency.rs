@@ -16,15 +16,24 @@ async fn two_concurrent_saves_on_the_same_revision_give_one_200_and_one_412() {
     let url = app.url(&format!("/api/docs/{id}"));
 
     let (a, b) = tokio::join!(
-        ann.put(&url).header("if-match", "\"1\"").json(&put_body(&doc, "Ann's")).send(),
-        bob.put(&url).header("if-match", "\"1\"").json(&put_body(&doc, "Bob's")).send(),
+        ann.put(&url)
+            .header("if-match", "\"1\"")
+            .json(&put_body(&doc, "Ann's"))
+            .send(),
+        bob.put(&url)
+            .header("if-match", "\"1\"")
+            .json(&put_body(&doc, "Bob's"))
+            .send(),
     );
 
     let mut statuses = [a.unwrap().status(), b.unwrap().status()];
     statuses.sort();
     assert_eq!(statuses, [StatusCode::OK, StatusCode::PRECONDITION_FAILED]);
     let history = app.store().await.changes_since(id, 0).await.unwrap();
-    assert_eq!(history.iter().map(|c| c.rev).collect::<Vec<_>>(), vec![1, 2]);
+    assert_eq!(
+        history.iter().map(|c| c.rev).collect::<Vec<_>>(),
+        vec![1, 2]
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -48,11 +57,20 @@ async fn of_many_concurrent_saves_exactly_the_acknowledged_one_is_in_history() {
     });
     let results = join_all(saves).await;
 
-    let winners: Vec<_> = results.iter().filter(|(_, s)| *s == StatusCode::OK).map(|(n, _)| n.clone()).collect();
+    let winners: Vec<_> = results
+        .iter()
+        .filter(|(_, s)| *s == StatusCode::OK)
+        .map(|(n, _)| n.clone())
+        .collect();
     assert_eq!(winners.len(), 1, "{results:?}");
-    assert!(results.iter().all(|(_, s)| *s == StatusCode::OK || *s == StatusCode::PRECONDITION_FAILED));
+    assert!(results
+        .iter()
+        .all(|(_, s)| *s == StatusCode::OK || *s == StatusCode::PRECONDITION_FAILED));
     let history = app.store().await.changes_since(&id, 0).await.unwrap();
     assert_eq!(history.len(), 2);
     assert_eq!(history[1].by.name, winners[0]);
-    assert_eq!(app.get(&clients[0].1, &id).await["body"], format!("text by {}", winners[0]));
+    assert_eq!(
+        app.get(&clients[0].1, &id).await["body"],
+        format!("text by {}", winners[0])
+    );
 }

@@ -15,13 +15,39 @@ async fn stale_put(base: Value, theirs: Value, mine: Value) -> (TestApp, Value) 
     let app = TestApp::spawn().await;
     let ann = app.user("Ann").await;
     let bob = app.user("Bob").await;
-    let created: Value = ann.post(app.url("/api/docs")).json(&base).send().await.unwrap().json().await.unwrap();
-    app.share(&ann, created["id"].as_str().unwrap(), "Bob", "editor").await;
+    let created: Value = ann
+        .post(app.url("/api/docs"))
+        .json(&base)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    app.share(&ann, created["id"].as_str().unwrap(), "Bob", "editor")
+        .await;
     let url = app.url(&format!("/api/docs/{}", created["id"].as_str().unwrap()));
-    let saved = bob.put(&url).header("if-match", "\"1\"").json(&theirs).send().await.unwrap();
+    let saved = bob
+        .put(&url)
+        .header("if-match", "\"1\"")
+        .json(&theirs)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(saved.status(), StatusCode::OK);
-    let response = ann.put(&url).header("if-match", "\"1\"").json(&mine).send().await.unwrap();
-    let body = problem(response, StatusCode::PRECONDITION_FAILED, "/problems/stale-revision").await;
+    let response = ann
+        .put(&url)
+        .header("if-match", "\"1\"")
+        .json(&mine)
+        .send()
+        .await
+        .unwrap();
+    let body = problem(
+        response,
+        StatusCode::PRECONDITION_FAILED,
+        "/problems/stale-revision",
+    )
+    .await;
     (app, body)
 }
 
@@ -30,12 +56,19 @@ fn states(body: &Value) -> Vec<(String, String)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| (f["field"].as_str().unwrap().to_owned(), f["state"].as_str().unwrap().to_owned()))
+        .map(|f| {
+            (
+                f["field"].as_str().unwrap().to_owned(),
+                f["state"].as_str().unwrap().to_owned(),
+            )
+        })
         .collect()
 }
 
 fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-    list.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    list.iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
 }
 
 #[tokio::test]
@@ -49,7 +82,12 @@ async fn a_stale_save_reports_unchanged_theirs_only_merged_and_conflicting_field
 
     assert_eq!(
         states(&body),
-        pairs(&[("title", "unchanged"), ("slug", "both_conflict"), ("tags", "theirs_only"), ("body", "both_merged")])
+        pairs(&[
+            ("title", "unchanged"),
+            ("slug", "both_conflict"),
+            ("tags", "theirs_only"),
+            ("body", "both_merged")
+        ])
     );
     let fields = body["fields"].as_array().unwrap();
     assert_eq!(fields[0], json!({"field": "title", "state": "unchanged"}));
@@ -75,7 +113,12 @@ async fn a_stale_save_reports_mine_only_and_both_same_fields_as_a_clean_merge() 
 
     assert_eq!(
         states(&body),
-        pairs(&[("title", "both_same"), ("slug", "unchanged"), ("tags", "mine_only"), ("body", "mine_only")])
+        pairs(&[
+            ("title", "both_same"),
+            ("slug", "unchanged"),
+            ("tags", "mine_only"),
+            ("body", "mine_only")
+        ])
     );
     assert_eq!(body["merge"]["clean"], true);
     assert_eq!(body["merge"]["proposal"]["tags"], json!(["a", "mine"]));
@@ -99,7 +142,10 @@ async fn overlapping_body_changes_are_a_conflict_with_hunks() {
     );
     assert!(fields[3].get("merged").is_none());
     assert_eq!(body["merge"]["clean"], false);
-    assert_eq!(body["merge"]["proposal"]["body"], "one\ntwo by Bob\nthree\n");
+    assert_eq!(
+        body["merge"]["proposal"]["body"],
+        "one\ntwo by Bob\nthree\n"
+    );
 }
 
 #[tokio::test]
@@ -121,7 +167,8 @@ async fn a_stale_merge_patch_is_compared_as_the_patch_applied_to_its_base() {
     let ann = app.user("Ann").await;
     let bob = app.user("Bob").await;
     let created = app.create(&ann, "plan").await;
-    app.share(&ann, created["id"].as_str().unwrap(), "Bob", "editor").await;
+    app.share(&ann, created["id"].as_str().unwrap(), "Bob", "editor")
+        .await;
     let url = app.url(&format!("/api/docs/{}", created["id"].as_str().unwrap()));
     let patch = |client: &reqwest::Client, body: &'static str| {
         client
@@ -131,14 +178,30 @@ async fn a_stale_merge_patch_is_compared_as_the_patch_applied_to_its_base() {
             .body(body)
             .send()
     };
-    assert_eq!(patch(&bob, r#"{"body": "Bob's body"}"#).await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        patch(&bob, r#"{"body": "Bob's body"}"#)
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
 
     let response = patch(&ann, r#"{"title": "Ann's title"}"#).await.unwrap();
 
-    let body = problem(response, StatusCode::PRECONDITION_FAILED, "/problems/stale-revision").await;
+    let body = problem(
+        response,
+        StatusCode::PRECONDITION_FAILED,
+        "/problems/stale-revision",
+    )
+    .await;
     assert_eq!(
         states(&body),
-        pairs(&[("title", "mine_only"), ("slug", "unchanged"), ("tags", "unchanged"), ("body", "theirs_only")])
+        pairs(&[
+            ("title", "mine_only"),
+            ("slug", "unchanged"),
+            ("tags", "unchanged"),
+            ("body", "theirs_only")
+        ])
     );
     assert_eq!(body["merge"]["clean"], true);
     assert_eq!(body["merge"]["proposal"]["title"], "Ann's title");
@@ -159,12 +222,23 @@ async fn a_base_revision_that_never_existed_gets_no_field_comparison() {
         .await
         .unwrap();
 
-    let body = problem(response, StatusCode::PRECONDITION_FAILED, "/problems/stale-revision").await;
+    let body = problem(
+        response,
+        StatusCode::PRECONDITION_FAILED,
+        "/problems/stale-revision",
+    )
+    .await;
     assert_eq!(body["your_base_rev"], 99);
     assert!(body.get("fields").is_none() && body.get("merge").is_none());
 }
 
-async fn put_with_key(app: &TestApp, client: &reqwest::Client, id: &str, key: &str, body: &Value) -> reqwest::Response {
+async fn put_with_key(
+    app: &TestApp,
+    client: &reqwest::Client,
+    id: &str,
+    key: &str,
+    body: &Value,
+) -> reqwest::Response {
     client
         .put(app.url(&format!("/api/docs/{id}")))
         .header("if-match", "\"1\"")
@@ -194,7 +268,10 @@ async fn retrying_a_save_with_its_idempotency_key_returns_the_original_200_not_a
     assert_eq!(retry.headers()["idempotent-replayed"], "true");
     assert_eq!(retry.headers()["etag"], "\"2\"");
     assert_eq!(retry.json::<Value>().await.unwrap(), first_body);
-    assert_eq!(app.store().await.changes_since(id, 0).await.unwrap().len(), 2);
+    assert_eq!(
+        app.store().await.changes_since(id, 0).await.unwrap().len(),
+        2
+    );
     let without_key = ann
         .put(app.url(&format!("/api/docs/{id}")))
         .header("if-match", "\"1\"")
@@ -202,7 +279,12 @@ async fn retrying_a_save_with_its_idempotency_key_returns_the_original_200_not_a
         .send()
         .await
         .unwrap();
-    problem(without_key, StatusCode::PRECONDITION_FAILED, "/problems/stale-revision").await;
+    problem(
+        without_key,
+        StatusCode::PRECONDITION_FAILED,
+        "/problems/stale-revision",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -213,9 +295,21 @@ async fn an_idempotency_key_reused_for_a_different_save_is_422() {
     let id = created["id"].as_str().unwrap();
     put_with_key(&app, &ann, id, "save-1", &doc("Plan", "plan", &[], "first")).await;
 
-    let other = put_with_key(&app, &ann, id, "save-1", &doc("Plan", "plan", &[], "different")).await;
+    let other = put_with_key(
+        &app,
+        &ann,
+        id,
+        "save-1",
+        &doc("Plan", "plan", &[], "different"),
+    )
+    .await;
 
-    problem(other, StatusCode::UNPROCESSABLE_ENTITY, "/problems/idempotency-mismatch").await;
+    problem(
+        other,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "/problems/idempotency-mismatch",
+    )
+    .await;
     assert_eq!(app.get(&ann, id).await["body"], "first");
 }
 
@@ -226,9 +320,23 @@ async fn idempotency_keys_are_scoped_per_user() {
     let bob = app.user("Bob").await;
     let first = app.create(&ann, "first").await;
     let second = app.create(&bob, "second").await;
-    let ann_save = put_with_key(&app, &ann, first["id"].as_str().unwrap(), "k", &doc("A", "first", &[], "a")).await;
+    let ann_save = put_with_key(
+        &app,
+        &ann,
+        first["id"].as_str().unwrap(),
+        "k",
+        &doc("A", "first", &[], "a"),
+    )
+    .await;
 
-    let bob_save = put_with_key(&app, &bob, second["id"].as_str().unwrap(), "k", &doc("B", "second", &[], "b")).await;
+    let bob_save = put_with_key(
+        &app,
+        &bob,
+        second["id"].as_str().unwrap(),
+        "k",
+        &doc("B", "second", &[], "b"),
+    )
+    .await;
 
     assert_eq!(ann_save.status(), StatusCode::OK);
     assert_eq!(bob_save.status(), StatusCode::OK);
@@ -243,10 +351,17 @@ async fn two_simultaneous_sends_of_one_save_both_get_its_success() {
     let id = created["id"].as_str().unwrap();
     let change = doc("Plan", "plan", &[], "sent twice");
 
-    let (a, b) = join(put_with_key(&app, &ann, id, "dup", &change), put_with_key(&app, &ann, id, "dup", &change)).await;
+    let (a, b) = join(
+        put_with_key(&app, &ann, id, "dup", &change),
+        put_with_key(&app, &ann, id, "dup", &change),
+    )
+    .await;
 
     assert_eq!((a.status(), b.status()), (StatusCode::OK, StatusCode::OK));
-    assert_eq!(app.store().await.changes_since(id, 0).await.unwrap().len(), 2);
+    assert_eq!(
+        app.store().await.changes_since(id, 0).await.unwrap().len(),
+        2
+    );
 }
 
 #[tokio::test]
@@ -258,7 +373,12 @@ async fn a_malformed_idempotency_key_is_422_and_saves_nothing() {
 
     for key in ["", "has space", &"k".repeat(256)] {
         let response = put_with_key(&app, &ann, id, key, &doc("Plan", "plan", &[], "x")).await;
-        let body = problem(response, StatusCode::UNPROCESSABLE_ENTITY, "/problems/validation").await;
+        let body = problem(
+            response,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "/problems/validation",
+        )
+        .await;
         assert_eq!(body["errors"][0]["field"], "Idempotency-Key");
     }
     assert_eq!(app.get(&ann, id).await["rev"], 1);

@@ -8,7 +8,12 @@ use app::protocol::CreateDoc;
 
 use crate::helpers::{problem, TestApp};
 
-async fn post(app: &TestApp, client: &reqwest::Client, key: Option<&str>, body: &Value) -> reqwest::Response {
+async fn post(
+    app: &TestApp,
+    client: &reqwest::Client,
+    key: Option<&str>,
+    body: &Value,
+) -> reqwest::Response {
     let mut request = client.post(app.url("/api/docs")).json(body);
     if let Some(key) = key {
         request = request.header("idempotency-key", key);
@@ -17,7 +22,14 @@ async fn post(app: &TestApp, client: &reqwest::Client, key: Option<&str>, body: 
 }
 
 async fn count(app: &TestApp, client: &reqwest::Client) -> usize {
-    let page: Value = client.get(app.url("/api/docs?limit=100")).send().await.unwrap().json().await.unwrap();
+    let page: Value = client
+        .get(app.url("/api/docs?limit=100"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     page["items"].as_array().unwrap().len()
 }
 
@@ -28,7 +40,11 @@ async fn repeating_a_create_with_its_key_replays_the_first_response_byte_for_byt
     let body = json!({"title": "Plan", "slug": "plan"});
 
     let first = post(&app, &ann, Some("create-1"), &body).await;
-    let (status, location, etag) = (first.status(), first.headers()["location"].clone(), first.headers()["etag"].clone());
+    let (status, location, etag) = (
+        first.status(),
+        first.headers()["location"].clone(),
+        first.headers()["etag"].clone(),
+    );
     let first_bytes = first.bytes().await.unwrap();
     let again = post(&app, &ann, Some("create-1"), &body).await;
 
@@ -48,11 +64,21 @@ async fn a_refused_create_is_replayed_as_refused() {
     let bad = json!({"title": "", "slug": "plan"});
 
     let first = post(&app, &ann, Some("k"), &bad).await;
-    let first_body = problem(first, StatusCode::UNPROCESSABLE_ENTITY, "/problems/validation").await;
+    let first_body = problem(
+        first,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "/problems/validation",
+    )
+    .await;
     let again = post(&app, &ann, Some("k"), &bad).await;
 
     assert_eq!(again.headers()["idempotent-replayed"], "true");
-    let again_body = problem(again, StatusCode::UNPROCESSABLE_ENTITY, "/problems/validation").await;
+    let again_body = problem(
+        again,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "/problems/validation",
+    )
+    .await;
     assert_eq!(again_body, first_body);
 }
 
@@ -60,11 +86,28 @@ async fn a_refused_create_is_replayed_as_refused() {
 async fn a_key_reused_for_a_different_create_is_422() {
     let app = TestApp::spawn().await;
     let ann = app.user("Ann").await;
-    post(&app, &ann, Some("k"), &json!({"title": "Plan", "slug": "plan"})).await;
+    post(
+        &app,
+        &ann,
+        Some("k"),
+        &json!({"title": "Plan", "slug": "plan"}),
+    )
+    .await;
 
-    let other = post(&app, &ann, Some("k"), &json!({"title": "Other", "slug": "other"})).await;
+    let other = post(
+        &app,
+        &ann,
+        Some("k"),
+        &json!({"title": "Other", "slug": "other"}),
+    )
+    .await;
 
-    problem(other, StatusCode::UNPROCESSABLE_ENTITY, "/problems/idempotency-mismatch").await;
+    problem(
+        other,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "/problems/idempotency-mismatch",
+    )
+    .await;
     assert_eq!(count(&app, &ann).await, 1);
 }
 
@@ -74,10 +117,25 @@ async fn create_keys_are_scoped_per_user() {
     let ann = app.user("Ann").await;
     let bob = app.user("Bob").await;
 
-    let a = post(&app, &ann, Some("same"), &json!({"title": "A", "slug": "a"})).await;
-    let b = post(&app, &bob, Some("same"), &json!({"title": "B", "slug": "b"})).await;
+    let a = post(
+        &app,
+        &ann,
+        Some("same"),
+        &json!({"title": "A", "slug": "a"}),
+    )
+    .await;
+    let b = post(
+        &app,
+        &bob,
+        Some("same"),
+        &json!({"title": "B", "slug": "b"}),
+    )
+    .await;
 
-    assert_eq!((a.status(), b.status()), (StatusCode::CREATED, StatusCode::CREATED));
+    assert_eq!(
+        (a.status(), b.status()),
+        (StatusCode::CREATED, StatusCode::CREATED)
+    );
     assert!(b.headers().get("idempotent-replayed").is_none());
 }
 
@@ -94,7 +152,12 @@ async fn concurrent_creates_with_one_key_make_exactly_one_document() {
         match response.status() {
             StatusCode::CREATED => created += 1,
             StatusCode::CONFLICT => {
-                problem(response, StatusCode::CONFLICT, "/problems/idempotency-in-flight").await;
+                problem(
+                    response,
+                    StatusCode::CONFLICT,
+                    "/problems/idempotency-in-flight",
+                )
+                .await;
             }
             other => panic!("unexpected {other}"),
         }
@@ -107,22 +170,52 @@ async fn concurrent_creates_with_one_key_make_exactly_one_document() {
 async fn a_key_whose_first_request_is_still_running_gets_409_with_retry_after() {
     let app = TestApp::spawn().await;
     let ann = app.user("Ann").await;
-    let create = CreateDoc { title: "Plan".into(), slug: "plan".into(), tags: vec![], body: String::new() };
-    let me: Value = ann.get(app.url("/api/auth/me")).send().await.unwrap().json().await.unwrap();
+    let create = CreateDoc {
+        title: "Plan".into(),
+        slug: "plan".into(),
+        tags: vec![],
+        body: String::new(),
+    };
+    let me: Value = ann
+        .get(app.url("/api/auth/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     // The first request has claimed the key and not finished, as the store sees it.
     let canonical = serde_json::to_vec(&create).unwrap();
     let fingerprint = server::http::idempotency::fingerprint("POST", "/api/docs", b"", &canonical);
     let now = chrono::Utc::now();
     app.store()
         .await
-        .claim_idempotency_key(me["id"].as_str().unwrap(), "busy", &fingerprint, now, now, now - chrono::Duration::seconds(60))
+        .claim_idempotency_key(
+            me["id"].as_str().unwrap(),
+            "busy",
+            &fingerprint,
+            now,
+            now,
+            now - chrono::Duration::seconds(60),
+        )
         .await
         .unwrap();
 
-    let response = post(&app, &ann, Some("busy"), &serde_json::to_value(&create).unwrap()).await;
+    let response = post(
+        &app,
+        &ann,
+        Some("busy"),
+        &serde_json::to_value(&create).unwrap(),
+    )
+    .await;
 
     assert_eq!(response.headers()["retry-after"], "1");
-    problem(response, StatusCode::CONFLICT, "/problems/idempotency-in-flight").await;
+    problem(
+        response,
+        StatusCode::CONFLICT,
+        "/problems/idempotency-in-flight",
+    )
+    .await;
     assert_eq!(count(&app, &ann).await, 0);
 }
 
@@ -139,7 +232,13 @@ async fn a_taken_slug_is_409_with_free_suggestions() {
     let body = problem(taken, StatusCode::CONFLICT, "/problems/slug-taken").await;
     assert_eq!(body["suggestions"], json!(["plan-3", "plan-4", "plan-5"]));
     assert_eq!(body["errors"][0]["field"], "slug");
-    let accepted = post(&app, &ann, None, &json!({"title": "Plan", "slug": "plan-3"})).await;
+    let accepted = post(
+        &app,
+        &ann,
+        None,
+        &json!({"title": "Plan", "slug": "plan-3"}),
+    )
+    .await;
     assert_eq!(accepted.status(), StatusCode::CREATED);
 }
 
@@ -160,17 +259,36 @@ async fn two_creates_racing_for_one_slug_give_one_201_and_one_409() {
 
 #[tokio::test]
 async fn an_expired_key_is_forgotten_and_may_be_used_afresh() {
-    let app = TestApp::spawn_with(|s| s.idempotency_ttl = chrono::Duration::milliseconds(300)).await;
+    let app =
+        TestApp::spawn_with(|s| s.idempotency_ttl = chrono::Duration::milliseconds(300)).await;
     let ann = app.user("Ann").await;
-    post(&app, &ann, Some("old"), &json!({"title": "First", "slug": "first"})).await;
+    post(
+        &app,
+        &ann,
+        Some("old"),
+        &json!({"title": "First", "slug": "first"}),
+    )
+    .await;
     tokio::time::sleep(std::time::Duration::from_millis(400)).await;
 
-    let reused = post(&app, &ann, Some("old"), &json!({"title": "Second", "slug": "second"})).await;
+    let reused = post(
+        &app,
+        &ann,
+        Some("old"),
+        &json!({"title": "Second", "slug": "second"}),
+    )
+    .await;
 
     assert_eq!(reused.status(), StatusCode::CREATED);
     assert!(reused.headers().get("idempotent-replayed").is_none());
     let store = app.store().await;
     tokio::time::sleep(std::time::Duration::from_millis(400)).await;
-    assert_eq!(store.expire_idempotency_keys(chrono::Utc::now() - chrono::Duration::milliseconds(300)).await.unwrap(), 1);
+    assert_eq!(
+        store
+            .expire_idempotency_keys(chrono::Utc::now() - chrono::Duration::milliseconds(300))
+            .await
+            .unwrap(),
+        1
+    );
     assert_eq!(count(&app, &ann).await, 2);
 }

@@ -19,7 +19,10 @@ async fn creating_returns_201_with_location_etag_and_revision_1() {
     assert_eq!(response.headers()["etag"], "\"1\"");
     let location = response.headers()["location"].to_str().unwrap().to_owned();
     let doc: serde_json::Value = response.json().await.unwrap();
-    assert_eq!(location, format!("/api/docs/{}", doc["id"].as_str().unwrap()));
+    assert_eq!(
+        location,
+        format!("/api/docs/{}", doc["id"].as_str().unwrap())
+    );
     assert_eq!(doc["rev"], 1);
     assert_eq!(doc["title"], "Plan");
     assert_eq!(doc["tags"], json!(["a", "q4"]));
@@ -38,11 +41,21 @@ async fn reading_sends_a_strong_etag_and_honours_if_none_match() {
     assert_eq!(fresh.headers()["etag"], "\"1\"");
     assert_eq!(fresh.headers()["cache-control"], "no-cache");
 
-    let cached = ann.get(&url).header("if-none-match", "\"1\"").send().await.unwrap();
+    let cached = ann
+        .get(&url)
+        .header("if-none-match", "\"1\"")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(cached.status(), StatusCode::NOT_MODIFIED);
     assert_eq!(cached.headers()["etag"], "\"1\"");
 
-    let outdated = ann.get(&url).header("if-none-match", "\"7\"").send().await.unwrap();
+    let outdated = ann
+        .get(&url)
+        .header("if-none-match", "\"7\"")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(outdated.status(), StatusCode::OK);
 }
 
@@ -92,7 +105,10 @@ async fn an_unchanged_put_records_no_revision() {
 
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["etag"], "\"1\"");
-    assert_eq!(app.store().await.changes_since(id, 0).await.unwrap().len(), 1);
+    assert_eq!(
+        app.store().await.changes_since(id, 0).await.unwrap().len(),
+        1
+    );
 }
 
 #[tokio::test]
@@ -129,12 +145,32 @@ async fn deleting_with_the_current_etag_hides_the_document_and_frees_its_slug() 
     let doc = app.create(&ann, "plan").await;
     let url = app.url(&format!("/api/docs/{}", doc["id"].as_str().unwrap()));
 
-    let stale = ann.delete(&url).header("if-match", "\"5\"").send().await.unwrap();
-    problem(stale, StatusCode::PRECONDITION_FAILED, "/problems/stale-revision").await;
-    let deleted = ann.delete(&url).header("if-match", "\"1\"").send().await.unwrap();
+    let stale = ann
+        .delete(&url)
+        .header("if-match", "\"5\"")
+        .send()
+        .await
+        .unwrap();
+    problem(
+        stale,
+        StatusCode::PRECONDITION_FAILED,
+        "/problems/stale-revision",
+    )
+    .await;
+    let deleted = ann
+        .delete(&url)
+        .header("if-match", "\"1\"")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
 
-    problem(ann.get(&url).send().await.unwrap(), StatusCode::NOT_FOUND, "/problems/not-found").await;
+    problem(
+        ann.get(&url).send().await.unwrap(),
+        StatusCode::NOT_FOUND,
+        "/problems/not-found",
+    )
+    .await;
     app.create(&ann, "plan").await;
 }
 
@@ -183,10 +219,23 @@ async fn the_list_filters_by_text_status_and_tag_and_pages_with_a_cursor() {
     let page = |query: &'static str| {
         let ann = ann.clone();
         let url = app.url(&format!("/api/docs?{query}"));
-        async move { ann.get(url).send().await.unwrap().json::<serde_json::Value>().await.unwrap() }
+        async move {
+            ann.get(url)
+                .send()
+                .await
+                .unwrap()
+                .json::<serde_json::Value>()
+                .await
+                .unwrap()
+        }
     };
     let slugs = |page: &serde_json::Value| -> Vec<String> {
-        page["items"].as_array().unwrap().iter().map(|d| d["slug"].as_str().unwrap().to_owned()).collect()
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["slug"].as_str().unwrap().to_owned())
+            .collect()
     };
 
     assert_eq!(slugs(&page("q=NEEDLE").await), vec!["tagged"]);
@@ -197,7 +246,11 @@ async fn the_list_filters_by_text_status_and_tag_and_pages_with_a_cursor() {
     let first = page("limit=3").await;
     assert_eq!(slugs(&first), vec!["tagged", "gamma", "beta"]);
     let cursor = first["next_cursor"].as_str().unwrap().to_owned();
-    let rest = ann.get(app.url(&format!("/api/docs?limit=3&cursor={cursor}"))).send().await.unwrap();
+    let rest = ann
+        .get(app.url(&format!("/api/docs?limit=3&cursor={cursor}")))
+        .send()
+        .await
+        .unwrap();
     let rest: serde_json::Value = rest.json().await.unwrap();
     assert_eq!(slugs(&rest), vec!["alpha"]);
     assert!(rest["next_cursor"].is_null());

@@ -34,7 +34,13 @@ impl TestApp {
         tokio::spawn(app.run_until(async move {
             let _ = stopped.await;
         }));
-        TestApp { base, hub, database_url, _dir: dir, _shutdown: shutdown }
+        TestApp {
+            base,
+            hub,
+            database_url,
+            _dir: dir,
+            _shutdown: shutdown,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -56,7 +62,13 @@ impl TestApp {
             .await
             .unwrap();
         assert_eq!(response.status(), StatusCode::CREATED, "sign up {name}");
-        let cookie = response.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+        let cookie = response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned();
         (client, cookie)
     }
 
@@ -89,7 +101,11 @@ impl TestApp {
     }
 
     pub async fn get(&self, client: &Client, id: &str) -> Value {
-        let response = client.get(self.url(&format!("/api/docs/{id}"))).send().await.unwrap();
+        let response = client
+            .get(self.url(&format!("/api/docs/{id}")))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         response.json().await.unwrap()
     }
@@ -107,13 +123,24 @@ pub fn put_body(doc: &Value, body: &str) -> Value {
 /// Asserts a problem+json response of the given status and type, and returns its body.
 pub async fn problem(response: Response, status: StatusCode, kind: &str) -> Value {
     assert_eq!(response.status(), status);
-    let content_type = response.headers().get(header::CONTENT_TYPE).unwrap().to_str().unwrap().to_owned();
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_owned();
     assert_eq!(content_type, "application/problem+json");
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["type"], kind, "{body}");
     assert_eq!(body["status"], status.as_u16());
     assert!(body["title"].as_str().is_some_and(|t| !t.is_empty()));
-    assert!(body["detail"].as_str().is_some_and(|d| d.ends_with('.')), "{body}");
-    assert!(body["instance"].as_str().is_some_and(|i| i.starts_with("urn:uuid:")));
+    assert!(
+        body["detail"].as_str().is_some_and(|d| d.ends_with('.')),
+        "{body}"
+    );
+    assert!(body["instance"]
+        .as_str()
+        .is_some_and(|i| i.starts_with("urn:uuid:")));
     body
 }

@@ -16,13 +16,26 @@ use crate::helpers::{put_body, TestApp};
 
 type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
-async fn connect(app: &TestApp, cookie: Option<&str>, origin: Option<&str>) -> Result<Socket, tokio_tungstenite::tungstenite::Error> {
-    let mut request = app.base.replace("http://", "ws://").add("/api/live").into_client_request().unwrap();
+async fn connect(
+    app: &TestApp,
+    cookie: Option<&str>,
+    origin: Option<&str>,
+) -> Result<Socket, tokio_tungstenite::tungstenite::Error> {
+    let mut request = app
+        .base
+        .replace("http://", "ws://")
+        .add("/api/live")
+        .into_client_request()
+        .unwrap();
     if let Some(cookie) = cookie {
-        request.headers_mut().insert("cookie", HeaderValue::from_str(cookie).unwrap());
+        request
+            .headers_mut()
+            .insert("cookie", HeaderValue::from_str(cookie).unwrap());
     }
     if let Some(origin) = origin {
-        request.headers_mut().insert("origin", HeaderValue::from_str(origin).unwrap());
+        request
+            .headers_mut()
+            .insert("origin", HeaderValue::from_str(origin).unwrap());
     }
     connect_async(request).await.map(|(socket, _)| socket)
 }
@@ -38,14 +51,19 @@ impl Add for String {
 }
 
 async fn watcher(app: &TestApp, cookie: &str, tab: &str, doc_id: &str) -> Socket {
-    let mut socket = connect(app, Some(cookie), Some(&app.base)).await.expect("upgrade");
+    let mut socket = connect(app, Some(cookie), Some(&app.base))
+        .await
+        .expect("upgrade");
     send(&mut socket, json!({"type": "hello", "tab_id": tab})).await;
     send(&mut socket, json!({"type": "watch", "doc_id": doc_id})).await;
     socket
 }
 
 async fn send(socket: &mut Socket, message: Value) {
-    socket.send(Message::Text(message.to_string().into())).await.unwrap();
+    socket
+        .send(Message::Text(message.to_string().into()))
+        .await
+        .unwrap();
 }
 
 /// The next message of the given type, skipping others; fails after two seconds.
@@ -61,7 +79,9 @@ async fn next_of(socket: &mut Socket, kind: &str) -> Value {
         }
         panic!("socket closed while waiting for {kind}");
     };
-    tokio::time::timeout(Duration::from_secs(2), wait).await.unwrap_or_else(|_| panic!("no {kind} within 2 s"))
+    tokio::time::timeout(Duration::from_secs(2), wait)
+        .await
+        .unwrap_or_else(|_| panic!("no {kind} within 2 s"))
 }
 
 fn present(presence: &Value) -> Vec<(String, String, bool)> {
@@ -69,7 +89,13 @@ fn present(presence: &Value) -> Vec<(String, String, bool)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|v| (v["user"]["name"].as_str().unwrap().to_owned(), v["tab_id"].as_str().unwrap().to_owned(), v["dirty"] == true))
+        .map(|v| {
+            (
+                v["user"]["name"].as_str().unwrap().to_owned(),
+                v["tab_id"].as_str().unwrap().to_owned(),
+                v["dirty"] == true,
+            )
+        })
         .collect()
 }
 
@@ -83,17 +109,30 @@ async fn presence_shows_who_joins_edits_and_leaves() {
     app.share(&ann, id, "Bob", "viewer").await;
 
     let mut ann_socket = watcher(&app, &ann_cookie, "ann-tab", id).await;
-    assert_eq!(present(&next_of(&mut ann_socket, "presence").await), vec![("Ann".into(), "ann-tab".into(), false)]);
+    assert_eq!(
+        present(&next_of(&mut ann_socket, "presence").await),
+        vec![("Ann".into(), "ann-tab".into(), false)]
+    );
     let mut bob_socket = watcher(&app, &bob_cookie, "bob-tab", id).await;
-    let both = vec![("Ann".to_owned(), "ann-tab".to_owned(), false), ("Bob".to_owned(), "bob-tab".to_owned(), false)];
+    let both = vec![
+        ("Ann".to_owned(), "ann-tab".to_owned(), false),
+        ("Bob".to_owned(), "bob-tab".to_owned(), false),
+    ];
     assert_eq!(present(&next_of(&mut ann_socket, "presence").await), both);
     assert_eq!(present(&next_of(&mut bob_socket, "presence").await), both);
 
-    send(&mut bob_socket, json!({"type": "editing", "doc_id": id, "dirty": true})).await;
+    send(
+        &mut bob_socket,
+        json!({"type": "editing", "doc_id": id, "dirty": true}),
+    )
+    .await;
     assert!(present(&next_of(&mut ann_socket, "presence").await)[1].2);
 
     bob_socket.close(None).await.unwrap();
-    assert_eq!(present(&next_of(&mut ann_socket, "presence").await), vec![("Ann".into(), "ann-tab".into(), false)]);
+    assert_eq!(
+        present(&next_of(&mut ann_socket, "presence").await),
+        vec![("Ann".into(), "ann-tab".into(), false)]
+    );
 }
 
 #[tokio::test]
@@ -138,7 +177,10 @@ async fn every_watcher_gets_updated_within_milliseconds_of_a_save() {
         .await
         .unwrap();
     assert_eq!(publish.status(), StatusCode::OK);
-    assert_eq!(next_of(&mut sockets[2], "updated").await["fields"], json!(["status"]));
+    assert_eq!(
+        next_of(&mut sockets[2], "updated").await["fields"],
+        json!(["status"])
+    );
 }
 
 #[tokio::test]
@@ -147,11 +189,15 @@ async fn upgrades_without_a_session_or_from_another_site_are_refused() {
     let (_ann, cookie) = app.user_with_cookie("Ann").await;
 
     let anonymous = connect(&app, None, Some(&app.base)).await.unwrap_err();
-    let cross_site = connect(&app, Some(&cookie), Some("http://evil.example")).await.unwrap_err();
+    let cross_site = connect(&app, Some(&cookie), Some("http://evil.example"))
+        .await
+        .unwrap_err();
 
     for (error, status) in [(anonymous, 401), (cross_site, 403)] {
         match error {
-            tokio_tungstenite::tungstenite::Error::Http(response) => assert_eq!(response.status().as_u16(), status),
+            tokio_tungstenite::tungstenite::Error::Http(response) => {
+                assert_eq!(response.status().as_u16(), status)
+            }
             other => panic!("expected an HTTP refusal, got {other:?}"),
         }
     }
@@ -168,7 +214,11 @@ async fn watching_a_document_you_cannot_see_is_not_found_either_way() {
 
     let mut socket = watcher(&app, &eve_cookie, "eve", id).await;
     let hidden = next_of(&mut socket, "not_found").await;
-    send(&mut socket, json!({"type": "watch", "doc_id": "no-such-document"})).await;
+    send(
+        &mut socket,
+        json!({"type": "watch", "doc_id": "no-such-document"}),
+    )
+    .await;
     let missing = next_of(&mut socket, "not_found").await;
 
     assert_eq!(hidden["doc_id"], id);
@@ -195,7 +245,10 @@ async fn a_silent_peer_is_dropped_and_the_others_see_it_leave() {
 
     // The live peer keeps answering pings by reading; the silent one is dropped.
     let presence = next_of(&mut alive, "presence").await;
-    assert_eq!(present(&presence), vec![("Ann".into(), "alive".into(), false)]);
+    assert_eq!(
+        present(&presence),
+        vec![("Ann".into(), "alive".into(), false)]
+    );
     assert_eq!(app.hub.watchers(id), 1);
     drop(silent);
 }
@@ -226,7 +279,11 @@ async fn a_member_removed_while_watching_stops_hearing_about_the_document() {
     let mut bob_socket = watcher(&app, &bob_cookie, "b", id).await;
     next_of(&mut bob_socket, "presence").await;
 
-    let removed = ann.delete(app.url(&format!("/api/docs/{id}/members/Bob"))).send().await.unwrap();
+    let removed = ann
+        .delete(app.url(&format!("/api/docs/{id}/members/Bob")))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(removed.status(), StatusCode::NO_CONTENT);
 
     assert_eq!(next_of(&mut bob_socket, "not_found").await["doc_id"], id);
@@ -236,9 +293,18 @@ async fn a_member_removed_while_watching_stops_hearing_about_the_document() {
             break;
         }
     }
-    ann.put(app.url(&format!("/api/docs/{id}"))).header("if-match", "\"1\"").json(&put_body(&doc, "secret")).send().await.unwrap();
+    ann.put(app.url(&format!("/api/docs/{id}")))
+        .header("if-match", "\"1\"")
+        .json(&put_body(&doc, "secret"))
+        .send()
+        .await
+        .unwrap();
     next_of(&mut ann_socket, "updated").await;
-    let leaked = tokio::time::timeout(Duration::from_millis(300), next_of(&mut bob_socket, "updated")).await;
+    let leaked = tokio::time::timeout(
+        Duration::from_millis(300),
+        next_of(&mut bob_socket, "updated"),
+    )
+    .await;
     assert!(leaked.is_err(), "a removed member still heard an update");
 }
 
@@ -254,10 +320,17 @@ async fn owners_editors_and_viewers_may_watch_outsiders_get_not_found_and_strang
     app.share(&owner, id, "Editor", "editor").await;
     app.share(&owner, id, "Viewer", "viewer").await;
 
-    for (cookie, role) in [(&owner_cookie, "owner"), (&editor_cookie, "editor"), (&viewer_cookie, "viewer")] {
+    for (cookie, role) in [
+        (&owner_cookie, "owner"),
+        (&editor_cookie, "editor"),
+        (&viewer_cookie, "viewer"),
+    ] {
         let mut socket = watcher(&app, cookie, role, id).await;
         let presence = next_of(&mut socket, "presence").await;
-        assert!(present(&presence).iter().any(|(_, tab, _)| tab == role), "{role}");
+        assert!(
+            present(&presence).iter().any(|(_, tab, _)| tab == role),
+            "{role}"
+        );
     }
     let mut outsider = watcher(&app, &outsider_cookie, "outsider", id).await;
     assert_eq!(next_of(&mut outsider, "not_found").await["doc_id"], id);

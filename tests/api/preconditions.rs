@@ -13,7 +13,12 @@ async fn saving_without_if_match_or_base_rev_returns_428_and_changes_nothing() {
     let id = doc["id"].as_str().unwrap();
     let url = app.url(&format!("/api/docs/{id}"));
 
-    let put = ann.put(&url).json(&put_body(&doc, "overwrite")).send().await.unwrap();
+    let put = ann
+        .put(&url)
+        .json(&put_body(&doc, "overwrite"))
+        .send()
+        .await
+        .unwrap();
     let patch = ann
         .patch(&url)
         .header("content-type", "application/merge-patch+json")
@@ -22,10 +27,21 @@ async fn saving_without_if_match_or_base_rev_returns_428_and_changes_nothing() {
         .await
         .unwrap();
     let delete = ann.delete(&url).send().await.unwrap();
-    let wildcard = ann.put(&url).header("if-match", "*").json(&put_body(&doc, "overwrite")).send().await.unwrap();
+    let wildcard = ann
+        .put(&url)
+        .header("if-match", "*")
+        .json(&put_body(&doc, "overwrite"))
+        .send()
+        .await
+        .unwrap();
 
     for response in [put, patch, delete, wildcard] {
-        problem(response, StatusCode::PRECONDITION_REQUIRED, "/problems/precondition-required").await;
+        problem(
+            response,
+            StatusCode::PRECONDITION_REQUIRED,
+            "/problems/precondition-required",
+        )
+        .await;
     }
     assert_eq!(app.get(&ann, id).await, doc);
 }
@@ -39,12 +55,29 @@ async fn saving_with_a_stale_etag_returns_412_with_who_changed_what_and_the_curr
     let id = doc["id"].as_str().unwrap();
     app.share(&ann, id, "Bob", "editor").await;
     let url = app.url(&format!("/api/docs/{id}"));
-    let saved = bob.put(&url).header("if-match", "\"1\"").json(&put_body(&doc, "Bob's text")).send().await.unwrap();
+    let saved = bob
+        .put(&url)
+        .header("if-match", "\"1\"")
+        .json(&put_body(&doc, "Bob's text"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(saved.status(), StatusCode::OK);
 
-    let response = ann.put(&url).header("if-match", "\"1\"").json(&put_body(&doc, "Ann's text")).send().await.unwrap();
+    let response = ann
+        .put(&url)
+        .header("if-match", "\"1\"")
+        .json(&put_body(&doc, "Ann's text"))
+        .send()
+        .await
+        .unwrap();
 
-    let body = problem(response, StatusCode::PRECONDITION_FAILED, "/problems/stale-revision").await;
+    let body = problem(
+        response,
+        StatusCode::PRECONDITION_FAILED,
+        "/problems/stale-revision",
+    )
+    .await;
     assert_eq!(body["your_base_rev"], 1);
     assert_eq!(body["current_rev"], 2);
     assert_eq!(body["current_etag"], "\"2\"");
@@ -64,13 +97,32 @@ async fn a_stale_save_over_your_own_newer_revision_is_a_self_conflict() {
     let ann = app.user("Ann").await;
     let doc = app.create(&ann, "plan").await;
     let url = app.url(&format!("/api/docs/{}", doc["id"].as_str().unwrap()));
-    ann.put(&url).header("if-match", "\"1\"").json(&put_body(&doc, "tab one")).send().await.unwrap();
+    ann.put(&url)
+        .header("if-match", "\"1\"")
+        .json(&put_body(&doc, "tab one"))
+        .send()
+        .await
+        .unwrap();
 
-    let response = ann.put(&url).header("if-match", "\"1\"").json(&put_body(&doc, "tab two")).send().await.unwrap();
+    let response = ann
+        .put(&url)
+        .header("if-match", "\"1\"")
+        .json(&put_body(&doc, "tab two"))
+        .send()
+        .await
+        .unwrap();
 
-    let body = problem(response, StatusCode::PRECONDITION_FAILED, "/problems/stale-revision").await;
+    let body = problem(
+        response,
+        StatusCode::PRECONDITION_FAILED,
+        "/problems/stale-revision",
+    )
+    .await;
     assert_eq!(body["self_conflict"], true);
-    assert!(body["detail"].as_str().unwrap().starts_with("You (in another tab or window) saved revision 2"));
+    assert!(body["detail"]
+        .as_str()
+        .unwrap()
+        .starts_with("You (in another tab or window) saved revision 2"));
 }
 
 #[tokio::test]
@@ -88,7 +140,12 @@ async fn a_weak_etag_never_matches_even_for_the_current_revision() {
         .await
         .unwrap();
 
-    problem(response, StatusCode::PRECONDITION_FAILED, "/problems/stale-revision").await;
+    problem(
+        response,
+        StatusCode::PRECONDITION_FAILED,
+        "/problems/stale-revision",
+    )
+    .await;
     assert_eq!(app.get(&ann, id).await["rev"], 1);
 }
 
@@ -101,7 +158,10 @@ async fn a_stale_base_rev_in_the_body_returns_409_and_a_current_one_saves() {
     let url = app.url(&format!("/api/docs/{id}"));
     let mut body = put_body(&doc, "first");
     body["base_rev"] = json!(1);
-    assert_eq!(ann.put(&url).json(&body).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        ann.put(&url).json(&body).send().await.unwrap().status(),
+        StatusCode::OK
+    );
 
     body["body"] = json!("second, from a stale base");
     let stale = ann.put(&url).json(&body).send().await.unwrap();

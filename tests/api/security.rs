@@ -12,8 +12,20 @@ async fn unsafe_requests_from_another_sites_page_are_refused_and_change_nothing(
     let ann = app.user("Ann").await;
     let body = json!({"title": "Plan", "slug": "plan"});
 
-    let by_origin = ann.post(app.url("/api/docs")).header("origin", "http://evil.example").json(&body).send().await.unwrap();
-    let by_fetch_site = ann.post(app.url("/api/docs")).header("sec-fetch-site", "cross-site").json(&body).send().await.unwrap();
+    let by_origin = ann
+        .post(app.url("/api/docs"))
+        .header("origin", "http://evil.example")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let by_fetch_site = ann
+        .post(app.url("/api/docs"))
+        .header("sec-fetch-site", "cross-site")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
     let sign_in = app
         .anonymous()
         .post(app.url("/api/auth/login"))
@@ -26,7 +38,14 @@ async fn unsafe_requests_from_another_sites_page_are_refused_and_change_nothing(
     for response in [by_origin, by_fetch_site, sign_in] {
         problem(response, StatusCode::FORBIDDEN, "/problems/cross-origin").await;
     }
-    let list: Value = ann.get(app.url("/api/docs")).send().await.unwrap().json().await.unwrap();
+    let list: Value = ann
+        .get(app.url("/api/docs"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(list["items"].as_array().unwrap().is_empty());
     let same_origin = ann
         .post(app.url("/api/docs"))
@@ -37,13 +56,19 @@ async fn unsafe_requests_from_another_sites_page_are_refused_and_change_nothing(
         .await
         .unwrap();
     assert_eq!(same_origin.status(), StatusCode::CREATED);
-    let reading = ann.get(app.url("/api/docs")).header("origin", "http://evil.example").send().await.unwrap();
+    let reading = ann
+        .get(app.url("/api/docs"))
+        .header("origin", "http://evil.example")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(reading.status(), StatusCode::OK);
 }
 
 #[tokio::test]
 async fn an_allowed_origin_may_send_changes() {
-    let app = TestApp::spawn_with(|s| s.allowed_origins = vec!["https://concord.example".into()]).await;
+    let app =
+        TestApp::spawn_with(|s| s.allowed_origins = vec!["https://concord.example".into()]).await;
     let ann = app.user("Ann").await;
 
     let response = ann
@@ -72,16 +97,31 @@ async fn guessing_a_password_is_stopped_with_429_and_retry_after() {
     app.user("Ann").await;
 
     for _ in 0..5 {
-        assert_eq!(sign_in(&app, "Ann", "wrong guess").await.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            sign_in(&app, "Ann", "wrong guess").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
     }
     let limited = sign_in(&app, "ann", "a good password").await;
 
-    let retry_after: u64 = limited.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let retry_after: u64 = limited.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(retry_after > 0);
-    problem(limited, StatusCode::TOO_MANY_REQUESTS, "/problems/too-many-requests").await;
+    problem(
+        limited,
+        StatusCode::TOO_MANY_REQUESTS,
+        "/problems/too-many-requests",
+    )
+    .await;
     // Other accounts are not locked out by Ann's attacker.
     app.user("Bob").await;
-    assert_eq!(sign_in(&app, "Bob", "a good password").await.status(), StatusCode::OK);
+    assert_eq!(
+        sign_in(&app, "Bob", "a good password").await.status(),
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -91,12 +131,21 @@ async fn a_successful_sign_in_forgets_earlier_failures() {
     for _ in 0..4 {
         sign_in(&app, "Ann", "typo").await;
     }
-    assert_eq!(sign_in(&app, "Ann", "a good password").await.status(), StatusCode::OK);
+    assert_eq!(
+        sign_in(&app, "Ann", "a good password").await.status(),
+        StatusCode::OK
+    );
 
     for _ in 0..4 {
-        assert_eq!(sign_in(&app, "Ann", "typo").await.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            sign_in(&app, "Ann", "typo").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
     }
-    assert_eq!(sign_in(&app, "Ann", "a good password").await.status(), StatusCode::OK);
+    assert_eq!(
+        sign_in(&app, "Ann", "a good password").await.status(),
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -114,8 +163,16 @@ async fn one_address_is_limited_across_accounts() {
         .await
         .unwrap();
 
-    problem(fourth, StatusCode::TOO_MANY_REQUESTS, "/problems/too-many-requests").await;
-    assert_eq!(sign_in(&app, "A4", "a good password").await.status(), StatusCode::TOO_MANY_REQUESTS);
+    problem(
+        fourth,
+        StatusCode::TOO_MANY_REQUESTS,
+        "/problems/too-many-requests",
+    )
+    .await;
+    assert_eq!(
+        sign_in(&app, "A4", "a good password").await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
 }
 
 #[tokio::test]
@@ -133,7 +190,13 @@ async fn signing_in_again_replaces_the_session_it_was_sent_with() {
             .send()
             .await
             .unwrap();
-        response.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned()
+        response.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .split(';')
+            .next()
+            .unwrap()
+            .to_owned()
     };
 
     let rotated = reqwest::Client::new()
@@ -144,12 +207,28 @@ async fn signing_in_again_replaces_the_session_it_was_sent_with() {
         .await
         .unwrap();
     assert_eq!(rotated.status(), StatusCode::OK);
-    let fresh = rotated.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let fresh = rotated.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
 
     assert_ne!(fresh, signup_cookie);
-    let planted = reqwest::Client::new().get(app.url("/api/auth/me")).header("cookie", signup_cookie).send().await.unwrap();
+    let planted = reqwest::Client::new()
+        .get(app.url("/api/auth/me"))
+        .header("cookie", signup_cookie)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(planted.status(), StatusCode::UNAUTHORIZED);
-    let current = reqwest::Client::new().get(app.url("/api/auth/me")).header("cookie", fresh).send().await.unwrap();
+    let current = reqwest::Client::new()
+        .get(app.url("/api/auth/me"))
+        .header("cookie", fresh)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(current.status(), StatusCode::OK);
 }
 
@@ -161,15 +240,29 @@ async fn pages_carry_a_content_security_policy_that_allows_only_the_own_scripts_
 
     let headers = page.headers().clone();
     let policy = headers["content-security-policy"].to_str().unwrap();
-    assert!(policy.contains("script-src 'self' 'wasm-unsafe-eval' 'nonce-"), "{policy}");
+    assert!(
+        policy.contains("script-src 'self' 'wasm-unsafe-eval' 'nonce-"),
+        "{policy}"
+    );
     assert!(policy.contains("frame-ancestors 'none'"));
     assert!(!policy.contains("unsafe-inline"));
     let html = page.text().await.unwrap();
-    let nonce = policy.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap();
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .unwrap()
+        .split('\'')
+        .next()
+        .unwrap();
     assert!(html.contains(&format!("nonce=\"{nonce}\"")));
     assert_eq!(headers["x-content-type-options"], "nosniff");
     assert_eq!(headers["referrer-policy"], "same-origin");
-    let api = app.anonymous().get(app.url("/api/auth/me")).send().await.unwrap();
+    let api = app
+        .anonymous()
+        .get(app.url("/api/auth/me"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(api.headers()["x-content-type-options"], "nosniff");
 }
 
@@ -179,7 +272,15 @@ async fn the_markdown_preview_keeps_formatting_and_drops_anything_that_could_run
     let ann = app.user("Ann").await;
     let body = "# Heading\n\n<script>alert(1)</script>\n\n<img src=x onerror=\"alert(2)\">\n\n[click](javascript:alert(3)) [ok](https://example.com)";
 
-    let preview: Value = ann.post(app.url("/api/preview")).json(&json!({"body": body})).send().await.unwrap().json().await.unwrap();
+    let preview: Value = ann
+        .post(app.url("/api/preview"))
+        .json(&json!({"body": body}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
 
     let html = preview["html"].as_str().unwrap();
     assert!(html.contains("<h1>Heading</h1>"));
@@ -194,10 +295,20 @@ async fn a_session_expires_on_the_server_after_its_time_to_live() {
     let app = TestApp::spawn_with(|s| s.session_ttl = chrono::Duration::seconds(1)).await;
     let (_ann, cookie) = app.user_with_cookie("Ann").await;
     // The cookie is sent by hand, as a client that ignores Max-Age would.
-    let me = || reqwest::Client::new().get(app.url("/api/auth/me")).header("cookie", cookie.clone()).send();
+    let me = || {
+        reqwest::Client::new()
+            .get(app.url("/api/auth/me"))
+            .header("cookie", cookie.clone())
+            .send()
+    };
     assert_eq!(me().await.unwrap().status(), StatusCode::OK);
 
     tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
 
-    problem(me().await.unwrap(), StatusCode::UNAUTHORIZED, "/problems/unauthorized").await;
+    problem(
+        me().await.unwrap(),
+        StatusCode::UNAUTHORIZED,
+        "/problems/unauthorized",
+    )
+    .await;
 }

@@ -22,10 +22,16 @@ struct Options {
 }
 
 fn options() -> Options {
-    let mut options = Options { sockets: 1000, saves: 30, server: "target/release/concord".into() };
+    let mut options = Options {
+        sockets: 1000,
+        saves: 30,
+        server: "target/release/concord".into(),
+    };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
-        let value = args.next().unwrap_or_else(|| panic!("{flag} needs a value"));
+        let value = args
+            .next()
+            .unwrap_or_else(|| panic!("{flag} needs a value"));
         match flag.as_str() {
             "--sockets" => options.sockets = value.parse().expect("--sockets N"),
             "--saves" => options.saves = value.parse().expect("--saves N"),
@@ -38,7 +44,10 @@ fn options() -> Options {
 
 /// A thousand sockets need more than the usual 1024 open files, here and in the server.
 fn raise_open_file_limit() {
-    let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
     // SAFETY: plain libc calls on a valid, owned struct.
     unsafe {
         if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 {
@@ -49,11 +58,16 @@ fn raise_open_file_limit() {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn rss_kib(server: &Child) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{}/status", server.id())).unwrap_or_default();
+    let status =
+        std::fs::read_to_string(format!("/proc/{}/status", server.id())).unwrap_or_default();
     status
         .lines()
         .find_map(|line| line.strip_prefix("VmRSS:"))
@@ -77,16 +91,27 @@ async fn main() {
     let dir = std::env::temp_dir().join(format!("concord-live-load-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let mut server = Command::new(&options.server)
-        .args(["serve", "--addr", &format!("127.0.0.1:{port}"), "--database-url"])
+        .args([
+            "serve",
+            "--addr",
+            &format!("127.0.0.1:{port}"),
+            "--database-url",
+        ])
         .arg(format!("sqlite://{}/db.sqlite", dir.display()))
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start {}: {e}", options.server));
-    let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
     let started = Instant::now();
     while client.get(format!("{base}/readyz")).send().await.is_err() {
-        assert!(started.elapsed() < Duration::from_secs(20), "server did not start");
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "server did not start"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let rss_idle = rss_kib(&server);
@@ -97,7 +122,13 @@ async fn main() {
         .send()
         .await
         .unwrap();
-    let cookie = signup.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let cookie = signup.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
     let doc: Value = client
         .post(format!("{base}/api/docs"))
         .json(&json!({"title": "Load", "slug": "load", "body": "0"}))
@@ -114,9 +145,15 @@ async fn main() {
     let (ready, mut readied) = mpsc::unbounded_channel::<()>();
     let connect_started = Instant::now();
     for index in 0..options.sockets {
-        let mut request = format!("ws://127.0.0.1:{port}/api/live").into_client_request().unwrap();
-        request.headers_mut().insert("cookie", HeaderValue::from_str(&cookie).unwrap());
-        let (mut socket, _) = tokio_tungstenite::connect_async(request).await.expect("connect");
+        let mut request = format!("ws://127.0.0.1:{port}/api/live")
+            .into_client_request()
+            .unwrap();
+        request
+            .headers_mut()
+            .insert("cookie", HeaderValue::from_str(&cookie).unwrap());
+        let (mut socket, _) = tokio_tungstenite::connect_async(request)
+            .await
+            .expect("connect");
         let hello = json!({"type": "hello", "tab_id": format!("tab-{index}")}).to_string();
         let watch = json!({"type": "watch", "doc_id": id}).to_string();
         socket.send(Message::Text(hello.into())).await.unwrap();
@@ -133,7 +170,11 @@ async fn main() {
                         let _ = ready.send(());
                     }
                     Some("updated") => {
-                        let _ = deliveries.send((index, message["rev"].as_i64().unwrap(), Instant::now()));
+                        let _ = deliveries.send((
+                            index,
+                            message["rev"].as_i64().unwrap(),
+                            Instant::now(),
+                        ));
                     }
                     _ => {}
                 }
@@ -141,7 +182,10 @@ async fn main() {
         });
     }
     for _ in 0..options.sockets {
-        tokio::time::timeout(Duration::from_secs(60), readied.recv()).await.expect("every socket joins").unwrap();
+        tokio::time::timeout(Duration::from_secs(60), readied.recv())
+            .await
+            .expect("every socket joins")
+            .unwrap();
     }
     let connect_time = connect_started.elapsed();
     let rss_connected = rss_kib(&server);
@@ -162,10 +206,11 @@ async fn main() {
         let mut latest = Duration::ZERO;
         let mut received = 0;
         while received < options.sockets {
-            let (_, delivered_rev, at) = tokio::time::timeout(Duration::from_secs(30), delivered.recv())
-                .await
-                .expect("every socket hears every save")
-                .unwrap();
+            let (_, delivered_rev, at) =
+                tokio::time::timeout(Duration::from_secs(30), delivered.recv())
+                    .await
+                    .expect("every socket hears every save")
+                    .unwrap();
             assert_eq!(delivered_rev, rev + 1);
             let latency = at.duration_since(sent);
             all.push(latency);
@@ -178,7 +223,10 @@ async fn main() {
     all.sort();
     last_socket.sort();
 
-    println!("sockets {} · saves {} · server {}", options.sockets, options.saves, options.server);
+    println!(
+        "sockets {} · saves {} · server {}",
+        options.sockets, options.saves, options.server
+    );
     println!("all sockets joined in {:.2?}", connect_time);
     println!(
         "save → delivery, every delivery: p50 {:.2?}  p99 {:.2?}  max {:.2?}",

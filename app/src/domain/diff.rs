@@ -6,7 +6,6 @@ use similar::Algorithm;
 
 use super::{merge::deadline, Field, Fields, Status};
 
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DiffKind {
@@ -51,7 +50,10 @@ pub(crate) fn segments<'a>(diff: &'a similar::TextDiff<'a, 'a, 'a, str>) -> Vec<
         };
         match segments.last_mut() {
             Some(last) if last.kind == kind => last.text.push_str(change.value()),
-            _ => segments.push(Segment { kind, text: change.value().to_owned() }),
+            _ => segments.push(Segment {
+                kind,
+                text: change.value().to_owned(),
+            }),
         }
     }
     segments
@@ -91,8 +93,21 @@ pub fn diff_fields(from: (&Fields, Status), to: (&Fields, Status)) -> Vec<FieldD
 
 fn text_diff(field: Field, from: &str, to: &str) -> FieldDiff {
     let changed = from != to;
-    let (lines, words) = if changed { (line_diff(from, to), inline_diff(from, to)) } else { (Vec::new(), Vec::new()) };
-    FieldDiff { field, changed, from: from.into(), to: to.into(), lines, words, added: Vec::new(), removed: Vec::new() }
+    let (lines, words) = if changed {
+        (line_diff(from, to), inline_diff(from, to))
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    FieldDiff {
+        field,
+        changed,
+        from: from.into(),
+        to: to.into(),
+        lines,
+        words,
+        added: Vec::new(),
+        removed: Vec::new(),
+    }
 }
 
 fn scalar_diff(field: Field, from: &str, to: &str) -> FieldDiff {
@@ -136,7 +151,12 @@ mod tests {
     use super::*;
 
     fn fields(title: &str, tags: &[&str], body: &str) -> Fields {
-        Fields { title: title.into(), slug: "s".into(), tags: tags.iter().map(|t| t.to_string()).collect(), body: body.into() }
+        Fields {
+            title: title.into(),
+            slug: "s".into(),
+            tags: tags.iter().map(|t| t.to_string()).collect(),
+            body: body.into(),
+        }
     }
 
     #[test]
@@ -149,10 +169,31 @@ mod tests {
         assert_eq!(diff[2].added, vec!["c"]);
         assert_eq!(diff[2].removed, vec!["a"]);
         let body = &diff[3];
-        assert_eq!(body.lines[0], Segment { kind: DiffKind::Equal, text: "one\n".into() });
-        assert_eq!(body.lines[1], Segment { kind: DiffKind::Delete, text: "two\n".into() });
-        assert_eq!(body.lines[2], Segment { kind: DiffKind::Insert, text: "2\n".into() });
-        assert!(body.words.iter().any(|w| w.kind == DiffKind::Insert && w.text == "2"));
+        assert_eq!(
+            body.lines[0],
+            Segment {
+                kind: DiffKind::Equal,
+                text: "one\n".into()
+            }
+        );
+        assert_eq!(
+            body.lines[1],
+            Segment {
+                kind: DiffKind::Delete,
+                text: "two\n".into()
+            }
+        );
+        assert_eq!(
+            body.lines[2],
+            Segment {
+                kind: DiffKind::Insert,
+                text: "2\n".into()
+            }
+        );
+        assert!(body
+            .words
+            .iter()
+            .any(|w| w.kind == DiffKind::Insert && w.text == "2"));
         assert_eq!(diff[4].from, "draft");
     }
 }

@@ -181,6 +181,9 @@ mod tests {
         let mut after = fields();
         after.body.push('!');
         after.title = "B".into();
-        assert_eq!(changed_fields(&fields(), &after), vec![Field::Title, Field::Body]);
+        assert_eq!(
+            changed_fields(&fields(), &after),
+            vec![Field::Title, Field::Body]
+        );
     }
 }

@@ -82,7 +82,10 @@ pub struct Comparison {
 
 impl Comparison {
     pub fn field(&self, field: Field) -> &FieldComparison {
-        self.fields.iter().find(|c| c.field == field).expect("every field is compared")
+        self.fields
+            .iter()
+            .find(|c| c.field == field)
+            .expect("every field is compared")
     }
 }
 
@@ -98,7 +101,12 @@ pub fn compare(base: &Fields, theirs: &Fields, mine: &Fields) -> Comparison {
     let body = compare_text(Field::Body, &base.body, &theirs.body, &mine.body);
     let fields = vec![title, slug, tags, body];
     let clean = fields.iter().all(|c| c.state != FieldState::BothConflict);
-    let pick = |index: usize, theirs: &FieldValue| fields[index].merged.clone().unwrap_or_else(|| theirs.clone());
+    let pick = |index: usize, theirs: &FieldValue| {
+        fields[index]
+            .merged
+            .clone()
+            .unwrap_or_else(|| theirs.clone())
+    };
     let proposal = Fields {
         title: pick(0, &FieldValue::Text(theirs.title.clone())).as_text(),
         slug: pick(1, &FieldValue::Text(theirs.slug.clone())).as_text(),
@@ -108,7 +116,10 @@ pub fn compare(base: &Fields, theirs: &Fields, mine: &Fields) -> Comparison {
         },
         body: pick(3, &FieldValue::Text(theirs.body.clone())).as_text(),
     };
-    Comparison { fields, merge: MergeSummary { clean, proposal } }
+    Comparison {
+        fields,
+        merge: MergeSummary { clean, proposal },
+    }
 }
 
 fn state_of<T: PartialEq>(base: &T, theirs: &T, mine: &T) -> FieldState {
@@ -121,12 +132,34 @@ fn state_of<T: PartialEq>(base: &T, theirs: &T, mine: &T) -> FieldState {
     }
 }
 
-fn comparison(field: Field, state: FieldState, values: [FieldValue; 3], merged: Option<FieldValue>, hunks: Vec<ConflictHunk>) -> FieldComparison {
+fn comparison(
+    field: Field,
+    state: FieldState,
+    values: [FieldValue; 3],
+    merged: Option<FieldValue>,
+    hunks: Vec<ConflictHunk>,
+) -> FieldComparison {
     if state == FieldState::Unchanged {
-        return FieldComparison { field, state, base: None, theirs: None, mine: None, merged: None, hunks };
+        return FieldComparison {
+            field,
+            state,
+            base: None,
+            theirs: None,
+            mine: None,
+            merged: None,
+            hunks,
+        };
     }
     let [base, theirs, mine] = values;
-    FieldComparison { field, state, base: Some(base), theirs: Some(theirs), mine: Some(mine), merged, hunks }
+    FieldComparison {
+        field,
+        state,
+        base: Some(base),
+        theirs: Some(theirs),
+        mine: Some(mine),
+        merged,
+        hunks,
+    }
 }
 
 fn compare_scalar(field: Field, base: &str, theirs: &str, mine: &str) -> FieldComparison {
@@ -140,7 +173,13 @@ fn compare_scalar(field: Field, base: &str, theirs: &str, mine: &str) -> FieldCo
         }
     };
     let values = [base, theirs, mine].map(|v| FieldValue::Text(v.to_owned()));
-    comparison(field, state, values, merged.map(|v| FieldValue::Text(v.to_owned())), Vec::new())
+    comparison(
+        field,
+        state,
+        values,
+        merged.map(|v| FieldValue::Text(v.to_owned())),
+        Vec::new(),
+    )
 }
 
 fn compare_text(field: Field, base: &str, theirs: &str, mine: &str) -> FieldComparison {
@@ -160,7 +199,13 @@ fn compare_tags(base: &[String], theirs: &[String], mine: &[String]) -> FieldCom
     let state = state_of(&base, &theirs, &mine);
     let merged = merge_tags(base, theirs, mine);
     let values = [base, theirs, mine].map(|v| FieldValue::Tags(v.to_vec()));
-    comparison(Field::Tags, state, values, Some(FieldValue::Tags(merged)), Vec::new())
+    comparison(
+        Field::Tags,
+        state,
+        values,
+        Some(FieldValue::Tags(merged)),
+        Vec::new(),
+    )
 }
 
 /// Sets merge without conflicts: a tag is kept unless either side removed it, and every
@@ -169,9 +214,20 @@ pub fn merge_tags(base: &[String], theirs: &[String], mine: &[String]) -> Vec<St
     let base: BTreeSet<&String> = base.iter().collect();
     let theirs: BTreeSet<&String> = theirs.iter().collect();
     let mine: BTreeSet<&String> = mine.iter().collect();
-    let kept = base.iter().filter(|t| theirs.contains(*t) && mine.contains(*t)).copied();
-    let added = theirs.iter().chain(mine.iter()).filter(|t| !base.contains(*t)).copied();
-    kept.chain(added).cloned().collect::<BTreeSet<String>>().into_iter().collect()
+    let kept = base
+        .iter()
+        .filter(|t| theirs.contains(*t) && mine.contains(*t))
+        .copied();
+    let added = theirs
+        .iter()
+        .chain(mine.iter())
+        .filter(|t| !base.contains(*t))
+        .copied();
+    kept.chain(added)
+        .cloned()
+        .collect::<BTreeSet<String>>()
+        .into_iter()
+        .collect()
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -278,7 +334,9 @@ fn changes_of<'a>(base: &[&str], other: &'a [&'a str], side: Side) -> Vec<Change
             }
             DiffOp::Delete { old_len, .. } => (old_len, 0),
             DiffOp::Insert { new_len, .. } => (0, new_len),
-            DiffOp::Replace { old_len, new_len, .. } => (old_len, new_len),
+            DiffOp::Replace {
+                old_len, new_len, ..
+            } => (old_len, new_len),
         };
         let range = (old, old + old_len, new, new + new_len);
         (old, new) = (range.1, range.3);
@@ -297,12 +355,23 @@ fn changes_of<'a>(base: &[&str], other: &'a [&'a str], side: Side) -> Vec<Change
     }
     ranges
         .into_iter()
-        .map(|(start, end, new_start, new_end)| Change { start, end, lines: &other[new_start..new_end], side })
+        .map(|(start, end, new_start, new_end)| Change {
+            start,
+            end,
+            lines: &other[new_start..new_end],
+            side,
+        })
         .collect()
 }
 
 /// The text of base lines `start..end` with one side's changes in that range applied.
-fn side_version(side: Side, cluster: &[Change<'_>], base: &[&str], start: usize, end: usize) -> String {
+fn side_version(
+    side: Side,
+    cluster: &[Change<'_>],
+    base: &[&str],
+    start: usize,
+    end: usize,
+) -> String {
     let mut text = String::new();
     let mut pos = start;
     for change in cluster.iter().filter(|c| c.side == side) {

@@ -29,28 +29,43 @@ fn changes_to_different_lines_merge() {
 
 #[test]
 fn changes_to_adjacent_lines_merge() {
-    assert_eq!(clean(merge_text("a\nb\nc\n", "a\nB\nc\n", "a\nb\nC\n")), "a\nB\nC\n");
+    assert_eq!(
+        clean(merge_text("a\nb\nc\n", "a\nB\nc\n", "a\nb\nC\n")),
+        "a\nB\nC\n"
+    );
 }
 
 #[test]
 fn an_insertion_next_to_a_change_merges() {
-    assert_eq!(clean(merge_text("a\nb\n", "a\nnew\nb\n", "a\nB\n")), "a\nnew\nB\n");
+    assert_eq!(
+        clean(merge_text("a\nb\n", "a\nnew\nb\n", "a\nB\n")),
+        "a\nnew\nB\n"
+    );
 }
 
 #[test]
 fn changes_to_the_same_line_conflict_with_a_hunk() {
-    let TextMerge::Conflict(hunks) = merge_text("a\nb\nc\n", "a\ntheirs\nc\n", "a\nmine\nc\n") else {
+    let TextMerge::Conflict(hunks) = merge_text("a\nb\nc\n", "a\ntheirs\nc\n", "a\nmine\nc\n")
+    else {
         panic!("expected a conflict");
     };
     assert_eq!(
         hunks,
-        vec![ConflictHunk { base_line: 2, base: "b\n".into(), theirs: "theirs\n".into(), mine: "mine\n".into() }]
+        vec![ConflictHunk {
+            base_line: 2,
+            base: "b\n".into(),
+            theirs: "theirs\n".into(),
+            mine: "mine\n".into()
+        }]
     );
 }
 
 #[test]
 fn two_insertions_at_the_same_place_conflict_unless_equal() {
-    assert!(matches!(merge_text("a\n", "a\nx\n", "a\ny\n"), TextMerge::Conflict(_)));
+    assert!(matches!(
+        merge_text("a\n", "a\nx\n", "a\ny\n"),
+        TextMerge::Conflict(_)
+    ));
     assert_eq!(clean(merge_text("a\n", "a\nx\n", "a\nx\n")), "a\nx\n");
 }
 
@@ -101,9 +116,16 @@ fn mine_only_and_both_same_states() {
 #[test]
 fn the_comparison_serialises_as_the_contract_says() {
     let base = fields("T", "a", &[], "b");
-    let result = compare(&base, &fields("T", "b", &["q4"], "b"), &fields("T", "c", &[], "b"));
+    let result = compare(
+        &base,
+        &fields("T", "b", &["q4"], "b"),
+        &fields("T", "c", &[], "b"),
+    );
     let json = serde_json::to_value(&result.fields).unwrap();
-    assert_eq!(json[0], serde_json::json!({"field": "title", "state": "unchanged"}));
+    assert_eq!(
+        json[0],
+        serde_json::json!({"field": "title", "state": "unchanged"})
+    );
     assert_eq!(json[1]["state"], "both_conflict");
     assert_eq!(json[1]["theirs"], "b");
     assert_eq!(json[2]["state"], "theirs_only");
@@ -116,7 +138,12 @@ fn inline_diffs_mark_changed_words() {
     let kinds: Vec<_> = segments.iter().map(|s| (s.kind, s.text.as_str())).collect();
     assert_eq!(
         kinds,
-        vec![(DiffKind::Equal, "the "), (DiffKind::Delete, "quick"), (DiffKind::Insert, "slow"), (DiffKind::Equal, " fox")]
+        vec![
+            (DiffKind::Equal, "the "),
+            (DiffKind::Delete, "quick"),
+            (DiffKind::Insert, "slow"),
+            (DiffKind::Equal, " fox")
+        ]
     );
 }
 

@@ -25,7 +25,10 @@ pub struct FieldError {
 
 impl FieldError {
     pub fn new(field: &str, message: impl Into<String>) -> Self {
-        FieldError { field: field.to_owned(), message: message.into() }
+        FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        }
     }
 }
 
@@ -47,7 +50,10 @@ impl Title {
             ));
         }
         if title.chars().any(char::is_control) {
-            return Err(FieldError::new("title", "Title must not contain control characters."));
+            return Err(FieldError::new(
+                "title",
+                "Title must not contain control characters.",
+            ));
         }
         Ok(Title(title.to_owned()))
     }
@@ -74,7 +80,10 @@ impl Slug {
             ));
         }
         if raw.len() > SLUG_MAX {
-            return Err(FieldError::new("slug", format!("Slug must be at most {SLUG_MAX} characters.")));
+            return Err(FieldError::new(
+                "slug",
+                format!("Slug must be at most {SLUG_MAX} characters."),
+            ));
         }
         Ok(Slug(raw.to_owned()))
     }
@@ -133,7 +142,10 @@ impl Body {
                 format!("Body must be at most 1 MiB (it is {} bytes).", raw.len()),
             ));
         }
-        if raw.chars().any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t')) {
+        if raw
+            .chars()
+            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+        {
             return Err(FieldError::new(
                 "body",
                 "Body must not contain control characters other than line breaks and tabs.",
@@ -176,7 +188,9 @@ pub fn parse_fields<S: AsRef<str>>(
 pub fn parse_user_name(raw: &str) -> Result<String, FieldError> {
     let chars = raw.chars().count();
     let valid = (1..=NAME_MAX).contains(&chars)
-        && raw.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        && raw
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-'));
     if valid {
         Ok(raw.to_owned())
     } else {
@@ -190,10 +204,16 @@ pub fn parse_user_name(raw: &str) -> Result<String, FieldError> {
 pub fn parse_password(raw: &str) -> Result<&str, FieldError> {
     let chars = raw.chars().count();
     if chars < PASSWORD_MIN {
-        return Err(FieldError::new("password", format!("Password must be at least {PASSWORD_MIN} characters.")));
+        return Err(FieldError::new(
+            "password",
+            format!("Password must be at least {PASSWORD_MIN} characters."),
+        ));
     }
     if raw.len() > PASSWORD_MAX {
-        return Err(FieldError::new("password", format!("Password must be at most {PASSWORD_MAX} bytes.")));
+        return Err(FieldError::new(
+            "password",
+            format!("Password must be at most {PASSWORD_MAX} bytes."),
+        ));
     }
     Ok(raw)
 }

@@ -95,7 +95,13 @@ pub struct CreateDoc {
 
 impl PutDoc {
     pub fn from_fields(fields: crate::domain::Fields) -> PutDoc {
-        PutDoc { title: fields.title, slug: fields.slug, tags: fields.tags, body: fields.body, base_rev: None }
+        PutDoc {
+            title: fields.title,
+            slug: fields.slug,
+            tags: fields.tags,
+            body: fields.body,
+            base_rev: None,
+        }
     }
 }
 

@@ -37,7 +37,10 @@ impl Problem {
 
     /// The error message for one field, if the server named it.
     pub fn error_for(&self, field: &str) -> Option<String> {
-        self.errors.iter().find(|e| e.field == field).map(|e| e.message.clone())
+        self.errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.clone())
     }
 
     /// Free slugs offered with `/problems/slug-taken`.

@@ -6,13 +6,17 @@ use std::future::Future;
 use crate::{
     domain::Status,
     protocol::{
-        etag, ApiFailure, CreateDoc, Credentials, DocDiff, DocPage, Document, ListParams, MemberRequest, Members,
-        Preview, PreviewRequest, PutDoc, RevisionList, TransitionRequest, UserRef,
+        etag, ApiFailure, CreateDoc, Credentials, DocDiff, DocPage, Document, ListParams,
+        MemberRequest, Members, Preview, PreviewRequest, PutDoc, RevisionList, TransitionRequest,
+        UserRef,
     },
 };
 
 #[cfg(feature = "ssr")]
-fn page_data() -> (Option<std::sync::Arc<dyn crate::ssr::PageData>>, Option<String>) {
+fn page_data() -> (
+    Option<std::sync::Arc<dyn crate::ssr::PageData>>,
+    Option<String>,
+) {
     use leptos::prelude::use_context;
     // Absent only while the route list is generated at start-up, when nothing is awaited.
     let data = use_context::<std::sync::Arc<dyn crate::ssr::PageData>>();
@@ -52,7 +56,9 @@ pub fn me() -> impl Future<Output = Result<Option<UserRef>, ApiFailure>> + Send 
     }
 }
 
-pub fn list_docs(params: ListParams) -> impl Future<Output = Result<DocPage, ApiFailure>> + Send + 'static {
+pub fn list_docs(
+    params: ListParams,
+) -> impl Future<Output = Result<DocPage, ApiFailure>> + Send + 'static {
     #[cfg(feature = "ssr")]
     {
         let (data, cookie) = page_data();
@@ -76,7 +82,9 @@ pub fn get_doc(id: String) -> impl Future<Output = Result<Document, ApiFailure>>
     }
 }
 
-pub fn revisions(id: String) -> impl Future<Output = Result<RevisionList, ApiFailure>> + Send + 'static {
+pub fn revisions(
+    id: String,
+) -> impl Future<Output = Result<RevisionList, ApiFailure>> + Send + 'static {
     #[cfg(feature = "ssr")]
     {
         let (data, cookie) = page_data();
@@ -101,11 +109,21 @@ pub fn members(id: String) -> impl Future<Output = Result<Members, ApiFailure>> 
 }
 
 pub async fn share(id: &str, request: MemberRequest) -> Result<Members, ApiFailure> {
-    client::send_json("POST", &format!("/api/docs/{}/members", encode(id)), &[], &request).await
+    client::send_json(
+        "POST",
+        &format!("/api/docs/{}/members", encode(id)),
+        &[],
+        &request,
+    )
+    .await
 }
 
 pub async fn unshare(id: &str, name: &str) -> Result<(), ApiFailure> {
-    client::send_empty("DELETE", &format!("/api/docs/{}/members/{}", encode(id), encode(name))).await
+    client::send_empty(
+        "DELETE",
+        &format!("/api/docs/{}/members/{}", encode(id), encode(name)),
+    )
+    .await
 }
 
 pub async fn preview(body: String) -> Result<Preview, ApiFailure> {
@@ -113,7 +131,11 @@ pub async fn preview(body: String) -> Result<Preview, ApiFailure> {
 }
 
 pub async fn diff(id: &str, from: i64, to: i64) -> Result<DocDiff, ApiFailure> {
-    client::get(&format!("/api/docs/{}/diff?from={from}&to={to}", encode(id))).await
+    client::get(&format!(
+        "/api/docs/{}/diff?from={from}&to={to}",
+        encode(id)
+    ))
+    .await
 }
 
 pub async fn sign_up(credentials: Credentials) -> Result<UserRef, ApiFailure> {
@@ -130,25 +152,51 @@ pub async fn sign_out() -> Result<(), ApiFailure> {
 
 /// Creates with an idempotency key, so a retried or repeated create makes one document.
 pub async fn create_doc(doc: CreateDoc, idempotency_key: &str) -> Result<Document, ApiFailure> {
-    client::send_json("POST", "/api/docs", &[("Idempotency-Key", idempotency_key.to_owned())], &doc).await
+    client::send_json(
+        "POST",
+        "/api/docs",
+        &[("Idempotency-Key", idempotency_key.to_owned())],
+        &doc,
+    )
+    .await
 }
 
 pub async fn transition(id: &str, base_rev: i64, to: Status) -> Result<Document, ApiFailure> {
     let url = format!("/api/docs/{}/transitions", encode(id));
-    client::send_json("POST", &url, &[("If-Match", etag(base_rev))], &TransitionRequest { to, base_rev: None }).await
+    client::send_json(
+        "POST",
+        &url,
+        &[("If-Match", etag(base_rev))],
+        &TransitionRequest { to, base_rev: None },
+    )
+    .await
 }
 
 /// Restores an old revision as a new one, on top of `current_rev`.
 pub async fn restore(id: &str, rev: i64, current_rev: i64) -> Result<Document, ApiFailure> {
     let url = format!("/api/docs/{}/revisions/{rev}/restore", encode(id));
-    client::send_json("POST", &url, &[("If-Match", etag(current_rev))], &serde_json::json!({})).await
+    client::send_json(
+        "POST",
+        &url,
+        &[("If-Match", etag(current_rev))],
+        &serde_json::json!({}),
+    )
+    .await
 }
 
 /// Saves every field with `If-Match` of the revision the editor is based on; retries of
 /// one save send the same idempotency key.
-pub async fn put_doc(id: &str, base_rev: i64, doc: PutDoc, idempotency_key: &str) -> Result<Document, ApiFailure> {
+pub async fn put_doc(
+    id: &str,
+    base_rev: i64,
+    doc: PutDoc,
+    idempotency_key: &str,
+) -> Result<Document, ApiFailure> {
     let url = format!("/api/docs/{}", encode(id));
-    let headers = [("If-Match", etag(base_rev)), ("Idempotency-Key", idempotency_key.to_owned())];
+    let headers = [
+        ("If-Match", etag(base_rev)),
+        ("Idempotency-Key", idempotency_key.to_owned()),
+    ];
     client::send_json("PUT", &url, &headers, &doc).await
 }
 
@@ -162,7 +210,12 @@ pub fn query_string(params: &ListParams) -> String {
         ("cursor", &params.cursor),
     ]
     .into_iter()
-    .filter_map(|(key, value)| value.as_deref().filter(|v| !v.is_empty()).map(|v| format!("{key}={}", encode(v))))
+    .filter_map(|(key, value)| {
+        value
+            .as_deref()
+            .filter(|v| !v.is_empty())
+            .map(|v| format!("{key}={}", encode(v)))
+    })
     .collect::<Vec<_>>()
     .join("&")
 }
@@ -171,7 +224,9 @@ pub fn query_string(params: &ListParams) -> String {
 pub fn encode(raw: &str) -> String {
     raw.bytes()
         .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()
@@ -196,7 +251,13 @@ mod client {
     use crate::protocol::{ApiFailure, Problem};
 
     pub async fn get<T: DeserializeOwned>(url: &str) -> Result<T, ApiFailure> {
-        read(RequestBuilder::new(url).method(gloo_net::http::Method::GET).send().await).await
+        read(
+            RequestBuilder::new(url)
+                .method(gloo_net::http::Method::GET)
+                .send()
+                .await,
+        )
+        .await
     }
 
     pub async fn send_json<B: Serialize, T: DeserializeOwned>(
@@ -209,7 +270,9 @@ mod client {
         for (name, value) in headers {
             builder = builder.header(name, value);
         }
-        let request = builder.json(body).map_err(|e| ApiFailure::network(e.to_string()))?;
+        let request = builder
+            .json(body)
+            .map_err(|e| ApiFailure::network(e.to_string()))?;
         read(request.send().await).await
     }
 
@@ -237,12 +300,19 @@ mod client {
         }
     }
 
-    async fn read<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> Result<T, ApiFailure> {
+    async fn read<T: DeserializeOwned>(
+        sent: Result<Response, gloo_net::Error>,
+    ) -> Result<T, ApiFailure> {
         let response = sent.map_err(|_| {
-            ApiFailure::network("The server could not be reached. Check your connection and try again.")
+            ApiFailure::network(
+                "The server could not be reached. Check your connection and try again.",
+            )
         })?;
         if response.ok() {
-            response.json::<T>().await.map_err(|e| ApiFailure::network(e.to_string()))
+            response
+                .json::<T>()
+                .await
+                .map_err(|e| ApiFailure::network(e.to_string()))
         } else {
             Err(failure(response).await)
         }
@@ -251,7 +321,12 @@ mod client {
     async fn failure(response: Response) -> ApiFailure {
         let status = response.status();
         let problem = response.json::<Problem>().await.unwrap_or_else(|_| {
-            Problem::new(status, "about:blank", "Request failed", format!("The server answered {status}."))
+            Problem::new(
+                status,
+                "about:blank",
+                "Request failed",
+                format!("The server answered {status}."),
+            )
         });
         ApiFailure { status, problem }
     }
@@ -266,7 +341,9 @@ mod client {
 
     #[allow(dead_code)]
     pub async fn get<T: DeserializeOwned>(_url: &str) -> Result<T, ApiFailure> {
-        Err(ApiFailure::network("Requests are only sent from the browser."))
+        Err(ApiFailure::network(
+            "Requests are only sent from the browser.",
+        ))
     }
 
     pub async fn send_json<B: Serialize, T: DeserializeOwned>(
@@ -275,11 +352,15 @@ mod client {
         _headers: &[(&str, String)],
         _body: &B,
     ) -> Result<T, ApiFailure> {
-        Err(ApiFailure::network("Requests are only sent from the browser."))
+        Err(ApiFailure::network(
+            "Requests are only sent from the browser.",
+        ))
     }
 
     pub async fn send_empty(_method: &str, _url: &str) -> Result<(), ApiFailure> {
-        Err(ApiFailure::network("Requests are only sent from the browser."))
+        Err(ApiFailure::network(
+            "Requests are only sent from the browser.",
+        ))
     }
 }
 

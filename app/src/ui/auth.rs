@@ -35,7 +35,10 @@ fn AuthForm(mode: Mode) -> impl IntoView {
         ev.prevent_default();
         busy.set(true);
         error.set(None);
-        let credentials = Credentials { name: name.get_untracked(), password: password.get_untracked() };
+        let credentials = Credentials {
+            name: name.get_untracked(),
+            password: password.get_untracked(),
+        };
         let navigate = navigate.clone();
         spawn_local(async move {
             let result = match mode {

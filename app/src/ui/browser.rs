@@ -7,7 +7,11 @@ pub fn new_idempotency_key() -> String {
     if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
         return crypto.random_uuid();
     }
-    format!("{:016x}{:016x}", (random() * 2f64.powi(52)) as u64, (random() * 2f64.powi(52)) as u64)
+    format!(
+        "{:016x}{:016x}",
+        (random() * 2f64.powi(52)) as u64,
+        (random() * 2f64.powi(52)) as u64
+    )
 }
 
 /// A random number in [0, 1).

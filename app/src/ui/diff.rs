@@ -21,8 +21,13 @@ pub fn Segments(segments: Vec<Segment>) -> impl IntoView {
         .into_iter()
         .map(|segment| match segment.kind {
             DiffKind::Equal => view! { <span>{segment.text}</span> }.into_any(),
-            DiffKind::Insert => view! { <ins><span class="sr-only">"added: "</span>{segment.text}</ins> }.into_any(),
-            DiffKind::Delete => view! { <del><span class="sr-only">"removed: "</span>{segment.text}</del> }.into_any(),
+            DiffKind::Insert => {
+                view! { <ins><span class="sr-only">"added: "</span>{segment.text}</ins> }.into_any()
+            }
+            DiffKind::Delete => {
+                view! { <del><span class="sr-only">"removed: "</span>{segment.text}</del> }
+                    .into_any()
+            }
         })
         .collect_view();
     view! {
@@ -36,7 +41,10 @@ pub fn Segments(segments: Vec<Segment>) -> impl IntoView {
 #[component]
 pub fn DiffView(diff: DocDiff) -> impl IntoView {
     let changed: Vec<FieldDiff> = diff.fields.into_iter().filter(|f| f.changed).collect();
-    let heading = format!("Changes from revision {} to revision {}", diff.from, diff.to);
+    let heading = format!(
+        "Changes from revision {} to revision {}",
+        diff.from, diff.to
+    );
     let label = heading.clone();
     let body = if changed.is_empty() {
         view! { <p>"No differences."</p> }.into_any()
@@ -53,8 +61,13 @@ pub fn DiffView(diff: DocDiff) -> impl IntoView {
                     }
                     .into_any()
                 } else {
-                    let show = |v: &serde_json::Value| v.as_str().map(str::to_owned).unwrap_or_else(|| v.to_string());
-                    view! { <p>{format!("{} → {}", show(&field.from), show(&field.to))}</p> }.into_any()
+                    let show = |v: &serde_json::Value| {
+                        v.as_str()
+                            .map(str::to_owned)
+                            .unwrap_or_else(|| v.to_string())
+                    };
+                    view! { <p>{format!("{} → {}", show(&field.from), show(&field.to))}</p> }
+                        .into_any()
                 };
                 view! {
                     <fieldset class="row">

@@ -22,7 +22,9 @@ fn key(doc_id: &str) -> String {
 
 pub fn load(doc_id: &str) -> Option<Draft> {
     let raw = browser::storage_get(&key(doc_id))?;
-    serde_json::from_str::<Draft>(&raw).ok().filter(|draft| draft.doc_id == doc_id)
+    serde_json::from_str::<Draft>(&raw)
+        .ok()
+        .filter(|draft| draft.doc_id == doc_id)
 }
 
 /// Returns false when the browser refused to store it (e.g. storage full).

@@ -63,9 +63,23 @@ pub fn FieldsForm(
         })
     };
     let error_for = move |field: &'static str| {
-        move || errors.read().iter().find(|e| e.field == field).map(|e| e.message.clone())
+        move || {
+            errors
+                .read()
+                .iter()
+                .find(|e| e.field == field)
+                .map(|e| e.message.clone())
+        }
     };
-    let invalid = move |field: &'static str| move || errors.read().iter().any(|e| e.field == field).then_some("true");
+    let invalid = move |field: &'static str| {
+        move || {
+            errors
+                .read()
+                .iter()
+                .any(|e| e.field == field)
+                .then_some("true")
+        }
+    };
     view! {
         <div class="field">
             <label for="title">"Title"</label>

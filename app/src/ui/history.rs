@@ -41,7 +41,12 @@ fn History() -> impl IntoView {
 }
 
 #[component]
-fn Revisions(id: String, list: RevisionList, status: RwSignal<String>, refresh: Callback<()>) -> impl IntoView {
+fn Revisions(
+    id: String,
+    list: RevisionList,
+    status: RwSignal<String>,
+    refresh: Callback<()>,
+) -> impl IntoView {
     let newest = list.items.first().map(|r| r.rev).unwrap_or(1);
     let from = RwSignal::new(list.items.get(1).map_or(newest, |r| r.rev));
     let to = RwSignal::new(newest);
@@ -53,17 +58,23 @@ fn Revisions(id: String, list: RevisionList, status: RwSignal<String>, refresh: 
         spawn_local(async move {
             match api::diff(&id.get_value(), a, b).await {
                 Ok(found) => {
-                    status.set(format!("Showing the changes from revision {a} to revision {b}."));
+                    status.set(format!(
+                        "Showing the changes from revision {a} to revision {b}."
+                    ));
                     diff.set(Some(found));
                 }
-                Err(failure) => status.set(format!("Could not compare: {}", failure.problem.detail)),
+                Err(failure) => {
+                    status.set(format!("Could not compare: {}", failure.problem.detail))
+                }
             }
         });
     };
     let restore = move |rev: i64| {
         spawn_local(async move {
             match api::restore(&id.get_value(), rev, newest).await {
-                Ok(doc) if doc.rev == newest => status.set(format!("Revision {rev} has the same content as the current one; nothing to restore.")),
+                Ok(doc) if doc.rev == newest => status.set(format!(
+                    "Revision {rev} has the same content as the current one; nothing to restore."
+                )),
                 Ok(doc) => {
                     status.set(format!("Restored revision {rev} as revision {}.", doc.rev));
                     refresh.run(());
@@ -116,7 +127,11 @@ fn Revisions(id: String, list: RevisionList, status: RwSignal<String>, refresh: 
 }
 
 #[component]
-fn RevisionRow(revision: RevisionSummary, current: i64, on_restore: Callback<i64>) -> impl IntoView {
+fn RevisionRow(
+    revision: RevisionSummary,
+    current: i64,
+    on_restore: Callback<i64>,
+) -> impl IntoView {
     let rev = revision.rev;
     let changed: Vec<&str> = revision.fields.iter().map(|f| f.name()).collect();
     view! {

@@ -75,7 +75,10 @@ fn DocTable(page: DocPage, params: ListParams) -> impl IntoView {
         return view! { <p>"No documents match. Create one with \"New document\"."</p> }.into_any();
     }
     let next = page.next_cursor.map(|cursor| {
-        let next = ListParams { cursor: Some(cursor), ..params };
+        let next = ListParams {
+            cursor: Some(cursor),
+            ..params
+        };
         format!("/?{}", api::query_string(&next))
     });
     let rows = page

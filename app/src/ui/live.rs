@@ -54,12 +54,24 @@ mod browser {
         ui::{browser::random, browser::sleep, retry::delay},
     };
 
-    pub async fn run(doc_id: String, tab_id: String, mut outgoing: UnboundedReceiver<ClientMessage>, on_event: impl Fn(LiveEvent)) {
+    pub async fn run(
+        doc_id: String,
+        tab_id: String,
+        mut outgoing: UnboundedReceiver<ClientMessage>,
+        on_event: impl Fn(LiveEvent),
+    ) {
         let mut retries = 0;
         loop {
             if let Ok(socket) = WebSocket::open(&url()) {
                 let (mut write, mut read) = socket.split();
-                let greeting = [ClientMessage::Hello { tab_id: tab_id.clone() }, ClientMessage::Watch { doc_id: doc_id.clone() }];
+                let greeting = [
+                    ClientMessage::Hello {
+                        tab_id: tab_id.clone(),
+                    },
+                    ClientMessage::Watch {
+                        doc_id: doc_id.clone(),
+                    },
+                ];
                 // A socket can close before it ever opens; don't wait on it forever.
                 let greeted = futures::select! {
                     sent = greet(&mut write, &greeting).fuse() => sent,
@@ -107,7 +119,10 @@ mod browser {
 
     const OPEN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
-    async fn greet<S: futures::Sink<Message> + Unpin>(write: &mut S, greeting: &[ClientMessage]) -> bool {
+    async fn greet<S: futures::Sink<Message> + Unpin>(
+        write: &mut S,
+        greeting: &[ClientMessage],
+    ) -> bool {
         for message in greeting {
             if write.send(text(message)).await.is_err() {
                 return false;
@@ -123,8 +138,13 @@ mod browser {
     /// `/api/live` on this page's host, over `wss:` when the page came over HTTPS.
     fn url() -> String {
         let location = web_sys::window().map(|w| w.location());
-        let host = location.as_ref().and_then(|l| l.host().ok()).unwrap_or_default();
-        let secure = location.and_then(|l| l.protocol().ok()).is_some_and(|p| p == "https:");
+        let host = location
+            .as_ref()
+            .and_then(|l| l.host().ok())
+            .unwrap_or_default();
+        let secure = location
+            .and_then(|l| l.protocol().ok())
+            .is_some_and(|p| p == "https:");
         format!("{}://{host}/api/live", if secure { "wss" } else { "ws" })
     }
 }

@@ -55,7 +55,9 @@ fn content_security_policy() {
     let Some(response) = use_context::<leptos_axum::ResponseOptions>() else {
         return;
     };
-    let nonce = leptos::nonce::use_nonce().map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    let nonce = leptos::nonce::use_nonce()
+        .map(|n| format!(" 'nonce-{n}'"))
+        .unwrap_or_default();
     let policy = format!(
         "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{nonce}; style-src 'self'; \
          img-src 'self' https: data:; connect-src 'self'; object-src 'none'; base-uri 'self'; \

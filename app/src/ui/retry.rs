@@ -23,7 +23,9 @@ pub fn is_transient(status: u16) -> bool {
 /// Full jitter: a uniformly random wait between zero and the exponential bound, so many
 /// clients that failed together do not retry together. `unit` is a random number in [0, 1).
 pub fn delay(retry: u32, unit: f64) -> Duration {
-    let bound = BASE.saturating_mul(2u32.saturating_pow(retry.saturating_sub(1))).min(CAP);
+    let bound = BASE
+        .saturating_mul(2u32.saturating_pow(retry.saturating_sub(1)))
+        .min(CAP);
     bound.mul_f64(unit.clamp(0.0, 1.0))
 }
 
@@ -39,7 +41,10 @@ pub fn waiting_message(status: u16, seconds_left: u64) -> String {
 
 /// Runs `attempt` until it succeeds, fails for good, or has been retried `MAX_RETRIES`
 /// times; while waiting, `status` counts down to the next try.
-pub async fn with_retries<T, F, Fut>(status: RwSignal<String>, mut attempt: F) -> Result<T, ApiFailure>
+pub async fn with_retries<T, F, Fut>(
+    status: RwSignal<String>,
+    mut attempt: F,
+) -> Result<T, ApiFailure>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, ApiFailure>>,
@@ -98,6 +103,9 @@ mod tests {
     #[test]
     fn the_status_line_says_why_and_when() {
         assert_eq!(waiting_message(0, 4), "Offline — retrying in 4 s");
-        assert_eq!(waiting_message(503, 1), "The server is unavailable — retrying in 1 s");
+        assert_eq!(
+            waiting_message(503, 1),
+            "The server is unavailable — retrying in 1 s"
+        );
     }
 }

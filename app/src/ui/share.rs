@@ -19,7 +19,15 @@ pub fn SharePanel(doc_id: String, members: RwSignal<Members>) -> impl IntoView {
 
     let set_role = move |who: String, to: Role| {
         spawn_local(async move {
-            match api::share(&doc_id.get_value(), MemberRequest { name: who.clone(), role: to }).await {
+            match api::share(
+                &doc_id.get_value(),
+                MemberRequest {
+                    name: who.clone(),
+                    role: to,
+                },
+            )
+            .await
+            {
                 Ok(updated) => {
                     message.set(format!("{who} is now {} {}.", article(to), to.as_str()));
                     members.set(updated);

@@ -15,7 +15,10 @@ pub struct TabPeers {
 pub fn watch_tabs(doc_id: &str, tab_id: &str, others: RwSignal<BTreeSet<String>>) -> TabPeers {
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
     {
-        TabPeers { inner: browser::Channel::open(doc_id, tab_id, others).map(send_wrapper::SendWrapper::new) }
+        TabPeers {
+            inner: browser::Channel::open(doc_id, tab_id, others)
+                .map(send_wrapper::SendWrapper::new),
+        }
     }
     #[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
     {
@@ -49,14 +52,22 @@ mod browser {
     }
 
     impl Channel {
-        pub fn open(doc_id: &str, tab_id: &str, others: RwSignal<BTreeSet<String>>) -> Option<Channel> {
+        pub fn open(
+            doc_id: &str,
+            tab_id: &str,
+            others: RwSignal<BTreeSet<String>>,
+        ) -> Option<Channel> {
             let channel = BroadcastChannel::new(&format!("concord:doc:{doc_id}")).ok()?;
             let replier = channel.clone();
             let me = tab_id.to_owned();
             // Messages are "hello:<tab>", "here:<tab>" and "bye:<tab>".
             let listener = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-                let Some(data) = event.data().as_string() else { return };
-                let Some((kind, tab)) = data.split_once(':') else { return };
+                let Some(data) = event.data().as_string() else {
+                    return;
+                };
+                let Some((kind, tab)) = data.split_once(':') else {
+                    return;
+                };
                 match kind {
                     "hello" => {
                         others.update(|o| {
@@ -74,13 +85,19 @@ mod browser {
                 }
             });
             channel.set_onmessage(Some(listener.as_ref().unchecked_ref()));
-            let opened = Channel { channel, tab_id: tab_id.to_owned(), _listener: listener };
+            let opened = Channel {
+                channel,
+                tab_id: tab_id.to_owned(),
+                _listener: listener,
+            };
             opened.post("hello");
             Some(opened)
         }
 
         pub fn post(&self, kind: &str) {
-            let _ = self.channel.post_message(&JsValue::from_str(&format!("{kind}:{}", self.tab_id)));
+            let _ = self
+                .channel
+                .post_message(&JsValue::from_str(&format!("{kind}:{}", self.tab_id)));
         }
     }
 

@@ -8,7 +8,11 @@ use app::{domain::Role, protocol::UserRef};
 /// The user's role on the document, or 404 — the same answer as for a document that
 /// does not exist, so outsiders cannot tell the difference.
 pub async fn role(state: &AppState, doc_id: &str, user: &UserRef) -> Result<Role, ApiError> {
-    state.store.role_of(doc_id, &user.id).await?.ok_or(ApiError::NotFound)
+    state
+        .store
+        .role_of(doc_id, &user.id)
+        .await?
+        .ok_or(ApiError::NotFound)
 }
 
 /// The role, if it allows changing the document.
@@ -25,15 +29,23 @@ pub async fn can_edit(state: &AppState, doc_id: &str, user: &UserRef) -> Result<
 }
 
 /// The role, if it is the owner's.
-pub async fn is_owner(state: &AppState, doc_id: &str, user: &UserRef, action: &str) -> Result<Role, ApiError> {
+pub async fn is_owner(
+    state: &AppState,
+    doc_id: &str,
+    user: &UserRef,
+    action: &str,
+) -> Result<Role, ApiError> {
     let role = role(state, doc_id, user).await?;
     if role.can_share() {
         Ok(role)
     } else {
         Err(ApiError::Forbidden {
             role,
-            detail: format!("You are an {} of this document; only its owner can {action}.", role.as_str())
-                .replace("an viewer", "a viewer"),
+            detail: format!(
+                "You are an {} of this document; only its owner can {action}.",
+                role.as_str()
+            )
+            .replace("an viewer", "a viewer"),
         })
     }
 }

@@ -41,7 +41,10 @@ impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let cookies = parts.headers.get(header::COOKIE).and_then(|v| v.to_str().ok());
+        let cookies = parts
+            .headers
+            .get(header::COOKIE)
+            .and_then(|v| v.to_str().ok());
         match user_from_cookies(state, cookies).await? {
             Some(user) => Ok(CurrentUser(user)),
             None => Err(ApiError::Unauthorized("Sign in to continue.".into())),
@@ -50,11 +53,17 @@ impl FromRequestParts<AppState> for CurrentUser {
 }
 
 /// The user whose session token is in a `Cookie` header, if the session is live.
-pub async fn user_from_cookies(state: &AppState, cookies: Option<&str>) -> Result<Option<UserRef>, ApiError> {
+pub async fn user_from_cookies(
+    state: &AppState,
+    cookies: Option<&str>,
+) -> Result<Option<UserRef>, ApiError> {
     let Some(token) = cookies.and_then(|c| cookie_value(c, COOKIE)) else {
         return Ok(None);
     };
-    Ok(state.store.session_user(&token_hash(token), Utc::now()).await?)
+    Ok(state
+        .store
+        .session_user(&token_hash(token), Utc::now())
+        .await?)
 }
 
 async fn sign_up(
@@ -65,22 +74,37 @@ async fn sign_up(
 ) -> Result<Response, ApiError> {
     let address = client_address(&state, &headers, peer);
     limit_attempts(&state, None, &address).await?;
-    state.store.record_auth_attempt(None, &address, Utc::now()).await?;
-    let errors: Vec<_> = [parse_user_name(&input.name).err(), parse_password(&input.password).err()]
-        .into_iter()
-        .flatten()
-        .collect();
+    state
+        .store
+        .record_auth_attempt(None, &address, Utc::now())
+        .await?;
+    let errors: Vec<_> = [
+        parse_user_name(&input.name).err(),
+        parse_password(&input.password).err(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
     if !errors.is_empty() {
         return Err(ApiError::Validation(errors));
     }
     let hash = hash_password(input.password).await?;
     let id = uuid::Uuid::now_v7().to_string();
-    let user = match state.store.create_user(&id, &input.name, &hash, Utc::now()).await {
+    let user = match state
+        .store
+        .create_user(&id, &input.name, &hash, Utc::now())
+        .await
+    {
         Err(StoreError::NameTaken) => return Err(ApiError::NameTaken),
         other => other?,
     };
     let cookie = start_session(&state, &user).await?;
-    Ok((StatusCode::CREATED, [(header::SET_COOKIE, cookie)], Json(user)).into_response())
+    Ok((
+        StatusCode::CREATED,
+        [(header::SET_COOKIE, cookie)],
+        Json(user),
+    )
+        .into_response())
 }
 
 async fn sign_in(
@@ -99,12 +123,21 @@ async fn sign_in(
     };
     let verified = verify_password(input.password, hash).await?;
     let Some(user) = user.filter(|_| verified) else {
-        state.store.record_auth_attempt(Some(&input.name), &address, Utc::now()).await?;
-        return Err(ApiError::Unauthorized("That name and password do not match an account.".into()));
+        state
+            .store
+            .record_auth_attempt(Some(&input.name), &address, Utc::now())
+            .await?;
+        return Err(ApiError::Unauthorized(
+            "That name and password do not match an account.".into(),
+        ));
     };
     state.store.clear_auth_failures(&input.name).await?;
     // A new session on every sign-in: a session id planted before it is worth nothing after.
-    if let Some(old) = headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).and_then(|c| cookie_value(c, COOKIE)) {
+    if let Some(old) = headers
+        .get(header::COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|c| cookie_value(c, COOKIE))
+    {
         state.store.delete_session(&token_hash(old)).await?;
     }
     let cookie = start_session(&state, &user).await?;
@@ -129,20 +162,39 @@ fn client_address(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> St
     let forwarded = state
         .settings
         .trust_forwarded_for
-        .then(|| headers.get("x-forwarded-for")?.to_str().ok()?.split(',').next().map(|a| a.trim().to_owned()))
+        .then(|| {
+            headers
+                .get("x-forwarded-for")?
+                .to_str()
+                .ok()?
+                .split(',')
+                .next()
+                .map(|a| a.trim().to_owned())
+        })
         .flatten()
         .filter(|a| !a.is_empty());
     forwarded.unwrap_or_else(|| peer.ip().to_string())
 }
 
 /// 429 once an account has too many recent failed sign-ins, or an address too many attempts.
-async fn limit_attempts(state: &AppState, account: Option<&str>, address: &str) -> Result<(), ApiError> {
+async fn limit_attempts(
+    state: &AppState,
+    account: Option<&str>,
+    address: &str,
+) -> Result<(), ApiError> {
     let settings = &state.settings;
     let since = Utc::now() - settings.auth_window;
-    let (failures, attempts) = state.store.auth_attempts(account.unwrap_or_default(), address, since).await?;
-    if (account.is_some() && failures >= settings.account_failure_limit) || attempts >= settings.address_attempt_limit {
+    let (failures, attempts) = state
+        .store
+        .auth_attempts(account.unwrap_or_default(), address, since)
+        .await?;
+    if (account.is_some() && failures >= settings.account_failure_limit)
+        || attempts >= settings.address_attempt_limit
+    {
         tracing::warn!(account = account.unwrap_or_default(), %address, failures, attempts, "sign-in rate limited");
-        return Err(ApiError::TooManyRequests { retry_after: settings.auth_window.num_seconds().max(1) as u64 });
+        return Err(ApiError::TooManyRequests {
+            retry_after: settings.auth_window.num_seconds().max(1) as u64,
+        });
     }
     Ok(())
 }
@@ -153,13 +205,21 @@ async fn start_session(state: &AppState, user: &UserRef) -> Result<HeaderValue, 
     let token = hex(&bytes);
     let now = Utc::now();
     let ttl = state.settings.session_ttl;
-    state.store.create_session(&token_hash(&token), &user.id, now, now + ttl).await?;
+    state
+        .store
+        .create_session(&token_hash(&token), &user.id, now, now + ttl)
+        .await?;
     Ok(session_cookie(state, &token, ttl.num_seconds()))
 }
 
 fn session_cookie(state: &AppState, token: &str, max_age: i64) -> HeaderValue {
-    let secure = if state.settings.secure_cookies { "; Secure" } else { "" };
-    let cookie = format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
+    let secure = if state.settings.secure_cookies {
+        "; Secure"
+    } else {
+        ""
+    };
+    let cookie =
+        format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}");
     HeaderValue::from_str(&cookie).expect("cookie is ASCII")
 }
 
@@ -184,7 +244,9 @@ fn hex(bytes: &[u8]) -> String {
 pub async fn hash_password(password: String) -> Result<String, ApiError> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
-        Argon2::default().hash_password(password.as_bytes(), &salt).map(|h| h.to_string())
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
     })
     .await
     .map_err(ApiError::internal)?
@@ -194,7 +256,9 @@ pub async fn hash_password(password: String) -> Result<String, ApiError> {
 async fn verify_password(password: String, hash: String) -> Result<bool, ApiError> {
     tokio::task::spawn_blocking(move || {
         let parsed = PasswordHash::new(&hash).map_err(ApiError::internal)?;
-        Ok(Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        Ok(Argon2::default()
+            .verify_password(password.as_bytes(), &parsed)
+            .is_ok())
     })
     .await
     .map_err(ApiError::internal)?
@@ -206,7 +270,10 @@ mod tests {
 
     #[test]
     fn the_session_cookie_is_found_among_others() {
-        assert_eq!(cookie_value("a=1; concord_session=xyz; b=2", COOKIE), Some("xyz"));
+        assert_eq!(
+            cookie_value("a=1; concord_session=xyz; b=2", COOKIE),
+            Some("xyz")
+        );
         assert_eq!(cookie_value("a=1", COOKIE), None);
         assert_eq!(cookie_value("concord_session=", COOKIE), None);
     }

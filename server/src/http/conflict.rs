@@ -27,11 +27,22 @@ pub enum Mine<'a> {
 }
 
 pub fn fields_of(doc: &Document) -> Fields {
-    Fields { title: doc.title.clone(), slug: doc.slug.clone(), tags: doc.tags.clone(), body: doc.body.clone() }
+    Fields {
+        title: doc.title.clone(),
+        slug: doc.slug.clone(),
+        tags: doc.tags.clone(),
+        body: doc.body.clone(),
+    }
 }
 
 /// The 412 (If-Match) or 409 (body `base_rev`) problem for a change based on an old revision.
-pub async fn stale(state: &AppState, current: Document, precondition: &Precondition, user: &UserRef, mine: Mine<'_>) -> ApiError {
+pub async fn stale(
+    state: &AppState,
+    current: Document,
+    precondition: &Precondition,
+    user: &UserRef,
+    mine: Mine<'_>,
+) -> ApiError {
     match build(state, current, precondition, user, mine).await {
         Ok(error) | Err(error) => error,
     }
@@ -45,7 +56,10 @@ async fn build(
     mine: Mine<'_>,
 ) -> Result<ApiError, ApiError> {
     let your_base_rev = precondition.base_rev();
-    let mut changed_by = state.store.changes_since(&current.id, your_base_rev.min(current.rev)).await?;
+    let mut changed_by = state
+        .store
+        .changes_since(&current.id, your_base_rev.min(current.rev))
+        .await?;
     // A client far behind needs the gist, not thousands of entries.
     if changed_by.len() > 50 {
         changed_by.drain(..changed_by.len() - 50);
@@ -53,7 +67,10 @@ async fn build(
     let self_conflict = !changed_by.is_empty() && changed_by.iter().all(|c| c.by.id == user.id);
 
     let base = if (1..current.rev).contains(&your_base_rev) {
-        state.store.revision_fields(&current.id, your_base_rev).await?
+        state
+            .store
+            .revision_fields(&current.id, your_base_rev)
+            .await?
     } else {
         None
     };
@@ -62,7 +79,9 @@ async fn build(
         (Mine::Patch(patch), Some(base)) => Some(apply_merge_patch(base, patch)?),
         _ => None,
     };
-    let comparison = base.zip(mine).map(|(base, mine)| compare(&base, &fields_of(&current), &mine));
+    let comparison = base
+        .zip(mine)
+        .map(|(base, mine)| compare(&base, &fields_of(&current), &mine));
 
     let conflicting: Vec<&str> = comparison
         .iter()
@@ -86,7 +105,11 @@ async fn build(
         "{who} saved revision {} while you were editing revision {your_base_rev}. Review the changes and save again.",
         current.rev,
     );
-    let status = if precondition.is_header() { StatusCode::PRECONDITION_FAILED } else { StatusCode::CONFLICT };
+    let status = if precondition.is_header() {
+        StatusCode::PRECONDITION_FAILED
+    } else {
+        StatusCode::CONFLICT
+    };
     let (fields, merge) = match comparison {
         Some(c) => (Some(c.fields), Some(c.merge)),
         None => (None, None),

@@ -11,13 +11,14 @@ use axum::{
 use chrono::Utc;
 
 use super::{
-    access, listing,
-    patch::apply_merge_patch,
+    access,
     auth::CurrentUser,
     conflict::{fields_of, stale, Mine},
     error::{problem_response, ApiError},
     extract::{none_match, JsonBody, MergePatch, Precondition},
     idempotency::Idempotency,
+    listing,
+    patch::apply_merge_patch,
 };
 use crate::{
     state::AppState,
@@ -32,7 +33,10 @@ use app::{
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/docs", get(listing::list).post(create))
-        .route("/docs/{id}", get(read).put(replace).patch(patch).delete(delete))
+        .route(
+            "/docs/{id}",
+            get(read).put(replace).patch(patch).delete(delete),
+        )
 }
 
 async fn create(
@@ -63,22 +67,41 @@ async fn create(
         }
         (Err(error), Some(key)) => {
             let (status, body) = error.into_parts();
-            state.store.finish_idempotency_key(key, status.as_u16(), &body).await?;
+            state
+                .store
+                .finish_idempotency_key(key, status.as_u16(), &body)
+                .await?;
             Ok(problem_response(status, body))
         }
     }
 }
 
-async fn create_doc(state: &AppState, user: &UserRef, input: CreateDoc, key: Option<ClaimedKey<'_>>) -> Result<Response, ApiError> {
-    let fields = parse_fields(&input.title, &input.slug, &input.tags, &input.body).map_err(ApiError::Validation)?;
+async fn create_doc(
+    state: &AppState,
+    user: &UserRef,
+    input: CreateDoc,
+    key: Option<ClaimedKey<'_>>,
+) -> Result<Response, ApiError> {
+    let fields = parse_fields(&input.title, &input.slug, &input.tags, &input.body)
+        .map_err(ApiError::Validation)?;
     let id = uuid::Uuid::now_v7().to_string();
-    let doc = match state.store.create_doc(&id, &fields, user, Utc::now(), key).await {
+    let doc = match state
+        .store
+        .create_doc(&id, &fields, user, Utc::now(), key)
+        .await
+    {
         Err(StoreError::SlugTaken) => return Err(slug_taken(state, &fields.slug).await),
         other => other?,
     };
     tracing::info!(doc = %doc.id, user = %user.name, "document created");
-    let location = HeaderValue::from_str(&format!("/api/docs/{}", doc.id)).map_err(ApiError::internal)?;
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], with_etag(doc)).into_response())
+    let location =
+        HeaderValue::from_str(&format!("/api/docs/{}", doc.id)).map_err(ApiError::internal)?;
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        with_etag(doc),
+    )
+        .into_response())
 }
 
 /// 409 with free variants of the slug to choose from.
@@ -93,7 +116,10 @@ pub async fn slug_taken(state: &AppState, slug: &str) -> ApiError {
             Vec::new()
         }
     };
-    ApiError::SlugTaken { slug: slug.to_owned(), suggestions }
+    ApiError::SlugTaken {
+        slug: slug.to_owned(),
+        suggestions,
+    }
 }
 
 async fn read(
@@ -124,12 +150,25 @@ async fn replace(
     if let Some(replay) = replay(&state, &idempotency, &user).await? {
         return Ok(replay);
     }
-    let fields = parse_fields(&input.title, &input.slug, &input.tags, &input.body).map_err(ApiError::Validation)?;
-    let current = match editable_at(&state, &id, &precondition, &user, Mine::Fields(&fields)).await {
-        Err(stale @ ApiError::Stale { .. }) => return replay_or(&state, &idempotency, &user, stale).await,
+    let fields = parse_fields(&input.title, &input.slug, &input.tags, &input.body)
+        .map_err(ApiError::Validation)?;
+    let current = match editable_at(&state, &id, &precondition, &user, Mine::Fields(&fields)).await
+    {
+        Err(stale @ ApiError::Stale { .. }) => {
+            return replay_or(&state, &idempotency, &user, stale).await
+        }
         other => other?,
     };
-    save(&state, current, fields, &precondition, &user, idempotency, Mine::Put).await
+    save(
+        &state,
+        current,
+        fields,
+        &precondition,
+        &user,
+        idempotency,
+        Mine::Put,
+    )
+    .await
 }
 
 async fn patch(
@@ -142,11 +181,9 @@ async fn patch(
     access::can_edit(&state, &id, &user).await?;
     let base_rev = match patch.get("base_rev") {
         None => None,
-        Some(value) => Some(
-            value
-                .as_i64()
-                .ok_or_else(|| ApiError::validation("base_rev", "base_rev must be an integer revision."))?,
-        ),
+        Some(value) => Some(value.as_i64().ok_or_else(|| {
+            ApiError::validation("base_rev", "base_rev must be an integer revision.")
+        })?),
     };
     let precondition = Precondition::from_request(&headers, base_rev)?;
     let canonical = serde_json::to_vec(&patch).map_err(ApiError::internal)?;
@@ -155,11 +192,22 @@ async fn patch(
         return Ok(replay);
     }
     let current = match editable_at(&state, &id, &precondition, &user, Mine::Patch(&patch)).await {
-        Err(stale @ ApiError::Stale { .. }) => return replay_or(&state, &idempotency, &user, stale).await,
+        Err(stale @ ApiError::Stale { .. }) => {
+            return replay_or(&state, &idempotency, &user, stale).await
+        }
         other => other?,
     };
     let fields = apply_merge_patch(&fields_of(&current), &patch)?;
-    save(&state, current, fields, &precondition, &user, idempotency, Mine::Patch(&patch)).await
+    save(
+        &state,
+        current,
+        fields,
+        &precondition,
+        &user,
+        idempotency,
+        Mine::Patch(&patch),
+    )
+    .await
 }
 
 async fn delete(
@@ -174,7 +222,11 @@ async fn delete(
     if !precondition.matches(current.rev) {
         return Err(stale(&state, current, &precondition, &user, Mine::Unknown).await);
     }
-    match state.store.delete_doc(&id, current.rev, &user, Utc::now()).await {
+    match state
+        .store
+        .delete_doc(&id, current.rev, &user, Utc::now())
+        .await
+    {
         Err(StoreError::Stale) => {
             let current = state.store.get_doc(&id).await?.ok_or(ApiError::NotFound)?;
             Err(stale(&state, current, &precondition, &user, Mine::Unknown).await)
@@ -182,7 +234,10 @@ async fn delete(
         other => {
             other?;
             tracing::info!(doc = %id, user = %user.name, "document deleted");
-            state.fanout.publish(ServerMessage::Deleted { doc_id: id.clone(), by: user.clone() });
+            state.fanout.publish(ServerMessage::Deleted {
+                doc_id: id.clone(),
+                by: user.clone(),
+            });
             Ok(StatusCode::NO_CONTENT.into_response())
         }
     }
@@ -204,7 +259,8 @@ pub(super) async fn editable_at(
         return Err(ApiError::InvalidState {
             state: current.status,
             allowed: vec![Status::Draft],
-            detail: "This document is archived and read-only. Restore it to draft to edit it.".into(),
+            detail: "This document is archived and read-only. Restore it to draft to edit it."
+                .into(),
         });
     }
     Ok(current)
@@ -212,7 +268,12 @@ pub(super) async fn editable_at(
 
 /// A stale precondition may only mean this very request's first attempt committed
 /// meanwhile: then its answer, otherwise the stale-revision problem.
-async fn replay_or(state: &AppState, idempotency: &Option<Idempotency>, user: &UserRef, stale: ApiError) -> Result<Response, ApiError> {
+async fn replay_or(
+    state: &AppState,
+    idempotency: &Option<Idempotency>,
+    user: &UserRef,
+    stale: ApiError,
+) -> Result<Response, ApiError> {
     match replay(state, idempotency, user).await? {
         Some(replay) => Ok(replay),
         None => Err(stale),
@@ -220,7 +281,11 @@ async fn replay_or(state: &AppState, idempotency: &Option<Idempotency>, user: &U
 }
 
 /// A recorded response for the request's idempotency key, if there is one.
-async fn replay(state: &AppState, idempotency: &Option<Idempotency>, user: &UserRef) -> Result<Option<Response>, ApiError> {
+async fn replay(
+    state: &AppState,
+    idempotency: &Option<Idempotency>,
+    user: &UserRef,
+) -> Result<Option<Response>, ApiError> {
     match idempotency {
         Some(idempotency) => idempotency.replay(state, &user.id).await,
         None => Ok(None),
@@ -263,7 +328,11 @@ pub(super) async fn save(
             if let Some(replay) = replay(state, &idempotency, user).await? {
                 return Ok(replay);
             }
-            let latest = state.store.get_doc(&current.id).await?.ok_or(ApiError::NotFound)?;
+            let latest = state
+                .store
+                .get_doc(&current.id)
+                .await?
+                .ok_or(ApiError::NotFound)?;
             let mine = match mine {
                 Mine::Patch(patch) => Mine::Patch(patch),
                 _ => Mine::Fields(&fields),
@@ -276,7 +345,10 @@ pub(super) async fn save(
 
 fn validators(rev: i64) -> [(header::HeaderName, HeaderValue); 2] {
     [
-        (header::ETAG, HeaderValue::from_str(&etag(rev)).expect("digits are a valid header")),
+        (
+            header::ETAG,
+            HeaderValue::from_str(&etag(rev)).expect("digits are a valid header"),
+        ),
         (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
     ]
 }

@@ -16,21 +16,37 @@ use app::{
 pub enum ApiError {
     PreconditionRequired,
     /// 412 when the client sent `If-Match`, 409 when it sent a stale `base_rev`.
-    Stale { status: StatusCode, detail: String, members: Box<StaleRevision> },
+    Stale {
+        status: StatusCode,
+        detail: String,
+        members: Box<StaleRevision>,
+    },
     /// `suggestions` are free variants of the slug.
-    SlugTaken { slug: String, suggestions: Vec<String> },
-    InvalidState { state: Status, allowed: Vec<Status>, detail: String },
+    SlugTaken {
+        slug: String,
+        suggestions: Vec<String>,
+    },
+    InvalidState {
+        state: Status,
+        allowed: Vec<Status>,
+        detail: String,
+    },
     Validation(Vec<FieldError>),
     BadRequest(String),
     UnsupportedMediaType(String),
     TooLarge,
     Unauthorized(String),
     /// A member whose role does not allow this change.
-    Forbidden { role: Role, detail: String },
+    Forbidden {
+        role: Role,
+        detail: String,
+    },
     /// An unsafe request sent from another site's page.
     CrossOrigin,
     /// Too many sign-in attempts; try again after this many seconds.
-    TooManyRequests { retry_after: u64 },
+    TooManyRequests {
+        retry_after: u64,
+    },
     NotFound,
     NameTaken,
     /// The idempotency key was used before for a different request.
@@ -58,7 +74,9 @@ impl ApiError {
             | ApiError::InvalidState { .. }
             | ApiError::NameTaken
             | ApiError::IdempotencyInFlight => StatusCode::CONFLICT,
-            ApiError::Validation(_) | ApiError::IdempotencyMismatch => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Validation(_) | ApiError::IdempotencyMismatch => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -187,7 +205,10 @@ impl ApiError {
     }
 
     pub fn into_failure(self) -> ApiFailure {
-        ApiFailure { status: self.status().as_u16(), problem: self.problem() }
+        ApiFailure {
+            status: self.status().as_u16(),
+            problem: self.problem(),
+        }
     }
 }
 
@@ -196,7 +217,9 @@ impl From<StoreError> for ApiError {
         match error {
             StoreError::NotFound => ApiError::NotFound,
             StoreError::NameTaken => ApiError::NameTaken,
-            StoreError::BadCursor => ApiError::validation("cursor", "The cursor is not one this server gave out."),
+            StoreError::BadCursor => {
+                ApiError::validation("cursor", "The cursor is not one this server gave out.")
+            }
             // Callers that can say which slug or revision handle these themselves.
             other => ApiError::internal(other),
         }
@@ -206,16 +229,20 @@ impl From<StoreError> for ApiError {
 impl ApiError {
     /// The status and the exact bytes of the body, for responses that are also recorded.
     pub fn into_parts(self) -> (StatusCode, String) {
-        (self.status(), serde_json::to_string(&self.problem()).unwrap_or_default())
+        (
+            self.status(),
+            serde_json::to_string(&self.problem()).unwrap_or_default(),
+        )
     }
 }
 
 /// A problem response from its status and serialised body.
 pub fn problem_response(status: StatusCode, body: String) -> Response {
     let mut response = (status, body).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
     response
 }
 
@@ -235,7 +262,8 @@ impl IntoResponse for ApiError {
         };
         let (status, body) = self.into_parts();
         let mut response = problem_response(status, body);
-        if let Some(seconds) = retry_after.and_then(|s| HeaderValue::from_str(&s.to_string()).ok()) {
+        if let Some(seconds) = retry_after.and_then(|s| HeaderValue::from_str(&s.to_string()).ok())
+        {
             response.headers_mut().insert(header::RETRY_AFTER, seconds);
         }
         response
@@ -262,8 +290,13 @@ mod tests {
         let response = on_panic(Box::new("secret detail: table users"));
 
         assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
-        assert_eq!(response.headers()[header::CONTENT_TYPE], "application/problem+json");
-        let body = axum::body::to_bytes(response.into_body(), 64 * 1024).await.unwrap();
+        assert_eq!(
+            response.headers()[header::CONTENT_TYPE],
+            "application/problem+json"
+        );
+        let body = axum::body::to_bytes(response.into_body(), 64 * 1024)
+            .await
+            .unwrap();
         let text = String::from_utf8(body.to_vec()).unwrap();
         assert!(text.contains("/problems/internal"));
         assert!(!text.contains("secret"));

@@ -56,7 +56,10 @@ impl<S: Send + Sync> FromRequest<S> for MergePatch {
         let bytes = read_body(req, state).await?;
         match parse_json::<serde_json::Value>(&bytes)? {
             serde_json::Value::Object(map) => Ok(MergePatch(map)),
-            _ => Err(ApiError::validation("", "A merge patch must be a JSON object of the fields to change.")),
+            _ => Err(ApiError::validation(
+                "",
+                "A merge patch must be a JSON object of the fields to change.",
+            )),
         }
     }
 }
@@ -65,7 +68,13 @@ fn require_media_type(headers: &HeaderMap, accepted: &[&str]) -> Result<(), ApiE
     let given = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .map(|v| v.split(';').next().unwrap_or("").trim().to_ascii_lowercase());
+        .map(|v| {
+            v.split(';')
+                .next()
+                .unwrap_or("")
+                .trim()
+                .to_ascii_lowercase()
+        });
     match given {
         Some(media) if accepted.contains(&media.as_str()) => Ok(()),
         _ => Err(ApiError::UnsupportedMediaType(format!(
@@ -85,14 +94,17 @@ async fn read_body<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, Api
     if declared.is_some_and(|len| len > REQUEST_LIMIT) {
         return Err(ApiError::TooLarge);
     }
-    let limited = req.map(|body| axum::body::Body::new(http_body_util::Limited::new(body, REQUEST_LIMIT)));
-    Bytes::from_request(limited, state).await.map_err(|rejection| {
-        if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::TooLarge
-        } else {
-            ApiError::BadRequest("The request body could not be read.".into())
-        }
-    })
+    let limited =
+        req.map(|body| axum::body::Body::new(http_body_util::Limited::new(body, REQUEST_LIMIT)));
+    Bytes::from_request(limited, state)
+        .await
+        .map_err(|rejection| {
+            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::TooLarge
+            } else {
+                ApiError::BadRequest("The request body could not be read.".into())
+            }
+        })
 }
 
 /// Syntax errors are 400; well-formed JSON of the wrong shape is 422 naming the field.
@@ -109,7 +121,11 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         match inner.classify() {
             serde_json::error::Category::Data => {
                 let path = error.path().to_string();
-                let field = named_field(&inner.to_string()).unwrap_or(if path == "." { String::new() } else { path });
+                let field = named_field(&inner.to_string()).unwrap_or(if path == "." {
+                    String::new()
+                } else {
+                    path
+                });
                 ApiError::validation(&field, sentence(&inner.to_string()))
             }
             _ => ApiError::BadRequest(format!("The body is not valid JSON: {}.", inner)),
@@ -119,7 +135,9 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
 
 /// serde names unknown and missing fields in backticks rather than in the path.
 fn named_field(message: &str) -> Option<String> {
-    let rest = message.strip_prefix("unknown field `").or_else(|| message.strip_prefix("missing field `"))?;
+    let rest = message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("missing field `"))?;
     rest.split('`').next().map(str::to_owned)
 }
 
@@ -141,7 +159,10 @@ pub enum Precondition {
 }
 
 impl Precondition {
-    pub fn from_request(headers: &HeaderMap, base_rev: Option<i64>) -> Result<Precondition, ApiError> {
+    pub fn from_request(
+        headers: &HeaderMap,
+        base_rev: Option<i64>,
+    ) -> Result<Precondition, ApiError> {
         let tags: Vec<String> = headers
             .get_all(header::IF_MATCH)
             .iter()
@@ -187,7 +208,11 @@ impl Precondition {
 }
 
 fn strong_rev(tag: &str) -> Option<i64> {
-    tag.strip_prefix('"')?.strip_suffix('"')?.parse().ok().filter(|rev| *rev > 0)
+    tag.strip_prefix('"')?
+        .strip_suffix('"')?
+        .parse()
+        .ok()
+        .filter(|rev| *rev > 0)
 }
 
 /// `If-None-Match` uses weak comparison (RFC 9110 13.1.2).
@@ -230,9 +255,18 @@ mod tests {
 
     #[test]
     fn missing_preconditions_and_wildcards_are_required_errors() {
-        assert!(matches!(Precondition::from_request(&HeaderMap::new(), None), Err(ApiError::PreconditionRequired)));
-        assert!(matches!(Precondition::from_request(&headers("*"), None), Err(ApiError::PreconditionRequired)));
-        assert_eq!(Precondition::from_request(&HeaderMap::new(), Some(4)).unwrap(), Precondition::BaseRev(4));
+        assert!(matches!(
+            Precondition::from_request(&HeaderMap::new(), None),
+            Err(ApiError::PreconditionRequired)
+        ));
+        assert!(matches!(
+            Precondition::from_request(&headers("*"), None),
+            Err(ApiError::PreconditionRequired)
+        ));
+        assert_eq!(
+            Precondition::from_request(&HeaderMap::new(), Some(4)).unwrap(),
+            Precondition::BaseRev(4)
+        );
     }
 
     #[test]
@@ -247,6 +281,9 @@ mod tests {
         assert!(matches!(&unknown, ApiError::Validation(e) if e[0].field == "colour"));
         let wrong_type = parse_json::<Input>(br#"{"title": 5}"#).unwrap_err();
         assert!(matches!(&wrong_type, ApiError::Validation(e) if e[0].field == "title"));
-        assert!(matches!(parse_json::<Input>(b"{\"title\": "), Err(ApiError::BadRequest(_))));
+        assert!(matches!(
+            parse_json::<Input>(b"{\"title\": "),
+            Err(ApiError::BadRequest(_))
+        ));
     }
 }

@@ -32,7 +32,11 @@ pub fn router() -> Router<AppState> {
         .route("/docs/{id}/diff", get(diff))
 }
 
-async fn list(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<String>) -> Result<Json<RevisionList>, ApiError> {
+async fn list(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<RevisionList>, ApiError> {
     access::role(&state, &id, &user).await?;
     let items = state.store.revisions(&id).await?;
     if items.is_empty() {
@@ -57,13 +61,26 @@ struct DiffQuery {
     to: Option<String>,
 }
 
-async fn diff(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<String>, uri: Uri) -> Result<Json<DocDiff>, ApiError> {
+async fn diff(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    uri: Uri,
+) -> Result<Json<DocDiff>, ApiError> {
     access::role(&state, &id, &user).await?;
     let query = axum::extract::Query::<DiffQuery>::try_from_uri(&uri)
-        .map_err(|rejection| ApiError::validation("query", format!("Invalid query: {}.", rejection.body_text())))?
+        .map_err(|rejection| {
+            ApiError::validation(
+                "query",
+                format!("Invalid query: {}.", rejection.body_text()),
+            )
+        })?
         .0;
     let (Some(from), Some(to)) = (query.from, query.to) else {
-        return Err(ApiError::validation("from", "Give both revisions to compare: ?from=A&to=B."));
+        return Err(ApiError::validation(
+            "from",
+            "Give both revisions to compare: ?from=A&to=B.",
+        ));
     };
     if state.store.get_doc(&id).await?.is_none() {
         return Err(ApiError::NotFound);
@@ -71,7 +88,11 @@ async fn diff(State(state): State<AppState>, CurrentUser(user): CurrentUser, Pat
     let from = revision(&state, &id, &from, "from").await?;
     let to = revision(&state, &id, &to, "to").await?;
     let fields = diff_fields((&from.values(), from.status), (&to.values(), to.status));
-    Ok(Json(DocDiff { from: from.rev, to: to.rev, fields }))
+    Ok(Json(DocDiff {
+        from: from.rev,
+        to: to.rev,
+        fields,
+    }))
 }
 
 async fn restore(
@@ -87,12 +108,26 @@ async fn restore(
     let values = old.values();
     let current = editable_at(&state, &id, &precondition, &user, Mine::Fields(&values)).await?;
     tracing::info!(doc = %id, restored = old.rev, user = %user.name, "restoring a revision");
-    save(&state, current, values, &precondition, &user, None, Mine::Put).await
+    save(
+        &state,
+        current,
+        values,
+        &precondition,
+        &user,
+        None,
+        Mine::Put,
+    )
+    .await
 }
 
 /// One revision of a live document; a revision number that is not a positive integer is a
 /// 422 naming `field`, one that does not exist a 404.
-async fn revision(state: &AppState, id: &str, raw: &str, field: &str) -> Result<Revision, ApiError> {
+async fn revision(
+    state: &AppState,
+    id: &str,
+    raw: &str,
+    field: &str,
+) -> Result<Revision, ApiError> {
     let rev = raw
         .parse::<i64>()
         .ok()
@@ -101,5 +136,9 @@ async fn revision(state: &AppState, id: &str, raw: &str, field: &str) -> Result<
     if state.store.get_doc(id).await?.is_none() {
         return Err(ApiError::NotFound);
     }
-    state.store.revision(id, rev).await?.ok_or(ApiError::NotFound)
+    state
+        .store
+        .revision(id, rev)
+        .await?
+        .ok_or(ApiError::NotFound)
 }

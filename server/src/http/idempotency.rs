@@ -44,32 +44,65 @@ impl Idempotency {
             .ok()
             .filter(|k| (1..=255).contains(&k.len()) && k.bytes().all(|b| b.is_ascii_graphic()))
             .ok_or_else(|| {
-                ApiError::validation("Idempotency-Key", "Idempotency-Key must be 1–255 visible ASCII characters.")
+                ApiError::validation(
+                    "Idempotency-Key",
+                    "Idempotency-Key must be 1–255 visible ASCII characters.",
+                )
             })?;
-        let if_match = headers.get(header::IF_MATCH).map(|v| v.as_bytes()).unwrap_or_default();
+        let if_match = headers
+            .get(header::IF_MATCH)
+            .map(|v| v.as_bytes())
+            .unwrap_or_default();
         let fingerprint = fingerprint(method, path, if_match, body);
         let not_before = Utc::now() - state.settings.idempotency_ttl;
-        Ok(Some(Idempotency { key: key.to_owned(), fingerprint, not_before }))
+        Ok(Some(Idempotency {
+            key: key.to_owned(),
+            fingerprint,
+            not_before,
+        }))
     }
 
     pub fn record(&self) -> IdempotencyKey<'_> {
-        IdempotencyKey { key: &self.key, fingerprint: &self.fingerprint, not_before: self.not_before }
+        IdempotencyKey {
+            key: &self.key,
+            fingerprint: &self.fingerprint,
+            not_before: self.not_before,
+        }
     }
 
     /// The recorded response for this key, if any; 422 if it was recorded for another request.
-    pub async fn replay(&self, state: &AppState, user_id: &str) -> Result<Option<Response>, ApiError> {
-        let Some(stored) = state.store.idempotent_response(user_id, &self.key, self.not_before).await? else {
+    pub async fn replay(
+        &self,
+        state: &AppState,
+        user_id: &str,
+    ) -> Result<Option<Response>, ApiError> {
+        let Some(stored) = state
+            .store
+            .idempotent_response(user_id, &self.key, self.not_before)
+            .await?
+        else {
             return Ok(None);
         };
         self.answer(user_id, stored).map(Some)
     }
 
     /// Claims the key for a create. `Ok(None)`: go ahead and complete it with `claimed`.
-    pub async fn claim(&self, state: &AppState, user_id: &str) -> Result<Option<Response>, ApiError> {
+    pub async fn claim(
+        &self,
+        state: &AppState,
+        user_id: &str,
+    ) -> Result<Option<Response>, ApiError> {
         let now = chrono::Utc::now();
         let claim = state
             .store
-            .claim_idempotency_key(user_id, &self.key, &self.fingerprint, now, self.not_before, now - ABANDONED_AFTER)
+            .claim_idempotency_key(
+                user_id,
+                &self.key,
+                &self.fingerprint,
+                now,
+                self.not_before,
+                now - ABANDONED_AFTER,
+            )
             .await?;
         match claim {
             Claim::Claimed => Ok(None),
@@ -78,7 +111,10 @@ impl Idempotency {
     }
 
     pub fn claimed<'a>(&'a self, user_id: &'a str) -> ClaimedKey<'a> {
-        ClaimedKey { user_id, key: &self.key }
+        ClaimedKey {
+            user_id,
+            key: &self.key,
+        }
     }
 
     fn answer(&self, user_id: &str, stored: StoredResponse) -> Result<Response, ApiError> {
@@ -108,14 +144,20 @@ fn replayed(stored: StoredResponse) -> Response {
     let status = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
     let mut response = if status.is_success() {
         let mut response = (status, stored.body).into_response();
-        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        response.headers_mut().insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
         response
     } else {
         problem_response(status, stored.body)
     };
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-    headers.insert(HeaderName::from_static("idempotent-replayed"), HeaderValue::from_static("true"));
+    headers.insert(
+        HeaderName::from_static("idempotent-replayed"),
+        HeaderValue::from_static("true"),
+    );
     if let Some(etag) = stored.etag.and_then(|e| HeaderValue::from_str(&e).ok()) {
         headers.insert(header::ETAG, etag);
     }

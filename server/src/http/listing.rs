@@ -9,31 +9,52 @@ use app::{
     protocol::{DocPage, ListParams, UserRef},
 };
 
-pub async fn list(State(state): State<AppState>, CurrentUser(user): CurrentUser, uri: Uri) -> Result<Json<DocPage>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    uri: Uri,
+) -> Result<Json<DocPage>, ApiError> {
     let params = axum::extract::Query::<ListParams>::try_from_uri(&uri)
-        .map_err(|rejection| ApiError::validation("query", format!("Invalid query: {}.", rejection.body_text())))?
+        .map_err(|rejection| {
+            ApiError::validation(
+                "query",
+                format!("Invalid query: {}.", rejection.body_text()),
+            )
+        })?
         .0;
     Ok(Json(list_docs(&state, &user, params).await?))
 }
 
 /// The documents the user may see, as the API and the server-rendered page both serve them.
-pub async fn list_docs(state: &AppState, user: &UserRef, params: ListParams) -> Result<DocPage, ApiError> {
+pub async fn list_docs(
+    state: &AppState,
+    user: &UserRef,
+    params: ListParams,
+) -> Result<DocPage, ApiError> {
     let limit = match params.limit.as_deref() {
         None | Some("") => 20,
         Some(raw) => raw
             .parse::<u32>()
             .ok()
             .filter(|n| (1..=100).contains(n))
-            .ok_or_else(|| ApiError::validation("limit", "Limit must be a whole number from 1 to 100."))?,
+            .ok_or_else(|| {
+                ApiError::validation("limit", "Limit must be a whole number from 1 to 100.")
+            })?,
     };
     let status = match params.status.as_deref() {
         None | Some("") => None,
         Some(raw) => Some(Status::parse(raw).ok_or_else(|| {
-            ApiError::validation("status", "Status must be one of draft, published or archived.")
+            ApiError::validation(
+                "status",
+                "Status must be one of draft, published or archived.",
+            )
         })?),
     };
     if params.q.as_ref().is_some_and(|q| q.chars().count() > 200) {
-        return Err(ApiError::validation("q", "Search text must be at most 200 characters."));
+        return Err(ApiError::validation(
+            "q",
+            "Search text must be at most 200 characters.",
+        ));
     }
     let query = ListQuery {
         user_id: user.id.clone(),

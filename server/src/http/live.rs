@@ -33,7 +33,9 @@ async fn upgrade(
     let user = user_from_cookies(&state, cookies)
         .await?
         .ok_or_else(|| ApiError::Unauthorized("Sign in to receive live updates.".into()))?;
-    let upgrade = upgrade.map_err(|_| ApiError::BadRequest("This endpoint speaks WebSocket: send an upgrade request.".into()))?;
+    let upgrade = upgrade.map_err(|_| {
+        ApiError::BadRequest("This endpoint speaks WebSocket: send an upgrade request.".into())
+    })?;
     let connection = Connection {
         id: state.connections.fetch_add(1, Ordering::Relaxed),
         user,
@@ -43,6 +45,11 @@ async fn upgrade(
         timeout: state.settings.peer_timeout,
     };
     // Clients send only small messages: small buffers keep a thousand sockets cheap.
-    let upgrade = upgrade.read_buffer_size(4 * 1024).write_buffer_size(16 * 1024).max_message_size(64 * 1024);
-    Ok(upgrade.on_upgrade(move |socket| serve_connection(socket, connection)).into_response())
+    let upgrade = upgrade
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(16 * 1024)
+        .max_message_size(64 * 1024);
+    Ok(upgrade
+        .on_upgrade(move |socket| serve_connection(socket, connection))
+        .into_response())
 }

@@ -23,14 +23,22 @@ pub fn router() -> Router<AppState> {
         .route("/docs/{id}/members/{name}", delete(remove))
 }
 
-async fn list(State(state): State<AppState>, CurrentUser(user): CurrentUser, Path(id): Path<String>) -> Result<Json<Members>, ApiError> {
+async fn list(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<Members>, ApiError> {
     let your_role = access::role(&state, &id, &user).await?;
     Ok(Json(members(&state, &id, your_role).await?))
 }
 
 pub async fn members(state: &AppState, id: &str, your_role: Role) -> Result<Members, ApiError> {
     let (owner, members) = state.store.members(id).await?.ok_or(ApiError::NotFound)?;
-    Ok(Members { owner, members, your_role })
+    Ok(Members {
+        owner,
+        members,
+        your_role,
+    })
 }
 
 async fn set(
@@ -41,15 +49,30 @@ async fn set(
 ) -> Result<Json<Members>, ApiError> {
     let role = access::is_owner(&state, &id, &user, "share it").await?;
     if request.role == Role::Owner {
-        return Err(ApiError::validation("role", "A member is an editor or a viewer; a document has one owner."));
+        return Err(ApiError::validation(
+            "role",
+            "A member is an editor or a viewer; a document has one owner.",
+        ));
     }
     let record = state.store.find_user(&request.name).await?.ok_or_else(|| {
-        ApiError::validation("name", format!("Nobody is called \"{}\". Check the spelling of the user name.", request.name))
+        ApiError::validation(
+            "name",
+            format!(
+                "Nobody is called \"{}\". Check the spelling of the user name.",
+                request.name
+            ),
+        )
     })?;
     if record.user.id == user.id {
-        return Err(ApiError::validation("name", "You own this document already."));
+        return Err(ApiError::validation(
+            "name",
+            "You own this document already.",
+        ));
     }
-    state.store.set_member(&id, &record.user.id, request.role, &user, Utc::now()).await?;
+    state
+        .store
+        .set_member(&id, &record.user.id, request.role, &user, Utc::now())
+        .await?;
     tracing::info!(doc = %id, member = %record.user.name, role = request.role.as_str(), by = %user.name, "member set");
     Ok(Json(members(&state, &id, role).await?))
 }
@@ -61,10 +84,16 @@ async fn remove(
 ) -> Result<Response, ApiError> {
     access::is_owner(&state, &id, &user, "remove people").await?;
     let Some(record) = state.store.find_user(&name).await? else {
-        return Err(ApiError::validation("name", format!("\"{name}\" is not a member of this document.")));
+        return Err(ApiError::validation(
+            "name",
+            format!("\"{name}\" is not a member of this document."),
+        ));
     };
     if !state.store.remove_member(&id, &record.user.id).await? {
-        return Err(ApiError::validation("name", format!("\"{name}\" is not a member of this document.")));
+        return Err(ApiError::validation(
+            "name",
+            format!("\"{name}\" is not a member of this document."),
+        ));
     }
     tracing::info!(doc = %id, member = %record.user.name, by = %user.name, "member removed");
     state.fanout.revoke(&id, &record.user.id);

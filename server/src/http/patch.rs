@@ -21,7 +21,12 @@ pub fn apply_merge_patch(current: &Fields, patch: &Map<String, Value>) -> Result
             "body" => text().map(|v| body = v),
             "tags" => value
                 .as_array()
-                .and_then(|items| items.iter().map(|t| t.as_str().map(str::to_owned)).collect::<Option<Vec<_>>>())
+                .and_then(|items| {
+                    items
+                        .iter()
+                        .map(|t| t.as_str().map(str::to_owned))
+                        .collect::<Option<Vec<_>>>()
+                })
                 .map(|v| tags = v),
             _ => {
                 errors.push(FieldError::new(key, format!("Unknown field \"{key}\".")));
@@ -29,7 +34,11 @@ pub fn apply_merge_patch(current: &Fields, patch: &Map<String, Value>) -> Result
             }
         };
         if outcome.is_none() {
-            let expected = if key == "tags" { "an array of strings" } else { "a string" };
+            let expected = if key == "tags" {
+                "an array of strings"
+            } else {
+                "a string"
+            };
             let message = if value.is_null() {
                 format!("Field \"{key}\" cannot be removed; send {expected}.")
             } else {

@@ -14,9 +14,14 @@ pub fn router() -> Router<AppState> {
     Router::new().route("/preview", post(preview))
 }
 
-async fn preview(CurrentUser(_user): CurrentUser, JsonBody(request): JsonBody<PreviewRequest>) -> Result<Json<Preview>, ApiError> {
+async fn preview(
+    CurrentUser(_user): CurrentUser,
+    JsonBody(request): JsonBody<PreviewRequest>,
+) -> Result<Json<Preview>, ApiError> {
     Body::parse(&request.body).map_err(|e| ApiError::Validation(vec![e]))?;
-    Ok(Json(Preview { html: render_markdown(&request.body) }))
+    Ok(Json(Preview {
+        html: render_markdown(&request.body),
+    }))
 }
 
 /// CommonMark with tables and strikethrough, then ammonia's allow-list: safe tags and

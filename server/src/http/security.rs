@@ -12,8 +12,15 @@ use crate::state::AppState;
 
 /// Browsers say where a request comes from (`Sec-Fetch-Site`, `Origin`). An unsafe request
 /// from another site's page is refused; requests that name no origin (other programs) pass.
-pub async fn same_origin_only(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+pub async fn same_origin_only(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let unsafe_method = !matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS
+    );
     if unsafe_method && !from_this_site(&state, request.headers()) {
         tracing::warn!(path = %request.uri().path(), origin = ?request.headers().get(header::ORIGIN), "cross-origin request refused");
         return ApiError::CrossOrigin.into_response();
@@ -32,11 +39,18 @@ pub fn from_this_site(state: &AppState, headers: &HeaderMap) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return true;
     };
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let own = origin
-        .split_once("://")
-        .is_some_and(|(scheme, rest)| matches!(scheme, "http" | "https") && rest.eq_ignore_ascii_case(host));
-    own || state.settings.allowed_origins.iter().any(|allowed| allowed.eq_ignore_ascii_case(origin))
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let own = origin.split_once("://").is_some_and(|(scheme, rest)| {
+        matches!(scheme, "http" | "https") && rest.eq_ignore_ascii_case(host)
+    });
+    own || state
+        .settings
+        .allowed_origins
+        .iter()
+        .any(|allowed| allowed.eq_ignore_ascii_case(origin))
 }
 
 /// Headers every response carries unless it set its own (pages set a CSP with their nonce).
@@ -47,7 +61,10 @@ pub async fn headers(request: Request, next: Next) -> Response {
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "same-origin"),
         (header::X_FRAME_OPTIONS, "DENY"),
-        (header::CONTENT_SECURITY_POLICY, "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"),
+        (
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; frame-ancestors 'none'; base-uri 'none'",
+        ),
     ];
     for (name, value) in defaults {
         if !headers.contains_key(&name) {

@@ -40,7 +40,11 @@ async fn transition(
     if !current.status.can_become(request.to) {
         return Err(refused(current.status, request.to));
     }
-    match state.store.transition_doc(&id, current.rev, request.to, &user, Utc::now()).await {
+    match state
+        .store
+        .transition_doc(&id, current.rev, request.to, &user, Utc::now())
+        .await
+    {
         Ok(doc) => {
             tracing::info!(doc = %doc.id, rev = doc.rev, user = %user.name, to = request.to.as_str(), "status changed");
             announce(&state, &doc, vec![app::domain::Field::Status]);
@@ -59,7 +63,11 @@ pub fn refused(state: Status, to: Status) -> ApiError {
     let allowed = state.allowed_next().to_vec();
     let next: Vec<&str> = allowed.iter().map(|s| s.as_str()).collect();
     let detail = if state == to {
-        format!("This document is already {}. From here it can move to: {}.", state.as_str(), next.join(", "))
+        format!(
+            "This document is already {}. From here it can move to: {}.",
+            state.as_str(),
+            next.join(", ")
+        )
     } else {
         format!(
             "A {} document cannot become {}. From here it can move to: {}.",
@@ -68,5 +76,9 @@ pub fn refused(state: Status, to: Status) -> ApiError {
             next.join(", ")
         )
     };
-    ApiError::InvalidState { state, allowed, detail }
+    ApiError::InvalidState {
+        state,
+        allowed,
+        detail,
+    }
 }

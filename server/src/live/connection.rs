@@ -127,23 +127,38 @@ async fn watch(
             return Some(ServerMessage::NotFound { doc_id });
         }
     }
-    let viewer = Viewer { user: connection.user.clone(), tab_id: tab_id.to_owned(), dirty: false };
+    let viewer = Viewer {
+        user: connection.user.clone(),
+        tab_id: tab_id.to_owned(),
+        dirty: false,
+    };
     let receiver = connection.hub.join(&doc_id, connection.id, viewer);
     let forwarder = tokio::spawn(forward(doc_id.clone(), receiver, outbox.clone()));
-    connection.hub.attach(&doc_id, connection.id, outbox.clone(), forwarder.abort_handle());
+    connection.hub.attach(
+        &doc_id,
+        connection.id,
+        outbox.clone(),
+        forwarder.abort_handle(),
+    );
     watching.insert(doc_id, forwarder);
     None
 }
 
 /// Moves one document's messages into the connection's outbox. A watcher that fell
 /// behind gets `resync` rather than silently missing updates.
-async fn forward(doc_id: String, mut receiver: broadcast::Receiver<Wire>, outbox: mpsc::Sender<Wire>) {
+async fn forward(
+    doc_id: String,
+    mut receiver: broadcast::Receiver<Wire>,
+    outbox: mpsc::Sender<Wire>,
+) {
     loop {
         let message = match receiver.recv().await {
             Ok(message) => message,
             Err(broadcast::error::RecvError::Lagged(missed)) => {
                 tracing::warn!(doc = %doc_id, missed, "a live watcher lagged");
-                wire(&ServerMessage::Resync { doc_id: doc_id.clone() })
+                wire(&ServerMessage::Resync {
+                    doc_id: doc_id.clone(),
+                })
             }
             Err(broadcast::error::RecvError::Closed) => break,
         };
@@ -158,7 +173,9 @@ where
     S: Sink<Message> + Unpin,
 {
     let json = serde_json::to_string(message).map_err(|_| ())?;
-    sink.send(Message::Text(Utf8Bytes::from(json))).await.map_err(|_| ())
+    sink.send(Message::Text(Utf8Bytes::from(json)))
+        .await
+        .map_err(|_| ())
 }
 
 #[cfg(test)]
@@ -176,11 +193,16 @@ mod tests {
         tokio::time::sleep(Duration::from_millis(50)).await;
 
         let mut seen = Vec::new();
-        while let Ok(Some(message)) = tokio::time::timeout(Duration::from_millis(50), outgoing.recv()).await {
+        while let Ok(Some(message)) =
+            tokio::time::timeout(Duration::from_millis(50), outgoing.recv()).await
+        {
             seen.push(serde_json::from_str::<ServerMessage>(&message).unwrap());
         }
 
-        assert!(seen.contains(&ServerMessage::Resync { doc_id: "d".into() }), "{seen:?}");
+        assert!(
+            seen.contains(&ServerMessage::Resync { doc_id: "d".into() }),
+            "{seen:?}"
+        );
         forwarder.abort();
     }
 }

@@ -44,12 +44,21 @@ struct Room {
 
 impl Hub {
     pub fn new(capacity: usize, presence_delay: Duration) -> Arc<Hub> {
-        Arc::new(Hub { rooms: Mutex::new(HashMap::new()), capacity: capacity.max(1), presence_delay })
+        Arc::new(Hub {
+            rooms: Mutex::new(HashMap::new()),
+            capacity: capacity.max(1),
+            presence_delay,
+        })
     }
 
     /// Subscribes a connection to a document, then announces it: the new watcher sees
     /// itself in the presence it receives.
-    pub fn join(self: &Arc<Self>, doc_id: &str, connection: u64, viewer: Viewer) -> broadcast::Receiver<Wire> {
+    pub fn join(
+        self: &Arc<Self>,
+        doc_id: &str,
+        connection: u64,
+        viewer: Viewer,
+    ) -> broadcast::Receiver<Wire> {
         let receiver = {
             let mut rooms = self.rooms.lock().expect("hub lock");
             let room = rooms.entry(doc_id.to_owned()).or_insert_with(|| Room {
@@ -67,7 +76,13 @@ impl Hub {
     }
 
     /// Remembers how to stop a connection's watch (its forwarder and outbox).
-    pub fn attach(&self, doc_id: &str, connection: u64, outbox: mpsc::Sender<Wire>, forwarder: AbortHandle) {
+    pub fn attach(
+        &self,
+        doc_id: &str,
+        connection: u64,
+        outbox: mpsc::Sender<Wire>,
+        forwarder: AbortHandle,
+    ) {
         let mut rooms = self.rooms.lock().expect("hub lock");
         if let Some(room) = rooms.get_mut(doc_id) {
             room.watches.insert(connection, (outbox, forwarder));
@@ -79,9 +94,18 @@ impl Hub {
     pub fn revoke(self: &Arc<Self>, doc_id: &str, user_id: &str) {
         let removed = {
             let mut rooms = self.rooms.lock().expect("hub lock");
-            let Some(room) = rooms.get_mut(doc_id) else { return };
-            let theirs: Vec<u64> = room.viewers.iter().filter(|(_, v)| v.user.id == user_id).map(|(c, _)| *c).collect();
-            let notice = wire(&ServerMessage::NotFound { doc_id: doc_id.to_owned() });
+            let Some(room) = rooms.get_mut(doc_id) else {
+                return;
+            };
+            let theirs: Vec<u64> = room
+                .viewers
+                .iter()
+                .filter(|(_, v)| v.user.id == user_id)
+                .map(|(c, _)| *c)
+                .collect();
+            let notice = wire(&ServerMessage::NotFound {
+                doc_id: doc_id.to_owned(),
+            });
             for connection in &theirs {
                 room.viewers.remove(connection);
                 if let Some((outbox, forwarder)) = room.watches.remove(connection) {
@@ -103,7 +127,9 @@ impl Hub {
     pub fn set_dirty(self: &Arc<Self>, doc_id: &str, connection: u64, dirty: bool) {
         let changed = {
             let mut rooms = self.rooms.lock().expect("hub lock");
-            let viewer = rooms.get_mut(doc_id).and_then(|room| room.viewers.get_mut(&connection));
+            let viewer = rooms
+                .get_mut(doc_id)
+                .and_then(|room| room.viewers.get_mut(&connection));
             match viewer {
                 Some(viewer) if viewer.dirty != dirty => {
                     viewer.dirty = dirty;
@@ -120,7 +146,9 @@ impl Hub {
     pub fn leave(self: &Arc<Self>, doc_id: &str, connection: u64) {
         let left = {
             let mut rooms = self.rooms.lock().expect("hub lock");
-            let Some(room) = rooms.get_mut(doc_id) else { return };
+            let Some(room) = rooms.get_mut(doc_id) else {
+                return;
+            };
             let left = room.viewers.remove(&connection).is_some();
             room.watches.remove(&connection);
             if room.viewers.is_empty() {
@@ -136,7 +164,9 @@ impl Hub {
 
     /// Delivers to the document's watchers without waiting for any of them.
     pub fn publish(&self, message: &ServerMessage) {
-        let Some(doc_id) = message.doc_id() else { return };
+        let Some(doc_id) = message.doc_id() else {
+            return;
+        };
         let rooms = self.rooms.lock().expect("hub lock");
         if let Some(room) = rooms.get(doc_id) {
             let _ = room.sender.send(wire(message));
@@ -144,7 +174,11 @@ impl Hub {
     }
 
     pub fn watchers(&self, doc_id: &str) -> usize {
-        self.rooms.lock().expect("hub lock").get(doc_id).map_or(0, |room| room.viewers.len())
+        self.rooms
+            .lock()
+            .expect("hub lock")
+            .get(doc_id)
+            .map_or(0, |room| room.viewers.len())
     }
 
     /// Announces presence now, or once after `presence_delay` for a whole burst of changes.
@@ -175,10 +209,16 @@ impl Hub {
 
     fn send_presence(&self, doc_id: &str) {
         let mut rooms = self.rooms.lock().expect("hub lock");
-        let Some(room) = rooms.get_mut(doc_id) else { return };
+        let Some(room) = rooms.get_mut(doc_id) else {
+            return;
+        };
         room.announcing = false;
         let viewers = room.viewers.values().take(PRESENCE_LIST).cloned().collect();
-        let message = ServerMessage::Presence { doc_id: doc_id.to_owned(), viewers, total: room.viewers.len() };
+        let message = ServerMessage::Presence {
+            doc_id: doc_id.to_owned(),
+            viewers,
+            total: room.viewers.len(),
+        };
         let _ = room.sender.send(wire(&message));
     }
 }
@@ -193,12 +233,21 @@ mod tests {
     use app::protocol::UserRef;
 
     fn viewer(name: &str) -> Viewer {
-        Viewer { user: UserRef { id: name.into(), name: name.into() }, tab_id: format!("{name}-tab"), dirty: false }
+        Viewer {
+            user: UserRef {
+                id: name.into(),
+                name: name.into(),
+            },
+            tab_id: format!("{name}-tab"),
+            dirty: false,
+        }
     }
 
     fn names(wire: &Wire) -> (Vec<String>, usize) {
         match serde_json::from_str::<ServerMessage>(wire).unwrap() {
-            ServerMessage::Presence { viewers, total, .. } => (viewers.iter().map(|v| v.user.name.clone()).collect(), total),
+            ServerMessage::Presence { viewers, total, .. } => {
+                (viewers.iter().map(|v| v.user.name.clone()).collect(), total)
+            }
             other => panic!("not presence: {other:?}"),
         }
     }
@@ -231,7 +280,10 @@ mod tests {
         for _ in 0..5 {
             hub.publish(&ServerMessage::Resync { doc_id: "d".into() });
         }
-        assert!(matches!(slow.try_recv(), Err(broadcast::error::TryRecvError::Lagged(_))));
+        assert!(matches!(
+            slow.try_recv(),
+            Err(broadcast::error::TryRecvError::Lagged(_))
+        ));
     }
 
     #[tokio::test]
@@ -245,6 +297,9 @@ mod tests {
 
         let (listed, total) = names(&first.try_recv().unwrap());
         assert_eq!((listed.len(), total), (PRESENCE_LIST, 120));
-        assert!(first.try_recv().is_err(), "one announcement for the whole burst");
+        assert!(
+            first.try_recv().is_err(),
+            "one announcement for the whole burst"
+        );
     }
 }

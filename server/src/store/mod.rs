@@ -108,26 +108,62 @@ pub trait Store: Send + Sync + 'static {
     /// Applies pending migrations; start-up fails if this fails.
     async fn migrate(&self) -> StoreResult<()>;
 
-    async fn create_user(&self, id: &str, name: &str, password_hash: &str, at: DateTime<Utc>) -> StoreResult<UserRef>;
+    async fn create_user(
+        &self,
+        id: &str,
+        name: &str,
+        password_hash: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<UserRef>;
     async fn find_user(&self, name: &str) -> StoreResult<Option<UserRecord>>;
 
-    async fn create_session(&self, token_hash: &str, user_id: &str, at: DateTime<Utc>, expires_at: DateTime<Utc>) -> StoreResult<()>;
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        at: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<()>;
     /// The session's user, if the session exists and has not expired at `now`.
-    async fn session_user(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<UserRef>>;
+    async fn session_user(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<UserRef>>;
     async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
 
     /// Inserts the document at revision 1 and its first revision row, in one transaction
     /// that also completes the request's claimed idempotency key.
-    async fn create_doc(&self, id: &str, fields: &Fields, by: &UserRef, at: DateTime<Utc>, key: Option<ClaimedKey<'_>>) -> StoreResult<Document>;
+    async fn create_doc(
+        &self,
+        id: &str,
+        fields: &Fields,
+        by: &UserRef,
+        at: DateTime<Utc>,
+        key: Option<ClaimedKey<'_>>,
+    ) -> StoreResult<Document>;
     async fn get_doc(&self, id: &str) -> StoreResult<Option<Document>>;
     async fn list_docs(&self, query: &ListQuery) -> StoreResult<DocPage>;
     /// One transaction: compare-and-set on `rev`, insert the revision row, bump the document.
     /// `Stale` when the document is no longer at `expected_rev`.
     async fn save_doc(&self, change: SaveChange<'_>) -> StoreResult<Document>;
     /// Moves the document to `to` with the same compare-and-set as a save.
-    async fn transition_doc(&self, id: &str, expected_rev: i64, to: Status, by: &UserRef, at: DateTime<Utc>) -> StoreResult<Document>;
+    async fn transition_doc(
+        &self,
+        id: &str,
+        expected_rev: i64,
+        to: Status,
+        by: &UserRef,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Document>;
     /// Soft-deletes with the same compare-and-set; history is kept.
-    async fn delete_doc(&self, id: &str, expected_rev: i64, by: &UserRef, at: DateTime<Utc>) -> StoreResult<()>;
+    async fn delete_doc(
+        &self,
+        id: &str,
+        expected_rev: i64,
+        by: &UserRef,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
     /// The field values of one revision of a live document.
     async fn revision_fields(&self, id: &str, rev: i64) -> StoreResult<Option<Fields>>;
     /// A live document's history, newest first.
@@ -147,11 +183,21 @@ pub trait Store: Send + Sync + 'static {
         abandoned_before: DateTime<Utc>,
     ) -> StoreResult<Claim>;
     /// Records the final response of a claimed key whose request did not create anything.
-    async fn finish_idempotency_key(&self, key: ClaimedKey<'_>, status: u16, body: &str) -> StoreResult<()>;
+    async fn finish_idempotency_key(
+        &self,
+        key: ClaimedKey<'_>,
+        status: u16,
+        body: &str,
+    ) -> StoreResult<()>;
     /// Forgets a claimed key whose request failed on our side, so a retry can run.
     async fn release_idempotency_key(&self, key: ClaimedKey<'_>) -> StoreResult<()>;
     /// The response recorded for a user's idempotency key, unless older than `not_before`.
-    async fn idempotent_response(&self, user_id: &str, key: &str, not_before: DateTime<Utc>) -> StoreResult<Option<StoredResponse>>;
+    async fn idempotent_response(
+        &self,
+        user_id: &str,
+        key: &str,
+        not_before: DateTime<Utc>,
+    ) -> StoreResult<Option<StoredResponse>>;
     /// Deletes idempotency records older than `before`; returns how many.
     async fn expire_idempotency_keys(&self, before: DateTime<Utc>) -> StoreResult<u64>;
     /// The user's role on a live document; `None` for outsiders and unknown documents.
@@ -159,14 +205,31 @@ pub trait Store: Send + Sync + 'static {
     /// The owner and the members of a live document.
     async fn members(&self, doc_id: &str) -> StoreResult<Option<(UserRef, Vec<Member>)>>;
     /// Adds a member or changes their role.
-    async fn set_member(&self, doc_id: &str, user_id: &str, role: Role, by: &UserRef, at: DateTime<Utc>) -> StoreResult<()>;
+    async fn set_member(
+        &self,
+        doc_id: &str,
+        user_id: &str,
+        role: Role,
+        by: &UserRef,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
     /// False when the user was not a member.
     async fn remove_member(&self, doc_id: &str, user_id: &str) -> StoreResult<bool>;
 
     /// Failed sign-ins for `account` and all attempts from `address` since `since`.
-    async fn auth_attempts(&self, account: &str, address: &str, since: DateTime<Utc>) -> StoreResult<(u32, u32)>;
+    async fn auth_attempts(
+        &self,
+        account: &str,
+        address: &str,
+        since: DateTime<Utc>,
+    ) -> StoreResult<(u32, u32)>;
     /// Records a failed sign-in (`account` set) or a sign-up (`account` None).
-    async fn record_auth_attempt(&self, account: Option<&str>, address: &str, at: DateTime<Utc>) -> StoreResult<()>;
+    async fn record_auth_attempt(
+        &self,
+        account: Option<&str>,
+        address: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
     /// Forgets an account's failed sign-ins after it signs in successfully.
     async fn clear_auth_failures(&self, account: &str) -> StoreResult<()>;
     async fn expire_auth_attempts(&self, before: DateTime<Utc>) -> StoreResult<u64>;

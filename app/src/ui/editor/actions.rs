@@ -21,7 +21,9 @@ impl EditorState {
             return;
         }
         let sent = untrack(|| self.mine());
-        let (id, base_rev, base_fields) = self.base.with_untracked(|d| (d.id.clone(), d.rev, d.fields()));
+        let (id, base_rev, base_fields) = self
+            .base
+            .with_untracked(|d| (d.id.clone(), d.rev, d.fields()));
         self.saving.set(true);
         self.conflict.set(None);
         spawn_local(async move {
@@ -45,8 +47,19 @@ impl EditorState {
     pub(super) fn refused(self, base_fields: &Fields, base_rev: i64, failure: ApiFailure) {
         if let Some(stale) = failure.problem.stale() {
             let mine = untrack(|| self.mine());
-            let conflict = Conflict::new(base_fields, base_rev, stale.current, &mine, stale.changed_by, stale.self_conflict);
-            self.status.set(format!("Not saved: {} saved revision {} first.", conflict.who(), conflict.current.rev));
+            let conflict = Conflict::new(
+                base_fields,
+                base_rev,
+                stale.current,
+                &mine,
+                stale.changed_by,
+                stale.self_conflict,
+            );
+            self.status.set(format!(
+                "Not saved: {} saved revision {} first.",
+                conflict.who(),
+                conflict.current.rev
+            ));
             self.conflict.set(Some(conflict));
         } else if failure.status == 401 {
             self.status.set(
@@ -61,7 +74,8 @@ impl EditorState {
         } else {
             self.errors.set(failure.problem.errors.clone());
             self.suggestions.set(failure.problem.suggestions());
-            self.status.set(format!("Not saved: {}", failure.problem.detail));
+            self.status
+                .set(format!("Not saved: {}", failure.problem.detail));
         }
     }
 
@@ -72,10 +86,16 @@ impl EditorState {
         spawn_local(async move {
             match api::transition(&id, rev, to).await {
                 Ok(doc) => {
-                    self.status.set(format!("{} — revision {}", status_sentence(doc.status), doc.rev));
+                    self.status.set(format!(
+                        "{} — revision {}",
+                        status_sentence(doc.status),
+                        doc.rev
+                    ));
                     self.base.set(doc);
                 }
-                Err(failure) => self.status.set(format!("Status not changed: {}", failure.problem.detail)),
+                Err(failure) => self
+                    .status
+                    .set(format!("Status not changed: {}", failure.problem.detail)),
             }
         });
     }
@@ -104,17 +124,35 @@ impl EditorState {
 
     /// Re-applies my changes (base → mine) onto `latest`: silently when they merge cleanly,
     /// through the conflict panel when they overlap.
-    pub(super) fn reapply_onto(self, latest: Document, changed_by: Vec<ChangedBy>, self_conflict: bool) {
+    pub(super) fn reapply_onto(
+        self,
+        latest: Document,
+        changed_by: Vec<ChangedBy>,
+        self_conflict: bool,
+    ) {
         let (base_fields, base_rev) = self.base.with_untracked(|d| (d.fields(), d.rev));
         let mine = untrack(|| self.mine());
-        let conflict = Conflict::new(&base_fields, base_rev, latest.clone(), &mine, changed_by, self_conflict);
+        let conflict = Conflict::new(
+            &base_fields,
+            base_rev,
+            latest.clone(),
+            &mine,
+            changed_by,
+            self_conflict,
+        );
         if conflict.comparison.merge.clean {
             self.show(&conflict.comparison.merge.proposal);
             self.conflict.set(None);
-            self.status.set(format!("Your changes are re-applied on revision {}. Review them and save.", latest.rev));
+            self.status.set(format!(
+                "Your changes are re-applied on revision {}. Review them and save.",
+                latest.rev
+            ));
             self.base.set(latest);
         } else {
-            self.status.set(format!("Some of your changes overlap with revision {}. Choose below.", latest.rev));
+            self.status.set(format!(
+                "Some of your changes overlap with revision {}. Choose below.",
+                latest.rev
+            ));
             self.conflict.set(Some(conflict));
         }
     }
@@ -125,7 +163,10 @@ impl EditorState {
         spawn_local(async move {
             match api::get_doc(id).await {
                 Ok(latest) => self.reapply_onto(latest, Vec::new(), false),
-                Err(failure) => self.status.set(format!("Could not load the latest revision: {}", failure.problem.detail)),
+                Err(failure) => self.status.set(format!(
+                    "Could not load the latest revision: {}",
+                    failure.problem.detail
+                )),
             }
         });
     }
@@ -145,8 +186,12 @@ impl EditorState {
         let latest = self.base.get_untracked();
         let mut at_base = latest.clone();
         at_base.rev = draft.base_rev;
-        (at_base.title, at_base.slug, at_base.tags, at_base.body) =
-            (draft.base.title.clone(), draft.base.slug.clone(), draft.base.tags.clone(), draft.base.body.clone());
+        (at_base.title, at_base.slug, at_base.tags, at_base.body) = (
+            draft.base.title.clone(),
+            draft.base.slug.clone(),
+            draft.base.tags.clone(),
+            draft.base.body.clone(),
+        );
         self.base.set(at_base);
         self.show(&draft.mine);
         self.offer.set(None);
@@ -162,7 +207,8 @@ impl EditorState {
         draft::clear(&draft.doc_id);
         self.offer.set(None);
         self.drafting.set(true);
-        self.status.set("The unsaved changes were discarded.".into());
+        self.status
+            .set("The unsaved changes were discarded.".into());
     }
 }
 

@@ -23,9 +23,22 @@ pub struct Conflict {
 }
 
 impl Conflict {
-    pub fn new(base: &Fields, base_rev: i64, current: Document, mine: &Fields, changed_by: Vec<ChangedBy>, self_conflict: bool) -> Conflict {
+    pub fn new(
+        base: &Fields,
+        base_rev: i64,
+        current: Document,
+        mine: &Fields,
+        changed_by: Vec<ChangedBy>,
+        self_conflict: bool,
+    ) -> Conflict {
         let comparison = compare(base, &current.fields(), mine);
-        Conflict { base_rev, current, comparison, changed_by, self_conflict }
+        Conflict {
+            base_rev,
+            current,
+            comparison,
+            changed_by,
+            self_conflict,
+        }
     }
 
     /// Who saved in between, as a sentence subject.
@@ -40,7 +53,12 @@ impl Conflict {
     }
 
     fn conflicting(&self) -> Vec<Field> {
-        self.comparison.fields.iter().filter(|f| f.state == FieldState::BothConflict).map(|f| f.field).collect()
+        self.comparison
+            .fields
+            .iter()
+            .filter(|f| f.state == FieldState::BothConflict)
+            .map(|f| f.field)
+            .collect()
     }
 }
 
@@ -91,7 +109,10 @@ pub fn ConflictPanel(
         "Everybody's changes merge cleanly and are applied below. Review them and save.".to_owned()
     } else {
         let names: Vec<&str> = conflicting.iter().map(|f| f.name()).collect();
-        format!("Both of you changed the same part of: {}. Choose what to keep for each, then save.", names.join(", "))
+        format!(
+            "Both of you changed the same part of: {}. Choose what to keep for each, then save.",
+            names.join(", ")
+        )
     };
     let headline = format!(
         "{} saved revision {} while you were editing revision {}.",
@@ -107,8 +128,13 @@ pub fn ConflictPanel(
         move |_| {
             let mut fields = proposal.clone();
             for resolution in &resolutions {
-                let compared = comparison.fields.iter().find(|f| f.field == resolution.field);
-                let pick = |side: fn(&FieldComparison) -> Option<String>| compared.and_then(side).unwrap_or_default();
+                let compared = comparison
+                    .fields
+                    .iter()
+                    .find(|f| f.field == resolution.field);
+                let pick = |side: fn(&FieldComparison) -> Option<String>| {
+                    compared.and_then(side).unwrap_or_default()
+                };
                 let value = match resolution.choice.get_untracked() {
                     Choice::Mine => pick(|f| f.mine.as_ref().map(|v| v.as_text())),
                     Choice::Theirs => pick(|f| f.theirs.as_ref().map(|v| v.as_text())),
@@ -131,7 +157,10 @@ pub fn ConflictPanel(
         .iter()
         .cloned()
         .map(|compared| {
-            let resolution = resolutions.iter().find(|r| r.field == compared.field).copied();
+            let resolution = resolutions
+                .iter()
+                .find(|r| r.field == compared.field)
+                .copied();
             view! { <FieldRow compared resolution/> }
         })
         .collect_view();
@@ -166,12 +195,24 @@ fn state_label(state: FieldState) -> &'static str {
 #[component]
 fn FieldRow(compared: FieldComparison, resolution: Option<Resolution>) -> impl IntoView {
     let name = compared.field.label();
-    let text = |value: &Option<crate::domain::merge::FieldValue>| value.as_ref().map(|v| v.as_text()).unwrap_or_default();
-    let (base, theirs, mine) = (text(&compared.base), text(&compared.theirs), text(&compared.mine));
+    let text = |value: &Option<crate::domain::merge::FieldValue>| {
+        value.as_ref().map(|v| v.as_text()).unwrap_or_default()
+    };
+    let (base, theirs, mine) = (
+        text(&compared.base),
+        text(&compared.theirs),
+        text(&compared.mine),
+    );
     let merged = compared.merged.as_ref().map(|v| v.as_text());
     let changed = compared.state != FieldState::Unchanged;
     let legend = format!("{name} — {}", state_label(compared.state));
-    let state_class = format!("row {}", serde_json::to_value(compared.state).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default());
+    let state_class = format!(
+        "row {}",
+        serde_json::to_value(compared.state)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    );
     let field_key = compared.field.name();
 
     view! {

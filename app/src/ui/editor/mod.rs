@@ -16,10 +16,6 @@ use super::{
     fields::{tags_from_input, tags_to_input, FieldInputs, FieldsForm},
     SignedIn,
 };
-use crate::{
-    domain::{FieldError, Fields, Status},
-    protocol::{Document, Members},
-};
 use super::{
     live::{self, LiveEvent, LiveLink},
     preview::PreviewPane,
@@ -28,9 +24,13 @@ use super::{
     Session,
 };
 use crate::live::ClientMessage;
-use together::{RemoteBanner, TabsBanner, Together, WhoIsHere};
+use crate::{
+    domain::{FieldError, Fields, Status},
+    protocol::{Document, Members},
+};
 use conflict::{Conflict, ConflictPanel};
 use offer::DraftOffer;
+use together::{RemoteBanner, TabsBanner, Together, WhoIsHere};
 
 #[component]
 pub fn EditorPage() -> impl IntoView {
@@ -109,7 +109,12 @@ impl EditorState {
         let mut tags = tags_from_input(&self.inputs.tags.get());
         tags.sort();
         tags.dedup();
-        Fields { title: self.inputs.title.get(), slug: self.inputs.slug.get(), tags, body: self.inputs.body.get() }
+        Fields {
+            title: self.inputs.title.get(),
+            slug: self.inputs.slug.get(),
+            tags,
+            body: self.inputs.body.get(),
+        }
     }
 
     fn show(self, fields: &Fields) {
@@ -118,7 +123,6 @@ impl EditorState {
         self.inputs.tags.set(tags_to_input(&fields.tags));
         self.inputs.body.set(fields.body.clone());
     }
-
 }
 
 #[component]
@@ -127,7 +131,18 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
     let state = EditorState::new(doc);
     let members = RwSignal::new(members);
     let may_edit = Memo::new(move |_| members.with(|m| m.your_role.can_edit()));
-    let EditorState { inputs, base, errors, suggestions, status, saving, conflict, offer, drafting, locked } = state;
+    let EditorState {
+        inputs,
+        base,
+        errors,
+        suggestions,
+        status,
+        saving,
+        conflict,
+        offer,
+        drafting,
+        locked,
+    } = state;
 
     // On opening (in the browser only): offer back a draft that differs from what is stored.
     Effect::new(move |_| {
@@ -177,18 +192,32 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
             state.on_live(event, together, me.get_untracked());
             if connected {
                 let dirty = dirty.get_untracked();
-                link.with_value(|l| l.as_ref().map(|l| l.send(ClientMessage::Editing { doc_id: doc_id.clone(), dirty })));
+                link.with_value(|l| {
+                    l.as_ref().map(|l| {
+                        l.send(ClientMessage::Editing {
+                            doc_id: doc_id.clone(),
+                            dirty,
+                        })
+                    })
+                });
             }
         });
         link.set_value(Some(opened));
         let id = base.with_untracked(|d| d.id.clone());
-        peers.set_value(Some(watch_tabs(&id, &tab_id.get_value(), together.other_tabs)));
+        peers.set_value(Some(watch_tabs(
+            &id,
+            &tab_id.get_value(),
+            together.other_tabs,
+        )));
     });
     Effect::new(move |previous: Option<bool>| {
         let dirty = dirty.get();
         if previous.is_some_and(|p| p != dirty) || (previous.is_none() && dirty) {
             let doc_id = base.with_untracked(|d| d.id.clone());
-            link.with_value(|l| l.as_ref().map(|l| l.send(ClientMessage::Editing { doc_id, dirty })));
+            link.with_value(|l| {
+                l.as_ref()
+                    .map(|l| l.send(ClientMessage::Editing { doc_id, dirty }))
+            });
         }
         dirty
     });
@@ -202,7 +231,11 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
     });
     let remote = Memo::new(move |_| {
         let base_rev = base.with(|d| d.rev);
-        together.remote.get().filter(|change| change.rev > base_rev && !saving.get()).map(|change| (change, base_rev))
+        together
+            .remote
+            .get()
+            .filter(|change| change.rev > base_rev && !saving.get())
+            .map(|change| (change, base_rev))
     });
     // A banner about revisions this editor has caught up with is history.
     Effect::new(move |_| {
@@ -210,7 +243,8 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
             together.shown.set(None);
         }
     });
-    let on_show = Callback::new(move |(from, to): (i64, i64)| state.show_changes(together, from, to));
+    let on_show =
+        Callback::new(move |(from, to): (i64, i64)| state.show_changes(together, from, to));
     let keydown = window_event_listener(ev::keydown, move |ev| {
         if (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("s") {
             ev.prevent_default();

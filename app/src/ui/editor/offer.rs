@@ -5,8 +5,17 @@ use leptos::prelude::*;
 use crate::ui::draft::Draft;
 
 #[component]
-pub fn DraftOffer(draft: Draft, on_restore: Callback<Draft>, on_discard: Callback<Draft>) -> impl IntoView {
-    let when = draft.saved_at.replace('T', " ").chars().take(16).collect::<String>();
+pub fn DraftOffer(
+    draft: Draft,
+    on_restore: Callback<Draft>,
+    on_discard: Callback<Draft>,
+) -> impl IntoView {
+    let when = draft
+        .saved_at
+        .replace('T', " ")
+        .chars()
+        .take(16)
+        .collect::<String>();
     let text = format!(
         "You have unsaved changes to this document from {when} UTC, based on revision {}.",
         draft.base_rev

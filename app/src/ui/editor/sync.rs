@@ -6,7 +6,10 @@ use super::{
     together::{RemoteChange, Together},
     EditorState,
 };
-use crate::{live::ServerMessage, ui::{api, live::LiveEvent}};
+use crate::{
+    live::ServerMessage,
+    ui::{api, live::LiveEvent},
+};
 
 impl EditorState {
     /// What the live channel says, applied to the editor.
@@ -22,24 +25,44 @@ impl EditorState {
                 together.presence.set(viewers);
                 together.total.set(total);
             }
-            LiveEvent::Message(ServerMessage::Updated { rev, by, fields, .. }) => {
+            LiveEvent::Message(ServerMessage::Updated {
+                rev, by, fields, ..
+            }) => {
                 let base_rev = self.base.with_untracked(|d| d.rev);
                 if rev > base_rev {
                     let mine = me.as_deref() == Some(by.id.as_str());
-                    together.heard(RemoteChange { rev, names: vec![by.name], fields, mine, deleted: false }, base_rev);
+                    together.heard(
+                        RemoteChange {
+                            rev,
+                            names: vec![by.name],
+                            fields,
+                            mine,
+                            deleted: false,
+                        },
+                        base_rev,
+                    );
                 }
             }
             LiveEvent::Message(ServerMessage::Deleted { by, .. }) => {
                 let base_rev = self.base.with_untracked(|d| d.rev);
                 let mine = me.as_deref() == Some(by.id.as_str());
                 together.heard(
-                    RemoteChange { rev: base_rev + 1, names: vec![by.name], fields: Vec::new(), mine, deleted: true },
+                    RemoteChange {
+                        rev: base_rev + 1,
+                        names: vec![by.name],
+                        fields: Vec::new(),
+                        mine,
+                        deleted: true,
+                    },
                     base_rev,
                 );
             }
             LiveEvent::Message(ServerMessage::Resync { .. }) => self.catch_up(together, me),
             LiveEvent::Message(ServerMessage::NotFound { .. }) => {
-                self.status.set("This document is no longer shared with you; your text stays on this page.".into());
+                self.status.set(
+                    "This document is no longer shared with you; your text stays on this page."
+                        .into(),
+                );
             }
             LiveEvent::Message(_) => {}
         }
@@ -49,10 +72,24 @@ impl EditorState {
     pub(super) fn catch_up(self, together: Together, me: Option<String>) {
         let (id, base_rev) = self.base.with_untracked(|d| (d.id.clone(), d.rev));
         spawn_local(async move {
-            let Ok(history) = api::revisions(id).await else { return };
-            let newer: Vec<_> = history.items.into_iter().filter(|r| r.rev > base_rev).collect();
-            let Some(latest) = newer.iter().map(|r| r.rev).max() else { return };
-            let mut change = RemoteChange { rev: latest, names: Vec::new(), fields: Vec::new(), mine: true, deleted: false };
+            let Ok(history) = api::revisions(id).await else {
+                return;
+            };
+            let newer: Vec<_> = history
+                .items
+                .into_iter()
+                .filter(|r| r.rev > base_rev)
+                .collect();
+            let Some(latest) = newer.iter().map(|r| r.rev).max() else {
+                return;
+            };
+            let mut change = RemoteChange {
+                rev: latest,
+                names: Vec::new(),
+                fields: Vec::new(),
+                mine: true,
+                deleted: false,
+            };
             for revision in newer {
                 let mine = me.as_deref() == Some(revision.by.id.as_str());
                 change = change.and(RemoteChange {
@@ -72,7 +109,10 @@ impl EditorState {
         spawn_local(async move {
             match api::diff(&id, from, to).await {
                 Ok(diff) => together.shown.set(Some(diff)),
-                Err(failure) => self.status.set(format!("Could not show the changes: {}", failure.problem.detail)),
+                Err(failure) => self.status.set(format!(
+                    "Could not show the changes: {}",
+                    failure.problem.detail
+                )),
             }
         });
     }

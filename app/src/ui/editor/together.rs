@@ -80,10 +80,12 @@ impl Together {
     /// has caught up with, such as its own saves) are forgotten first.
     pub fn heard(self, change: RemoteChange, base_rev: i64) {
         self.remote.update(|remote| {
-            *remote = Some(match remote.take().filter(|earlier| earlier.rev > base_rev) {
-                Some(earlier) => earlier.and(change),
-                None => change,
-            });
+            *remote = Some(
+                match remote.take().filter(|earlier| earlier.rev > base_rev) {
+                    Some(earlier) => earlier.and(change),
+                    None => change,
+                },
+            );
         });
     }
 }
@@ -142,11 +144,21 @@ pub fn RemoteBanner(
 ) -> impl IntoView {
     let rev = change.rev;
     let text = if change.deleted {
-        format!("{} deleted this document. Your text is still here; copy anything you want to keep.", change.who())
+        format!(
+            "{} deleted this document. Your text is still here; copy anything you want to keep.",
+            change.who()
+        )
     } else {
         let fields: Vec<&str> = change.fields.iter().map(|f| f.name()).collect();
-        let what = if fields.is_empty() { "it".to_owned() } else { fields.join(", ") };
-        format!("{} saved revision {rev}, changing {what}, while you were editing revision {base_rev}.", change.who())
+        let what = if fields.is_empty() {
+            "it".to_owned()
+        } else {
+            fields.join(", ")
+        };
+        format!(
+            "{} saved revision {rev}, changing {what}, while you were editing revision {base_rev}.",
+            change.who()
+        )
     };
     let deleted = change.deleted;
     view! {
@@ -163,7 +175,10 @@ pub fn RemoteBanner(
 
 /// The same document in another tab of this browser: fine, and worth knowing.
 #[component]
-pub fn TabsBanner(other_tabs: RwSignal<BTreeSet<String>>, dismissed: RwSignal<bool>) -> impl IntoView {
+pub fn TabsBanner(
+    other_tabs: RwSignal<BTreeSet<String>>,
+    dismissed: RwSignal<bool>,
+) -> impl IntoView {
     move || {
         (!other_tabs.with(BTreeSet::is_empty) && !dismissed.get()).then(|| {
             view! {

@@ -21,10 +21,15 @@ pub async fn role_of(pool: &SqlitePool, doc_id: &str, user_id: &str) -> StoreRes
     .bind(doc_id)
     .fetch_optional(pool)
     .await?;
-    Ok(row.and_then(|row| row.get::<Option<String>, _>("role")).and_then(|role| Role::parse(&role)))
+    Ok(row
+        .and_then(|row| row.get::<Option<String>, _>("role"))
+        .and_then(|role| Role::parse(&role)))
 }
 
-pub async fn members(pool: &SqlitePool, doc_id: &str) -> StoreResult<Option<(UserRef, Vec<Member>)>> {
+pub async fn members(
+    pool: &SqlitePool,
+    doc_id: &str,
+) -> StoreResult<Option<(UserRef, Vec<Member>)>> {
     let owner = sqlx::query(
         "SELECT u.id, u.name FROM documents d JOIN users u ON u.id = d.owner_id WHERE d.id = ? AND d.deleted_at IS NULL",
     )
@@ -34,7 +39,10 @@ pub async fn members(pool: &SqlitePool, doc_id: &str) -> StoreResult<Option<(Use
     let Some(owner) = owner else {
         return Ok(None);
     };
-    let owner = UserRef { id: owner.try_get("id")?, name: owner.try_get("name")? };
+    let owner = UserRef {
+        id: owner.try_get("id")?,
+        name: owner.try_get("name")?,
+    };
     let rows = sqlx::query(
         "SELECT u.id, u.name, m.role FROM memberships m JOIN users u ON u.id = m.user_id \
          WHERE m.doc_id = ? ORDER BY lower(u.name)",
@@ -46,13 +54,26 @@ pub async fn members(pool: &SqlitePool, doc_id: &str) -> StoreResult<Option<(Use
         .iter()
         .filter_map(|row| {
             let role = Role::parse(row.get::<&str, _>("role"))?;
-            Some(Member { user: UserRef { id: row.get("id"), name: row.get("name") }, role })
+            Some(Member {
+                user: UserRef {
+                    id: row.get("id"),
+                    name: row.get("name"),
+                },
+                role,
+            })
         })
         .collect();
     Ok(Some((owner, members)))
 }
 
-pub async fn set_member(pool: &SqlitePool, doc_id: &str, user_id: &str, role: Role, by: &UserRef, at: DateTime<Utc>) -> StoreResult<()> {
+pub async fn set_member(
+    pool: &SqlitePool,
+    doc_id: &str,
+    user_id: &str,
+    role: Role,
+    by: &UserRef,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO memberships (doc_id, user_id, role, added_at, added_by) VALUES (?, ?, ?, ?, ?) \
          ON CONFLICT (doc_id, user_id) DO UPDATE SET role = excluded.role",
@@ -76,7 +97,12 @@ pub async fn remove_member(pool: &SqlitePool, doc_id: &str, user_id: &str) -> St
     Ok(done.rows_affected() > 0)
 }
 
-pub async fn auth_attempts(pool: &SqlitePool, account: &str, address: &str, since: DateTime<Utc>) -> StoreResult<(u32, u32)> {
+pub async fn auth_attempts(
+    pool: &SqlitePool,
+    account: &str,
+    address: &str,
+    since: DateTime<Utc>,
+) -> StoreResult<(u32, u32)> {
     let since = timestamp(since);
     let row = sqlx::query(
         "SELECT (SELECT count(*) FROM auth_attempts WHERE account = ? AND at >= ?) AS account_failures, \
@@ -88,10 +114,18 @@ pub async fn auth_attempts(pool: &SqlitePool, account: &str, address: &str, sinc
     .bind(&since)
     .fetch_one(pool)
     .await?;
-    Ok((row.get::<i64, _>("account_failures") as u32, row.get::<i64, _>("address_attempts") as u32))
+    Ok((
+        row.get::<i64, _>("account_failures") as u32,
+        row.get::<i64, _>("address_attempts") as u32,
+    ))
 }
 
-pub async fn record_auth_attempt(pool: &SqlitePool, account: Option<&str>, address: &str, at: DateTime<Utc>) -> StoreResult<()> {
+pub async fn record_auth_attempt(
+    pool: &SqlitePool,
+    account: Option<&str>,
+    address: &str,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
     sqlx::query("INSERT INTO auth_attempts (account, address, at) VALUES (?, ?, ?)")
         .bind(account.map(str::to_lowercase))
         .bind(address)
@@ -102,11 +136,17 @@ pub async fn record_auth_attempt(pool: &SqlitePool, account: Option<&str>, addre
 }
 
 pub async fn clear_auth_failures(pool: &SqlitePool, account: &str) -> StoreResult<()> {
-    sqlx::query("DELETE FROM auth_attempts WHERE account = ?").bind(account.to_lowercase()).execute(pool).await?;
+    sqlx::query("DELETE FROM auth_attempts WHERE account = ?")
+        .bind(account.to_lowercase())
+        .execute(pool)
+        .await?;
     Ok(())
 }
 
 pub async fn expire_auth_attempts(pool: &SqlitePool, before: DateTime<Utc>) -> StoreResult<u64> {
-    let done = sqlx::query("DELETE FROM auth_attempts WHERE at < ?").bind(timestamp(before)).execute(pool).await?;
+    let done = sqlx::query("DELETE FROM auth_attempts WHERE at < ?")
+        .bind(timestamp(before))
+        .execute(pool)
+        .await?;
     Ok(done.rows_affected())
 }

@@ -7,7 +7,13 @@ use super::{on_constraint, rows::timestamp};
 use crate::store::{StoreResult, UserRecord};
 use app::protocol::UserRef;
 
-pub async fn create_user(pool: &SqlitePool, id: &str, name: &str, password_hash: &str, at: DateTime<Utc>) -> StoreResult<UserRef> {
+pub async fn create_user(
+    pool: &SqlitePool,
+    id: &str,
+    name: &str,
+    password_hash: &str,
+    at: DateTime<Utc>,
+) -> StoreResult<UserRef> {
     sqlx::query("INSERT INTO users (id, name, password_hash, created_at) VALUES (?, ?, ?, ?)")
         .bind(id)
         .bind(name)
@@ -16,7 +22,10 @@ pub async fn create_user(pool: &SqlitePool, id: &str, name: &str, password_hash:
         .execute(pool)
         .await
         .map_err(on_constraint)?;
-    Ok(UserRef { id: id.to_owned(), name: name.to_owned() })
+    Ok(UserRef {
+        id: id.to_owned(),
+        name: name.to_owned(),
+    })
 }
 
 pub async fn find_user(pool: &SqlitePool, name: &str) -> StoreResult<Option<UserRecord>> {
@@ -26,25 +35,40 @@ pub async fn find_user(pool: &SqlitePool, name: &str) -> StoreResult<Option<User
         .await?;
     row.map(|row| {
         Ok(UserRecord {
-            user: UserRef { id: row.try_get("id")?, name: row.try_get("name")? },
+            user: UserRef {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+            },
             password_hash: row.try_get("password_hash")?,
         })
     })
     .transpose()
 }
 
-pub async fn create_session(pool: &SqlitePool, token_hash: &str, user_id: &str, at: DateTime<Utc>, expires_at: DateTime<Utc>) -> StoreResult<()> {
-    sqlx::query("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)")
-        .bind(token_hash)
-        .bind(user_id)
-        .bind(timestamp(at))
-        .bind(timestamp(expires_at))
-        .execute(pool)
-        .await?;
+pub async fn create_session(
+    pool: &SqlitePool,
+    token_hash: &str,
+    user_id: &str,
+    at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(token_hash)
+    .bind(user_id)
+    .bind(timestamp(at))
+    .bind(timestamp(expires_at))
+    .execute(pool)
+    .await?;
     Ok(())
 }
 
-pub async fn session_user(pool: &SqlitePool, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<UserRef>> {
+pub async fn session_user(
+    pool: &SqlitePool,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<Option<UserRef>> {
     let row = sqlx::query(
         "SELECT u.id, u.name FROM sessions s JOIN users u ON u.id = s.user_id \
          WHERE s.token_hash = ? AND s.expires_at > ?",
@@ -53,10 +77,19 @@ pub async fn session_user(pool: &SqlitePool, token_hash: &str, now: DateTime<Utc
     .bind(timestamp(now))
     .fetch_optional(pool)
     .await?;
-    row.map(|row| Ok(UserRef { id: row.try_get("id")?, name: row.try_get("name")? })).transpose()
+    row.map(|row| {
+        Ok(UserRef {
+            id: row.try_get("id")?,
+            name: row.try_get("name")?,
+        })
+    })
+    .transpose()
 }
 
 pub async fn delete_session(pool: &SqlitePool, token_hash: &str) -> StoreResult<()> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = ?").bind(token_hash).execute(pool).await?;
+    sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
+        .bind(token_hash)
+        .execute(pool)
+        .await?;
     Ok(())
 }

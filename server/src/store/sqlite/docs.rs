@@ -19,7 +19,6 @@ pub const DOC_COLUMNS: &str = "d.id, d.title, d.slug, d.tags, d.body, d.status, 
      d.updated_at, d.updated_by, uu.name AS updated_by_name \
      FROM documents d JOIN users cu ON cu.id = d.created_by JOIN users uu ON uu.id = d.updated_by";
 
-
 pub async fn doc_in<'e, E>(executor: E, id: &str) -> StoreResult<Option<Document>>
 where
     E: sqlx::Executor<'e, Database = Sqlite>,
@@ -38,7 +37,14 @@ async fn why_not(tx: &mut sqlx::Transaction<'_, Sqlite>, id: &str) -> StoreError
     }
 }
 
-pub async fn create(pool: &SqlitePool, id: &str, fields: &Fields, by: &UserRef, at: DateTime<Utc>, key: Option<ClaimedKey<'_>>) -> StoreResult<Document> {
+pub async fn create(
+    pool: &SqlitePool,
+    id: &str,
+    fields: &Fields,
+    by: &UserRef,
+    at: DateTime<Utc>,
+    key: Option<ClaimedKey<'_>>,
+) -> StoreResult<Document> {
     let at = timestamp(at);
     let tags = tags_json(&fields.tags);
     let mut tx = pool.begin().await?;
@@ -59,7 +65,18 @@ pub async fn create(pool: &SqlitePool, id: &str, fields: &Fields, by: &UserRef, 
     .execute(&mut *tx)
     .await
     .map_err(on_constraint)?;
-    insert_revision(&mut tx, id, 1, fields, Status::Draft, &Field::ALL, false, &by.id, &at).await?;
+    insert_revision(
+        &mut tx,
+        id,
+        1,
+        fields,
+        Status::Draft,
+        &Field::ALL,
+        false,
+        &by.id,
+        &at,
+    )
+    .await?;
     let doc = doc_in(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
     if let Some(key) = key {
         idempotency::complete_create(&mut tx, key, &doc).await?;
@@ -93,15 +110,30 @@ pub async fn save(pool: &SqlitePool, change: SaveChange<'_>) -> StoreResult<Docu
     };
     let status = parse_status(row.try_get("status")?)?;
     let rev = change.expected_rev + 1;
-    insert_revision(&mut tx, change.id, rev, fields, status, change.changed, false, &change.by.id, &at).await?;
-    let doc = doc_in(&mut *tx, change.id).await?.ok_or(StoreError::NotFound)?;
+    insert_revision(
+        &mut tx,
+        change.id,
+        rev,
+        fields,
+        status,
+        change.changed,
+        false,
+        &change.by.id,
+        &at,
+    )
+    .await?;
+    let doc = doc_in(&mut *tx, change.id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
     if let Some(idempotency) = &change.idempotency {
-        sqlx::query("DELETE FROM idempotency_keys WHERE user_id = ? AND key = ? AND created_at < ?")
-            .bind(&change.by.id)
-            .bind(idempotency.key)
-            .bind(timestamp(idempotency.not_before))
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "DELETE FROM idempotency_keys WHERE user_id = ? AND key = ? AND created_at < ?",
+        )
+        .bind(&change.by.id)
+        .bind(idempotency.key)
+        .bind(timestamp(idempotency.not_before))
+        .execute(&mut *tx)
+        .await?;
         sqlx::query(
             "INSERT INTO idempotency_keys (user_id, key, fingerprint, status, etag, body, created_at) \
              VALUES (?, ?, ?, 200, ?, ?, ?)",
@@ -123,7 +155,14 @@ pub async fn save(pool: &SqlitePool, change: SaveChange<'_>) -> StoreResult<Docu
     Ok(doc)
 }
 
-pub async fn transition(pool: &SqlitePool, id: &str, expected_rev: i64, to: Status, by: &UserRef, at: DateTime<Utc>) -> StoreResult<Document> {
+pub async fn transition(
+    pool: &SqlitePool,
+    id: &str,
+    expected_rev: i64,
+    to: Status,
+    by: &UserRef,
+    at: DateTime<Utc>,
+) -> StoreResult<Document> {
     let at = timestamp(at);
     let mut tx = pool.begin().await?;
     let moved = sqlx::query(
@@ -141,13 +180,30 @@ pub async fn transition(pool: &SqlitePool, id: &str, expected_rev: i64, to: Stat
         return Err(why_not(&mut tx, id).await);
     };
     let fields = fields_from_row(&row)?;
-    insert_revision(&mut tx, id, expected_rev + 1, &fields, to, &[Field::Status], false, &by.id, &at).await?;
+    insert_revision(
+        &mut tx,
+        id,
+        expected_rev + 1,
+        &fields,
+        to,
+        &[Field::Status],
+        false,
+        &by.id,
+        &at,
+    )
+    .await?;
     let doc = doc_in(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
     tx.commit().await?;
     Ok(doc)
 }
 
-pub async fn delete(pool: &SqlitePool, id: &str, expected_rev: i64, by: &UserRef, at: DateTime<Utc>) -> StoreResult<()> {
+pub async fn delete(
+    pool: &SqlitePool,
+    id: &str,
+    expected_rev: i64,
+    by: &UserRef,
+    at: DateTime<Utc>,
+) -> StoreResult<()> {
     let at = timestamp(at);
     let mut tx = pool.begin().await?;
     let deleted = sqlx::query(
@@ -166,7 +222,18 @@ pub async fn delete(pool: &SqlitePool, id: &str, expected_rev: i64, by: &UserRef
     };
     let fields = fields_from_row(&row)?;
     let status = parse_status(row.try_get("status")?)?;
-    insert_revision(&mut tx, id, expected_rev + 1, &fields, status, &[], true, &by.id, &at).await?;
+    insert_revision(
+        &mut tx,
+        id,
+        expected_rev + 1,
+        &fields,
+        status,
+        &[],
+        true,
+        &by.id,
+        &at,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -19,9 +19,13 @@ pub async fn revisions(pool: &SqlitePool, id: &str) -> StoreResult<Vec<RevisionS
         .map(|row| {
             Ok(RevisionSummary {
                 rev: row.try_get("rev")?,
-                by: UserRef { id: row.try_get("author_id")?, name: row.try_get("name")? },
+                by: UserRef {
+                    id: row.try_get("author_id")?,
+                    name: row.try_get("name")?,
+                },
                 at: parse_time(row.try_get("created_at")?)?,
-                fields: serde_json::from_str(row.try_get("changed_fields")?).map_err(decode_error)?,
+                fields: serde_json::from_str(row.try_get("changed_fields")?)
+                    .map_err(decode_error)?,
                 status: parse_status(row.try_get("status")?)?,
             })
         })
@@ -41,7 +45,10 @@ pub async fn revision(pool: &SqlitePool, id: &str, rev: i64) -> StoreResult<Opti
     row.map(|row| {
         Ok(Revision {
             rev: row.try_get("rev")?,
-            by: UserRef { id: row.try_get("author_id")?, name: row.try_get("name")? },
+            by: UserRef {
+                id: row.try_get("author_id")?,
+                name: row.try_get("name")?,
+            },
             at: parse_time(row.try_get("created_at")?)?,
             fields: serde_json::from_str(row.try_get("changed_fields")?).map_err(decode_error)?,
             status: parse_status(row.try_get("status")?)?,

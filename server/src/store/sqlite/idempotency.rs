@@ -53,7 +53,11 @@ pub async fn claim(
 }
 
 /// Completes a create's claim inside the create's transaction.
-pub async fn complete_create(tx: &mut Transaction<'_, Sqlite>, key: ClaimedKey<'_>, doc: &Document) -> StoreResult<()> {
+pub async fn complete_create(
+    tx: &mut Transaction<'_, Sqlite>,
+    key: ClaimedKey<'_>,
+    doc: &Document,
+) -> StoreResult<()> {
     sqlx::query("UPDATE idempotency_keys SET status = 201, etag = ?, location = ?, body = ? WHERE user_id = ? AND key = ?")
         .bind(doc.etag())
         .bind(format!("/api/docs/{}", doc.id))
@@ -65,7 +69,12 @@ pub async fn complete_create(tx: &mut Transaction<'_, Sqlite>, key: ClaimedKey<'
     Ok(())
 }
 
-pub async fn finish(pool: &SqlitePool, key: ClaimedKey<'_>, status: u16, body: &str) -> StoreResult<()> {
+pub async fn finish(
+    pool: &SqlitePool,
+    key: ClaimedKey<'_>,
+    status: u16,
+    body: &str,
+) -> StoreResult<()> {
     sqlx::query("UPDATE idempotency_keys SET status = ?, body = ? WHERE user_id = ? AND key = ?")
         .bind(i64::from(status))
         .bind(body)
@@ -85,7 +94,12 @@ pub async fn release(pool: &SqlitePool, key: ClaimedKey<'_>) -> StoreResult<()> 
     Ok(())
 }
 
-pub async fn recorded(pool: &SqlitePool, user_id: &str, key: &str, not_before: DateTime<Utc>) -> StoreResult<Option<StoredResponse>> {
+pub async fn recorded(
+    pool: &SqlitePool,
+    user_id: &str,
+    key: &str,
+    not_before: DateTime<Utc>,
+) -> StoreResult<Option<StoredResponse>> {
     let row = sqlx::query(
         "SELECT fingerprint, status, etag, location, body FROM idempotency_keys \
          WHERE user_id = ? AND key = ? AND created_at >= ?",
@@ -99,7 +113,10 @@ pub async fn recorded(pool: &SqlitePool, user_id: &str, key: &str, not_before: D
 }
 
 pub async fn expire(pool: &SqlitePool, before: DateTime<Utc>) -> StoreResult<u64> {
-    let done = sqlx::query("DELETE FROM idempotency_keys WHERE created_at < ?").bind(timestamp(before)).execute(pool).await?;
+    let done = sqlx::query("DELETE FROM idempotency_keys WHERE created_at < ?")
+        .bind(timestamp(before))
+        .execute(pool)
+        .await?;
     Ok(done.rows_affected())
 }
 

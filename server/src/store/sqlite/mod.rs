@@ -17,7 +17,10 @@ use sqlx::{
     QueryBuilder, Row, Sqlite, SqlitePool,
 };
 
-use super::{Claim, ClaimedKey, ListQuery, SaveChange, Store, StoreError, StoreResult, StoredResponse, UserRecord};
+use super::{
+    Claim, ClaimedKey, ListQuery, SaveChange, Store, StoreError, StoreResult, StoredResponse,
+    UserRecord,
+};
 use app::{
     domain::{Fields, Role, Status},
     protocol::{ChangedBy, DocPage, Document, Member, Revision, RevisionSummary, UserRef},
@@ -42,7 +45,10 @@ impl SqliteStore {
                 std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
             }
         }
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await?;
         Ok(SqliteStore { pool })
     }
 }
@@ -50,11 +56,19 @@ impl SqliteStore {
 #[async_trait]
 impl Store for SqliteStore {
     async fn migrate(&self) -> StoreResult<()> {
-        sqlx::migrate!("./migrations/sqlite").run(&self.pool).await?;
+        sqlx::migrate!("./migrations/sqlite")
+            .run(&self.pool)
+            .await?;
         Ok(())
     }
 
-    async fn create_user(&self, id: &str, name: &str, password_hash: &str, at: DateTime<Utc>) -> StoreResult<UserRef> {
+    async fn create_user(
+        &self,
+        id: &str,
+        name: &str,
+        password_hash: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<UserRef> {
         accounts::create_user(&self.pool, id, name, password_hash, at).await
     }
 
@@ -62,11 +76,21 @@ impl Store for SqliteStore {
         accounts::find_user(&self.pool, name).await
     }
 
-    async fn create_session(&self, token_hash: &str, user_id: &str, at: DateTime<Utc>, expires_at: DateTime<Utc>) -> StoreResult<()> {
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        user_id: &str,
+        at: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+    ) -> StoreResult<()> {
         accounts::create_session(&self.pool, token_hash, user_id, at, expires_at).await
     }
 
-    async fn session_user(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<UserRef>> {
+    async fn session_user(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<UserRef>> {
         accounts::session_user(&self.pool, token_hash, now).await
     }
 
@@ -74,7 +98,14 @@ impl Store for SqliteStore {
         accounts::delete_session(&self.pool, token_hash).await
     }
 
-    async fn create_doc(&self, id: &str, fields: &Fields, by: &UserRef, at: DateTime<Utc>, key: Option<ClaimedKey<'_>>) -> StoreResult<Document> {
+    async fn create_doc(
+        &self,
+        id: &str,
+        fields: &Fields,
+        by: &UserRef,
+        at: DateTime<Utc>,
+        key: Option<ClaimedKey<'_>>,
+    ) -> StoreResult<Document> {
         docs::create(&self.pool, id, fields, by, at, key).await
     }
 
@@ -90,16 +121,31 @@ impl Store for SqliteStore {
         docs::save(&self.pool, change).await
     }
 
-    async fn transition_doc(&self, id: &str, expected_rev: i64, to: Status, by: &UserRef, at: DateTime<Utc>) -> StoreResult<Document> {
+    async fn transition_doc(
+        &self,
+        id: &str,
+        expected_rev: i64,
+        to: Status,
+        by: &UserRef,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Document> {
         docs::transition(&self.pool, id, expected_rev, to, by, at).await
     }
 
-    async fn delete_doc(&self, id: &str, expected_rev: i64, by: &UserRef, at: DateTime<Utc>) -> StoreResult<()> {
+    async fn delete_doc(
+        &self,
+        id: &str,
+        expected_rev: i64,
+        by: &UserRef,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
         docs::delete(&self.pool, id, expected_rev, by, at).await
     }
 
     async fn revision_fields(&self, id: &str, rev: i64) -> StoreResult<Option<Fields>> {
-        Ok(history::revision(&self.pool, id, rev).await?.map(|r| r.values()))
+        Ok(history::revision(&self.pool, id, rev)
+            .await?
+            .map(|r| r.values()))
     }
 
     async fn revisions(&self, id: &str) -> StoreResult<Vec<RevisionSummary>> {
@@ -111,14 +157,26 @@ impl Store for SqliteStore {
     }
 
     async fn free_slugs(&self, candidates: &[String]) -> StoreResult<Vec<String>> {
-        let mut sql = QueryBuilder::<Sqlite>::new("SELECT slug FROM documents WHERE deleted_at IS NULL AND slug IN (");
+        let mut sql = QueryBuilder::<Sqlite>::new(
+            "SELECT slug FROM documents WHERE deleted_at IS NULL AND slug IN (",
+        );
         let mut list = sql.separated(", ");
         for candidate in candidates {
             list.push_bind(candidate.clone());
         }
         sql.push(")");
-        let taken: Vec<String> = sql.build().fetch_all(&self.pool).await?.iter().map(|r| r.get("slug")).collect();
-        Ok(candidates.iter().filter(|c| !taken.contains(c)).cloned().collect())
+        let taken: Vec<String> = sql
+            .build()
+            .fetch_all(&self.pool)
+            .await?
+            .iter()
+            .map(|r| r.get("slug"))
+            .collect();
+        Ok(candidates
+            .iter()
+            .filter(|c| !taken.contains(c))
+            .cloned()
+            .collect())
     }
 
     async fn claim_idempotency_key(
@@ -130,10 +188,24 @@ impl Store for SqliteStore {
         expired_before: DateTime<Utc>,
         abandoned_before: DateTime<Utc>,
     ) -> StoreResult<Claim> {
-        idempotency::claim(&self.pool, user_id, key, fingerprint, now, expired_before, abandoned_before).await
+        idempotency::claim(
+            &self.pool,
+            user_id,
+            key,
+            fingerprint,
+            now,
+            expired_before,
+            abandoned_before,
+        )
+        .await
     }
 
-    async fn finish_idempotency_key(&self, key: ClaimedKey<'_>, status: u16, body: &str) -> StoreResult<()> {
+    async fn finish_idempotency_key(
+        &self,
+        key: ClaimedKey<'_>,
+        status: u16,
+        body: &str,
+    ) -> StoreResult<()> {
         idempotency::finish(&self.pool, key, status, body).await
     }
 
@@ -141,7 +213,12 @@ impl Store for SqliteStore {
         idempotency::release(&self.pool, key).await
     }
 
-    async fn idempotent_response(&self, user_id: &str, key: &str, not_before: DateTime<Utc>) -> StoreResult<Option<StoredResponse>> {
+    async fn idempotent_response(
+        &self,
+        user_id: &str,
+        key: &str,
+        not_before: DateTime<Utc>,
+    ) -> StoreResult<Option<StoredResponse>> {
         idempotency::recorded(&self.pool, user_id, key, not_before).await
     }
 
@@ -157,7 +234,14 @@ impl Store for SqliteStore {
         access::members(&self.pool, doc_id).await
     }
 
-    async fn set_member(&self, doc_id: &str, user_id: &str, role: Role, by: &UserRef, at: DateTime<Utc>) -> StoreResult<()> {
+    async fn set_member(
+        &self,
+        doc_id: &str,
+        user_id: &str,
+        role: Role,
+        by: &UserRef,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
         access::set_member(&self.pool, doc_id, user_id, role, by, at).await
     }
 
@@ -165,11 +249,21 @@ impl Store for SqliteStore {
         access::remove_member(&self.pool, doc_id, user_id).await
     }
 
-    async fn auth_attempts(&self, account: &str, address: &str, since: DateTime<Utc>) -> StoreResult<(u32, u32)> {
+    async fn auth_attempts(
+        &self,
+        account: &str,
+        address: &str,
+        since: DateTime<Utc>,
+    ) -> StoreResult<(u32, u32)> {
         access::auth_attempts(&self.pool, account, address, since).await
     }
 
-    async fn record_auth_attempt(&self, account: Option<&str>, address: &str, at: DateTime<Utc>) -> StoreResult<()> {
+    async fn record_auth_attempt(
+        &self,
+        account: Option<&str>,
+        address: &str,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
         access::record_auth_attempt(&self.pool, account, address, at).await
     }
 
@@ -194,9 +288,13 @@ impl Store for SqliteStore {
             .map(|row| {
                 Ok(ChangedBy {
                     rev: row.try_get("rev")?,
-                    by: UserRef { id: row.try_get("author_id")?, name: row.try_get("name")? },
+                    by: UserRef {
+                        id: row.try_get("author_id")?,
+                        name: row.try_get("name")?,
+                    },
                     at: parse_time(row.try_get("created_at")?)?,
-                    fields: serde_json::from_str(row.try_get("changed_fields")?).map_err(decode_error)?,
+                    fields: serde_json::from_str(row.try_get("changed_fields")?)
+                        .map_err(decode_error)?,
                 })
             })
             .collect()

@@ -19,9 +19,15 @@ pub fn document_from_row(row: &SqliteRow) -> StoreResult<Document> {
         status: parse_status(row.try_get("status")?)?,
         rev: row.try_get("rev")?,
         created_at: parse_time(row.try_get("created_at")?)?,
-        created_by: UserRef { id: row.try_get("created_by")?, name: row.try_get("created_by_name")? },
+        created_by: UserRef {
+            id: row.try_get("created_by")?,
+            name: row.try_get("created_by_name")?,
+        },
         updated_at: parse_time(row.try_get("updated_at")?)?,
-        updated_by: UserRef { id: row.try_get("updated_by")?, name: row.try_get("updated_by_name")? },
+        updated_by: UserRef {
+            id: row.try_get("updated_by")?,
+            name: row.try_get("updated_by_name")?,
+        },
     })
 }
 
@@ -40,7 +46,9 @@ pub fn timestamp(at: DateTime<Utc>) -> String {
 }
 
 pub fn parse_time(raw: &str) -> StoreResult<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(raw).map(|t| t.with_timezone(&Utc)).map_err(decode_error)
+    DateTime::parse_from_rfc3339(raw)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(decode_error)
 }
 
 pub fn tags_json(tags: &[String]) -> String {
