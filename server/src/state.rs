@@ -16,8 +16,9 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     pub settings: Arc<Settings>,
     pub leptos: LeptosOptions,
-    /// A real Argon2id hash to verify against when a name is unknown, so failures take as long.
-    pub dummy_hash: Arc<str>,
+    /// A real Argon2id hash to verify against when a name is unknown, so failures take as
+    /// long; made on the first such sign-in.
+    pub dummy_hash: Arc<tokio::sync::OnceCell<String>>,
     /// This instance's live watchers.
     pub hub: Arc<Hub>,
     /// Where committed changes are announced to every instance's watchers.

@@ -23,6 +23,20 @@ pub enum FieldState {
     BothConflict,
 }
 
+impl FieldState {
+    /// The name on the wire (and as a CSS class).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldState::Unchanged => "unchanged",
+            FieldState::MineOnly => "mine_only",
+            FieldState::TheirsOnly => "theirs_only",
+            FieldState::BothSame => "both_same",
+            FieldState::BothMerged => "both_merged",
+            FieldState::BothConflict => "both_conflict",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum FieldValue {

@@ -222,3 +222,18 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn state_names_are_the_wire_names() {
+    use FieldState::*;
+    for state in [
+        Unchanged,
+        MineOnly,
+        TheirsOnly,
+        BothSame,
+        BothMerged,
+        BothConflict,
+    ] {
+        assert_eq!(serde_json::to_value(state).unwrap(), state.as_str());
+    }
+}

@@ -237,6 +237,21 @@ pub struct DocDiff {
     pub fields: Vec<crate::domain::diff::FieldDiff>,
 }
 
+/// Who saved, as a sentence starts: "Bob and Ann", "Somebody", or for a person's own
+/// other tabs and devices "You (in another tab or window)".
+pub fn who_saved<'a>(yourself: bool, names: impl IntoIterator<Item = &'a str>) -> String {
+    if yourself {
+        return YOU_ELSEWHERE.to_owned();
+    }
+    match join_names(names) {
+        names if names.is_empty() => "Somebody".to_owned(),
+        names => names,
+    }
+}
+
+/// This person in another tab, window or device.
+pub const YOU_ELSEWHERE: &str = "You (in another tab or window)";
+
 /// Names a list of people once each, e.g. "Bob and Ann".
 pub fn join_names<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
     let mut unique: Vec<&str> = Vec::new();

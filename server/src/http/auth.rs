@@ -119,7 +119,7 @@ async fn sign_in(
     // Unknown names are checked against a real hash too, so timing does not reveal who has an account.
     let (hash, user) = match record {
         Some(record) => (record.password_hash, Some(record.user)),
-        None => (state.dummy_hash.to_string(), None),
+        None => (dummy_hash(&state).await?, None),
     };
     let verified = verify_password(input.password, hash).await?;
     let Some(user) = user.filter(|_| verified) else {
@@ -238,6 +238,13 @@ fn token_hash(token: &str) -> String {
 
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+async fn dummy_hash(state: &AppState) -> Result<String, ApiError> {
+    let hash = state
+        .dummy_hash
+        .get_or_try_init(|| hash_password("not a real password".into()));
+    hash.await.cloned()
 }
 
 /// Argon2id with the crate's defaults (19 MiB, 2 passes), off the async workers.

@@ -11,7 +11,7 @@ use app::{
         merge::{compare, FieldState},
         Fields,
     },
-    protocol::{join_names, Document, StaleRevision, UserRef},
+    protocol::{who_saved, Document, StaleRevision, UserRef},
 };
 
 /// What the refused request wanted the document to become.
@@ -20,19 +20,8 @@ pub enum Mine<'a> {
     Fields(&'a Fields),
     /// A merge patch, applied to the base revision the client edited.
     Patch(&'a Map<String, Value>),
-    /// The fields the save was about to write (resolved by the caller).
-    Put,
     /// Not a field change (DELETE).
     Unknown,
-}
-
-pub fn fields_of(doc: &Document) -> Fields {
-    Fields {
-        title: doc.title.clone(),
-        slug: doc.slug.clone(),
-        tags: doc.tags.clone(),
-        body: doc.body.clone(),
-    }
 }
 
 /// The 412 (If-Match) or 409 (body `base_rev`) problem for a change based on an old revision.
@@ -81,7 +70,7 @@ async fn build(
     };
     let comparison = base
         .zip(mine)
-        .map(|(base, mine)| compare(&base, &fields_of(&current), &mine));
+        .map(|(base, mine)| compare(&base, &current.fields(), &mine));
 
     let conflicting: Vec<&str> = comparison
         .iter()
@@ -94,13 +83,7 @@ async fn build(
         ?conflicting, "stale save refused"
     );
 
-    let who = if self_conflict {
-        "You (in another tab or window)".to_owned()
-    } else if changed_by.is_empty() {
-        "Somebody".to_owned()
-    } else {
-        join_names(changed_by.iter().map(|c| c.by.name.as_str()))
-    };
+    let who = who_saved(self_conflict, changed_by.iter().map(|c| c.by.name.as_str()));
     let detail = format!(
         "{who} saved revision {} while you were editing revision {your_base_rev}. Review the changes and save again.",
         current.rev,

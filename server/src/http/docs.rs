@@ -9,11 +9,12 @@ use axum::{
     Json, Router,
 };
 use chrono::Utc;
+use serde_json::{Map, Value};
 
 use super::{
     access,
     auth::CurrentUser,
-    conflict::{fields_of, stale, Mine},
+    conflict::{stale, Mine},
     error::{problem_response, ApiError},
     extract::{none_match, JsonBody, MergePatch, Precondition},
     idempotency::Idempotency,
@@ -147,28 +148,15 @@ async fn replace(
     let precondition = Precondition::from_request(&headers, input.base_rev)?;
     let canonical = serde_json::to_vec(&input).map_err(ApiError::internal)?;
     let idempotency = Idempotency::from_request(&state, &headers, "PUT", &id, &canonical)?;
-    if let Some(replay) = replay(&state, &idempotency, &user).await? {
-        return Ok(replay);
-    }
     let fields = parse_fields(&input.title, &input.slug, &input.tags, &input.body)
         .map_err(ApiError::Validation)?;
-    let current = match editable_at(&state, &id, &precondition, &user, Mine::Fields(&fields)).await
-    {
-        Err(stale @ ApiError::Stale { .. }) => {
-            return replay_or(&state, &idempotency, &user, stale).await
-        }
-        other => other?,
-    };
-    save(
-        &state,
-        current,
-        fields,
-        &precondition,
-        &user,
-        idempotency,
-        Mine::Put,
-    )
-    .await
+    let outcome = async {
+        let current = editable_at(&state, &id, &precondition, &user, Mine::Fields(&fields)).await?;
+        let key = idempotency.as_ref();
+        save(&state, current, fields, &precondition, &user, key, None).await
+    }
+    .await;
+    settle(&state, &idempotency, &user, outcome).await
 }
 
 async fn patch(
@@ -188,26 +176,23 @@ async fn patch(
     let precondition = Precondition::from_request(&headers, base_rev)?;
     let canonical = serde_json::to_vec(&patch).map_err(ApiError::internal)?;
     let idempotency = Idempotency::from_request(&state, &headers, "PATCH", &id, &canonical)?;
-    if let Some(replay) = replay(&state, &idempotency, &user).await? {
-        return Ok(replay);
+    let outcome = async {
+        let current = editable_at(&state, &id, &precondition, &user, Mine::Patch(&patch)).await?;
+        let fields = apply_merge_patch(&current.fields(), &patch)?;
+        let key = idempotency.as_ref();
+        save(
+            &state,
+            current,
+            fields,
+            &precondition,
+            &user,
+            key,
+            Some(&patch),
+        )
+        .await
     }
-    let current = match editable_at(&state, &id, &precondition, &user, Mine::Patch(&patch)).await {
-        Err(stale @ ApiError::Stale { .. }) => {
-            return replay_or(&state, &idempotency, &user, stale).await
-        }
-        other => other?,
-    };
-    let fields = apply_merge_patch(&fields_of(&current), &patch)?;
-    save(
-        &state,
-        current,
-        fields,
-        &precondition,
-        &user,
-        idempotency,
-        Mine::Patch(&patch),
-    )
-    .await
+    .await;
+    settle(&state, &idempotency, &user, outcome).await
 }
 
 async fn delete(
@@ -266,42 +251,34 @@ pub(super) async fn editable_at(
     Ok(current)
 }
 
-/// A stale precondition may only mean this very request's first attempt committed
-/// meanwhile: then its answer, otherwise the stale-revision problem.
-async fn replay_or(
+/// A stale save may only mean that this very request's first attempt committed meanwhile
+/// and its answer was lost: then that answer is given again, otherwise the problem.
+async fn settle(
     state: &AppState,
     idempotency: &Option<Idempotency>,
     user: &UserRef,
-    stale: ApiError,
+    outcome: Result<Response, ApiError>,
 ) -> Result<Response, ApiError> {
-    match replay(state, idempotency, user).await? {
-        Some(replay) => Ok(replay),
-        None => Err(stale),
+    match (outcome, idempotency) {
+        (Err(stale @ ApiError::Stale { .. }), Some(key)) => {
+            Ok(key.replay(state, &user.id).await?.ok_or(stale)?)
+        }
+        (outcome, _) => outcome,
     }
 }
 
-/// A recorded response for the request's idempotency key, if there is one.
-async fn replay(
-    state: &AppState,
-    idempotency: &Option<Idempotency>,
-    user: &UserRef,
-) -> Result<Option<Response>, ApiError> {
-    match idempotency {
-        Some(idempotency) => idempotency.replay(state, &user.id).await,
-        None => Ok(None),
-    }
-}
-
+/// Saves `fields` over `current` in one compare-and-set. `patch` is the merge patch the
+/// fields came from, if any: a stale-revision problem compares it, not the fields.
 pub(super) async fn save(
     state: &AppState,
     current: Document,
     fields: Fields,
     precondition: &Precondition,
     user: &UserRef,
-    idempotency: Option<Idempotency>,
-    mine: Mine<'_>,
+    idempotency: Option<&Idempotency>,
+    patch: Option<&Map<String, Value>>,
 ) -> Result<Response, ApiError> {
-    let changed = changed_fields(&fields_of(&current), &fields);
+    let changed = changed_fields(&current.fields(), &fields);
     if changed.is_empty() {
         // Nothing to record: history holds changes, not repeated saves.
         return Ok(with_etag(current).into_response());
@@ -313,7 +290,7 @@ pub(super) async fn save(
         changed: &changed,
         by: user,
         at: Utc::now(),
-        idempotency: idempotency.as_ref().map(Idempotency::record),
+        idempotency: idempotency.map(Idempotency::record),
     };
     match state.store.save_doc(change).await {
         Ok(doc) => {
@@ -322,20 +299,17 @@ pub(super) async fn save(
             Ok(with_etag(doc).into_response())
         }
         Err(StoreError::SlugTaken) => Err(slug_taken(state, &fields.slug).await),
-        // Somebody committed between our read and our compare-and-set — perhaps this very
-        // request's first attempt, whose response was lost.
+        // Somebody committed between our read and our compare-and-set (perhaps this very
+        // request's first attempt: the caller settles that).
         Err(StoreError::Stale | StoreError::IdempotencyKeyUsed) => {
-            if let Some(replay) = replay(state, &idempotency, user).await? {
-                return Ok(replay);
-            }
             let latest = state
                 .store
                 .get_doc(&current.id)
                 .await?
                 .ok_or(ApiError::NotFound)?;
-            let mine = match mine {
-                Mine::Patch(patch) => Mine::Patch(patch),
-                _ => Mine::Fields(&fields),
+            let mine = match patch {
+                Some(patch) => Mine::Patch(patch),
+                None => Mine::Fields(&fields),
             };
             Err(stale(state, latest, precondition, user, mine).await)
         }

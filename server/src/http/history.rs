@@ -108,16 +108,7 @@ async fn restore(
     let values = old.values();
     let current = editable_at(&state, &id, &precondition, &user, Mine::Fields(&values)).await?;
     tracing::info!(doc = %id, restored = old.rev, user = %user.name, "restoring a revision");
-    save(
-        &state,
-        current,
-        values,
-        &precondition,
-        &user,
-        None,
-        Mine::Put,
-    )
-    .await
+    save(&state, current, values, &precondition, &user, None, None).await
 }
 
 /// One revision of a live document; a revision number that is not a positive integer is a

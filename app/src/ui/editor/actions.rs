@@ -17,7 +17,7 @@ use crate::{
 
 impl EditorState {
     pub(super) fn save(self) {
-        if self.saving.get_untracked() || self.locked.get_untracked() {
+        if self.saving.get_untracked() || untrack(|| self.readonly()) {
             return;
         }
         let sent = untrack(|| self.mine());

@@ -8,7 +8,7 @@ use crate::{
         merge::{compare, Comparison, FieldComparison, FieldState},
         Field, Fields,
     },
-    protocol::{join_names, ChangedBy, Document},
+    protocol::{who_saved, ChangedBy, Document},
     ui::diff::InlineDiff,
 };
 
@@ -43,13 +43,10 @@ impl Conflict {
 
     /// Who saved in between, as a sentence subject.
     pub fn who(&self) -> String {
-        if self.self_conflict {
-            "You (in another tab or window)".to_owned()
-        } else if self.changed_by.is_empty() {
-            "Somebody".to_owned()
-        } else {
-            join_names(self.changed_by.iter().map(|c| c.by.name.as_str()))
-        }
+        who_saved(
+            self.self_conflict,
+            self.changed_by.iter().map(|c| c.by.name.as_str()),
+        )
     }
 
     fn conflicting(&self) -> Vec<Field> {
@@ -206,13 +203,7 @@ fn FieldRow(compared: FieldComparison, resolution: Option<Resolution>) -> impl I
     let merged = compared.merged.as_ref().map(|v| v.as_text());
     let changed = compared.state != FieldState::Unchanged;
     let legend = format!("{name} — {}", state_label(compared.state));
-    let state_class = format!(
-        "row {}",
-        serde_json::to_value(compared.state)
-            .ok()
-            .and_then(|v| v.as_str().map(str::to_owned))
-            .unwrap_or_default()
-    );
+    let state_class = format!("row {}", compared.state.as_str());
     let field_key = compared.field.name();
 
     view! {

@@ -84,12 +84,12 @@ struct EditorState {
     offer: RwSignal<Option<Draft>>,
     /// Drafts are written only once any offered draft has been dealt with.
     drafting: RwSignal<bool>,
-    /// Archived, or the person may only view: nothing can be saved.
-    locked: RwSignal<bool>,
+    /// Who has access, including this person's own role.
+    members: RwSignal<Members>,
 }
 
 impl EditorState {
-    fn new(doc: Document) -> EditorState {
+    fn new(doc: Document, members: Members) -> EditorState {
         EditorState {
             inputs: FieldInputs::new(&doc.title, &doc.slug, &doc.tags, &doc.body),
             base: RwSignal::new(doc),
@@ -100,8 +100,18 @@ impl EditorState {
             conflict: RwSignal::new(None),
             offer: RwSignal::new(None),
             drafting: RwSignal::new(false),
-            locked: RwSignal::new(false),
+            members: RwSignal::new(members),
         }
+    }
+
+    /// Whether this person's role lets them change the document (owner or editor).
+    fn may_edit(self) -> bool {
+        self.members.with(|m| m.your_role.can_edit())
+    }
+
+    /// Nothing can be saved: archived, or the person may only view.
+    fn readonly(self) -> bool {
+        !self.may_edit() || self.base.with(|doc| !doc.status.is_editable())
     }
 
     /// What the person has typed, as field values (tags as a sorted set).
@@ -128,9 +138,8 @@ impl EditorState {
 #[component]
 fn Editor(doc: Document, members: Members) -> impl IntoView {
     let doc_id = doc.id.clone();
-    let state = EditorState::new(doc);
-    let members = RwSignal::new(members);
-    let may_edit = Memo::new(move |_| members.with(|m| m.your_role.can_edit()));
+    let state = EditorState::new(doc, members);
+    let may_edit = Memo::new(move |_| state.may_edit());
     let EditorState {
         inputs,
         base,
@@ -141,7 +150,7 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
         conflict,
         offer,
         drafting,
-        locked,
+        members,
     } = state;
 
     // On opening (in the browser only): offer back a draft that differs from what is stored.
@@ -254,8 +263,7 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
     on_cleanup(move || keydown.remove());
 
     let archived = Signal::derive(move || base.with(|doc| !doc.status.is_editable()));
-    let readonly = Signal::derive(move || archived.get() || !may_edit.get());
-    Effect::new(move |_| locked.set(readonly.get()));
+    let readonly = Signal::derive(move || state.readonly());
     let on_save_merged = Callback::new(move |fields: Fields| state.save_merged(fields));
     let on_reload = Callback::new(move |_| state.reload_and_reapply());
     let on_restore = Callback::new(move |draft: Draft| state.restore(draft));

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use crate::{
     domain::Field,
     live::Viewer,
-    protocol::{join_names, DocDiff},
+    protocol::{who_saved, DocDiff, YOU_ELSEWHERE},
     ui::diff::DiffView,
 };
 
@@ -43,11 +43,7 @@ impl RemoteChange {
     }
 
     fn who(&self) -> String {
-        if self.mine {
-            "You (in another tab or window)".to_owned()
-        } else {
-            join_names(self.names.iter().map(String::as_str))
-        }
+        who_saved(self.mine, self.names.iter().map(String::as_str))
     }
 }
 
@@ -107,7 +103,7 @@ pub fn WhoIsHere(
             .filter(|viewer| viewer.tab_id != tab_id)
             .map(|viewer| {
                 let name = if Some(&viewer.user.id) == me.as_ref() {
-                    "You (in another tab or window)".to_owned()
+                    YOU_ELSEWHERE.to_owned()
                 } else {
                     viewer.user.name.clone()
                 };
