@@ -292,3 +292,51 @@ async fn an_expired_key_is_forgotten_and_may_be_used_afresh() {
     );
     assert_eq!(count(&app, &ann).await, 2);
 }
+
+#[tokio::test]
+async fn a_claim_whose_request_died_a_minute_ago_is_taken_over() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("Ann").await;
+    let create = CreateDoc {
+        title: "Plan".into(),
+        slug: "plan".into(),
+        tags: vec![],
+        body: String::new(),
+    };
+    let me: Value = ann
+        .get(app.url("/api/auth/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    // A first request claimed the key 61 s ago and never finished (its process died).
+    let canonical = serde_json::to_vec(&create).unwrap();
+    let fingerprint = server::http::idempotency::fingerprint("POST", "/api/docs", b"", &canonical);
+    let then = chrono::Utc::now() - chrono::Duration::seconds(61);
+    app.store()
+        .await
+        .claim_idempotency_key(
+            me["id"].as_str().unwrap(),
+            "orphan",
+            &fingerprint,
+            then,
+            then,
+            then - chrono::Duration::seconds(60),
+        )
+        .await
+        .unwrap();
+
+    let retry = post(
+        &app,
+        &ann,
+        Some("orphan"),
+        &serde_json::to_value(&create).unwrap(),
+    )
+    .await;
+
+    assert_eq!(retry.status(), StatusCode::CREATED);
+    assert!(retry.headers().get("idempotent-replayed").is_none());
+    assert_eq!(count(&app, &ann).await, 1);
+}
