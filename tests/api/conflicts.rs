@@ -12,6 +12,16 @@ fn doc(title: &str, slug: &str, tags: &[&str], body: &str) -> Value {
 
 /// Ann creates the base; Bob saves `theirs` on it; Ann then saves `mine` on the base.
 async fn stale_put(base: Value, theirs: Value, mine: Value) -> (TestApp, Value) {
+    let (app, _ann, _url, body) = stale_put_by_ann(base, theirs, mine).await;
+    (app, body)
+}
+
+/// As `stale_put`, also giving Ann's client and the document's URL.
+async fn stale_put_by_ann(
+    base: Value,
+    theirs: Value,
+    mine: Value,
+) -> (TestApp, reqwest::Client, String, Value) {
     let app = TestApp::spawn().await;
     let ann = app.user("Ann").await;
     let bob = app.user("Bob").await;
@@ -48,7 +58,7 @@ async fn stale_put(base: Value, theirs: Value, mine: Value) -> (TestApp, Value) 
         "/problems/stale-revision",
     )
     .await;
-    (app, body)
+    (app, ann, url, body)
 }
 
 fn states(body: &Value) -> Vec<(String, String)> {
@@ -145,6 +155,73 @@ async fn overlapping_body_changes_are_a_conflict_with_hunks() {
     assert_eq!(
         body["merge"]["proposal"]["body"],
         "one\ntwo by Bob\nthree\n"
+    );
+}
+
+#[tokio::test]
+async fn a_client_resolving_hunk_by_hunk_keeps_their_changes_outside_the_hunks() {
+    let (_app, ann, url, body) = stale_put_by_ann(
+        doc("Plan", "plan", &[], "one\ntwo\nthree\nfour\nfive\n"),
+        doc(
+            "Plan",
+            "plan",
+            &[],
+            "ONE by Bob\ntwo\nthree\nfour\nFIVE by Bob\n",
+        ),
+        doc("Plan", "plan", &[], "one by Ann\ntwo\nthree\nfour\nfive\n"),
+    )
+    .await;
+    let body_field = &body["fields"][3];
+    assert_eq!(
+        body_field["segments"],
+        json!([{"hunk": 0}, {"text": "two\nthree\nfour\nFIVE by Bob\n"}])
+    );
+    // Conflicting hunks keep theirs in the proposal; their other changes are in it too.
+    assert_eq!(
+        body["merge"]["proposal"]["body"],
+        "ONE by Bob\ntwo\nthree\nfour\nFIVE by Bob\n"
+    );
+
+    // Keep mine for the one hunk: join the segments with my version of it.
+    let resolved: String = body_field["segments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|segment| match segment.get("hunk") {
+            Some(index) => body_field["hunks"][index.as_u64().unwrap() as usize]["mine"]
+                .as_str()
+                .unwrap()
+                .to_owned(),
+            None => segment["text"].as_str().unwrap().to_owned(),
+        })
+        .collect();
+    let saved: Value = ann
+        .put(&url)
+        .header("if-match", body["current_etag"].as_str().unwrap())
+        .json(&doc("Plan", "plan", &[], &resolved))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+
+    assert_eq!(saved["rev"], 3);
+    assert_eq!(saved["body"], "one by Ann\ntwo\nthree\nfour\nFIVE by Bob\n");
+}
+
+#[tokio::test]
+async fn a_slug_conflict_is_one_hunk_like_a_text_conflict() {
+    let (_app, body) = stale_put(
+        doc("Plan", "plan", &[], ""),
+        doc("Plan", "bob-slug", &[], ""),
+        doc("Plan", "ann-slug", &[], ""),
+    )
+    .await;
+    assert_eq!(body["fields"][1]["segments"], json!([{"hunk": 0}]));
+    assert_eq!(
+        body["fields"][1]["hunks"],
+        json!([{"base_line": 1, "base": "plan", "theirs": "bob-slug", "mine": "ann-slug"}])
     );
 }
 

@@ -59,6 +59,59 @@ pub(crate) fn segments<'a>(diff: &'a similar::TextDiff<'a, 'a, 'a, str>) -> Vec<
     segments
 }
 
+/// A changed stretch of a text with a few unchanged lines around it, for showing a
+/// change without the whole document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeBlock {
+    /// First line of the old text the block shows, counted from 1.
+    pub old_line: usize,
+    pub segments: Vec<Segment>,
+}
+
+/// The changes between two texts as blocks of word diffs, each with `context` unchanged
+/// lines before and after.
+pub fn change_blocks(old: &str, new: &str, context: usize) -> Vec<ChangeBlock> {
+    let diff = line_text_diff(old, new);
+    let (old_lines, new_lines) = (diff.old_slices(), diff.new_slices());
+    diff.grouped_ops(context)
+        .iter()
+        .filter_map(|group| {
+            let (first, last) = (group.first()?, group.last()?);
+            let old_range = first.old_range().start..last.old_range().end.min(old_lines.len());
+            let new_range = first.new_range().start..last.new_range().end.min(new_lines.len());
+            let old_text = old_lines.get(old_range.clone())?.concat();
+            let new_text = new_lines.get(new_range)?.concat();
+            Some(ChangeBlock {
+                old_line: old_range.start + 1,
+                segments: inline_diff(&old_text, &new_text),
+            })
+        })
+        .collect()
+}
+
+/// Which lines of `old` a change touched: (first line counted from 1, number of lines);
+/// zero lines is an insertion before `first`.
+pub fn changed_lines(old: &str, new: &str) -> Vec<(usize, usize)> {
+    let diff = line_text_diff(old, new);
+    diff.grouped_ops(0)
+        .iter()
+        .filter_map(|group| {
+            let (first, last) = (group.first()?, group.last()?);
+            let start = first.old_range().start;
+            Some((start + 1, last.old_range().end.saturating_sub(start)))
+        })
+        .collect()
+}
+
+fn line_text_diff<'a>(old: &'a str, new: &'a str) -> similar::TextDiff<'a, 'a, 'a, str> {
+    let mut config = similar::TextDiff::configure();
+    config.algorithm(Algorithm::Myers);
+    if let Some(deadline) = deadline() {
+        config.deadline(deadline);
+    }
+    config.diff_lines(old, new)
+}
+
 /// One field compared between two revisions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldDiff {
@@ -157,6 +210,22 @@ mod tests {
             tags: tags.iter().map(|t| t.to_string()).collect(),
             body: body.into(),
         }
+    }
+
+    #[test]
+    fn a_one_line_change_in_a_long_text_is_shown_with_its_context_only() {
+        let old: String = (1..=1000).map(|i| format!("line {i}\n")).collect();
+        let new = old.replace("line 500\n", "line five hundred\n");
+        let blocks = change_blocks(&old, &new, 2);
+        assert_eq!(blocks.len(), 1);
+        assert_eq!(blocks[0].old_line, 498);
+        let shown: String = blocks[0].segments.iter().map(|s| s.text.as_str()).collect();
+        assert!(shown.starts_with("line 498\n") && shown.ends_with("line 502\n"));
+        assert!(blocks[0]
+            .segments
+            .iter()
+            .any(|s| s.kind == DiffKind::Insert && s.text.contains("five")));
+        assert_eq!(changed_lines(&old, &new), vec![(500, 1)]);
     }
 
     #[test]

@@ -7,7 +7,10 @@ use std::{collections::BTreeSet, time::Duration};
 use serde::{Deserialize, Serialize};
 use similar::{Algorithm, DiffOp};
 
-use super::{Field, Fields};
+use super::{
+    resolve::{resolve_text, FieldResolution, HunkChoice},
+    Field, Fields,
+};
 
 /// How one field differs between the base revision, theirs (current) and mine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,13 +81,33 @@ pub struct FieldComparison {
     pub merged: Option<FieldValue>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub hunks: Vec<ConflictHunk>,
+    /// On a conflict: the clean merge in order, with a placeholder where each hunk goes.
+    /// Joining the texts with one chosen version per hunk gives a resolution that keeps
+    /// every change either side made outside the hunks.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub segments: Vec<MergeSegment>,
+}
+
+/// A run of cleanly merged text, or the place of a conflicting hunk (its index in `hunks`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MergeSegment {
+    Text(String),
+    Hunk(usize),
+}
+
+/// A text merge that left conflicts: the clean parts in order and the hunks between them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflicted {
+    pub segments: Vec<MergeSegment>,
+    pub hunks: Vec<ConflictHunk>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MergeSummary {
     /// True when no field conflicts: the proposal holds everybody's changes.
     pub clean: bool,
-    /// Mine applied on theirs; conflicting fields keep theirs.
+    /// Mine applied on theirs; conflicting hunks keep theirs.
     pub proposal: Fields,
 }
 
@@ -115,11 +138,18 @@ pub fn compare(base: &Fields, theirs: &Fields, mine: &Fields) -> Comparison {
     let body = compare_text(Field::Body, &base.body, &theirs.body, &mine.body);
     let fields = vec![title, slug, tags, body];
     let clean = fields.iter().all(|c| c.state != FieldState::BothConflict);
+    // Conflicting hunks keep theirs; everything that merged cleanly around them is kept.
     let pick = |index: usize, theirs: &FieldValue| {
-        fields[index]
-            .merged
-            .clone()
-            .unwrap_or_else(|| theirs.clone())
+        let compared: &FieldComparison = &fields[index];
+        match &compared.merged {
+            Some(merged) => merged.clone(),
+            None if !compared.segments.is_empty() => FieldValue::Text(resolve_text(
+                &compared.segments,
+                &compared.hunks,
+                &FieldResolution::all(HunkChoice::Theirs, compared.hunks.len()),
+            )),
+            None => theirs.clone(),
+        }
     };
     let proposal = Fields {
         title: pick(0, &FieldValue::Text(theirs.title.clone())).as_text(),
@@ -151,8 +181,12 @@ fn comparison(
     state: FieldState,
     values: [FieldValue; 3],
     merged: Option<FieldValue>,
-    hunks: Vec<ConflictHunk>,
+    conflicted: Option<Conflicted>,
 ) -> FieldComparison {
+    let Conflicted { segments, hunks } = conflicted.unwrap_or(Conflicted {
+        segments: Vec::new(),
+        hunks: Vec::new(),
+    });
     if state == FieldState::Unchanged {
         return FieldComparison {
             field,
@@ -162,6 +196,7 @@ fn comparison(
             mine: None,
             merged: None,
             hunks,
+            segments,
         };
     }
     let [base, theirs, mine] = values;
@@ -173,6 +208,7 @@ fn comparison(
         mine: Some(mine),
         merged,
         hunks,
+        segments,
     }
 }
 
@@ -186,27 +222,37 @@ fn compare_scalar(field: Field, base: &str, theirs: &str, mine: &str) -> FieldCo
             None
         }
     };
+    // A scalar conflict is one hunk covering the whole value, so it resolves like text.
+    let conflicted = merged.is_none().then(|| Conflicted {
+        segments: vec![MergeSegment::Hunk(0)],
+        hunks: vec![ConflictHunk {
+            base_line: 1,
+            base: base.to_owned(),
+            theirs: theirs.to_owned(),
+            mine: mine.to_owned(),
+        }],
+    });
     let values = [base, theirs, mine].map(|v| FieldValue::Text(v.to_owned()));
     comparison(
         field,
         state,
         values,
         merged.map(|v| FieldValue::Text(v.to_owned())),
-        Vec::new(),
+        conflicted,
     )
 }
 
 fn compare_text(field: Field, base: &str, theirs: &str, mine: &str) -> FieldComparison {
     let mut state = state_of(&base, &theirs, &mine);
-    let (merged, hunks) = match merge_text(base, theirs, mine) {
-        TextMerge::Clean(text) => (Some(FieldValue::Text(text)), Vec::new()),
-        TextMerge::Conflict(hunks) => {
+    let (merged, conflicted) = match merge_text(base, theirs, mine) {
+        TextMerge::Clean(text) => (Some(FieldValue::Text(text)), None),
+        TextMerge::Conflict(conflicted) => {
             state = FieldState::BothConflict;
-            (None, hunks)
+            (None, Some(conflicted))
         }
     };
     let values = [base, theirs, mine].map(|v| FieldValue::Text(v.to_owned()));
-    comparison(field, state, values, merged, hunks)
+    comparison(field, state, values, merged, conflicted)
 }
 
 fn compare_tags(base: &[String], theirs: &[String], mine: &[String]) -> FieldComparison {
@@ -218,7 +264,7 @@ fn compare_tags(base: &[String], theirs: &[String], mine: &[String]) -> FieldCom
         state,
         values,
         Some(FieldValue::Tags(merged)),
-        Vec::new(),
+        None,
     )
 }
 
@@ -247,7 +293,7 @@ pub fn merge_tags(base: &[String], theirs: &[String], mine: &[String]) -> Vec<St
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TextMerge {
     Clean(String),
-    Conflict(Vec<ConflictHunk>),
+    Conflict(Conflicted),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -283,6 +329,7 @@ pub fn merge_text(base: &str, theirs: &str, mine: &str) -> TextMerge {
 
     let mut merged = String::with_capacity(theirs.len().max(mine.len()));
     let mut hunks = Vec::new();
+    let mut segments = Vec::new();
     let mut pos = 0;
     let mut i = 0;
     while i < changes.len() {
@@ -302,23 +349,28 @@ pub fn merge_text(base: &str, theirs: &str, mine: &str) -> TextMerge {
         } else if !touched_by(Side::Mine) || theirs_part == mine_part {
             merged.push_str(&theirs_part);
         } else {
+            if !merged.is_empty() {
+                segments.push(MergeSegment::Text(std::mem::take(&mut merged)));
+            }
+            segments.push(MergeSegment::Hunk(hunks.len()));
             hunks.push(ConflictHunk {
                 base_line: start + 1,
                 base: base_lines[start..end].concat(),
-                theirs: theirs_part.clone(),
+                theirs: theirs_part,
                 mine: mine_part,
             });
-            merged.push_str(&theirs_part);
         }
         pos = end;
         i = j;
     }
     merged.extend(base_lines[pos..].iter().copied());
     if hunks.is_empty() {
-        TextMerge::Clean(merged)
-    } else {
-        TextMerge::Conflict(hunks)
+        return TextMerge::Clean(merged);
     }
+    if !merged.is_empty() {
+        segments.push(MergeSegment::Text(merged));
+    }
+    TextMerge::Conflict(Conflicted { segments, hunks })
 }
 
 /// Whether a change at `s2..e2` collides with the cluster at `s1..e1`. Insertions at the

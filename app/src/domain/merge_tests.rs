@@ -15,7 +15,7 @@ fn fields(title: &str, slug: &str, tags: &[&str], body: &str) -> Fields {
 fn clean(merge: TextMerge) -> String {
     match merge {
         TextMerge::Clean(text) => text,
-        TextMerge::Conflict(hunks) => panic!("unexpected conflict: {hunks:?}"),
+        TextMerge::Conflict(conflicted) => panic!("unexpected conflict: {conflicted:?}"),
     }
 }
 
@@ -45,12 +45,20 @@ fn an_insertion_next_to_a_change_merges() {
 
 #[test]
 fn changes_to_the_same_line_conflict_with_a_hunk() {
-    let TextMerge::Conflict(hunks) = merge_text("a\nb\nc\n", "a\ntheirs\nc\n", "a\nmine\nc\n")
+    let TextMerge::Conflict(conflicted) = merge_text("a\nb\nc\n", "a\ntheirs\nc\n", "a\nmine\nc\n")
     else {
         panic!("expected a conflict");
     };
     assert_eq!(
-        hunks,
+        conflicted.segments,
+        vec![
+            MergeSegment::Text("a\n".into()),
+            MergeSegment::Hunk(0),
+            MergeSegment::Text("c\n".into())
+        ]
+    );
+    assert_eq!(
+        conflicted.hunks,
         vec![ConflictHunk {
             base_line: 2,
             base: "b\n".into(),

@@ -3,6 +3,7 @@
 pub mod diff;
 mod fields;
 pub mod merge;
+pub mod resolve;
 mod validate;
 
 pub use fields::{changed_fields, Field, Fields, Role, Status};

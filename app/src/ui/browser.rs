@@ -98,3 +98,87 @@ pub fn tab_id() -> String {
     }
     new_idempotency_key()
 }
+
+/// Asks before this page is left while `unsaved()` says there is unsaved input: on a
+/// reload or close (the browser's own prompt) and on a link inside the app (a confirm
+/// dialog, checked before the router sees the click). Stops asking when dropped.
+pub struct LeaveGuard {
+    /// Browser code is single-threaded; the wrapper lets the guard live in reactive storage.
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    listeners: send_wrapper::SendWrapper<Vec<LeaveListener>>,
+}
+
+#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+type LeaveListener = (
+    &'static str,
+    bool,
+    wasm_bindgen::closure::Closure<dyn FnMut(web_sys::Event)>,
+);
+
+pub fn guard_leaving(
+    unsaved: impl Fn() -> bool + Clone + 'static,
+    question: &'static str,
+) -> LeaveGuard {
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        use wasm_bindgen::{closure::Closure, JsCast};
+        let on_link = {
+            let unsaved = unsaved.clone();
+            Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+                let link = ev
+                    .target()
+                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                    .and_then(|el| el.closest("a[href]").ok().flatten());
+                if link.is_none() || !unsaved() {
+                    return;
+                }
+                let leave = web_sys::window()
+                    .and_then(|w| w.confirm_with_message(question).ok())
+                    .unwrap_or(true);
+                if !leave {
+                    ev.prevent_default();
+                    ev.stop_propagation();
+                }
+            })
+        };
+        let on_unload = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+            if unsaved() {
+                ev.prevent_default();
+            }
+        });
+        let listeners = vec![("click", true, on_link), ("beforeunload", false, on_unload)];
+        if let Some(window) = web_sys::window() {
+            for (kind, capture, listener) in &listeners {
+                let _ = window.add_event_listener_with_callback_and_bool(
+                    kind,
+                    listener.as_ref().unchecked_ref(),
+                    *capture,
+                );
+            }
+        }
+        LeaveGuard {
+            listeners: send_wrapper::SendWrapper::new(listeners),
+        }
+    }
+    #[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
+    {
+        let _ = (unsaved, question);
+        LeaveGuard {}
+    }
+}
+
+impl Drop for LeaveGuard {
+    fn drop(&mut self) {
+        #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+        if let Some(window) = web_sys::window() {
+            use wasm_bindgen::JsCast;
+            for (kind, capture, listener) in self.listeners.iter() {
+                let _ = window.remove_event_listener_with_callback_and_bool(
+                    kind,
+                    listener.as_ref().unchecked_ref(),
+                    *capture,
+                );
+            }
+        }
+    }
+}

@@ -4,14 +4,9 @@
 use leptos::prelude::*;
 
 use crate::{
-    domain::diff::{inline_diff, DiffKind, FieldDiff, Segment},
+    domain::diff::{DiffKind, FieldDiff, Segment},
     protocol::DocDiff,
 };
-
-#[component]
-pub fn InlineDiff(#[prop(into)] old: String, #[prop(into)] new: String) -> impl IntoView {
-    view! { <Segments segments=inline_diff(&old, &new)/> }
-}
 
 /// Renders diff segments computed elsewhere (e.g. by the server's diff endpoint).
 #[component]

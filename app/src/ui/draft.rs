@@ -38,3 +38,43 @@ pub fn save(draft: &Draft) -> bool {
 pub fn clear(doc_id: &str) {
     browser::storage_remove(&key(doc_id));
 }
+
+/// What is typed into "New document" before it is created, exactly as typed.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct NewDraft {
+    pub title: String,
+    pub slug: String,
+    pub tags: String,
+    pub body: String,
+}
+
+impl NewDraft {
+    pub fn is_empty(&self) -> bool {
+        self == &NewDraft::default()
+    }
+}
+
+const NEW_KEY: &str = "concord:draft:new";
+
+pub fn load_new() -> Option<NewDraft> {
+    let raw = browser::storage_get(NEW_KEY)?;
+    serde_json::from_str::<NewDraft>(&raw)
+        .ok()
+        .filter(|draft| !draft.is_empty())
+}
+
+/// Keeps the form's text, or forgets it once the form is empty; false if storage refused.
+pub fn save_new(draft: &NewDraft) -> bool {
+    if draft.is_empty() {
+        browser::storage_remove(NEW_KEY);
+        return true;
+    }
+    match serde_json::to_string(draft) {
+        Ok(json) => browser::storage_set(NEW_KEY, &json),
+        Err(_) => false,
+    }
+}
+
+pub fn clear_new() {
+    browser::storage_remove(NEW_KEY);
+}

@@ -5,6 +5,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 
 use super::{
     api, browser,
+    draft::{self, NewDraft},
     fields::{tags_from_input, FieldInputs, FieldsForm},
     retry, SignedIn,
 };
@@ -143,6 +144,54 @@ fn NewDoc() -> impl IntoView {
         }
     });
 
+    // What is typed is kept in this browser until the document is created, and leaving
+    // with unsaved input asks first.
+    let restored = RwSignal::new(false);
+    let drafting = RwSignal::new(false);
+    Effect::new(move |_| {
+        if let Some(found) = draft::load_new() {
+            inputs.title.set(found.title);
+            inputs.slug.set(found.slug);
+            inputs.tags.set(found.tags);
+            inputs.body.set(found.body);
+            restored.set(true);
+        }
+        drafting.set(true);
+    });
+    let typed = move || NewDraft {
+        title: inputs.title.get(),
+        slug: inputs.slug.get(),
+        tags: inputs.tags.get(),
+        body: inputs.body.get(),
+    };
+    Effect::new(move |_| {
+        let draft = typed();
+        if drafting.get() && !draft::save_new(&draft) {
+            message.set(
+                "This browser is not keeping a local copy of this form (storage unavailable)."
+                    .into(),
+            );
+        }
+    });
+    let unsaved = move || !busy.get_untracked() && !untrack(typed).is_empty();
+    let guard = StoredValue::new(None::<browser::LeaveGuard>);
+    Effect::new(move |_| {
+        guard.set_value(Some(browser::guard_leaving(
+            unsaved,
+            "Leave this page? The new document is not created yet; its text stays in this browser as a draft.",
+        )));
+    });
+    on_cleanup(move || guard.set_value(None));
+    let discard = move |_| {
+        draft::clear_new();
+        inputs.title.set(String::new());
+        inputs.slug.set(String::new());
+        inputs.tags.set(String::new());
+        inputs.body.set(String::new());
+        restored.set(false);
+        message.set("The unsaved new document was discarded.".into());
+    };
+
     let create = move || {
         if busy.get_untracked() {
             return;
@@ -163,7 +212,10 @@ fn NewDoc() -> impl IntoView {
             })
             .await;
             match outcome {
-                Ok(doc) => navigate(&format!("/docs/{}", doc.id), Default::default()),
+                Ok(doc) => {
+                    draft::clear_new();
+                    navigate(&format!("/docs/{}", doc.id), Default::default())
+                }
                 Err(failure) => {
                     busy.set(false);
                     errors.set(failure.problem.errors.clone());
@@ -191,6 +243,12 @@ fn NewDoc() -> impl IntoView {
 
     view! {
         <h1>"New document"</h1>
+        {move || restored.get().then(|| view! {
+            <section class="banner" aria-label="Unsaved new document">
+                <p>"Your unsaved new document is restored from this browser."</p>
+                <button type="button" on:click=discard>"Discard it"</button>
+            </section>
+        })}
         <form class="doc" on:submit=on_submit>
             <FieldsForm inputs errors on_title_input suggestions on_suggestion/>
             <p role="status" class="status">{move || message.get()}</p>

@@ -24,7 +24,7 @@ test('edits to different fields merge cleanly and one click saves both', async (
   await expect(panel).toContainText('merge cleanly');
   await expect(panel.getByRole('group', { name: 'Title — changed by them' })).toBeVisible();
   await expect(panel.getByRole('group', { name: 'Body — changed by you' })).toBeVisible();
-  await panel.getByRole('button', { name: 'Save merged' }).click();
+  await panel.getByRole('button', { name: 'Save merged' }).first().click();
 
   await expect(bob.getByRole('status')).toHaveText('Saved as revision 3');
   await expect(bob.getByLabel('Title')).toHaveValue('Team plan for Q4');
@@ -52,9 +52,9 @@ test('overlapping edits show the conflict and each field gets exactly the chosen
   await expect(panel.getByRole('group', { name: 'Tags — changed by them' })).toBeVisible();
 
   await title.getByRole('radio', { name: 'Keep mine' }).check();
-  await body.getByRole('radio', { name: 'Edit the merged text' }).check();
+  await body.getByRole('checkbox', { name: 'Edit the merged text' }).check();
   await body.getByLabel('Merged body').fill('Intro\nThe budget is 13.5 (Ann 12, Bob 15).\nEnd\n');
-  await panel.getByRole('button', { name: 'Save merged' }).click();
+  await panel.getByRole('button', { name: 'Save merged' }).last().click();
 
   await expect(bob.getByRole('status')).toHaveText('Saved as revision 3');
   const doc = await stored(bob, id);
@@ -72,7 +72,7 @@ test('taking theirs for a conflicting field keeps their text exactly', async ({ 
 
   const body = bob.getByRole('group', { name: 'Body — changed by both, conflict' });
   await body.getByRole('radio', { name: 'Take theirs' }).check();
-  await bob.getByRole('button', { name: 'Save merged' }).click();
+  await bob.getByRole('button', { name: 'Save merged' }).first().click();
 
   // Taking theirs for every changed field leaves nothing new to record.
   await expect(bob.getByRole('status')).toHaveText('Saved as revision 2');

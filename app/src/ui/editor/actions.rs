@@ -5,7 +5,7 @@ use leptos::{prelude::*, task::spawn_local};
 
 use super::{conflict::Conflict, EditorState};
 use crate::{
-    domain::{Fields, Status},
+    domain::{merge::compare, resolve::resolve, Fields, Status},
     protocol::{ApiFailure, ChangedBy, Document, PutDoc},
     ui::{
         api, browser,
@@ -60,7 +60,7 @@ impl EditorState {
                 conflict.who(),
                 conflict.current.rev
             ));
-            self.conflict.set(Some(conflict));
+            self.open_conflict(conflict);
         } else if failure.status == 401 {
             self.status.set(
                 "Not saved: your session has ended. Sign in again (for example in another tab) and press Save — your changes are kept on this device."
@@ -132,6 +132,31 @@ impl EditorState {
     ) {
         let (base_fields, base_rev) = self.base.with_untracked(|d| (d.fields(), d.rev));
         let mine = untrack(|| self.mine());
+        if mine == base_fields {
+            // Nothing of mine to protect: just take the latest revision.
+            self.show(&latest.fields());
+            self.conflict.set(None);
+            self.status.set(if latest.rev == base_rev {
+                format!(
+                    "This is the latest revision ({}); you have no unsaved changes.",
+                    latest.rev
+                )
+            } else {
+                format!(
+                    "Revision {} is loaded. You had no unsaved changes to reapply.",
+                    latest.rev
+                )
+            });
+            self.base.set(latest);
+            return;
+        }
+        if latest.rev == base_rev {
+            self.status.set(format!(
+                "This is still the latest revision ({}); your unsaved changes are as you left them.",
+                latest.rev
+            ));
+            return;
+        }
         let conflict = Conflict::new(
             &base_fields,
             base_rev,
@@ -153,7 +178,7 @@ impl EditorState {
                 "Some of your changes overlap with revision {}. Choose below.",
                 latest.rev
             ));
-            self.conflict.set(Some(conflict));
+            self.open_conflict(conflict);
         }
     }
 
@@ -171,14 +196,68 @@ impl EditorState {
         });
     }
 
-    /// Takes the resolved values as mine, based on the revision they were resolved against.
-    pub(super) fn save_merged(self, resolved: Fields) {
-        if let Some(conflict) = self.conflict.get_untracked() {
-            self.show(&resolved);
-            self.base.set(conflict.current);
-            self.conflict.set(None);
+    pub(super) fn open_conflict(self, conflict: Conflict) {
+        self.resolution.set(conflict.default_resolution());
+        self.refusal.set(None);
+        self.conflict.set(Some(conflict));
+    }
+
+    /// Ctrl+S and the form's Save: while the conflict panel is open they save its
+    /// resolution, never the form over it.
+    pub(super) fn save_or_resolve(self) {
+        if self.conflict.with_untracked(Option::is_some) {
+            self.save_resolution();
+        } else {
             self.save();
         }
+    }
+
+    /// Saves the panel's resolution on top of the revision it was resolved against. Text
+    /// typed into the form since the panel opened is merged in, not overwritten.
+    pub(super) fn save_resolution(self) {
+        let Some(conflict) = self.conflict.get_untracked() else {
+            return;
+        };
+        let resolved = match resolve(&conflict.comparison, &self.resolution.get_untracked()) {
+            Ok(resolved) => resolved,
+            Err(errors) => {
+                let why = errors
+                    .iter()
+                    .map(|e| e.message.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                self.status.set(format!("Not saved: {why}"));
+                self.refusal.set(Some(why));
+                return;
+            }
+        };
+        let now = untrack(|| self.mine());
+        let result = if now == conflict.mine {
+            resolved
+        } else {
+            let late = compare(&conflict.mine, &resolved, &now);
+            if !late.merge.clean {
+                let refreshed = Conflict::new(
+                    &conflict.base,
+                    conflict.base_rev,
+                    conflict.current,
+                    &now,
+                    conflict.changed_by,
+                    conflict.self_conflict,
+                );
+                self.status.set(
+                    "Not saved yet: you typed into a part that is in conflict. The panel now includes what you typed; choose again and save."
+                        .into(),
+                );
+                self.open_conflict(refreshed);
+                return;
+            }
+            late.merge.proposal
+        };
+        self.show(&result);
+        self.base.set(conflict.current);
+        self.conflict.set(None);
+        self.save();
     }
 
     /// Puts the editor back where the draft left it, then brings it up to date.

@@ -3,6 +3,7 @@
 
 mod actions;
 mod conflict;
+mod hunks;
 mod offer;
 mod sync;
 mod together;
@@ -24,8 +25,10 @@ use super::{
     Session,
 };
 use crate::live::ClientMessage;
+use std::collections::BTreeMap;
+
 use crate::{
-    domain::{FieldError, Fields, Status},
+    domain::{resolve::FieldResolution, Field, FieldError, Fields, Status},
     protocol::{Document, Members},
 };
 use conflict::{Conflict, ConflictPanel};
@@ -80,6 +83,10 @@ struct EditorState {
     status: RwSignal<String>,
     saving: RwSignal<bool>,
     conflict: RwSignal<Option<Conflict>>,
+    /// The person's choices in the open conflict panel, per conflicting field.
+    resolution: RwSignal<BTreeMap<Field, FieldResolution>>,
+    /// Why saving the panel's resolution was refused (e.g. markers left in).
+    refusal: RwSignal<Option<String>>,
     /// A draft found on opening, waiting for the person to restore or discard it.
     offer: RwSignal<Option<Draft>>,
     /// Drafts are written only once any offered draft has been dealt with.
@@ -98,6 +105,8 @@ impl EditorState {
             status: RwSignal::new(String::new()),
             saving: RwSignal::new(false),
             conflict: RwSignal::new(None),
+            resolution: RwSignal::new(BTreeMap::new()),
+            refusal: RwSignal::new(None),
             offer: RwSignal::new(None),
             drafting: RwSignal::new(false),
             members: RwSignal::new(members),
@@ -148,6 +157,8 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
         status,
         saving,
         conflict,
+        resolution,
+        refusal,
         offer,
         drafting,
         members,
@@ -257,14 +268,14 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
     let keydown = window_event_listener(ev::keydown, move |ev| {
         if (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("s") {
             ev.prevent_default();
-            state.save();
+            state.save_or_resolve();
         }
     });
     on_cleanup(move || keydown.remove());
 
     let archived = Signal::derive(move || base.with(|doc| !doc.status.is_editable()));
     let readonly = Signal::derive(move || state.readonly());
-    let on_save_merged = Callback::new(move |fields: Fields| state.save_merged(fields));
+    let on_save_merged = Callback::new(move |_| state.save_resolution());
     let on_reload = Callback::new(move |_| state.reload_and_reapply());
     let on_restore = Callback::new(move |draft: Draft| state.restore(draft));
     let on_discard = Callback::new(move |draft: Draft| state.discard(draft));
@@ -327,27 +338,32 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
         <SharePanel doc_id=doc_id members/>
         <WhoIsHere presence=together.presence total=together.total me tab_id=tab_id.get_value() connected=together.connected/>
         <TabsBanner other_tabs=together.other_tabs dismissed=together.tabs_dismissed/>
+        // One "Reload and reapply" on screen at a time: the panel's, else the banner's,
+        // else the form's.
         {move || {
             remote
                 .get()
+                .filter(|_| conflict.with(Option::is_none))
                 .map(|(change, base_rev)| view! { <RemoteBanner change base_rev shown=together.shown on_show on_reload/> })
         }}
         {move || offer.get().map(|draft| view! { <DraftOffer draft on_restore on_discard/> })}
-        {move || conflict.get().map(|conflict| view! { <ConflictPanel conflict on_save=on_save_merged on_reload/> })}
+        {move || conflict.get().map(|conflict| view! { <ConflictPanel conflict resolution refusal on_save=on_save_merged on_reload/> })}
         <form
             class="doc"
             aria-label="Edit document"
             on:submit=move |ev: ev::SubmitEvent| {
                 ev.prevent_default();
-                state.save();
+                state.save_or_resolve();
             }
         >
             <FieldsForm inputs errors readonly suggestions on_suggestion/>
             <div class="actions">
                 <button type="submit" disabled=move || saving.get() || readonly.get()>"Save"</button>
-                <button type="button" disabled=move || readonly.get() on:click=move |_| state.reload_and_reapply()>
-                    "Reload and reapply"
-                </button>
+                <Show when=move || conflict.with(Option::is_none) && remote.with(Option::is_none)>
+                    <button type="button" disabled=move || readonly.get() on:click=move |_| state.reload_and_reapply()>
+                        "Reload and reapply"
+                    </button>
+                </Show>
                 <span class="hint">"Ctrl+S / ⌘S"</span>
                 <span class="dirty">{move || dirty.get().then_some("Unsaved changes")}</span>
             </div>
