@@ -158,3 +158,36 @@ async fn documents_need_a_session() {
     problem(list, StatusCode::UNAUTHORIZED, "/problems/unauthorized").await;
     problem(create, StatusCode::UNAUTHORIZED, "/problems/unauthorized").await;
 }
+
+#[tokio::test]
+async fn names_are_unique_and_sign_in_regardless_of_case_beyond_ascii() {
+    let app = TestApp::spawn().await;
+    app.user("Émile").await;
+
+    let taken = app
+        .anonymous()
+        .post(app.url("/api/auth/signup"))
+        .json(&json!({"name": "éMILE", "password": "another password"}))
+        .send()
+        .await
+        .unwrap();
+    problem(taken, StatusCode::CONFLICT, "/problems/name-taken").await;
+
+    let client = app.anonymous();
+    let signed_in = client
+        .post(app.url("/api/auth/login"))
+        .json(&json!({"name": "ÉMILE", "password": "a good password"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), StatusCode::OK);
+    let me: serde_json::Value = client
+        .get(app.url("/api/auth/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["name"], "Émile");
+}

@@ -255,3 +255,38 @@ async fn the_list_filters_by_text_status_and_tag_and_pages_with_a_cursor() {
     assert_eq!(slugs(&rest), vec!["alpha"]);
     assert!(rest["next_cursor"].is_null());
 }
+
+#[tokio::test]
+async fn search_ignores_case_beyond_ascii_and_treats_wildcards_as_text() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("Ann").await;
+    for (slug, title) in [("uber", "Über den Plan"), ("percent", "100% done_now")] {
+        let created = ann
+            .post(app.url("/api/docs"))
+            .json(&json!({"title": title, "slug": slug, "tags": [], "body": "ÅNGSTRÖM units"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(created.status(), StatusCode::CREATED);
+    }
+    let found = |query: &'static str| {
+        let (ann, url) = (ann.clone(), app.url(&format!("/api/docs?q={query}")));
+        async move {
+            let page: serde_json::Value = ann.get(url).send().await.unwrap().json().await.unwrap();
+            let mut slugs: Vec<String> = page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["slug"].as_str().unwrap().to_owned())
+                .collect();
+            slugs.sort();
+            slugs
+        }
+    };
+
+    assert_eq!(found("%C3%BCBER").await, vec!["uber"]);
+    assert_eq!(found("%C3%A5ngstr%C3%B6m").await, vec!["percent", "uber"]);
+    assert_eq!(found("100%25").await, vec!["percent"]);
+    assert_eq!(found("e_n").await, vec!["percent"]);
+    assert_eq!(found("%25").await, vec!["percent"]);
+}

@@ -184,6 +184,13 @@ pub fn parse_fields<S: AsRef<str>>(
     }
 }
 
+/// Case-folded text for comparing without regard to case: user names ("Ann" is "ann") and
+/// search. Unicode-aware and defined here once, so every backend compares alike: the
+/// database stores and compares folded text, it never folds.
+pub fn fold_case(text: &str) -> String {
+    text.to_lowercase()
+}
+
 /// User names: 1–40 letters, digits, `.`, `_`, `-`.
 pub fn parse_user_name(raw: &str) -> Result<String, FieldError> {
     let chars = raw.chars().count();

@@ -21,6 +21,8 @@ pub enum ApiError {
         detail: String,
         members: Box<StaleRevision>,
     },
+    /// A compare-and-set failed where no caller could build the full stale-revision body.
+    StaleUnexplained,
     /// `suggestions` are free variants of the slug.
     SlugTaken {
         slug: String,
@@ -70,6 +72,7 @@ impl ApiError {
         match self {
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::Stale { status, .. } => *status,
+            ApiError::StaleUnexplained => StatusCode::CONFLICT,
             ApiError::SlugTaken { .. }
             | ApiError::InvalidState { .. }
             | ApiError::NameTaken
@@ -105,6 +108,12 @@ impl ApiError {
                 }
                 p
             }
+            ApiError::StaleUnexplained => Problem::new(
+                status,
+                problem::STALE_REVISION,
+                "The document changed since you loaded it",
+                "Somebody saved a newer revision meanwhile. Reload the document, reapply your change and save again.",
+            ),
             ApiError::SlugTaken { slug, suggestions } => {
                 let hint = match suggestions.first() {
                     Some(free) => format!(" \"{free}\" is free."),
@@ -114,7 +123,11 @@ impl ApiError {
                     status,
                     problem::SLUG_TAKEN,
                     "That slug is taken",
-                    format!("Another document already uses the slug \"{slug}\". Choose a different slug.{hint}"),
+                    if slug.is_empty() {
+                        "Another document already uses that slug. Choose a different slug.".to_owned()
+                    } else {
+                        format!("Another document already uses the slug \"{slug}\". Choose a different slug.{hint}")
+                    },
                 );
                 p.extra.insert("slug".into(), json!(slug));
                 p.extra.insert("suggestions".into(), json!(suggestions));
@@ -220,8 +233,21 @@ impl From<StoreError> for ApiError {
             StoreError::BadCursor => {
                 ApiError::validation("cursor", "The cursor is not one this server gave out.")
             }
-            // Callers that can say which slug or revision handle these themselves.
-            other => ApiError::internal(other),
+            // Callers that can name the slug or build the stale-revision body handle these
+            // themselves; one that did not still answers with the right status, not a 500.
+            StoreError::SlugTaken => {
+                tracing::warn!("a slug clash reached the generic error mapping");
+                ApiError::SlugTaken {
+                    slug: String::new(),
+                    suggestions: Vec::new(),
+                }
+            }
+            StoreError::IdempotencyKeyUsed => ApiError::IdempotencyInFlight,
+            StoreError::Stale => {
+                tracing::warn!("a stale revision reached the generic error mapping");
+                ApiError::StaleUnexplained
+            }
+            other @ (StoreError::Database(_) | StoreError::Migrate(_)) => ApiError::internal(other),
         }
     }
 }

@@ -121,7 +121,7 @@ impl Idempotency {
         if stored.fingerprint != self.fingerprint {
             return Err(ApiError::IdempotencyMismatch);
         }
-        if stored.status == 0 {
+        if stored.in_flight {
             return Err(ApiError::IdempotencyInFlight);
         }
         tracing::info!(key = %self.key, user = %user_id, status = stored.status, "idempotent replay");

@@ -39,6 +39,6 @@ pub fn router() -> Router<AppState> {
 
 /// Ready when the database answers.
 async fn ready(State(state): State<AppState>) -> Result<&'static str, ApiError> {
-    state.store.get_doc("readiness-probe").await?;
+    state.store.ping().await?;
     Ok("ready")
 }

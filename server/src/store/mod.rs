@@ -1,6 +1,9 @@
 //! Persistence behind one trait. Handlers never touch SQL; a backend is chosen once from
 //! the database URL.
 
+mod constraints;
+pub mod cursor;
+mod rows;
 mod sqlite;
 
 use async_trait::async_trait;
@@ -80,7 +83,8 @@ pub struct IdempotencyKey<'a> {
 #[derive(Debug, Clone)]
 pub struct StoredResponse {
     pub fingerprint: String,
-    /// 0 while the first request is still running.
+    /// The first request with the key is still running: nothing to replay yet.
+    pub in_flight: bool,
     pub status: u16,
     pub etag: Option<String>,
     pub location: Option<String>,
@@ -92,7 +96,7 @@ pub struct StoredResponse {
 pub enum Claim {
     /// Nobody used the key (or its record expired): go ahead.
     Claimed,
-    /// The key is recorded: in flight (`status` 0) or finished.
+    /// The key is recorded: in flight or finished.
     Existing(StoredResponse),
 }
 
@@ -107,6 +111,8 @@ pub struct ClaimedKey<'a> {
 pub trait Store: Send + Sync + 'static {
     /// Applies pending migrations; start-up fails if this fails.
     async fn migrate(&self) -> StoreResult<()>;
+    /// Whether the database answers: what `/readyz` reports.
+    async fn ping(&self) -> StoreResult<()>;
 
     async fn create_user(
         &self,

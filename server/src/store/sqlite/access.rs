@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::{Row, SqlitePool};
 
-use super::rows::timestamp;
+use crate::store::rows::timestamp;
 use crate::store::StoreResult;
 use app::{
     domain::Role,
@@ -45,7 +45,7 @@ pub async fn members(
     };
     let rows = sqlx::query(
         "SELECT u.id, u.name, m.role FROM memberships m JOIN users u ON u.id = m.user_id \
-         WHERE m.doc_id = ? ORDER BY lower(u.name)",
+         WHERE m.doc_id = ? ORDER BY u.name_key",
     )
     .bind(doc_id)
     .fetch_all(pool)
@@ -108,7 +108,7 @@ pub async fn auth_attempts(
         "SELECT (SELECT count(*) FROM auth_attempts WHERE account = ? AND at >= ?) AS account_failures, \
                 (SELECT count(*) FROM auth_attempts WHERE address = ? AND at >= ?) AS address_attempts",
     )
-    .bind(account.to_lowercase())
+    .bind(app::domain::fold_case(account))
     .bind(&since)
     .bind(address)
     .bind(&since)
@@ -127,7 +127,7 @@ pub async fn record_auth_attempt(
     at: DateTime<Utc>,
 ) -> StoreResult<()> {
     sqlx::query("INSERT INTO auth_attempts (account, address, at) VALUES (?, ?, ?)")
-        .bind(account.map(str::to_lowercase))
+        .bind(account.map(app::domain::fold_case))
         .bind(address)
         .bind(timestamp(at))
         .execute(pool)
@@ -137,7 +137,7 @@ pub async fn record_auth_attempt(
 
 pub async fn clear_auth_failures(pool: &SqlitePool, account: &str) -> StoreResult<()> {
     sqlx::query("DELETE FROM auth_attempts WHERE account = ?")
-        .bind(account.to_lowercase())
+        .bind(app::domain::fold_case(account))
         .execute(pool)
         .await?;
     Ok(())

@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 use sqlx::{Row, SqlitePool};
 
-use super::{on_constraint, rows::timestamp};
+use super::on_constraint;
+use crate::store::rows::timestamp;
 use crate::store::{StoreResult, UserRecord};
 use app::protocol::UserRef;
 
@@ -14,14 +15,17 @@ pub async fn create_user(
     password_hash: &str,
     at: DateTime<Utc>,
 ) -> StoreResult<UserRef> {
-    sqlx::query("INSERT INTO users (id, name, password_hash, created_at) VALUES (?, ?, ?, ?)")
-        .bind(id)
-        .bind(name)
-        .bind(password_hash)
-        .bind(timestamp(at))
-        .execute(pool)
-        .await
-        .map_err(on_constraint)?;
+    sqlx::query(
+        "INSERT INTO users (id, name, name_key, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(id)
+    .bind(name)
+    .bind(app::domain::fold_case(name))
+    .bind(password_hash)
+    .bind(timestamp(at))
+    .execute(pool)
+    .await
+    .map_err(on_constraint)?;
     Ok(UserRef {
         id: id.to_owned(),
         name: name.to_owned(),
@@ -29,8 +33,8 @@ pub async fn create_user(
 }
 
 pub async fn find_user(pool: &SqlitePool, name: &str) -> StoreResult<Option<UserRecord>> {
-    let row = sqlx::query("SELECT id, name, password_hash FROM users WHERE lower(name) = lower(?)")
-        .bind(name)
+    let row = sqlx::query("SELECT id, name, password_hash FROM users WHERE name_key = ?")
+        .bind(app::domain::fold_case(name))
         .fetch_optional(pool)
         .await?;
     row.map(|row| {

@@ -4,9 +4,10 @@
 use chrono::{DateTime, Utc};
 use sqlx::{Row, Sqlite, SqlitePool};
 
-use super::{
-    idempotency, on_constraint,
-    rows::{decode_error, document_from_row, fields_from_row, parse_status, tags_json, timestamp},
+use super::{idempotency, on_constraint};
+use crate::store::rows::{
+    decode_error, document_from_row, fields_from_row, fields_list_json, parse_status, search_text,
+    tags_json, timestamp,
 };
 use crate::store::{ClaimedKey, SaveChange, StoreError, StoreResult};
 use app::{
@@ -49,14 +50,15 @@ pub async fn create(
     let tags = tags_json(&fields.tags);
     let mut tx = pool.begin().await?;
     sqlx::query(
-        "INSERT INTO documents (id, title, slug, tags, body, status, rev, owner_id, \
-         created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, 'draft', 1, ?, ?, ?, ?, ?)",
+        "INSERT INTO documents (id, title, slug, tags, body, search_text, status, rev, owner_id, \
+         created_at, created_by, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, 'draft', 1, ?, ?, ?, ?, ?)",
     )
     .bind(id)
     .bind(&fields.title)
     .bind(&fields.slug)
     .bind(&tags)
     .bind(&fields.body)
+    .bind(search_text(fields))
     .bind(&by.id)
     .bind(&at)
     .bind(&by.id)
@@ -91,13 +93,14 @@ pub async fn save(pool: &SqlitePool, change: SaveChange<'_>) -> StoreResult<Docu
     let mut tx = pool.begin().await?;
     // The write comes first, so this transaction takes SQLite's write lock at once.
     let updated = sqlx::query(
-        "UPDATE documents SET title = ?, slug = ?, tags = ?, body = ?, rev = rev + 1, \
+        "UPDATE documents SET title = ?, slug = ?, tags = ?, body = ?, search_text = ?, rev = rev + 1, \
          updated_at = ?, updated_by = ? WHERE id = ? AND rev = ? AND deleted_at IS NULL RETURNING status",
     )
     .bind(&fields.title)
     .bind(&fields.slug)
     .bind(tags_json(&fields.tags))
     .bind(&fields.body)
+    .bind(search_text(fields))
     .bind(&at)
     .bind(&change.by.id)
     .bind(change.id)
@@ -146,10 +149,7 @@ pub async fn save(pool: &SqlitePool, change: SaveChange<'_>) -> StoreResult<Docu
         .bind(&at)
         .execute(&mut *tx)
         .await
-        .map_err(|e| match &e {
-            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::IdempotencyKeyUsed,
-            _ => StoreError::Database(e),
-        })?;
+        .map_err(on_constraint)?;
     }
     tx.commit().await?;
     Ok(doc)
@@ -261,7 +261,7 @@ async fn insert_revision(
     .bind(tags_json(&fields.tags))
     .bind(&fields.body)
     .bind(status.as_str())
-    .bind(serde_json::to_string(changed).map_err(decode_error)?)
+    .bind(fields_list_json(changed)?)
     .bind(deleted)
     .bind(author)
     .bind(at)

@@ -1,10 +1,12 @@
 //! Reading a document's append-only history.
 
-use sqlx::{Row, SqlitePool};
+use sqlx::SqlitePool;
 
-use super::rows::{decode_error, parse_status, parse_tags, parse_time};
-use crate::store::StoreResult;
-use app::protocol::{Revision, RevisionSummary, UserRef};
+use crate::store::{
+    rows::{revision_from_row, revision_summary_from_row},
+    StoreResult,
+};
+use app::protocol::{Revision, RevisionSummary};
 
 pub async fn revisions(pool: &SqlitePool, id: &str) -> StoreResult<Vec<RevisionSummary>> {
     let rows = sqlx::query(
@@ -15,21 +17,7 @@ pub async fn revisions(pool: &SqlitePool, id: &str) -> StoreResult<Vec<RevisionS
     .bind(id)
     .fetch_all(pool)
     .await?;
-    rows.iter()
-        .map(|row| {
-            Ok(RevisionSummary {
-                rev: row.try_get("rev")?,
-                by: UserRef {
-                    id: row.try_get("author_id")?,
-                    name: row.try_get("name")?,
-                },
-                at: parse_time(row.try_get("created_at")?)?,
-                fields: serde_json::from_str(row.try_get("changed_fields")?)
-                    .map_err(decode_error)?,
-                status: parse_status(row.try_get("status")?)?,
-            })
-        })
-        .collect()
+    rows.iter().map(revision_summary_from_row).collect()
 }
 
 pub async fn revision(pool: &SqlitePool, id: &str, rev: i64) -> StoreResult<Option<Revision>> {
@@ -42,21 +30,5 @@ pub async fn revision(pool: &SqlitePool, id: &str, rev: i64) -> StoreResult<Opti
     .bind(rev)
     .fetch_optional(pool)
     .await?;
-    row.map(|row| {
-        Ok(Revision {
-            rev: row.try_get("rev")?,
-            by: UserRef {
-                id: row.try_get("author_id")?,
-                name: row.try_get("name")?,
-            },
-            at: parse_time(row.try_get("created_at")?)?,
-            fields: serde_json::from_str(row.try_get("changed_fields")?).map_err(decode_error)?,
-            status: parse_status(row.try_get("status")?)?,
-            title: row.try_get("title")?,
-            slug: row.try_get("slug")?,
-            tags: parse_tags(row.try_get("tags")?)?,
-            body: row.try_get("body")?,
-        })
-    })
-    .transpose()
+    row.as_ref().map(revision_from_row).transpose()
 }

@@ -1,9 +1,9 @@
 //! Idempotency records: claimed by creates, written by saves in their own transaction.
 
 use chrono::{DateTime, Utc};
-use sqlx::{Row, Sqlite, SqlitePool, Transaction};
+use sqlx::{Sqlite, SqlitePool, Transaction};
 
-use super::rows::{decode_error, timestamp};
+use crate::store::rows::{decode_error, stored_response_from_row, timestamp};
 use crate::store::{Claim, ClaimedKey, StoreResult, StoredResponse};
 use app::protocol::Document;
 
@@ -20,7 +20,7 @@ pub async fn claim(
     // Writing first takes SQLite's write lock, so claims of one key are serialised.
     sqlx::query(
         "DELETE FROM idempotency_keys WHERE user_id = ? AND key = ? \
-         AND (created_at < ? OR (status = 0 AND created_at < ?))",
+         AND (created_at < ? OR (in_flight = 1 AND created_at < ?))",
     )
     .bind(user_id)
     .bind(key)
@@ -29,8 +29,8 @@ pub async fn claim(
     .execute(&mut *tx)
     .await?;
     let inserted = sqlx::query(
-        "INSERT INTO idempotency_keys (user_id, key, fingerprint, status, body, created_at) \
-         VALUES (?, ?, ?, 0, '', ?) ON CONFLICT (user_id, key) DO NOTHING",
+        "INSERT INTO idempotency_keys (user_id, key, fingerprint, in_flight, status, body, created_at) \
+         VALUES (?, ?, ?, 1, 0, '', ?) ON CONFLICT (user_id, key) DO NOTHING",
     )
     .bind(user_id)
     .bind(key)
@@ -41,12 +41,12 @@ pub async fn claim(
     let claim = if inserted.rows_affected() == 1 {
         Claim::Claimed
     } else {
-        let row = sqlx::query("SELECT fingerprint, status, etag, location, body FROM idempotency_keys WHERE user_id = ? AND key = ?")
+        let row = sqlx::query("SELECT fingerprint, in_flight, status, etag, location, body FROM idempotency_keys WHERE user_id = ? AND key = ?")
             .bind(user_id)
             .bind(key)
             .fetch_one(&mut *tx)
             .await?;
-        Claim::Existing(stored(&row)?)
+        Claim::Existing(stored_response_from_row(&row)?)
     };
     tx.commit().await?;
     Ok(claim)
@@ -58,7 +58,7 @@ pub async fn complete_create(
     key: ClaimedKey<'_>,
     doc: &Document,
 ) -> StoreResult<()> {
-    sqlx::query("UPDATE idempotency_keys SET status = 201, etag = ?, location = ?, body = ? WHERE user_id = ? AND key = ?")
+    sqlx::query("UPDATE idempotency_keys SET in_flight = 0, status = 201, etag = ?, location = ?, body = ? WHERE user_id = ? AND key = ?")
         .bind(doc.etag())
         .bind(format!("/api/docs/{}", doc.id))
         .bind(serde_json::to_string(doc).map_err(decode_error)?)
@@ -75,7 +75,7 @@ pub async fn finish(
     status: u16,
     body: &str,
 ) -> StoreResult<()> {
-    sqlx::query("UPDATE idempotency_keys SET status = ?, body = ? WHERE user_id = ? AND key = ?")
+    sqlx::query("UPDATE idempotency_keys SET in_flight = 0, status = ?, body = ? WHERE user_id = ? AND key = ?")
         .bind(i64::from(status))
         .bind(body)
         .bind(key.user_id)
@@ -86,7 +86,7 @@ pub async fn finish(
 }
 
 pub async fn release(pool: &SqlitePool, key: ClaimedKey<'_>) -> StoreResult<()> {
-    sqlx::query("DELETE FROM idempotency_keys WHERE user_id = ? AND key = ? AND status = 0")
+    sqlx::query("DELETE FROM idempotency_keys WHERE user_id = ? AND key = ? AND in_flight = 1")
         .bind(key.user_id)
         .bind(key.key)
         .execute(pool)
@@ -101,7 +101,7 @@ pub async fn recorded(
     not_before: DateTime<Utc>,
 ) -> StoreResult<Option<StoredResponse>> {
     let row = sqlx::query(
-        "SELECT fingerprint, status, etag, location, body FROM idempotency_keys \
+        "SELECT fingerprint, in_flight, status, etag, location, body FROM idempotency_keys \
          WHERE user_id = ? AND key = ? AND created_at >= ?",
     )
     .bind(user_id)
@@ -109,7 +109,7 @@ pub async fn recorded(
     .bind(timestamp(not_before))
     .fetch_optional(pool)
     .await?;
-    row.as_ref().map(stored).transpose()
+    row.as_ref().map(stored_response_from_row).transpose()
 }
 
 pub async fn expire(pool: &SqlitePool, before: DateTime<Utc>) -> StoreResult<u64> {
@@ -118,14 +118,4 @@ pub async fn expire(pool: &SqlitePool, before: DateTime<Utc>) -> StoreResult<u64
         .execute(pool)
         .await?;
     Ok(done.rows_affected())
-}
-
-fn stored(row: &sqlx::sqlite::SqliteRow) -> StoreResult<StoredResponse> {
-    Ok(StoredResponse {
-        fingerprint: row.try_get("fingerprint")?,
-        status: row.try_get::<i64, _>("status")? as u16,
-        etag: row.try_get("etag")?,
-        location: row.try_get("location")?,
-        body: row.try_get("body")?,
-    })
 }

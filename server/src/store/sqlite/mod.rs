@@ -6,7 +6,6 @@ mod docs;
 mod history;
 mod idempotency;
 mod list;
-mod rows;
 
 use std::{str::FromStr, time::Duration};
 
@@ -18,14 +17,14 @@ use sqlx::{
 };
 
 use super::{
-    Claim, ClaimedKey, ListQuery, SaveChange, Store, StoreError, StoreResult, StoredResponse,
-    UserRecord,
+    Claim, ClaimedKey, ListQuery, SaveChange, Store, StoreResult, StoredResponse, UserRecord,
 };
+pub(crate) use crate::store::constraints::on_constraint;
+use crate::store::rows::changed_by_from_row;
 use app::{
     domain::{Fields, Role, Status},
     protocol::{ChangedBy, DocPage, Document, Member, Revision, RevisionSummary, UserRef},
 };
-use rows::{decode_error, parse_time};
 
 pub struct SqliteStore {
     pool: SqlitePool,
@@ -59,6 +58,11 @@ impl Store for SqliteStore {
         sqlx::migrate!("./migrations/sqlite")
             .run(&self.pool)
             .await?;
+        Ok(())
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
     }
 
@@ -284,35 +288,6 @@ impl Store for SqliteStore {
         .bind(after_rev)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(ChangedBy {
-                    rev: row.try_get("rev")?,
-                    by: UserRef {
-                        id: row.try_get("author_id")?,
-                        name: row.try_get("name")?,
-                    },
-                    at: parse_time(row.try_get("created_at")?)?,
-                    fields: serde_json::from_str(row.try_get("changed_fields")?)
-                        .map_err(decode_error)?,
-                })
-            })
-            .collect()
+        rows.iter().map(changed_by_from_row).collect()
     }
-}
-
-/// Unique-constraint violations are expected outcomes, named here once.
-fn on_constraint(error: sqlx::Error) -> StoreError {
-    if let sqlx::Error::Database(db) = &error {
-        if db.is_unique_violation() {
-            let message = db.message();
-            if message.contains("documents.slug") || message.contains("documents_live_slug_key") {
-                return StoreError::SlugTaken;
-            }
-            if message.contains("users_name_key") || message.contains("users.name") {
-                return StoreError::NameTaken;
-            }
-        }
-    }
-    StoreError::Database(error)
 }
