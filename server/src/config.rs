@@ -32,6 +32,8 @@ pub struct Settings {
     pub live_backlog: usize,
     /// Presence changes within this time are announced together.
     pub presence_delay: std::time::Duration,
+    /// Pool size and statement timeout on PostgreSQL.
+    pub pg: crate::store::PgSettings,
 }
 
 impl Settings {
@@ -53,6 +55,7 @@ impl Settings {
             peer_timeout: std::time::Duration::from_secs(30),
             live_backlog: 64,
             presence_delay: std::time::Duration::from_millis(50),
+            pg: crate::store::PgSettings::default(),
         }
     }
 }

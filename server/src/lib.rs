@@ -31,7 +31,8 @@ impl Application {
     pub async fn build(
         settings: Settings,
     ) -> Result<Application, Box<dyn std::error::Error + Send + Sync>> {
-        let store = store::connect(&settings.database_url).await?;
+        let backend = store::open(&settings.database_url, settings.pg).await?;
+        let store = backend.store();
         let listener = TcpListener::bind(settings.addr).await?;
         let leptos = LeptosOptions::builder()
             .output_name("concord")

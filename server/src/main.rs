@@ -42,12 +42,25 @@ enum Command {
         /// Mark the session cookie `Secure` (when served behind TLS).
         #[arg(long, env = "CONCORD_SECURE_COOKIES")]
         secure_cookies: bool,
+        #[command(flatten)]
+        pg: PgArgs,
     },
     /// Create or migrate the database, then exit.
     Migrate {
         #[arg(long, env = "DATABASE_URL", default_value = "sqlite://data/concord.db")]
         database_url: String,
     },
+}
+
+/// PostgreSQL only: each instance's share of the server's connections.
+#[derive(clap::Args)]
+struct PgArgs {
+    /// Connections this instance keeps to PostgreSQL at most.
+    #[arg(long, env = "CONCORD_DB_MAX_CONNECTIONS", default_value_t = 16)]
+    db_max_connections: u32,
+    /// Cancel a statement running longer than this many seconds.
+    #[arg(long, env = "CONCORD_STATEMENT_TIMEOUT_SECS", default_value_t = 30)]
+    statement_timeout_secs: u64,
 }
 
 #[tokio::main]
@@ -69,6 +82,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
             trust_forwarded_for,
             allowed_origins,
             secure_cookies,
+            pg,
         } => {
             let mut settings = Settings::new(addr, database_url);
             settings.site_root = site_root.unwrap_or_else(default_site_root);
@@ -77,6 +91,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
             settings.secure_cookies = secure_cookies;
             settings.trust_forwarded_for = trust_forwarded_for;
             settings.allowed_origins = allowed_origins;
+            settings.pg = store::PgSettings {
+                max_connections: pg.db_max_connections.max(2),
+                statement_timeout: std::time::Duration::from_secs(pg.statement_timeout_secs.max(1)),
+            };
             let app = Application::build(settings).await?;
             tracing::info!(addr = %app.local_addr(), "Concord is serving on http://{}", app.local_addr());
             app.run_until(async {

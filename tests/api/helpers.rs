@@ -1,10 +1,14 @@
-//! A real server per test: its own SQLite file, its own port on 127.0.0.1.
+//! A real server per test: its own database, its own port on 127.0.0.1.
+//!
+//! The database is a fresh SQLite file, or, when `TEST_DATABASE_URL` names a PostgreSQL server
+//! (`postgres://postgres@127.0.0.1:PORT/postgres`), a fresh database created on that server.
 
 use std::sync::Arc;
 
 use reqwest::{header, Client, Response, StatusCode};
 use serde_json::{json, Value};
 use server::{store::Store, Application, Settings};
+use sqlx::{Connection, PgConnection};
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 
@@ -12,8 +16,9 @@ pub struct TestApp {
     pub base: String,
     pub hub: Arc<server::live::Hub>,
     pub database_url: String,
-    _dir: TempDir,
+    // Dropped in this order: the server is told to stop before its database goes.
     _shutdown: oneshot::Sender<()>,
+    _database: TestDatabase,
 }
 
 impl TestApp {
@@ -23,8 +28,7 @@ impl TestApp {
 
     /// A server with some settings changed from the defaults.
     pub async fn spawn_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let database_url = format!("sqlite://{}/concord.db", dir.path().display());
+        let (database, database_url) = TestDatabase::create().await;
         let mut settings = Settings::new("127.0.0.1:0".parse().unwrap(), database_url.clone());
         configure(&mut settings);
         let app = Application::build(settings).await.expect("server builds");
@@ -38,8 +42,8 @@ impl TestApp {
             base,
             hub,
             database_url,
-            _dir: dir,
             _shutdown: shutdown,
+            _database: database,
         }
     }
 
@@ -113,6 +117,75 @@ impl TestApp {
     /// The same database, opened directly, to check history independently of the API.
     pub async fn store(&self) -> Arc<dyn Store> {
         server::store::connect(&self.database_url).await.unwrap()
+    }
+}
+
+/// Where a test's data lives.
+enum TestDatabase {
+    /// A fresh SQLite file in a temporary directory: `TEST_DATABASE_URL` unset.
+    Sqlite { _dir: TempDir },
+    /// A fresh database on the PostgreSQL server at `TEST_DATABASE_URL` (`admin_url`).
+    Postgres { admin_url: String, name: String },
+}
+
+impl TestDatabase {
+    /// Creates this test's database; returns it with the URL the server is to use.
+    async fn create() -> (TestDatabase, String) {
+        let Some(admin_url) = std::env::var("TEST_DATABASE_URL")
+            .ok()
+            .filter(|url| !url.is_empty())
+        else {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let url = format!("sqlite://{}/concord.db", dir.path().display());
+            return (TestDatabase::Sqlite { _dir: dir }, url);
+        };
+        assert!(
+            admin_url.starts_with("postgres://") || admin_url.starts_with("postgresql://"),
+            "TEST_DATABASE_URL must be a postgres:// URL, not {admin_url:?}"
+        );
+        let name = format!("concord_test_{}", uuid::Uuid::now_v7().simple());
+        let mut admin = PgConnection::connect(&admin_url)
+            .await
+            .expect("connect to TEST_DATABASE_URL");
+        sqlx::raw_sql(&format!(r#"CREATE DATABASE "{name}""#))
+            .execute(&mut admin)
+            .await
+            .expect("create the test's database");
+        let _ = admin.close().await;
+        let mut url = reqwest::Url::parse(&admin_url).expect("TEST_DATABASE_URL is a URL");
+        url.set_path(&name);
+        (TestDatabase::Postgres { admin_url, name }, url.into())
+    }
+}
+
+impl Drop for TestDatabase {
+    /// Drops a passed test's PostgreSQL database; a failed test's is kept to look into.
+    fn drop(&mut self) {
+        let TestDatabase::Postgres { admin_url, name } = self else {
+            return;
+        };
+        if std::thread::panicking() {
+            eprintln!("the test's database {name} is kept");
+            return;
+        }
+        let admin_url = admin_url.clone();
+        let sql = format!(r#"DROP DATABASE IF EXISTS "{name}" WITH (FORCE)"#);
+        // Drop cannot await, nor block the test's runtime on a future: a thread with its own.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(async {
+                let mut admin = PgConnection::connect(&admin_url).await?;
+                sqlx::raw_sql(&sql).execute(&mut admin).await?;
+                admin.close().await
+            })?;
+            Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
+        })
+        .join();
+        if let Ok(Err(error)) = dropped {
+            eprintln!("could not drop the test's database {name}: {error}");
+        }
     }
 }
 

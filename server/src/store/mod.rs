@@ -3,6 +3,7 @@
 
 mod constraints;
 pub mod cursor;
+mod postgres;
 mod rows;
 mod sqlite;
 
@@ -14,6 +15,7 @@ use app::{
     protocol::{ChangedBy, DocPage, Document, Member, Revision, RevisionSummary, UserRef},
 };
 
+pub use postgres::{PgSettings, PgStore};
 pub use sqlite::SqliteStore;
 
 #[derive(Debug, thiserror::Error)]
@@ -244,15 +246,51 @@ pub trait Store: Send + Sync + 'static {
     async fn changes_since(&self, id: &str, after_rev: i64) -> StoreResult<Vec<ChangedBy>>;
 }
 
+impl Default for PgSettings {
+    fn default() -> PgSettings {
+        PgSettings {
+            max_connections: 16,
+            statement_timeout: std::time::Duration::from_secs(30),
+        }
+    }
+}
+
+/// A connected, migrated backend.
+pub enum Backend {
+    Sqlite(std::sync::Arc<SqliteStore>),
+    Postgres(std::sync::Arc<PgStore>),
+}
+
+impl Backend {
+    pub fn store(&self) -> std::sync::Arc<dyn Store> {
+        match self {
+            Backend::Sqlite(store) => store.clone(),
+            Backend::Postgres(store) => store.clone(),
+        }
+    }
+}
+
 /// Connects to the backend named by the URL's scheme and migrates it.
 pub async fn connect(database_url: &str) -> StoreResult<std::sync::Arc<dyn Store>> {
+    Ok(open(database_url, PgSettings::default()).await?.store())
+}
+
+/// As `connect`, keeping which backend it is (the live channel fans out differently).
+pub async fn open(database_url: &str, pg: PgSettings) -> StoreResult<Backend> {
     if database_url.starts_with("sqlite:") {
         let store = SqliteStore::connect(database_url).await?;
         store.migrate().await?;
-        Ok(std::sync::Arc::new(store))
+        Ok(Backend::Sqlite(std::sync::Arc::new(store)))
+    } else if database_url.starts_with("postgres:") || database_url.starts_with("postgresql:") {
+        let store = PgStore::connect(database_url, pg).await?;
+        store.migrate().await?;
+        Ok(Backend::Postgres(std::sync::Arc::new(store)))
     } else {
         Err(StoreError::Database(sqlx::Error::Configuration(
-            format!("unsupported database URL {database_url:?}: use sqlite://PATH").into(),
+            format!(
+                "unsupported database URL {database_url:?}: use sqlite://PATH or postgres://USER@HOST:PORT/DB"
+            )
+            .into(),
         )))
     }
 }

@@ -1,0 +1,34 @@
+//! Reading a document's append-only history.
+
+use sqlx::PgPool;
+
+use crate::store::{
+    rows::{revision_from_row, revision_summary_from_row},
+    StoreResult,
+};
+use app::protocol::{Revision, RevisionSummary};
+
+pub async fn revisions(pool: &PgPool, id: &str) -> StoreResult<Vec<RevisionSummary>> {
+    let rows = sqlx::query(
+        "SELECT r.rev, r.author_id, u.name, r.created_at, r.changed_fields, r.status \
+         FROM revisions r JOIN users u ON u.id = r.author_id JOIN documents d ON d.id = r.doc_id \
+         WHERE r.doc_id = $1 AND d.deleted_at IS NULL ORDER BY r.rev DESC",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(revision_summary_from_row).collect()
+}
+
+pub async fn revision(pool: &PgPool, id: &str, rev: i64) -> StoreResult<Option<Revision>> {
+    let row = sqlx::query(
+        "SELECT r.rev, r.author_id, u.name, r.created_at, r.changed_fields, r.status, r.title, r.slug, r.tags, r.body \
+         FROM revisions r JOIN users u ON u.id = r.author_id JOIN documents d ON d.id = r.doc_id \
+         WHERE r.doc_id = $1 AND r.rev = $2 AND d.deleted_at IS NULL",
+    )
+    .bind(id)
+    .bind(rev)
+    .fetch_optional(pool)
+    .await?;
+    row.as_ref().map(revision_from_row).transpose()
+}
