@@ -34,6 +34,9 @@ pub struct Settings {
     pub presence_delay: std::time::Duration,
     /// Pool size and statement timeout on PostgreSQL.
     pub pg: crate::store::PgSettings,
+    /// On PostgreSQL, how often this instance tells the others it is alive, and after
+    /// how long without that its viewers leave everybody's presence.
+    pub instance_liveness: crate::live::cluster::Liveness,
 }
 
 impl Settings {
@@ -56,6 +59,10 @@ impl Settings {
             live_backlog: 64,
             presence_delay: std::time::Duration::from_millis(50),
             pg: crate::store::PgSettings::default(),
+            instance_liveness: crate::live::cluster::Liveness {
+                heartbeat: std::time::Duration::from_secs(10),
+                timeout: std::time::Duration::from_secs(30),
+            },
         }
     }
 }

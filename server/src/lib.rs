@@ -41,12 +41,22 @@ impl Application {
             .site_addr(listener.local_addr()?)
             .build();
         let hub = live::Hub::new(settings.live_backlog, settings.presence_delay);
+        // One instance delivers changes to its own hub; on PostgreSQL every instance hears
+        // every instance's changes and shares presence.
+        let fanout: Arc<dyn live::Fanout> = match &backend {
+            store::Backend::Sqlite(_) => Arc::new(live::LocalFanout(hub.clone())),
+            store::Backend::Postgres(pg) => {
+                live::cluster::Cluster::start(pg.pool().clone(), &hub, settings.instance_liveness)
+                    .await?
+                    .fanout()
+            }
+        };
         let state = AppState {
             store,
             settings: Arc::new(settings),
             leptos,
             dummy_hash: Arc::default(),
-            fanout: Arc::new(live::LocalFanout(hub.clone())),
+            fanout,
             hub,
             connections: Arc::default(),
         };

@@ -29,6 +29,25 @@ impl TestApp {
     /// A server with some settings changed from the defaults.
     pub async fn spawn_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         let (database, database_url) = TestDatabase::create().await;
+        TestApp::start(database, database_url, configure).await
+    }
+
+    /// Another server on this test's database, as a second instance behind a load
+    /// balancer would be.
+    pub async fn another_instance(&self, configure: impl FnOnce(&mut Settings)) -> TestApp {
+        TestApp::start(TestDatabase::Shared, self.database_url.clone(), configure).await
+    }
+
+    /// Whether the tests run on PostgreSQL, where instances share live updates and presence.
+    pub fn on_postgres(&self) -> bool {
+        self.database_url.starts_with("postgres")
+    }
+
+    async fn start(
+        database: TestDatabase,
+        database_url: String,
+        configure: impl FnOnce(&mut Settings),
+    ) -> TestApp {
         let mut settings = Settings::new("127.0.0.1:0".parse().unwrap(), database_url.clone());
         configure(&mut settings);
         let app = Application::build(settings).await.expect("server builds");
@@ -126,6 +145,8 @@ enum TestDatabase {
     Sqlite { _dir: TempDir },
     /// A fresh database on the PostgreSQL server at `TEST_DATABASE_URL` (`admin_url`).
     Postgres { admin_url: String, name: String },
+    /// Another instance's: that instance owns it.
+    Shared,
 }
 
 impl TestDatabase {

@@ -14,7 +14,7 @@ use tokio_tungstenite::{
 
 use crate::helpers::{put_body, TestApp};
 
-type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
+pub(crate) type Socket = WebSocketStream<MaybeTlsStream<TcpStream>>;
 
 async fn connect(
     app: &TestApp,
@@ -50,7 +50,7 @@ impl Add for String {
     }
 }
 
-async fn watcher(app: &TestApp, cookie: &str, tab: &str, doc_id: &str) -> Socket {
+pub(crate) async fn watcher(app: &TestApp, cookie: &str, tab: &str, doc_id: &str) -> Socket {
     let mut socket = connect(app, Some(cookie), Some(&app.base))
         .await
         .expect("upgrade");
@@ -59,7 +59,7 @@ async fn watcher(app: &TestApp, cookie: &str, tab: &str, doc_id: &str) -> Socket
     socket
 }
 
-async fn send(socket: &mut Socket, message: Value) {
+pub(crate) async fn send(socket: &mut Socket, message: Value) {
     socket
         .send(Message::Text(message.to_string().into()))
         .await
@@ -67,7 +67,7 @@ async fn send(socket: &mut Socket, message: Value) {
 }
 
 /// The next message of the given type, skipping others; fails after two seconds.
-async fn next_of(socket: &mut Socket, kind: &str) -> Value {
+pub(crate) async fn next_of(socket: &mut Socket, kind: &str) -> Value {
     let wait = async {
         while let Some(frame) = socket.next().await {
             if let Message::Text(text) = frame.unwrap() {
@@ -84,7 +84,7 @@ async fn next_of(socket: &mut Socket, kind: &str) -> Value {
         .unwrap_or_else(|_| panic!("no {kind} within 2 s"))
 }
 
-fn present(presence: &Value) -> Vec<(String, String, bool)> {
+pub(crate) fn present(presence: &Value) -> Vec<(String, String, bool)> {
     presence["viewers"]
         .as_array()
         .unwrap()

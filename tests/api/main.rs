@@ -9,6 +9,7 @@ mod creates;
 mod documents;
 mod helpers;
 mod history;
+mod instances;
 mod live;
 mod preconditions;
 mod security;

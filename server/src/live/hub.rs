@@ -8,7 +8,7 @@
 
 use std::{
     collections::{BTreeMap, HashMap},
-    sync::{Arc, Mutex},
+    sync::{Arc, Mutex, OnceLock},
     time::Duration,
 };
 
@@ -25,8 +25,16 @@ pub const PRESENCE_LIST: usize = 50;
 /// A message as it goes over the wire.
 pub type Wire = Arc<str>;
 
+/// Presence that spans instances: told when this instance's viewers of a document
+/// change, it shares them and later hands the hub everybody's (`Hub::present`).
+pub trait SharedPresence: Send + Sync + 'static {
+    fn changed(&self, doc_id: &str);
+}
+
 pub struct Hub {
     rooms: Mutex<HashMap<String, Room>>,
+    /// Set when several instances share presence; otherwise presence is this hub's own.
+    shared: OnceLock<Arc<dyn SharedPresence>>,
     /// Messages a watcher may fall behind by before it is told to resync.
     capacity: usize,
     presence_delay: Duration,
@@ -46,6 +54,7 @@ impl Hub {
     pub fn new(capacity: usize, presence_delay: Duration) -> Arc<Hub> {
         Arc::new(Hub {
             rooms: Mutex::new(HashMap::new()),
+            shared: OnceLock::new(),
             capacity: capacity.max(1),
             presence_delay,
         })
@@ -115,6 +124,8 @@ impl Hub {
             }
             if room.viewers.is_empty() {
                 rooms.remove(doc_id);
+                drop(rooms);
+                self.tell_others(doc_id);
                 return;
             }
             !theirs.is_empty()
@@ -153,6 +164,8 @@ impl Hub {
             room.watches.remove(&connection);
             if room.viewers.is_empty() {
                 rooms.remove(doc_id);
+                drop(rooms);
+                self.tell_others(doc_id);
                 return;
             }
             left
@@ -173,12 +186,64 @@ impl Hub {
         }
     }
 
+    /// From now on presence changes go through `shared`, which spans instances.
+    pub fn share_presence(&self, shared: Arc<dyn SharedPresence>) {
+        let _ = self.shared.set(shared);
+    }
+
+    /// This instance's viewers of a document.
+    pub fn local_viewers(&self, doc_id: &str) -> Vec<Viewer> {
+        self.rooms
+            .lock()
+            .expect("hub lock")
+            .get(doc_id)
+            .map(|room| room.viewers.values().cloned().collect())
+            .unwrap_or_default()
+    }
+
+    /// The documents this instance has watchers of.
+    pub fn watched(&self) -> Vec<String> {
+        self.rooms
+            .lock()
+            .expect("hub lock")
+            .keys()
+            .cloned()
+            .collect()
+    }
+
+    /// Announces presence gathered across instances to this instance's watchers.
+    pub fn present(&self, doc_id: &str, viewers: Vec<Viewer>) {
+        let total = viewers.len();
+        let message = ServerMessage::Presence {
+            doc_id: doc_id.to_owned(),
+            viewers: viewers.into_iter().take(PRESENCE_LIST).collect(),
+            total,
+        };
+        self.publish(&message);
+    }
+
+    /// Tells every watcher they may have missed updates (e.g. the cluster's notification
+    /// connection dropped and came back).
+    pub fn resync_all(&self) {
+        for doc_id in self.watched() {
+            self.publish(&ServerMessage::Resync { doc_id });
+        }
+    }
+
     pub fn watchers(&self, doc_id: &str) -> usize {
         self.rooms
             .lock()
             .expect("hub lock")
             .get(doc_id)
             .map_or(0, |room| room.viewers.len())
+    }
+
+    /// The last local viewer left: nobody here to tell, but other instances' viewers
+    /// must see them go.
+    fn tell_others(&self, doc_id: &str) {
+        if let Some(shared) = self.shared.get() {
+            shared.changed(doc_id);
+        }
     }
 
     /// Announces presence now, or once after `presence_delay` for a whole burst of changes.
@@ -208,6 +273,13 @@ impl Hub {
     }
 
     fn send_presence(&self, doc_id: &str) {
+        if let Some(shared) = self.shared.get() {
+            if let Some(room) = self.rooms.lock().expect("hub lock").get_mut(doc_id) {
+                room.announcing = false;
+            }
+            shared.changed(doc_id);
+            return;
+        }
         let mut rooms = self.rooms.lock().expect("hub lock");
         let Some(room) = rooms.get_mut(doc_id) else {
             return;

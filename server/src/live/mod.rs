@@ -1,6 +1,7 @@
 //! The live channel: a hub of per-document broadcast channels, the WebSocket connection
 //! loop, and how committed changes reach the hub.
 
+pub mod cluster;
 mod connection;
 pub mod hub;
 

@@ -4,7 +4,7 @@
 mod constraints;
 pub mod cursor;
 mod postgres;
-mod rows;
+pub(crate) mod rows;
 mod sqlite;
 
 use async_trait::async_trait;

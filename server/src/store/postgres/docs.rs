@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use sqlx::{PgPool, Postgres, Row};
 
 use super::{idempotency, on_constraint};
+use crate::live::cluster;
 use crate::store::rows::{
     decode_error, document_from_row, fields_from_row, fields_list_json, parse_status, search_text,
     tags_json, timestamp,
@@ -12,6 +13,7 @@ use crate::store::rows::{
 use crate::store::{ClaimedKey, SaveChange, StoreError, StoreResult};
 use app::{
     domain::{Field, Fields, Status},
+    live::ServerMessage,
     protocol::{Document, UserRef},
 };
 
@@ -129,6 +131,7 @@ pub async fn save(pool: &PgPool, change: SaveChange<'_>) -> StoreResult<Document
     let doc = doc_in(&mut *tx, change.id)
         .await?
         .ok_or(StoreError::NotFound)?;
+    announce(&mut tx, updated_message(&doc, change.changed.to_vec())).await?;
     if let Some(idempotency) = &change.idempotency {
         sqlx::query(
             "DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND created_at < $3",
@@ -194,6 +197,7 @@ pub async fn transition(
     )
     .await?;
     let doc = doc_in(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
+    announce(&mut tx, updated_message(&doc, vec![Field::Status])).await?;
     tx.commit().await?;
     Ok(doc)
 }
@@ -235,8 +239,36 @@ pub async fn delete(
         &at,
     )
     .await?;
+    announce(
+        &mut tx,
+        ServerMessage::Deleted {
+            doc_id: id.to_owned(),
+            by: by.clone(),
+        },
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Tells every instance's watchers, from inside the transaction: sent if and only if it
+/// commits.
+async fn announce(
+    tx: &mut sqlx::Transaction<'_, Postgres>,
+    message: ServerMessage,
+) -> StoreResult<()> {
+    cluster::notify(&mut *tx, &cluster::Event::Live { message }).await?;
+    Ok(())
+}
+
+fn updated_message(doc: &Document, fields: Vec<Field>) -> ServerMessage {
+    ServerMessage::Updated {
+        doc_id: doc.id.clone(),
+        rev: doc.rev,
+        by: doc.updated_by.clone(),
+        at: doc.updated_at,
+        fields,
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
