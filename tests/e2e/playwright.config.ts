@@ -7,6 +7,22 @@ import * as path from 'node:path';
 const port = Number(process.env.E2E_PORT ?? 3187);
 const bin = process.env.CONCORD_BIN ?? path.resolve(__dirname, '../../target/debug/concord');
 const dbDir = path.join(os.tmpdir(), `concord-e2e-${process.pid}`);
+// With a PostgreSQL database (scripts/test makes one), two more instances share it, as
+// behind a load balancer: instances.spec.ts runs two people across them.
+const pgUrl = process.env.E2E_PG_URL;
+const instancePorts = [port + 1, port + 2];
+process.env.E2E_INSTANCE_A = `http://127.0.0.1:${instancePorts[0]}`;
+process.env.E2E_INSTANCE_B = `http://127.0.0.1:${instancePorts[1]}`;
+const instances = pgUrl
+  ? instancePorts.map((instancePort) => ({
+      command: `${bin} serve --addr 127.0.0.1:${instancePort} --database-url ${pgUrl}`,
+      url: `http://127.0.0.1:${instancePort}/readyz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore' as const,
+      stderr: 'pipe' as const,
+    }))
+  : [];
 
 export default defineConfig({
   testDir: './specs',
@@ -31,12 +47,15 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: `rm -rf ${dbDir} && ${bin} serve --addr 127.0.0.1:${port} --database-url sqlite://${dbDir}/concord.db`,
-    url: `http://127.0.0.1:${port}/readyz`,
-    reuseExistingServer: false,
-    timeout: 60_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      command: `rm -rf ${dbDir} && ${bin} serve --addr 127.0.0.1:${port} --database-url sqlite://${dbDir}/concord.db`,
+      url: `http://127.0.0.1:${port}/readyz`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    ...instances,
+  ],
 });

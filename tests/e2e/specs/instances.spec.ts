@@ -1,0 +1,68 @@
+// Two people on two server instances of one PostgreSQL database, as behind a load
+// balancer: presence, the "changed before you save" banner and the conflict panel work
+// exactly as on one instance. Runs when scripts/test provides the database (E2E_PG_URL).
+import { expect, test, type Browser } from '@playwright/test';
+import { createDoc, open, share, signUp, uniqueName } from './helpers';
+
+const A = process.env.E2E_INSTANCE_A!;
+const B = process.env.E2E_INSTANCE_B!;
+
+test.skip(!process.env.E2E_PG_URL, 'needs the PostgreSQL instances scripts/test starts');
+
+async function personOn(browser: Browser, baseURL: string, prefix: string) {
+  const page = await (await browser.newContext({ baseURL })).newPage();
+  const name = uniqueName(prefix);
+  await signUp(page, name);
+  return { page, name };
+}
+
+test('two people on two instances see each other, hear each other\'s saves and resolve a conflict', async ({ browser }) => {
+  const { page: ann, name: annName } = await personOn(browser, A, 'ann');
+  const { page: bob, name: bobName } = await personOn(browser, B, 'bob');
+  const id = await createDoc(ann, 'Across instances', 'Intro\nThe budget is 10.\nMiddle\nEnd\n');
+  await share(ann, id, bobName);
+  await open(bob, `/docs/${id}`);
+
+  await expect(ann.getByRole('region', { name: 'Who is here' })).toContainText(bobName);
+  await expect(bob.getByRole('region', { name: 'Who is here' })).toContainText(annName);
+  await bob.getByLabel('Body').fill('Intro\nThe budget is 15.\nMiddle\nEnd\n');
+  await expect(ann.getByRole('region', { name: 'Who is here' })).toContainText(`${bobName} — editing`);
+
+  await ann.getByLabel('Body').fill('Intro\nThe budget is 12.\nMiddle\nEnd, signed by Ann\n');
+  await ann.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(ann.getByRole('status')).toHaveText('Saved as revision 2');
+  await expect(bob.getByRole('region', { name: 'Changes by others' })).toContainText(
+    `${annName} saved revision 2, changing body, while you were editing revision 1.`,
+  );
+
+  await bob.getByRole('button', { name: 'Save', exact: true }).click();
+  const panel = bob.getByRole('region', { name: 'Your save met a newer revision' });
+  const hunk = panel.getByRole('group', { name: 'Conflict 1 of 1, at line 2' });
+  await expect(hunk).toBeVisible();
+  await hunk.getByRole('radio', { name: 'Keep mine' }).check();
+  await panel.getByRole('button', { name: 'Save merged' }).first().click();
+  await expect(bob.getByRole('status')).toHaveText('Saved as revision 3');
+
+  const stored = await (await ann.request.get(`/api/docs/${id}`)).json();
+  expect(stored.body).toBe('Intro\nThe budget is 15.\nMiddle\nEnd, signed by Ann\n');
+  await expect(ann.getByRole('region', { name: 'Changes by others' })).toContainText(`${bobName} saved revision 3`);
+});
+
+test('one person with the document open on two instances sees themself elsewhere in presence', async ({ browser }) => {
+  const name = uniqueName('cat');
+  const onA = await (await browser.newContext({ baseURL: A })).newPage();
+  await signUp(onA, name);
+  const id = await createDoc(onA, 'Two devices', 'Hello');
+  const onB = await (await browser.newContext({ baseURL: B })).newPage();
+  await open(onB, '/login');
+  await onB.getByLabel('Name').fill(name);
+  await onB.getByLabel('Password').fill('correct horse battery');
+  await onB.getByRole('button', { name: 'Sign in' }).click();
+  await expect(onB.getByRole('heading', { name: 'Documents' })).toBeVisible();
+  await open(onB, `/docs/${id}`);
+
+  await expect(onA.getByRole('region', { name: 'Who is here' })).toContainText('You (in another tab or window)');
+  await expect(onB.getByRole('region', { name: 'Who is here' })).toContainText('You (in another tab or window)');
+  await onB.close();
+  await expect(onA.getByRole('region', { name: 'Who is here' })).toContainText('Only you are here.');
+});
