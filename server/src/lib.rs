@@ -5,6 +5,7 @@ pub mod config;
 pub mod http;
 pub mod live;
 pub mod pages;
+pub mod service;
 pub mod state;
 pub mod store;
 

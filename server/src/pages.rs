@@ -49,11 +49,11 @@ impl PageData for ServerPages {
         access::role(&self.0, &id, &user)
             .await
             .map_err(ApiError::into_failure)?;
-        match self.0.store.get_doc(&id).await {
-            Ok(Some(doc)) => Ok(doc),
-            Ok(None) => Err(ApiError::NotFound.into_failure()),
-            Err(error) => Err(ApiError::from(error).into_failure()),
-        }
+        self.0
+            .documents()
+            .read(&id)
+            .await
+            .map_err(|error| ApiError::from(error).into_failure())
     }
 
     async fn revisions(

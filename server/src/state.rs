@@ -27,6 +27,16 @@ pub struct AppState {
     pub connections: Arc<AtomicU64>,
 }
 
+impl AppState {
+    /// The document rules, over this state's store and fanout.
+    pub fn documents(&self) -> crate::service::Documents<'_> {
+        crate::service::Documents {
+            store: self.store.as_ref(),
+            fanout: self.fanout.as_ref(),
+        }
+    }
+}
+
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> LeptosOptions {
         state.leptos.clone()

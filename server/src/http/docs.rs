@@ -1,5 +1,5 @@
-//! `/api/docs`: create, read, list, replace (PUT), merge-patch (PATCH) and delete,
-//! every change guarded by the revision it was based on.
+//! `/api/docs`: create, read, list, replace (PUT), merge-patch (PATCH) and delete, every
+//! change guarded by the revision it was based on (the rules live in `service`).
 
 use axum::{
     extract::{Path, State},
@@ -8,26 +8,22 @@ use axum::{
     routing::get,
     Json, Router,
 };
-use chrono::Utc;
-use serde_json::{Map, Value};
 
 use super::{
     access,
     auth::CurrentUser,
-    conflict::{stale, Mine},
     error::{problem_response, ApiError},
     extract::{none_match, JsonBody, MergePatch, Precondition},
     idempotency::Idempotency,
     listing,
-    patch::apply_merge_patch,
 };
 use crate::{
+    service::{patch::apply_merge_patch, Mine},
     state::AppState,
-    store::{ClaimedKey, SaveChange, StoreError},
+    store::ClaimedKey,
 };
 use app::{
-    domain::{changed_fields, parse_fields, Fields, Status},
-    live::ServerMessage,
+    domain::parse_fields,
     protocol::{etag, CreateDoc, Document, PutDoc, UserRef},
 };
 
@@ -85,16 +81,7 @@ async fn create_doc(
 ) -> Result<Response, ApiError> {
     let fields = parse_fields(&input.title, &input.slug, &input.tags, &input.body)
         .map_err(ApiError::Validation)?;
-    let id = uuid::Uuid::now_v7().to_string();
-    let doc = match state
-        .store
-        .create_doc(&id, &fields, user, Utc::now(), key)
-        .await
-    {
-        Err(StoreError::SlugTaken) => return Err(slug_taken(state, &fields.slug).await),
-        other => other?,
-    };
-    tracing::info!(doc = %doc.id, user = %user.name, "document created");
+    let doc = state.documents().create(&fields, user, key).await?;
     let location =
         HeaderValue::from_str(&format!("/api/docs/{}", doc.id)).map_err(ApiError::internal)?;
     Ok((
@@ -105,24 +92,6 @@ async fn create_doc(
         .into_response())
 }
 
-/// 409 with free variants of the slug to choose from.
-pub async fn slug_taken(state: &AppState, slug: &str) -> ApiError {
-    let stem: String = slug.chars().take(app::domain::SLUG_MAX - 3).collect();
-    let stem = stem.trim_end_matches('-');
-    let candidates: Vec<String> = (2..=12).map(|n| format!("{stem}-{n}")).collect();
-    let suggestions = match state.store.free_slugs(&candidates).await {
-        Ok(free) => free.into_iter().take(3).collect(),
-        Err(error) => {
-            tracing::warn!(%error, "could not suggest slugs");
-            Vec::new()
-        }
-    };
-    ApiError::SlugTaken {
-        slug: slug.to_owned(),
-        suggestions,
-    }
-}
-
 async fn read(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -130,7 +99,7 @@ async fn read(
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     access::role(&state, &id, &user).await?;
-    let doc = state.store.get_doc(&id).await?.ok_or(ApiError::NotFound)?;
+    let doc = state.documents().read(&id).await?;
     if none_match(&headers, doc.rev) {
         return Ok((StatusCode::NOT_MODIFIED, validators(doc.rev)).into_response());
     }
@@ -151,9 +120,15 @@ async fn replace(
     let fields = parse_fields(&input.title, &input.slug, &input.tags, &input.body)
         .map_err(ApiError::Validation)?;
     let outcome = async {
-        let current = editable_at(&state, &id, &precondition, &user, Mine::Fields(&fields)).await?;
-        let key = idempotency.as_ref();
-        save(&state, current, fields, &precondition, &user, key, None).await
+        let documents = state.documents();
+        let current = documents
+            .editable_at(&id, &precondition, &user, Mine::Fields(&fields))
+            .await?;
+        let key = idempotency.as_ref().map(Idempotency::record);
+        let saved = documents
+            .save(current, fields, &precondition, &user, key, None)
+            .await?;
+        Ok(with_etag(saved).into_response())
     }
     .await;
     settle(&state, &idempotency, &user, outcome).await
@@ -177,19 +152,16 @@ async fn patch(
     let canonical = serde_json::to_vec(&patch).map_err(ApiError::internal)?;
     let idempotency = Idempotency::from_request(&state, &headers, "PATCH", &id, &canonical)?;
     let outcome = async {
-        let current = editable_at(&state, &id, &precondition, &user, Mine::Patch(&patch)).await?;
-        let fields = apply_merge_patch(&current.fields(), &patch)?;
-        let key = idempotency.as_ref();
-        save(
-            &state,
-            current,
-            fields,
-            &precondition,
-            &user,
-            key,
-            Some(&patch),
-        )
-        .await
+        let documents = state.documents();
+        let current = documents
+            .editable_at(&id, &precondition, &user, Mine::Patch(&patch))
+            .await?;
+        let fields = apply_merge_patch(&current.fields(), &patch).map_err(ApiError::Validation)?;
+        let key = idempotency.as_ref().map(Idempotency::record);
+        let saved = documents
+            .save(current, fields, &precondition, &user, key, Some(&patch))
+            .await?;
+        Ok(with_etag(saved).into_response())
     }
     .await;
     settle(&state, &idempotency, &user, outcome).await
@@ -203,52 +175,8 @@ async fn delete(
 ) -> Result<Response, ApiError> {
     access::is_owner(&state, &id, &user, "delete it").await?;
     let precondition = Precondition::from_request(&headers, None)?;
-    let current = state.store.get_doc(&id).await?.ok_or(ApiError::NotFound)?;
-    if !precondition.matches(current.rev) {
-        return Err(stale(&state, current, &precondition, &user, Mine::Unknown).await);
-    }
-    match state
-        .store
-        .delete_doc(&id, current.rev, &user, Utc::now())
-        .await
-    {
-        Err(StoreError::Stale) => {
-            let current = state.store.get_doc(&id).await?.ok_or(ApiError::NotFound)?;
-            Err(stale(&state, current, &precondition, &user, Mine::Unknown).await)
-        }
-        other => {
-            other?;
-            tracing::info!(doc = %id, user = %user.name, "document deleted");
-            state.fanout.publish(ServerMessage::Deleted {
-                doc_id: id.clone(),
-                by: user.clone(),
-            });
-            Ok(StatusCode::NO_CONTENT.into_response())
-        }
-    }
-}
-
-/// The current document, if the change's precondition holds and its state allows editing.
-pub(super) async fn editable_at(
-    state: &AppState,
-    id: &str,
-    precondition: &Precondition,
-    user: &UserRef,
-    mine: Mine<'_>,
-) -> Result<Document, ApiError> {
-    let current = state.store.get_doc(id).await?.ok_or(ApiError::NotFound)?;
-    if !precondition.matches(current.rev) {
-        return Err(stale(state, current, precondition, user, mine).await);
-    }
-    if !current.status.is_editable() {
-        return Err(ApiError::InvalidState {
-            state: current.status,
-            allowed: vec![Status::Draft],
-            detail: "This document is archived and read-only. Restore it to draft to edit it."
-                .into(),
-        });
-    }
-    Ok(current)
+    state.documents().delete(&id, &precondition, &user).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }
 
 /// A stale save may only mean that this very request's first attempt committed meanwhile
@@ -267,56 +195,6 @@ async fn settle(
     }
 }
 
-/// Saves `fields` over `current` in one compare-and-set. `patch` is the merge patch the
-/// fields came from, if any: a stale-revision problem compares it, not the fields.
-pub(super) async fn save(
-    state: &AppState,
-    current: Document,
-    fields: Fields,
-    precondition: &Precondition,
-    user: &UserRef,
-    idempotency: Option<&Idempotency>,
-    patch: Option<&Map<String, Value>>,
-) -> Result<Response, ApiError> {
-    let changed = changed_fields(&current.fields(), &fields);
-    if changed.is_empty() {
-        // Nothing to record: history holds changes, not repeated saves.
-        return Ok(with_etag(current).into_response());
-    }
-    let change = SaveChange {
-        id: &current.id,
-        expected_rev: current.rev,
-        fields: &fields,
-        changed: &changed,
-        by: user,
-        at: Utc::now(),
-        idempotency: idempotency.map(Idempotency::record),
-    };
-    match state.store.save_doc(change).await {
-        Ok(doc) => {
-            tracing::info!(doc = %doc.id, rev = doc.rev, user = %user.name, ?changed, "document saved");
-            announce(state, &doc, changed);
-            Ok(with_etag(doc).into_response())
-        }
-        Err(StoreError::SlugTaken) => Err(slug_taken(state, &fields.slug).await),
-        // Somebody committed between our read and our compare-and-set (perhaps this very
-        // request's first attempt: the caller settles that).
-        Err(StoreError::Stale | StoreError::IdempotencyKeyUsed) => {
-            let latest = state
-                .store
-                .get_doc(&current.id)
-                .await?
-                .ok_or(ApiError::NotFound)?;
-            let mine = match patch {
-                Some(patch) => Mine::Patch(patch),
-                None => Mine::Fields(&fields),
-            };
-            Err(stale(state, latest, precondition, user, mine).await)
-        }
-        Err(other) => Err(other.into()),
-    }
-}
-
 fn validators(rev: i64) -> [(header::HeaderName, HeaderValue); 2] {
     [
         (
@@ -325,17 +203,6 @@ fn validators(rev: i64) -> [(header::HeaderName, HeaderValue); 2] {
         ),
         (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
     ]
-}
-
-/// Tells the document's live watchers (on every instance) about a committed change.
-pub(super) fn announce(state: &AppState, doc: &Document, fields: Vec<app::domain::Field>) {
-    state.fanout.publish(ServerMessage::Updated {
-        doc_id: doc.id.clone(),
-        rev: doc.rev,
-        by: doc.updated_by.clone(),
-        at: doc.updated_at,
-        fields,
-    });
 }
 
 pub(super) fn with_etag(doc: Document) -> impl IntoResponse {

@@ -6,7 +6,10 @@ use axum::{
 };
 use serde_json::{json, Value};
 
-use crate::store::StoreError;
+use crate::{
+    service::{DocError, Stale},
+    store::StoreError,
+};
 use app::{
     domain::{FieldError, Role, Status},
     protocol::{problem, ApiFailure, Problem, StaleRevision},
@@ -252,6 +255,43 @@ impl From<StoreError> for ApiError {
     }
 }
 
+impl From<DocError> for ApiError {
+    fn from(error: DocError) -> ApiError {
+        match error {
+            DocError::NotFound => ApiError::NotFound,
+            DocError::Stale(stale) => {
+                let Stale {
+                    detail,
+                    members,
+                    via_header,
+                } = *stale;
+                ApiError::Stale {
+                    // If-Match is the HTTP precondition (412); a body's base_rev is content.
+                    status: if via_header {
+                        StatusCode::PRECONDITION_FAILED
+                    } else {
+                        StatusCode::CONFLICT
+                    },
+                    detail,
+                    members: Box::new(members),
+                }
+            }
+            DocError::InvalidState {
+                state,
+                allowed,
+                detail,
+            } => ApiError::InvalidState {
+                state,
+                allowed,
+                detail,
+            },
+            DocError::SlugTaken { slug, suggestions } => ApiError::SlugTaken { slug, suggestions },
+            DocError::Invalid(errors) => ApiError::Validation(errors),
+            DocError::Store(error) => error.into(),
+        }
+    }
+}
+
 impl ApiError {
     /// The status and the exact bytes of the body, for responses that are also recorded.
     pub fn into_parts(self) -> (StatusCode, String) {
@@ -326,5 +366,46 @@ mod tests {
         let text = String::from_utf8(body.to_vec()).unwrap();
         assert!(text.contains("/problems/internal"));
         assert!(!text.contains("secret"));
+    }
+
+    #[test]
+    fn a_known_store_outcome_that_reached_the_generic_mapping_keeps_its_own_status() {
+        let cases = [
+            (
+                StoreError::SlugTaken,
+                StatusCode::CONFLICT,
+                "/problems/slug-taken",
+            ),
+            (
+                StoreError::Stale,
+                StatusCode::CONFLICT,
+                "/problems/stale-revision",
+            ),
+            (
+                StoreError::IdempotencyKeyUsed,
+                StatusCode::CONFLICT,
+                "/problems/idempotency-in-flight",
+            ),
+            (
+                StoreError::NotFound,
+                StatusCode::NOT_FOUND,
+                "/problems/not-found",
+            ),
+            (
+                StoreError::NameTaken,
+                StatusCode::CONFLICT,
+                "/problems/name-taken",
+            ),
+            (
+                StoreError::BadCursor,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "/problems/validation",
+            ),
+        ];
+        for (error, status, kind) in cases {
+            let api = ApiError::from(error);
+            assert_eq!(api.status(), status);
+            assert_eq!(api.problem().kind, kind);
+        }
     }
 }

@@ -10,6 +10,8 @@ use axum::{
 use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
+use crate::service::strong_rev;
+pub use crate::service::Precondition;
 
 /// A document body may be 1 MiB; JSON escaping can double that, plus the other fields.
 pub const REQUEST_LIMIT: usize = 2 * app::domain::BODY_MAX_BYTES + 64 * 1024;
@@ -150,14 +152,6 @@ fn sentence(message: &str) -> String {
     }
 }
 
-/// The revision a change is based on: from `If-Match`, or else from `base_rev` in the body.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Precondition {
-    /// Entity tags from `If-Match`; only strong `"<rev>"` tags can ever match.
-    IfMatch(Vec<String>),
-    BaseRev(i64),
-}
-
 impl Precondition {
     pub fn from_request(
         headers: &HeaderMap,
@@ -181,38 +175,6 @@ impl Precondition {
             (true, None) => Err(ApiError::PreconditionRequired),
         }
     }
-
-    /// Strong comparison: `W/"8"` never matches revision 8.
-    pub fn matches(&self, current_rev: i64) -> bool {
-        match self {
-            Precondition::IfMatch(tags) => tags.iter().any(|t| strong_rev(t) == Some(current_rev)),
-            Precondition::BaseRev(rev) => *rev == current_rev,
-        }
-    }
-
-    /// The revision the client says it edited, for the stale-revision problem.
-    pub fn base_rev(&self) -> i64 {
-        match self {
-            Precondition::IfMatch(tags) => tags
-                .iter()
-                .filter_map(|t| strong_rev(t.trim_start_matches("W/")))
-                .max()
-                .unwrap_or(0),
-            Precondition::BaseRev(rev) => *rev,
-        }
-    }
-
-    pub fn is_header(&self) -> bool {
-        matches!(self, Precondition::IfMatch(_))
-    }
-}
-
-fn strong_rev(tag: &str) -> Option<i64> {
-    tag.strip_prefix('"')?
-        .strip_suffix('"')?
-        .parse()
-        .ok()
-        .filter(|rev| *rev > 0)
 }
 
 /// `If-None-Match` uses weak comparison (RFC 9110 13.1.2).

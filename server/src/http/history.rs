@@ -4,7 +4,7 @@
 use axum::{
     extract::{Path, State},
     http::{HeaderMap, Uri},
-    response::Response,
+    response::{IntoResponse, Response},
     routing::{get, post},
     Json, Router,
 };
@@ -13,12 +13,11 @@ use serde::Deserialize;
 use super::{
     access,
     auth::CurrentUser,
-    conflict::Mine,
-    docs::{editable_at, save},
+    docs::with_etag,
     error::ApiError,
     extract::{OptionalJsonBody, Precondition},
 };
-use crate::state::AppState;
+use crate::{service::Mine, state::AppState};
 use app::{
     domain::diff::diff_fields,
     protocol::{DocDiff, RestoreRequest, Revision, RevisionList},
@@ -106,9 +105,15 @@ async fn restore(
     let precondition = Precondition::from_request(&headers, request.base_rev)?;
     let old = revision(&state, &id, &rev, "rev").await?;
     let values = old.values();
-    let current = editable_at(&state, &id, &precondition, &user, Mine::Fields(&values)).await?;
+    let documents = state.documents();
+    let current = documents
+        .editable_at(&id, &precondition, &user, Mine::Fields(&values))
+        .await?;
     tracing::info!(doc = %id, restored = old.rev, user = %user.name, "restoring a revision");
-    save(&state, current, values, &precondition, &user, None, None).await
+    let saved = documents
+        .save(current, values, &precondition, &user, None, None)
+        .await?;
+    Ok(with_etag(saved).into_response())
 }
 
 /// One revision of a live document; a revision number that is not a positive integer is a

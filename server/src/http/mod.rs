@@ -2,7 +2,6 @@
 
 pub mod access;
 pub mod auth;
-mod conflict;
 pub mod docs;
 pub mod error;
 pub mod extract;
@@ -11,7 +10,6 @@ pub mod idempotency;
 pub mod listing;
 mod live;
 pub mod members;
-mod patch;
 pub mod preview;
 pub mod security;
 mod workflow;

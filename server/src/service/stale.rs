@@ -1,71 +1,55 @@
-//! The stale-revision problem: who changed what since the client's base revision, the
+//! Explaining a stale change: who changed what since the client's base revision, the
 //! current document, and the field-by-field three-way comparison with a merge proposal.
 
-use axum::http::StatusCode;
-use serde_json::{Map, Value};
-
-use super::{error::ApiError, extract::Precondition, patch::apply_merge_patch};
-use crate::state::AppState;
+use super::{patch::apply_merge_patch, DocError, Mine, Precondition, Stale};
+use crate::store::Store;
 use app::{
-    domain::{
-        merge::{compare, FieldState},
-        Fields,
-    },
+    domain::merge::{compare, FieldState},
     protocol::{who_saved, Document, StaleRevision, UserRef},
 };
 
-/// What the refused request wanted the document to become.
-pub enum Mine<'a> {
-    /// Every field (PUT).
-    Fields(&'a Fields),
-    /// A merge patch, applied to the base revision the client edited.
-    Patch(&'a Map<String, Value>),
-    /// Not a field change (DELETE).
-    Unknown,
-}
+/// At most this many `changed_by` entries: a client far behind needs the gist.
+const CHANGES_LISTED: usize = 50;
 
-/// The 412 (If-Match) or 409 (body `base_rev`) problem for a change based on an old revision.
-pub async fn stale(
-    state: &AppState,
+pub async fn explain(
+    store: &dyn Store,
     current: Document,
     precondition: &Precondition,
     user: &UserRef,
     mine: Mine<'_>,
-) -> ApiError {
-    match build(state, current, precondition, user, mine).await {
-        Ok(error) | Err(error) => error,
+) -> DocError {
+    match build(store, current, precondition, user, mine).await {
+        Ok(stale) => DocError::Stale(Box::new(stale)),
+        Err(error) => error,
     }
 }
 
 async fn build(
-    state: &AppState,
+    store: &dyn Store,
     current: Document,
     precondition: &Precondition,
     user: &UserRef,
     mine: Mine<'_>,
-) -> Result<ApiError, ApiError> {
+) -> Result<Stale, DocError> {
     let your_base_rev = precondition.base_rev();
-    let mut changed_by = state
-        .store
+    let mut changed_by = store
         .changes_since(&current.id, your_base_rev.min(current.rev))
         .await?;
-    // A client far behind needs the gist, not thousands of entries.
-    if changed_by.len() > 50 {
-        changed_by.drain(..changed_by.len() - 50);
+    if changed_by.len() > CHANGES_LISTED {
+        changed_by.drain(..changed_by.len() - CHANGES_LISTED);
     }
     let self_conflict = !changed_by.is_empty() && changed_by.iter().all(|c| c.by.id == user.id);
 
     let base = if (1..current.rev).contains(&your_base_rev) {
-        state
-            .store
-            .revision_fields(&current.id, your_base_rev)
-            .await?
+        store.revision_fields(&current.id, your_base_rev).await?
     } else {
         None
     };
     let mine = match (mine, &base) {
         (Mine::Fields(fields), Some(_)) => Some(fields.clone()),
-        (Mine::Patch(patch), Some(base)) => Some(apply_merge_patch(base, patch)?),
+        (Mine::Patch(patch), Some(base)) => {
+            Some(apply_merge_patch(base, patch).map_err(DocError::Invalid)?)
+        }
         _ => None,
     };
     let comparison = base
@@ -88,19 +72,14 @@ async fn build(
         "{who} saved revision {} while you were editing revision {your_base_rev}. Review the changes and save again.",
         current.rev,
     );
-    let status = if precondition.is_header() {
-        StatusCode::PRECONDITION_FAILED
-    } else {
-        StatusCode::CONFLICT
-    };
     let (fields, merge) = match comparison {
         Some(c) => (Some(c.fields), Some(c.merge)),
         None => (None, None),
     };
-    Ok(ApiError::Stale {
-        status,
+    Ok(Stale {
         detail,
-        members: Box::new(StaleRevision {
+        via_header: precondition.is_header(),
+        members: StaleRevision {
             your_base_rev,
             current_rev: current.rev,
             current_etag: current.etag(),
@@ -109,6 +88,6 @@ async fn build(
             current,
             fields,
             merge,
-        }),
+        },
     })
 }

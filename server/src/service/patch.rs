@@ -2,11 +2,13 @@
 
 use serde_json::{Map, Value};
 
-use super::error::ApiError;
 use app::domain::{parse_fields, FieldError, Fields};
 
 /// RFC 7396 applied to the editable fields. `null` would remove a field, and no field may be removed.
-pub fn apply_merge_patch(current: &Fields, patch: &Map<String, Value>) -> Result<Fields, ApiError> {
+pub fn apply_merge_patch(
+    current: &Fields,
+    patch: &Map<String, Value>,
+) -> Result<Fields, Vec<FieldError>> {
     let mut title = current.title.clone();
     let mut slug = current.slug.clone();
     let mut tags = current.tags.clone();
@@ -48,7 +50,7 @@ pub fn apply_merge_patch(current: &Fields, patch: &Map<String, Value>) -> Result
         }
     }
     if !errors.is_empty() {
-        return Err(ApiError::Validation(errors));
+        return Err(errors);
     }
-    parse_fields(&title, &slug, &tags, &body).map_err(ApiError::Validation)
+    parse_fields(&title, &slug, &tags, &body)
 }

@@ -1,0 +1,247 @@
+//! Creating, changing, moving along the workflow and deleting documents: each change a
+//! compare-and-set on the revision it was based on, announced once committed.
+
+use chrono::Utc;
+use serde_json::{Map, Value};
+
+use super::{stale, DocError, Mine, Precondition};
+use crate::{
+    live::Fanout,
+    store::{ClaimedKey, IdempotencyKey, SaveChange, Store, StoreError},
+};
+use app::{
+    domain::{changed_fields, Field, Fields, Status},
+    live::ServerMessage,
+    protocol::{Document, UserRef},
+};
+
+/// The document rules over one store, announcing to one fanout.
+pub struct Documents<'a> {
+    pub store: &'a dyn Store,
+    pub fanout: &'a dyn Fanout,
+}
+
+impl Documents<'_> {
+    pub async fn create(
+        &self,
+        fields: &Fields,
+        user: &UserRef,
+        key: Option<ClaimedKey<'_>>,
+    ) -> Result<Document, DocError> {
+        let id = uuid::Uuid::now_v7().to_string();
+        match self
+            .store
+            .create_doc(&id, fields, user, Utc::now(), key)
+            .await
+        {
+            Ok(doc) => {
+                tracing::info!(doc = %doc.id, user = %user.name, "document created");
+                Ok(doc)
+            }
+            Err(StoreError::SlugTaken) => Err(self.slug_taken(&fields.slug).await),
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    /// The current document, if the change's precondition holds and its state allows
+    /// editing.
+    pub async fn editable_at(
+        &self,
+        id: &str,
+        precondition: &Precondition,
+        user: &UserRef,
+        mine: Mine<'_>,
+    ) -> Result<Document, DocError> {
+        let current = self.current(id).await?;
+        if !precondition.matches(current.rev) {
+            return Err(stale::explain(self.store, current, precondition, user, mine).await);
+        }
+        if !current.status.is_editable() {
+            return Err(DocError::InvalidState {
+                state: current.status,
+                allowed: vec![Status::Draft],
+                detail: "This document is archived and read-only. Restore it to draft to edit it."
+                    .into(),
+            });
+        }
+        Ok(current)
+    }
+
+    /// Saves `fields` over `current` in one compare-and-set. `patch` is the merge patch the
+    /// fields came from, if any: a stale-revision explanation compares it, not the fields.
+    /// Saving what is already stored records nothing and returns `current`.
+    pub async fn save(
+        &self,
+        current: Document,
+        fields: Fields,
+        precondition: &Precondition,
+        user: &UserRef,
+        idempotency: Option<IdempotencyKey<'_>>,
+        patch: Option<&Map<String, Value>>,
+    ) -> Result<Document, DocError> {
+        let changed = changed_fields(&current.fields(), &fields);
+        if changed.is_empty() {
+            return Ok(current);
+        }
+        let change = SaveChange {
+            id: &current.id,
+            expected_rev: current.rev,
+            fields: &fields,
+            changed: &changed,
+            by: user,
+            at: Utc::now(),
+            idempotency,
+        };
+        match self.store.save_doc(change).await {
+            Ok(doc) => {
+                tracing::info!(doc = %doc.id, rev = doc.rev, user = %user.name, ?changed, "document saved");
+                self.announce(&doc, changed);
+                Ok(doc)
+            }
+            Err(StoreError::SlugTaken) => Err(self.slug_taken(&fields.slug).await),
+            // Somebody committed between our read and our compare-and-set (perhaps this
+            // very request's first attempt, which the HTTP layer replays).
+            Err(StoreError::Stale | StoreError::IdempotencyKeyUsed) => {
+                let latest = self.current(&current.id).await?;
+                let mine = match patch {
+                    Some(patch) => Mine::Patch(patch),
+                    None => Mine::Fields(&fields),
+                };
+                Err(stale::explain(self.store, latest, precondition, user, mine).await)
+            }
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    /// Moves the document along the workflow from the revision the client saw.
+    pub async fn transition(
+        &self,
+        id: &str,
+        precondition: &Precondition,
+        to: Status,
+        user: &UserRef,
+    ) -> Result<Document, DocError> {
+        let current = self.current(id).await?;
+        if !precondition.matches(current.rev) {
+            return Err(
+                stale::explain(self.store, current, precondition, user, Mine::Unknown).await,
+            );
+        }
+        if !current.status.can_become(to) {
+            return Err(refused(current.status, to));
+        }
+        match self
+            .store
+            .transition_doc(id, current.rev, to, user, Utc::now())
+            .await
+        {
+            Ok(doc) => {
+                tracing::info!(doc = %doc.id, rev = doc.rev, user = %user.name, to = to.as_str(), "status changed");
+                self.announce(&doc, vec![Field::Status]);
+                Ok(doc)
+            }
+            Err(StoreError::Stale) => {
+                let latest = self.current(id).await?;
+                Err(stale::explain(self.store, latest, precondition, user, Mine::Unknown).await)
+            }
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    /// Soft-deletes from the revision the client saw; history is kept.
+    pub async fn delete(
+        &self,
+        id: &str,
+        precondition: &Precondition,
+        user: &UserRef,
+    ) -> Result<(), DocError> {
+        let current = self.current(id).await?;
+        if !precondition.matches(current.rev) {
+            return Err(
+                stale::explain(self.store, current, precondition, user, Mine::Unknown).await,
+            );
+        }
+        match self
+            .store
+            .delete_doc(id, current.rev, user, Utc::now())
+            .await
+        {
+            Ok(()) => {
+                tracing::info!(doc = %id, user = %user.name, "document deleted");
+                self.fanout.publish(ServerMessage::Deleted {
+                    doc_id: id.to_owned(),
+                    by: user.clone(),
+                });
+                Ok(())
+            }
+            Err(StoreError::Stale) => {
+                let latest = self.current(id).await?;
+                Err(stale::explain(self.store, latest, precondition, user, Mine::Unknown).await)
+            }
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    /// A live document (access is the caller's to check first).
+    pub async fn read(&self, id: &str) -> Result<Document, DocError> {
+        self.current(id).await
+    }
+
+    async fn current(&self, id: &str) -> Result<Document, DocError> {
+        self.store.get_doc(id).await?.ok_or(DocError::NotFound)
+    }
+
+    /// The clash, with free variants of the slug to choose from.
+    pub async fn slug_taken(&self, slug: &str) -> DocError {
+        let stem: String = slug.chars().take(app::domain::SLUG_MAX - 3).collect();
+        let stem = stem.trim_end_matches('-');
+        let candidates: Vec<String> = (2..=12).map(|n| format!("{stem}-{n}")).collect();
+        let suggestions = match self.store.free_slugs(&candidates).await {
+            Ok(free) => free.into_iter().take(3).collect(),
+            Err(error) => {
+                tracing::warn!(%error, "could not suggest slugs");
+                Vec::new()
+            }
+        };
+        DocError::SlugTaken {
+            slug: slug.to_owned(),
+            suggestions,
+        }
+    }
+
+    /// Tells the document's live watchers (on every instance) about a committed change.
+    fn announce(&self, doc: &Document, fields: Vec<Field>) {
+        self.fanout.publish(ServerMessage::Updated {
+            doc_id: doc.id.clone(),
+            rev: doc.rev,
+            by: doc.updated_by.clone(),
+            at: doc.updated_at,
+            fields,
+        });
+    }
+}
+
+/// Names the current state and where the document can go from it.
+pub fn refused(state: Status, to: Status) -> DocError {
+    let allowed = state.allowed_next().to_vec();
+    let next: Vec<&str> = allowed.iter().map(|s| s.as_str()).collect();
+    let detail = if state == to {
+        format!(
+            "This document is already {}. From here it can move to: {}.",
+            state.as_str(),
+            next.join(", ")
+        )
+    } else {
+        format!(
+            "A {} document cannot become {}. From here it can move to: {}.",
+            state.as_str(),
+            to.as_str(),
+            next.join(", ")
+        )
+    };
+    DocError::InvalidState {
+        state,
+        allowed,
+        detail,
+    }
+}

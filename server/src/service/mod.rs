@@ -1,0 +1,114 @@
+//! The document rules every caller shares — REST handlers, server-rendered pages and
+//! later the CLI: a change applies only on the revision it was based on and while the
+//! workflow allows it; a stale one is explained (who changed what, field by field); every
+//! committed change is announced to live watchers. Results are domain values: only the
+//! HTTP layer turns them into statuses and problem bodies.
+
+mod docs;
+pub mod patch;
+mod stale;
+
+use serde_json::{Map, Value};
+
+use crate::store::StoreError;
+use app::{
+    domain::{FieldError, Fields, Status},
+    protocol::StaleRevision,
+};
+pub use docs::Documents;
+
+/// The revision a change is based on: from `If-Match`, or else from `base_rev` in the body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Precondition {
+    /// Entity tags from `If-Match`; only strong `"<rev>"` tags can ever match.
+    IfMatch(Vec<String>),
+    BaseRev(i64),
+}
+
+impl Precondition {
+    /// Strong comparison: `W/"8"` never matches revision 8.
+    pub fn matches(&self, current_rev: i64) -> bool {
+        match self {
+            Precondition::IfMatch(tags) => tags.iter().any(|t| strong_rev(t) == Some(current_rev)),
+            Precondition::BaseRev(rev) => *rev == current_rev,
+        }
+    }
+
+    /// The revision the client says it edited, for the stale-revision problem.
+    pub fn base_rev(&self) -> i64 {
+        match self {
+            Precondition::IfMatch(tags) => tags
+                .iter()
+                .filter_map(|t| strong_rev(t.trim_start_matches("W/")))
+                .max()
+                .unwrap_or(0),
+            Precondition::BaseRev(rev) => *rev,
+        }
+    }
+
+    pub fn is_header(&self) -> bool {
+        matches!(self, Precondition::IfMatch(_))
+    }
+}
+
+/// The revision number an entity tag names, if it is a strong tag this server could have
+/// sent (`"8"`).
+pub fn strong_rev(tag: &str) -> Option<i64> {
+    tag.strip_prefix('"')?
+        .strip_suffix('"')?
+        .parse()
+        .ok()
+        .filter(|rev| *rev > 0)
+}
+
+/// What the refused request wanted the document to become.
+pub enum Mine<'a> {
+    /// Every field (PUT).
+    Fields(&'a Fields),
+    /// A merge patch, applied to the base revision the client edited.
+    Patch(&'a Map<String, Value>),
+    /// Not a field change (a transition or a delete).
+    Unknown,
+}
+
+/// Why a document operation did not happen.
+#[derive(Debug)]
+pub enum DocError {
+    /// No such live document (or, to outsiders, one they may not know of).
+    NotFound,
+    /// The change was based on an older revision than the current one.
+    Stale(Box<Stale>),
+    /// The workflow state does not allow it (`allowed` are the states it can move to).
+    InvalidState {
+        state: Status,
+        allowed: Vec<Status>,
+        detail: String,
+    },
+    /// Another live document has the slug; `suggestions` are free variants.
+    SlugTaken {
+        slug: String,
+        suggestions: Vec<String>,
+    },
+    Invalid(Vec<FieldError>),
+    Store(StoreError),
+}
+
+/// Everything needed to explain a stale change and resolve it.
+#[derive(Debug)]
+pub struct Stale {
+    /// A sentence a person can act on: who saved which revision meanwhile.
+    pub detail: String,
+    pub members: StaleRevision,
+    /// The client named its base in `If-Match` (else in the body), which decides between
+    /// 412 and 409.
+    pub via_header: bool,
+}
+
+impl From<StoreError> for DocError {
+    fn from(error: StoreError) -> DocError {
+        match error {
+            StoreError::NotFound => DocError::NotFound,
+            other => DocError::Store(other),
+        }
+    }
+}
