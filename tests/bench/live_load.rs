@@ -5,15 +5,15 @@
 //!
 //! `cargo run --release -p concord-tests --bin live-load -- [--sockets 1000] [--saves 30] [--server target/release/concord]`
 
-use std::{
-    process::{Child, Command, Stdio},
-    time::{Duration, Instant},
-};
+#[path = "support.rs"]
+mod support;
 
-use futures::{SinkExt, StreamExt};
-use serde_json::{json, Value};
+use std::time::{Duration, Instant};
+
+use serde_json::json;
 use tokio::sync::mpsc;
-use tokio_tungstenite::tungstenite::{client::IntoClientRequest, http::HeaderValue, Message};
+
+use support::{create_doc, percentile, raise_open_file_limit, sign_up, watch, Reports, Server};
 
 struct Options {
     sockets: usize,
@@ -42,144 +42,33 @@ fn options() -> Options {
     options
 }
 
-/// A thousand sockets need more than the usual 1024 open files, here and in the server.
-fn raise_open_file_limit() {
-    let mut limit = libc::rlimit {
-        rlim_cur: 0,
-        rlim_max: 0,
-    };
-    // SAFETY: plain libc calls on a valid, owned struct.
-    unsafe {
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 {
-            limit.rlim_cur = limit.rlim_max.min(65536);
-            libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
-        }
-    }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn rss_kib(server: &Child) -> u64 {
-    let status =
-        std::fs::read_to_string(format!("/proc/{}/status", server.id())).unwrap_or_default();
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("VmRSS:"))
-        .and_then(|v| v.split_whitespace().next()?.parse().ok())
-        .unwrap_or(0)
-}
-
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
-}
-
 #[tokio::main]
 async fn main() {
     let options = options();
     raise_open_file_limit();
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
     let dir = std::env::temp_dir().join(format!("concord-live-load-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
-    let mut server = Command::new(&options.server)
-        .args([
-            "serve",
-            "--addr",
-            &format!("127.0.0.1:{port}"),
-            "--database-url",
-        ])
-        .arg(format!("sqlite://{}/db.sqlite", dir.display()))
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {}: {e}", options.server));
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .unwrap();
-    let started = Instant::now();
-    while client.get(format!("{base}/readyz")).send().await.is_err() {
-        assert!(
-            started.elapsed() < Duration::from_secs(20),
-            "server did not start"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    let rss_idle = rss_kib(&server);
-
-    let signup = client
-        .post(format!("{base}/api/auth/signup"))
-        .json(&json!({"name": "bench", "password": "benchmark password"}))
-        .send()
-        .await
-        .unwrap();
-    let cookie = signup.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
-    let doc: Value = client
-        .post(format!("{base}/api/docs"))
-        .json(&json!({"title": "Load", "slug": "load", "body": "0"}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let server = Server::start(
+        &options.server,
+        &format!("sqlite://{}/db.sqlite", dir.display()),
+    )
+    .await;
+    let (port, base) = (server.port, server.base.clone());
+    let rss_idle = server.rss_kib();
+    let (client, cookie) = sign_up(&server, "bench").await;
+    let doc = create_doc(&client, &server, "load").await;
     let id = doc["id"].as_str().unwrap().to_owned();
 
-    // Every socket reports (its index, the revision it was told about, when).
-    let (deliveries, mut delivered) = mpsc::unbounded_channel::<(usize, i64, Instant)>();
+    // Every socket reports the revision it was told about, and when.
+    let (deliveries, mut delivered) = mpsc::unbounded_channel::<(i64, Instant)>();
     let (ready, mut readied) = mpsc::unbounded_channel::<()>();
     let connect_started = Instant::now();
     for index in 0..options.sockets {
-        let mut request = format!("ws://127.0.0.1:{port}/api/live")
-            .into_client_request()
-            .unwrap();
-        request
-            .headers_mut()
-            .insert("cookie", HeaderValue::from_str(&cookie).unwrap());
-        let (mut socket, _) = tokio_tungstenite::connect_async(request)
-            .await
-            .expect("connect");
-        let hello = json!({"type": "hello", "tab_id": format!("tab-{index}")}).to_string();
-        let watch = json!({"type": "watch", "doc_id": id}).to_string();
-        socket.send(Message::Text(hello.into())).await.unwrap();
-        socket.send(Message::Text(watch.into())).await.unwrap();
-        let (deliveries, ready) = (deliveries.clone(), ready.clone());
-        tokio::spawn(async move {
-            let mut announced = false;
-            while let Some(Ok(frame)) = socket.next().await {
-                let Message::Text(text) = frame else { continue };
-                let message: Value = serde_json::from_str(&text).unwrap();
-                match message["type"].as_str() {
-                    Some("presence") if !announced => {
-                        announced = true;
-                        let _ = ready.send(());
-                    }
-                    Some("updated") => {
-                        let _ = deliveries.send((
-                            index,
-                            message["rev"].as_i64().unwrap(),
-                            Instant::now(),
-                        ));
-                    }
-                    _ => {}
-                }
-            }
-        });
+        let reports = Reports {
+            ready: ready.clone(),
+            deliveries: deliveries.clone(),
+        };
+        watch(port, &cookie, &id, index, reports).await;
     }
     for _ in 0..options.sockets {
         tokio::time::timeout(Duration::from_secs(60), readied.recv())
@@ -188,7 +77,7 @@ async fn main() {
             .unwrap();
     }
     let connect_time = connect_started.elapsed();
-    let rss_connected = rss_kib(&server);
+    let rss_connected = server.rss_kib();
 
     let mut all = Vec::new();
     let mut last_socket = Vec::new();
@@ -206,7 +95,7 @@ async fn main() {
         let mut latest = Duration::ZERO;
         let mut received = 0;
         while received < options.sockets {
-            let (_, delivered_rev, at) =
+            let (delivered_rev, at) =
                 tokio::time::timeout(Duration::from_secs(30), delivered.recv())
                     .await
                     .expect("every socket hears every save")
@@ -219,7 +108,7 @@ async fn main() {
         }
         last_socket.push(latest);
     }
-    let rss_after = rss_kib(&server);
+    let rss_after = server.rss_kib();
     all.sort();
     last_socket.sort();
 
@@ -246,7 +135,6 @@ async fn main() {
         rss_connected / 1024,
         rss_after / 1024
     );
-    let _ = server.kill();
-    let _ = server.wait();
+    drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -3,6 +3,7 @@
 
 mod constraints;
 pub mod cursor;
+mod delegate;
 mod postgres;
 pub(crate) mod rows;
 mod sqlite;

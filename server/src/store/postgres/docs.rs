@@ -2,7 +2,7 @@
 //! compare-and-set on `rev` and an append-only revision row.
 
 use chrono::{DateTime, Utc};
-use sqlx::{PgPool, Postgres, Row};
+use sqlx::{PgPool, Postgres, QueryBuilder, Row};
 
 use super::{idempotency, on_constraint};
 use crate::live::cluster;
@@ -301,4 +301,28 @@ async fn insert_revision(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// Those of `candidates` that no live document uses as its slug.
+pub async fn free_slugs(pool: &PgPool, candidates: &[String]) -> StoreResult<Vec<String>> {
+    let mut sql = QueryBuilder::<Postgres>::new(
+        "SELECT slug FROM documents WHERE deleted_at IS NULL AND slug IN (",
+    );
+    let mut list = sql.separated(", ");
+    for candidate in candidates {
+        list.push_bind(candidate.clone());
+    }
+    sql.push(")");
+    let taken: Vec<String> = sql
+        .build()
+        .fetch_all(pool)
+        .await?
+        .iter()
+        .map(|r| r.get("slug"))
+        .collect();
+    Ok(candidates
+        .iter()
+        .filter(|c| !taken.contains(c))
+        .cloned()
+        .collect())
 }

@@ -3,10 +3,10 @@
 use sqlx::PgPool;
 
 use crate::store::{
-    rows::{revision_from_row, revision_summary_from_row},
+    rows::{changed_by_from_row, revision_from_row, revision_summary_from_row},
     StoreResult,
 };
-use app::protocol::{Revision, RevisionSummary};
+use app::protocol::{ChangedBy, Revision, RevisionSummary};
 
 pub async fn revisions(pool: &PgPool, id: &str) -> StoreResult<Vec<RevisionSummary>> {
     let rows = sqlx::query(
@@ -31,4 +31,17 @@ pub async fn revision(pool: &PgPool, id: &str, rev: i64) -> StoreResult<Option<R
     .fetch_optional(pool)
     .await?;
     row.as_ref().map(revision_from_row).transpose()
+}
+
+/// Who changed what in each revision after `after_rev`, oldest first.
+pub async fn changes_since(pool: &PgPool, id: &str, after_rev: i64) -> StoreResult<Vec<ChangedBy>> {
+    let rows = sqlx::query(
+        "SELECT r.rev, r.author_id, u.name, r.created_at, r.changed_fields FROM revisions r \
+         JOIN users u ON u.id = r.author_id WHERE r.doc_id = $1 AND r.rev > $2 ORDER BY r.rev",
+    )
+    .bind(id)
+    .bind(after_rev)
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(changed_by_from_row).collect()
 }

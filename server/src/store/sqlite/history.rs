@@ -3,10 +3,10 @@
 use sqlx::SqlitePool;
 
 use crate::store::{
-    rows::{revision_from_row, revision_summary_from_row},
+    rows::{changed_by_from_row, revision_from_row, revision_summary_from_row},
     StoreResult,
 };
-use app::protocol::{Revision, RevisionSummary};
+use app::protocol::{ChangedBy, Revision, RevisionSummary};
 
 pub async fn revisions(pool: &SqlitePool, id: &str) -> StoreResult<Vec<RevisionSummary>> {
     let rows = sqlx::query(
@@ -31,4 +31,21 @@ pub async fn revision(pool: &SqlitePool, id: &str, rev: i64) -> StoreResult<Opti
     .fetch_optional(pool)
     .await?;
     row.as_ref().map(revision_from_row).transpose()
+}
+
+/// Who changed what in each revision after `after_rev`, oldest first.
+pub async fn changes_since(
+    pool: &SqlitePool,
+    id: &str,
+    after_rev: i64,
+) -> StoreResult<Vec<ChangedBy>> {
+    let rows = sqlx::query(
+        "SELECT r.rev, r.author_id, u.name, r.created_at, r.changed_fields FROM revisions r \
+         JOIN users u ON u.id = r.author_id WHERE r.doc_id = ? AND r.rev > ? ORDER BY r.rev",
+    )
+    .bind(id)
+    .bind(after_rev)
+    .fetch_all(pool)
+    .await?;
+    rows.iter().map(changed_by_from_row).collect()
 }

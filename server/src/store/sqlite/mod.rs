@@ -9,18 +9,14 @@ mod list;
 
 use std::{str::FromStr, time::Duration};
 
-use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
-    QueryBuilder, Row, Sqlite, SqlitePool,
+    SqlitePool,
 };
 
-use super::{
-    Claim, ClaimedKey, ListQuery, SaveChange, Store, StoreResult, StoredResponse, UserRecord,
-};
+use super::{Claim, ClaimedKey, ListQuery, SaveChange, StoreResult, StoredResponse, UserRecord};
 pub(crate) use crate::store::constraints::on_constraint;
-use crate::store::rows::changed_by_from_row;
 use app::{
     domain::{Fields, Role, Status},
     protocol::{ChangedBy, DocPage, Document, Member, Revision, RevisionSummary, UserRef},
@@ -52,242 +48,14 @@ impl SqliteStore {
     }
 }
 
-#[async_trait]
-impl Store for SqliteStore {
-    async fn migrate(&self) -> StoreResult<()> {
-        sqlx::migrate!("./migrations/sqlite")
-            .run(&self.pool)
-            .await?;
-        Ok(())
-    }
+super::delegate::delegate_store!(SqliteStore);
 
-    async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
-    }
+async fn run_migrations(pool: &SqlitePool) -> StoreResult<()> {
+    sqlx::migrate!("./migrations/sqlite").run(pool).await?;
+    Ok(())
+}
 
-    async fn create_user(
-        &self,
-        id: &str,
-        name: &str,
-        password_hash: &str,
-        at: DateTime<Utc>,
-    ) -> StoreResult<UserRef> {
-        accounts::create_user(&self.pool, id, name, password_hash, at).await
-    }
-
-    async fn find_user(&self, name: &str) -> StoreResult<Option<UserRecord>> {
-        accounts::find_user(&self.pool, name).await
-    }
-
-    async fn create_session(
-        &self,
-        token_hash: &str,
-        user_id: &str,
-        at: DateTime<Utc>,
-        expires_at: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        accounts::create_session(&self.pool, token_hash, user_id, at, expires_at).await
-    }
-
-    async fn session_user(
-        &self,
-        token_hash: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Option<UserRef>> {
-        accounts::session_user(&self.pool, token_hash, now).await
-    }
-
-    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
-        accounts::delete_session(&self.pool, token_hash).await
-    }
-
-    async fn create_doc(
-        &self,
-        id: &str,
-        fields: &Fields,
-        by: &UserRef,
-        at: DateTime<Utc>,
-        key: Option<ClaimedKey<'_>>,
-    ) -> StoreResult<Document> {
-        docs::create(&self.pool, id, fields, by, at, key).await
-    }
-
-    async fn get_doc(&self, id: &str) -> StoreResult<Option<Document>> {
-        docs::doc_in(&self.pool, id).await
-    }
-
-    async fn list_docs(&self, query: &ListQuery) -> StoreResult<DocPage> {
-        list::list_docs(&self.pool, query).await
-    }
-
-    async fn save_doc(&self, change: SaveChange<'_>) -> StoreResult<Document> {
-        docs::save(&self.pool, change).await
-    }
-
-    async fn transition_doc(
-        &self,
-        id: &str,
-        expected_rev: i64,
-        to: Status,
-        by: &UserRef,
-        at: DateTime<Utc>,
-    ) -> StoreResult<Document> {
-        docs::transition(&self.pool, id, expected_rev, to, by, at).await
-    }
-
-    async fn delete_doc(
-        &self,
-        id: &str,
-        expected_rev: i64,
-        by: &UserRef,
-        at: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        docs::delete(&self.pool, id, expected_rev, by, at).await
-    }
-
-    async fn revision_fields(&self, id: &str, rev: i64) -> StoreResult<Option<Fields>> {
-        Ok(history::revision(&self.pool, id, rev)
-            .await?
-            .map(|r| r.values()))
-    }
-
-    async fn revisions(&self, id: &str) -> StoreResult<Vec<RevisionSummary>> {
-        history::revisions(&self.pool, id).await
-    }
-
-    async fn revision(&self, id: &str, rev: i64) -> StoreResult<Option<Revision>> {
-        history::revision(&self.pool, id, rev).await
-    }
-
-    async fn free_slugs(&self, candidates: &[String]) -> StoreResult<Vec<String>> {
-        let mut sql = QueryBuilder::<Sqlite>::new(
-            "SELECT slug FROM documents WHERE deleted_at IS NULL AND slug IN (",
-        );
-        let mut list = sql.separated(", ");
-        for candidate in candidates {
-            list.push_bind(candidate.clone());
-        }
-        sql.push(")");
-        let taken: Vec<String> = sql
-            .build()
-            .fetch_all(&self.pool)
-            .await?
-            .iter()
-            .map(|r| r.get("slug"))
-            .collect();
-        Ok(candidates
-            .iter()
-            .filter(|c| !taken.contains(c))
-            .cloned()
-            .collect())
-    }
-
-    async fn claim_idempotency_key(
-        &self,
-        user_id: &str,
-        key: &str,
-        fingerprint: &str,
-        now: DateTime<Utc>,
-        expired_before: DateTime<Utc>,
-        abandoned_before: DateTime<Utc>,
-    ) -> StoreResult<Claim> {
-        idempotency::claim(
-            &self.pool,
-            user_id,
-            key,
-            fingerprint,
-            now,
-            expired_before,
-            abandoned_before,
-        )
-        .await
-    }
-
-    async fn finish_idempotency_key(
-        &self,
-        key: ClaimedKey<'_>,
-        status: u16,
-        body: &str,
-    ) -> StoreResult<()> {
-        idempotency::finish(&self.pool, key, status, body).await
-    }
-
-    async fn release_idempotency_key(&self, key: ClaimedKey<'_>) -> StoreResult<()> {
-        idempotency::release(&self.pool, key).await
-    }
-
-    async fn idempotent_response(
-        &self,
-        user_id: &str,
-        key: &str,
-        not_before: DateTime<Utc>,
-    ) -> StoreResult<Option<StoredResponse>> {
-        idempotency::recorded(&self.pool, user_id, key, not_before).await
-    }
-
-    async fn expire_idempotency_keys(&self, before: DateTime<Utc>) -> StoreResult<u64> {
-        idempotency::expire(&self.pool, before).await
-    }
-
-    async fn role_of(&self, doc_id: &str, user_id: &str) -> StoreResult<Option<Role>> {
-        access::role_of(&self.pool, doc_id, user_id).await
-    }
-
-    async fn members(&self, doc_id: &str) -> StoreResult<Option<(UserRef, Vec<Member>)>> {
-        access::members(&self.pool, doc_id).await
-    }
-
-    async fn set_member(
-        &self,
-        doc_id: &str,
-        user_id: &str,
-        role: Role,
-        by: &UserRef,
-        at: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        access::set_member(&self.pool, doc_id, user_id, role, by, at).await
-    }
-
-    async fn remove_member(&self, doc_id: &str, user_id: &str) -> StoreResult<bool> {
-        access::remove_member(&self.pool, doc_id, user_id).await
-    }
-
-    async fn auth_attempts(
-        &self,
-        account: &str,
-        address: &str,
-        since: DateTime<Utc>,
-    ) -> StoreResult<(u32, u32)> {
-        access::auth_attempts(&self.pool, account, address, since).await
-    }
-
-    async fn record_auth_attempt(
-        &self,
-        account: Option<&str>,
-        address: &str,
-        at: DateTime<Utc>,
-    ) -> StoreResult<()> {
-        access::record_auth_attempt(&self.pool, account, address, at).await
-    }
-
-    async fn clear_auth_failures(&self, account: &str) -> StoreResult<()> {
-        access::clear_auth_failures(&self.pool, account).await
-    }
-
-    async fn expire_auth_attempts(&self, before: DateTime<Utc>) -> StoreResult<u64> {
-        access::expire_auth_attempts(&self.pool, before).await
-    }
-
-    async fn changes_since(&self, id: &str, after_rev: i64) -> StoreResult<Vec<ChangedBy>> {
-        let rows = sqlx::query(
-            "SELECT r.rev, r.author_id, u.name, r.created_at, r.changed_fields FROM revisions r \
-             JOIN users u ON u.id = r.author_id WHERE r.doc_id = ? AND r.rev > ? ORDER BY r.rev",
-        )
-        .bind(id)
-        .bind(after_rev)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter().map(changed_by_from_row).collect()
-    }
+async fn answer_ping(pool: &SqlitePool) -> StoreResult<()> {
+    sqlx::query("SELECT 1").execute(pool).await?;
+    Ok(())
 }
