@@ -102,6 +102,59 @@ async fn an_idempotent_create_is_replayed_by_the_other_instance() {
 }
 
 #[tokio::test]
+async fn a_create_still_running_on_one_instance_is_in_flight_on_the_other() {
+    let a = TestApp::spawn().await;
+    let b = a.another_instance(|_| {}).await;
+    let ann = a.user("Ann").await;
+    let me: Value = ann
+        .get(a.url("/api/auth/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let create = app::protocol::CreateDoc {
+        title: "Plan".into(),
+        slug: "plan".into(),
+        tags: vec![],
+        body: String::new(),
+    };
+    // What the server fingerprints: the parsed body, serialised again.
+    let canonical = serde_json::to_vec(&create).unwrap();
+    let fingerprint = server::http::idempotency::fingerprint("POST", "/api/docs", b"", &canonical);
+    // Instance A's request has claimed the key and not finished.
+    let now = Utc::now();
+    a.store()
+        .await
+        .claim_idempotency_key(
+            me["id"].as_str().unwrap(),
+            "busy",
+            &fingerprint,
+            now,
+            now,
+            now - chrono::Duration::seconds(60),
+        )
+        .await
+        .unwrap();
+
+    let on_b = ann
+        .post(b.url("/api/docs"))
+        .header("idempotency-key", "busy")
+        .json(&create)
+        .send()
+        .await
+        .unwrap();
+
+    problem(
+        on_b,
+        StatusCode::CONFLICT,
+        "/problems/idempotency-in-flight",
+    )
+    .await;
+}
+
+#[tokio::test]
 async fn two_instances_racing_for_one_slug_create_exactly_one_document() {
     let a = TestApp::spawn().await;
     let b = a.another_instance(|_| {}).await;
