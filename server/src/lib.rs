@@ -95,7 +95,7 @@ impl Application {
     }
 }
 
-/// Hourly, forgets idempotency records and sign-in attempts older than they matter. Safe
+/// Hourly, forgets idempotency records, sign-in attempts and sessions older than they matter. Safe
 /// to run on every instance: it only deletes what no instance may use any more.
 async fn forget_expired(state: AppState) {
     let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
@@ -117,6 +117,11 @@ async fn forget_expired(state: AppState) {
             .await
         {
             tracing::warn!(%error, "could not expire sign-in attempts");
+        }
+        match state.store.expire_sessions(now).await {
+            Ok(0) => {}
+            Ok(count) => tracing::info!(count, "deleted expired sessions"),
+            Err(error) => tracing::warn!(%error, "could not delete expired sessions"),
         }
     }
 }

@@ -279,3 +279,89 @@ async fn unknown_api_paths_are_problem_404s() {
 
     problem(response, StatusCode::NOT_FOUND, "/problems/not-found").await;
 }
+
+#[tokio::test]
+async fn a_method_a_route_does_not_take_is_a_405_problem_with_allow() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("Ann").await;
+    let doc = app.create(&ann, "plan").await;
+    let doc_path = format!("/api/docs/{}", doc["id"].as_str().unwrap());
+    let cases = [
+        ("DELETE", "/api/docs".to_owned(), "GET,POST"),
+        ("PUT", "/api/docs".to_owned(), "GET,POST"),
+        ("POST", doc_path.clone(), "GET,PUT,PATCH,DELETE"),
+        ("TRACE", "/api/docs".to_owned(), "GET,POST"),
+        ("BREW", doc_path.clone(), "GET,PUT,PATCH,DELETE"),
+    ];
+    for (method, path, allowed) in cases {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let response = ann
+            .request(method.clone(), app.url(&path))
+            .send()
+            .await
+            .unwrap();
+        let mut allow: Vec<String> = response.headers()["allow"]
+            .to_str()
+            .unwrap()
+            .split(',')
+            .map(|m| m.trim().to_owned())
+            .filter(|m| m != "HEAD")
+            .collect();
+        allow.sort();
+        let mut expected: Vec<String> = allowed.split(',').map(str::to_owned).collect();
+        expected.sort();
+        assert_eq!(allow, expected, "{method} {path}");
+        let body = problem(
+            response,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "/problems/method-not-allowed",
+        )
+        .await;
+        assert!(body["detail"].as_str().unwrap().contains(method.as_str()));
+    }
+}
+
+#[tokio::test]
+async fn what_the_router_refuses_before_any_handler_is_a_problem_too() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("Ann").await;
+
+    let bad_path = ann.get(app.url("/api/docs/%FF%FE")).send().await.unwrap();
+    let body = problem(bad_path, StatusCode::BAD_REQUEST, "/problems/bad-request").await;
+    assert!(body["detail"].as_str().unwrap().contains("UTF-8"));
+
+    // A plain GET of the live channel, without the WebSocket upgrade.
+    let not_upgraded = ann.get(app.url("/api/live")).send().await.unwrap();
+    assert!(not_upgraded.status().is_client_error());
+    assert_eq!(
+        not_upgraded.headers()["content-type"],
+        "application/problem+json"
+    );
+}
+
+#[tokio::test]
+async fn a_field_of_the_wrong_type_in_valid_json_is_a_422_naming_it() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("Ann").await;
+    let doc = app.create(&ann, "plan").await;
+
+    let response = ann
+        .post(app.url(&format!(
+            "/api/docs/{}/transitions",
+            doc["id"].as_str().unwrap()
+        )))
+        .header("if-match", "\"1\"")
+        .json(&json!({"to": 5}))
+        .send()
+        .await
+        .unwrap();
+
+    let body = problem(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "/problems/validation",
+    )
+    .await;
+    assert_eq!(body["errors"][0]["field"], "to");
+    assert_eq!(app.get(&ann, doc["id"].as_str().unwrap()).await["rev"], 1);
+}

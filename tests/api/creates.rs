@@ -1,8 +1,12 @@
 //! Idempotent creates and unique slugs.
 
+use std::time::Duration;
+
 use futures::future::join_all;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
+use sqlx::{Connection, PgConnection};
+use tokio::io::AsyncWriteExt;
 
 use app::protocol::CreateDoc;
 
@@ -339,4 +343,69 @@ async fn a_claim_whose_request_died_a_minute_ago_is_taken_over() {
     assert_eq!(retry.status(), StatusCode::CREATED);
     assert!(retry.headers().get("idempotent-replayed").is_none());
     assert_eq!(count(&app, &ann).await, 1);
+}
+
+#[tokio::test]
+async fn a_create_whose_client_went_away_frees_its_key_at_once() {
+    let app = TestApp::spawn().await;
+    // Holding back the create's insert needs a lock on one table only: PostgreSQL.
+    if !app.on_postgres() {
+        return;
+    }
+    let (ann, cookie) = app.user_with_cookie("Ann").await;
+    let mut db = PgConnection::connect(&app.database_url).await.unwrap();
+    let mut lock = db.begin().await.unwrap();
+    sqlx::query("LOCK TABLE documents IN SHARE ROW EXCLUSIVE MODE")
+        .execute(&mut *lock)
+        .await
+        .unwrap();
+
+    // The request claims its key, then waits on the lock; its client goes away.
+    let body = json!({"title": "Plan", "slug": "plan", "tags": [], "body": ""}).to_string();
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let mut socket = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let request = format!(
+        "POST /api/docs HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nIdempotency-Key: gone\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    socket.write_all(request.as_bytes()).await.unwrap();
+    let claims = "SELECT count(*) FROM idempotency_keys WHERE key = 'gone'";
+    let mut observer = PgConnection::connect(&app.database_url).await.unwrap();
+    while sqlx::query_scalar::<_, i64>(claims)
+        .fetch_one(&mut observer)
+        .await
+        .unwrap()
+        == 0
+    {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    drop(socket);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    // Still locked: only the dropped request's own clean-up can have freed the key.
+    let claimed: i64 = sqlx::query_scalar(claims)
+        .fetch_one(&mut observer)
+        .await
+        .unwrap();
+    assert_eq!(claimed, 0, "the abandoned claim was released");
+    lock.rollback().await.unwrap();
+    let retry = ann
+        .post(app.url("/api/docs"))
+        .header("idempotency-key", "gone")
+        .body(body)
+        .header("content-type", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(retry.status(), StatusCode::CREATED);
+    let page: Value = ann
+        .get(app.url("/api/docs"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
 }

@@ -196,3 +196,36 @@ async fn changes_to_an_unknown_document_are_404_before_any_precondition() {
 
     problem(response, StatusCode::NOT_FOUND, "/problems/not-found").await;
 }
+
+#[tokio::test]
+async fn only_the_exact_etag_matches_not_another_spelling_of_its_revision() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("Ann").await;
+    let doc = app.create(&ann, "plan").await;
+    let url = app.url(&format!("/api/docs/{}", doc["id"].as_str().unwrap()));
+    let put = |tag: &'static str| {
+        ann.put(&url)
+            .header("if-match", tag)
+            .json(&put_body(&doc, "changed"))
+            .send()
+    };
+
+    for tag in ["\"01\"", "\"+1\"", "\"1.0\"", "\" 1\""] {
+        let response = put(tag).await.unwrap();
+        problem(
+            response,
+            StatusCode::PRECONDITION_FAILED,
+            "/problems/stale-revision",
+        )
+        .await;
+    }
+    assert_eq!(put("\"1\"").await.unwrap().status(), StatusCode::OK);
+
+    let read = |tag: &'static str| ann.get(&url).header("if-none-match", tag).send();
+    assert_eq!(read("\"02\"").await.unwrap().status(), StatusCode::OK);
+    assert_eq!(read("\"+2\"").await.unwrap().status(), StatusCode::OK);
+    assert_eq!(
+        read("W/\"2\"").await.unwrap().status(),
+        StatusCode::NOT_MODIFIED
+    );
+}

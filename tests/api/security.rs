@@ -312,3 +312,36 @@ async fn a_session_expires_on_the_server_after_its_time_to_live() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn forty_parallel_guesses_at_one_password_get_at_most_five_checked() {
+    let app = TestApp::spawn().await;
+    app.user("Ann").await;
+
+    let guesses = (0..40).map(|_| sign_in(&app, "Ann", "wrong guess"));
+    let answers = futures::future::join_all(guesses).await;
+
+    let count = |status| answers.iter().filter(|r| r.status() == status).count();
+    let (checked, limited) = (
+        count(StatusCode::UNAUTHORIZED),
+        count(StatusCode::TOO_MANY_REQUESTS),
+    );
+    assert!(checked <= 5, "{checked} guesses were checked");
+    assert_eq!(checked + limited, 40);
+}
+
+#[tokio::test]
+async fn expired_sessions_are_deleted_from_the_database() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("Ann").await;
+    let store = app.store().await;
+
+    let kept = store.expire_sessions(chrono::Utc::now()).await.unwrap();
+    assert_eq!(kept, 0, "a live session stays");
+    let later = chrono::Utc::now() + chrono::Duration::days(15);
+    let deleted = store.expire_sessions(later).await.unwrap();
+
+    assert_eq!(deleted, 1);
+    let me = ann.get(app.url("/api/auth/me")).send().await.unwrap();
+    assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
+}

@@ -95,6 +95,9 @@ pub mod problem {
     pub const CROSS_ORIGIN: &str = "/problems/cross-origin";
     pub const TOO_MANY_REQUESTS: &str = "/problems/too-many-requests";
     pub const INTERNAL: &str = "/problems/internal";
+    pub const METHOD_NOT_ALLOWED: &str = "/problems/method-not-allowed";
+    /// A refusal by the HTTP machinery with no more specific type (e.g. 426).
+    pub const HTTP: &str = "/problems/http";
     pub const NETWORK: &str = "/problems/network";
 }
 

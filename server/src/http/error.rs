@@ -60,6 +60,17 @@ pub enum ApiError {
     IdempotencyInFlight,
     /// Details go to the log only.
     Internal(String),
+    /// The route exists but not for this method; `allow` lists those it has.
+    MethodNotAllowed {
+        method: String,
+        allow: Option<axum::http::HeaderValue>,
+    },
+    /// Refused by the HTTP machinery before any handler ran (a path or query that does
+    /// not parse, an upgrade without its headers): the status it chose and its reason.
+    Rejected {
+        status: StatusCode,
+        detail: String,
+    },
 }
 
 impl ApiError {
@@ -91,6 +102,8 @@ impl ApiError {
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Rejected { status, .. } => *status,
         }
     }
 
@@ -180,6 +193,27 @@ impl ApiError {
                 );
                 p.extra.insert("retry_after".into(), json!(retry_after));
                 p
+            }
+            ApiError::MethodNotAllowed { method, allow } => Problem::new(
+                status,
+                problem::METHOD_NOT_ALLOWED,
+                "Method not allowed",
+                match allow.as_ref().and_then(|a| a.to_str().ok()) {
+                    Some(allowed) => format!("This address does not take {method}; it takes {allowed}."),
+                    None => format!("This address does not take {method}."),
+                },
+            ),
+            ApiError::Rejected { status: code, detail } => {
+                let kind = match *code {
+                    StatusCode::BAD_REQUEST => problem::BAD_REQUEST,
+                    StatusCode::NOT_FOUND => problem::NOT_FOUND,
+                    StatusCode::PAYLOAD_TOO_LARGE => problem::TOO_LARGE,
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE => problem::UNSUPPORTED_MEDIA_TYPE,
+                    StatusCode::UNPROCESSABLE_ENTITY => problem::VALIDATION,
+                    _ => problem::HTTP,
+                };
+                let title = code.canonical_reason().unwrap_or("Request refused");
+                Problem::new(status, kind, title, detail.clone())
             }
             ApiError::NotFound => Problem::new(
                 status,
@@ -326,8 +360,15 @@ impl IntoResponse for ApiError {
             ApiError::TooManyRequests { retry_after } => Some(*retry_after),
             _ => None,
         };
+        let allow = match &self {
+            ApiError::MethodNotAllowed { allow, .. } => allow.clone(),
+            _ => None,
+        };
         let (status, body) = self.into_parts();
         let mut response = problem_response(status, body);
+        if let Some(allow) = allow {
+            response.headers_mut().insert(header::ALLOW, allow);
+        }
         if let Some(seconds) = retry_after.and_then(|s| HeaderValue::from_str(&s.to_string()).ok())
         {
             response.headers_mut().insert(header::RETRY_AFTER, seconds);

@@ -130,6 +130,15 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                 });
                 ApiError::validation(&field, sentence(&inner.to_string()))
             }
+            // serde_json reports a value of the wrong kind where an enum is expected as a
+            // syntax error; if the body is well-formed JSON it is a field error instead.
+            _ if serde_json::from_slice::<serde_json::Value>(bytes).is_ok() => {
+                let field = error.path().to_string();
+                ApiError::validation(
+                    &field,
+                    format!("Field \"{field}\" has a value of the wrong type."),
+                )
+            }
             _ => ApiError::BadRequest(format!("The body is not valid JSON: {}.", inner)),
         }
     })

@@ -11,6 +11,7 @@ pub mod listing;
 mod live;
 pub mod members;
 pub mod preview;
+mod rejections;
 pub mod security;
 mod workflow;
 
@@ -28,7 +29,8 @@ pub fn router() -> Router<AppState> {
         .merge(members::router())
         .merge(preview::router())
         .merge(live::router())
-        .fallback(|| async { ApiError::NotFound });
+        .fallback(|| async { ApiError::NotFound })
+        .layer(axum::middleware::from_fn(rejections::as_problems));
     Router::new()
         .nest("/api", api)
         .route("/healthz", get(|| async { "ok" }))

@@ -51,14 +51,12 @@ impl Precondition {
     }
 }
 
-/// The revision number an entity tag names, if it is a strong tag this server could have
-/// sent (`"8"`).
+/// The revision number an entity tag names, if it is exactly a tag this server sends
+/// (`"8"`). Comparison is of the opaque tag, character for character (RFC 9110 8.8.3.2):
+/// `"08"` or `"+8"` parse as 8 but are other tags, and never match.
 pub fn strong_rev(tag: &str) -> Option<i64> {
-    tag.strip_prefix('"')?
-        .strip_suffix('"')?
-        .parse()
-        .ok()
-        .filter(|rev| *rev > 0)
+    let rev: i64 = tag.strip_prefix('"')?.strip_suffix('"')?.parse().ok()?;
+    (rev > 0 && tag == app::protocol::etag(rev)).then_some(rev)
 }
 
 /// What the refused request wanted the document to become.

@@ -197,8 +197,16 @@ macro_rules! delegate_store {
                 account: Option<&str>,
                 address: &str,
                 at: DateTime<Utc>,
-            ) -> StoreResult<()> {
+            ) -> StoreResult<i64> {
                 access::record_auth_attempt(&self.pool, account, address, at).await
+            }
+
+            async fn forget_auth_attempt(&self, id: i64) -> StoreResult<()> {
+                access::forget_auth_attempt(&self.pool, id).await
+            }
+
+            async fn expire_sessions(&self, before: DateTime<Utc>) -> StoreResult<u64> {
+                accounts::expire_sessions(&self.pool, before).await
             }
 
             async fn clear_auth_failures(&self, account: &str) -> StoreResult<()> {

@@ -232,16 +232,21 @@ pub trait Store: Send + Sync + 'static {
         address: &str,
         since: DateTime<Utc>,
     ) -> StoreResult<(u32, u32)>;
-    /// Records a failed sign-in (`account` set) or a sign-up (`account` None).
+    /// Records a sign-in attempt (`account` set) or a sign-up (`account` None) before it
+    /// is checked, so that parallel attempts count one another; returns its id.
     async fn record_auth_attempt(
         &self,
         account: Option<&str>,
         address: &str,
         at: DateTime<Utc>,
-    ) -> StoreResult<()>;
+    ) -> StoreResult<i64>;
+    /// Forgets one recorded attempt (one that was refused before it was checked).
+    async fn forget_auth_attempt(&self, id: i64) -> StoreResult<()>;
     /// Forgets an account's failed sign-ins after it signs in successfully.
     async fn clear_auth_failures(&self, account: &str) -> StoreResult<()>;
     async fn expire_auth_attempts(&self, before: DateTime<Utc>) -> StoreResult<u64>;
+    /// Deletes sessions that expired before `before`; returns how many.
+    async fn expire_sessions(&self, before: DateTime<Utc>) -> StoreResult<u64>;
 
     /// Who changed what in each revision after `after_rev`, oldest first.
     async fn changes_since(&self, id: &str, after_rev: i64) -> StoreResult<Vec<ChangedBy>>;

@@ -122,11 +122,21 @@ pub async fn record_auth_attempt(
     account: Option<&str>,
     address: &str,
     at: DateTime<Utc>,
-) -> StoreResult<()> {
-    sqlx::query("INSERT INTO auth_attempts (account, address, at) VALUES ($1, $2, $3)")
-        .bind(account.map(app::domain::fold_case))
-        .bind(address)
-        .bind(timestamp(at))
+) -> StoreResult<i64> {
+    let id = sqlx::query_scalar(
+        "INSERT INTO auth_attempts (account, address, at) VALUES ($1, $2, $3) RETURNING id",
+    )
+    .bind(account.map(app::domain::fold_case))
+    .bind(address)
+    .bind(timestamp(at))
+    .fetch_one(pool)
+    .await?;
+    Ok(id)
+}
+
+pub async fn forget_auth_attempt(pool: &PgPool, id: i64) -> StoreResult<()> {
+    sqlx::query("DELETE FROM auth_attempts WHERE id = $1")
+        .bind(id)
         .execute(pool)
         .await?;
     Ok(())

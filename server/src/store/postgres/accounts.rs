@@ -97,3 +97,11 @@ pub async fn delete_session(pool: &PgPool, token_hash: &str) -> StoreResult<()> 
         .await?;
     Ok(())
 }
+
+pub async fn expire_sessions(pool: &PgPool, before: DateTime<Utc>) -> StoreResult<u64> {
+    let done = sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
+        .bind(timestamp(before))
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected())
+}

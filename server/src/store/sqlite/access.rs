@@ -125,11 +125,21 @@ pub async fn record_auth_attempt(
     account: Option<&str>,
     address: &str,
     at: DateTime<Utc>,
-) -> StoreResult<()> {
-    sqlx::query("INSERT INTO auth_attempts (account, address, at) VALUES (?, ?, ?)")
-        .bind(account.map(app::domain::fold_case))
-        .bind(address)
-        .bind(timestamp(at))
+) -> StoreResult<i64> {
+    let id = sqlx::query_scalar(
+        "INSERT INTO auth_attempts (account, address, at) VALUES (?, ?, ?) RETURNING id",
+    )
+    .bind(account.map(app::domain::fold_case))
+    .bind(address)
+    .bind(timestamp(at))
+    .fetch_one(pool)
+    .await?;
+    Ok(id)
+}
+
+pub async fn forget_auth_attempt(pool: &SqlitePool, id: i64) -> StoreResult<()> {
+    sqlx::query("DELETE FROM auth_attempts WHERE id = ?")
+        .bind(id)
         .execute(pool)
         .await?;
     Ok(())
