@@ -37,7 +37,7 @@ fn edit(text: &str, from: usize, step: usize, tag: &str) -> String {
     text.lines()
         .enumerate()
         .map(|(i, line)| {
-            if i >= from && (i - from) % step == 0 {
+            if i >= from && (i - from).is_multiple_of(step) {
                 format!("{line} [{tag}]\n")
             } else {
                 format!("{line}\n")

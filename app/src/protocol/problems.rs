@@ -105,14 +105,15 @@ pub mod problem {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ApiFailure {
     pub status: u16,
-    pub problem: Problem,
+    /// Boxed: every fallible call returns this, and a problem body is large.
+    pub problem: Box<Problem>,
 }
 
 impl ApiFailure {
     pub fn network(message: impl Into<String>) -> ApiFailure {
         ApiFailure {
             status: 0,
-            problem: Problem::new(0, problem::NETWORK, "Network error", message),
+            problem: Box::new(Problem::new(0, problem::NETWORK, "Network error", message)),
         }
     }
 }

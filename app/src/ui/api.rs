@@ -328,7 +328,10 @@ mod client {
                 format!("The server answered {status}."),
             )
         });
-        ApiFailure { status, problem }
+        ApiFailure {
+            status,
+            problem: Box::new(problem),
+        }
     }
 }
 

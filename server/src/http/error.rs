@@ -257,7 +257,7 @@ impl ApiError {
     pub fn into_failure(self) -> ApiFailure {
         ApiFailure {
             status: self.status().as_u16(),
-            problem: self.problem(),
+            problem: Box::new(self.problem()),
         }
     }
 }

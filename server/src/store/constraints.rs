@@ -3,38 +3,44 @@
 
 use super::StoreError;
 
-/// (constraint name, SQLite's description of it, what it means). PostgreSQL reports the
-/// name; SQLite reports only "UNIQUE constraint failed: <table.columns>", so its
-/// description stands in for the name there.
-const UNIQUE: &[(&str, &str, fn() -> StoreError)] = &[
-    ("documents_live_slug_key", "documents.slug", || {
-        StoreError::SlugTaken
-    }),
-    ("users_name_key", "users.name_key", || StoreError::NameTaken),
-    (
-        "idempotency_keys_pkey",
-        "idempotency_keys.user_id, idempotency_keys.key",
-        || StoreError::IdempotencyKeyUsed,
-    ),
+/// A unique constraint whose violation means something to the caller.
+struct Unique {
+    /// The constraint's name, as PostgreSQL reports it.
+    name: &'static str,
+    /// SQLite reports no names, only "UNIQUE constraint failed: <table.columns>"; this is
+    /// that description, standing in for the name there.
+    sqlite_columns: &'static str,
+    meaning: fn() -> StoreError,
+}
+
+const UNIQUE: &[Unique] = &[
+    Unique {
+        name: "documents_live_slug_key",
+        sqlite_columns: "documents.slug",
+        meaning: || StoreError::SlugTaken,
+    },
+    Unique {
+        name: "users_name_key",
+        sqlite_columns: "users.name_key",
+        meaning: || StoreError::NameTaken,
+    },
+    Unique {
+        name: "idempotency_keys_pkey",
+        sqlite_columns: "idempotency_keys.user_id, idempotency_keys.key",
+        meaning: || StoreError::IdempotencyKeyUsed,
+    },
 ];
 
 /// The store error a failed statement means: a known constraint's, or the database error.
 pub fn on_constraint(error: sqlx::Error) -> StoreError {
     if let sqlx::Error::Database(db) = &error {
         if db.is_unique_violation() {
-            let named =
-                |(name, _, _): &&(&str, &str, fn() -> StoreError)| db.constraint() == Some(*name);
-            let described = |(_, columns, _): &&(&str, &str, fn() -> StoreError)| {
-                db.message()
-                    .strip_prefix("UNIQUE constraint failed: ")
-                    .is_some_and(|failed| failed == *columns)
-            };
-            if let Some((_, _, meaning)) = UNIQUE
-                .iter()
-                .find(|c| named(c))
-                .or_else(|| UNIQUE.iter().find(|c| described(c)))
-            {
-                return meaning();
+            let failed_columns = db.message().strip_prefix("UNIQUE constraint failed: ");
+            let known = UNIQUE.iter().find(|c| {
+                db.constraint() == Some(c.name) || failed_columns == Some(c.sqlite_columns)
+            });
+            if let Some(known) = known {
+                return (known.meaning)();
             }
         }
     }

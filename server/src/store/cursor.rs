@@ -19,7 +19,7 @@ pub fn encode(updated_at: &str, id: &str) -> String {
 
 /// `None` for anything this server did not give out.
 pub fn decode(cursor: &str) -> Option<Cursor> {
-    if cursor.len() % 2 != 0 || cursor.len() > 512 {
+    if !cursor.len().is_multiple_of(2) || cursor.len() > 512 {
         return None;
     }
     let bytes = (0..cursor.len())
