@@ -34,6 +34,8 @@ pub struct Settings {
     pub presence_delay: std::time::Duration,
     /// Pool size and statement timeout on PostgreSQL.
     pub pg: crate::store::PgSettings,
+    /// What "now" is; tests move it forward instead of sleeping.
+    pub clock: crate::clock::Clock,
     /// On PostgreSQL, how often this instance tells the others it is alive, and after
     /// how long without that its viewers leave everybody's presence.
     pub instance_liveness: crate::live::cluster::Liveness,
@@ -59,6 +61,7 @@ impl Settings {
             live_backlog: 64,
             presence_delay: std::time::Duration::from_millis(50),
             pg: crate::store::PgSettings::default(),
+            clock: crate::clock::Clock::default(),
             instance_liveness: crate::live::cluster::Liveness {
                 heartbeat: std::time::Duration::from_secs(10),
                 timeout: std::time::Duration::from_secs(30),

@@ -1,6 +1,7 @@
 //! The Concord server: configuration, state, the REST API, persistence, and the
 //! Leptos pages rendered on the server and hydrated in the browser.
 
+pub mod clock;
 pub mod config;
 pub mod http;
 pub mod live;
@@ -101,7 +102,7 @@ async fn forget_expired(state: AppState) {
     let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         every_hour.tick().await;
-        let now = chrono::Utc::now();
+        let now = state.settings.clock.now();
         match state
             .store
             .expire_idempotency_keys(now - state.settings.idempotency_ttl)

@@ -33,6 +33,7 @@ impl AppState {
         crate::service::Documents {
             store: self.store.as_ref(),
             fanout: self.fanout.as_ref(),
+            clock: &self.settings.clock,
         }
     }
 }

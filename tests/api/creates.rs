@@ -273,7 +273,7 @@ async fn an_expired_key_is_forgotten_and_may_be_used_afresh() {
         &json!({"title": "First", "slug": "first"}),
     )
     .await;
-    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    app.clock.advance(chrono::Duration::milliseconds(400));
 
     let reused = post(
         &app,
@@ -286,10 +286,10 @@ async fn an_expired_key_is_forgotten_and_may_be_used_afresh() {
     assert_eq!(reused.status(), StatusCode::CREATED);
     assert!(reused.headers().get("idempotent-replayed").is_none());
     let store = app.store().await;
-    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    app.clock.advance(chrono::Duration::milliseconds(400));
     assert_eq!(
         store
-            .expire_idempotency_keys(chrono::Utc::now() - chrono::Duration::milliseconds(300))
+            .expire_idempotency_keys(app.clock.now() - chrono::Duration::milliseconds(300))
             .await
             .unwrap(),
         1

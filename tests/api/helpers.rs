@@ -16,6 +16,8 @@ pub struct TestApp {
     pub base: String,
     pub hub: Arc<server::live::Hub>,
     pub database_url: String,
+    /// The server's clock: tests move it forward instead of sleeping.
+    pub clock: server::clock::Clock,
     // Dropped in this order: the server is told to stop before its database goes.
     _shutdown: oneshot::Sender<()>,
     _database: TestDatabase,
@@ -50,6 +52,7 @@ impl TestApp {
     ) -> TestApp {
         let mut settings = Settings::new("127.0.0.1:0".parse().unwrap(), database_url.clone());
         configure(&mut settings);
+        let clock = settings.clock.clone();
         let app = Application::build(settings).await.expect("server builds");
         let base = format!("http://{}", app.local_addr());
         let hub = app.hub();
@@ -61,6 +64,7 @@ impl TestApp {
             base,
             hub,
             database_url,
+            clock,
             _shutdown: shutdown,
             _database: database,
         }
@@ -140,7 +144,7 @@ impl TestApp {
 }
 
 /// Where a test's data lives.
-enum TestDatabase {
+pub enum TestDatabase {
     /// A fresh SQLite file in a temporary directory: `TEST_DATABASE_URL` unset.
     Sqlite { _dir: TempDir },
     /// A fresh database on the PostgreSQL server at `TEST_DATABASE_URL` (`admin_url`).
@@ -151,7 +155,7 @@ enum TestDatabase {
 
 impl TestDatabase {
     /// Creates this test's database; returns it with the URL the server is to use.
-    async fn create() -> (TestDatabase, String) {
+    pub async fn create() -> (TestDatabase, String) {
         let Some(admin_url) = std::env::var("TEST_DATABASE_URL")
             .ok()
             .filter(|url| !url.is_empty())

@@ -303,7 +303,7 @@ async fn a_session_expires_on_the_server_after_its_time_to_live() {
     };
     assert_eq!(me().await.unwrap().status(), StatusCode::OK);
 
-    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    app.clock.advance(chrono::Duration::milliseconds(1200));
 
     problem(
         me().await.unwrap(),

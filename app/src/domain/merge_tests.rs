@@ -163,7 +163,50 @@ fn text(lines: &[String]) -> String {
     lines.iter().map(|l| format!("{l}\n")).collect()
 }
 
+/// Three multi-line texts that all differ: base, and each side's own edits of it.
+fn three_way() -> impl Strategy<Value = (Vec<String>, Vec<String>, Vec<String>)> {
+    (
+        prop::collection::vec("[a-c]{1,2}", 1..10),
+        prop::collection::vec(edit(), 10),
+        prop::collection::vec(edit(), 10),
+    )
+        .prop_map(|(base, theirs, mine)| {
+            let base: Vec<String> = base
+                .iter()
+                .enumerate()
+                .map(|(i, l)| format!("{i}{l}"))
+                .collect();
+            let apply = |edits: &[(u8, String)], side: &str| -> Vec<String> {
+                let mut out = Vec::new();
+                for (i, line) in base.iter().enumerate() {
+                    match edits[i].0 % 4 {
+                        0 | 1 => out.push(line.clone()),
+                        2 => out.push(format!("{side}{i}{}", edits[i].1)),
+                        _ => {}
+                    }
+                    if edits[i].0 >= 6 {
+                        out.push(format!("{side}+{i}{}", edits[i].1));
+                    }
+                }
+                out
+            };
+            let (t, m) = (apply(&theirs, "t"), apply(&mine, "m"));
+            (base, t, m)
+        })
+}
+
+fn edit() -> impl Strategy<Value = (u8, String)> {
+    (0u8..8, "[a-c]{0,2}")
+}
+
+fn is_subsequence(needle: &[&str], haystack: &str) -> bool {
+    let mut rest = haystack.lines();
+    needle.iter().all(|n| rest.any(|h| h == *n))
+}
+
 proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
     #[test]
     fn merging_with_an_unchanged_theirs_gives_mine(base in ".{0,80}", mine in ".{0,80}") {
         prop_assert_eq!(merge_text(&base, &base, &mine), TextMerge::Clean(mine.clone()));
@@ -177,6 +220,52 @@ proptest! {
     #[test]
     fn the_same_change_on_both_sides_is_kept_once(base in ".{0,80}", both in ".{0,80}") {
         prop_assert_eq!(merge_text(&base, &both, &both), TextMerge::Clean(both.clone()));
+    }
+
+    #[test]
+    fn the_three_way_merge_itself_gives_the_one_side_that_changed((base, theirs, _mine) in three_way()) {
+        let (b, t) = (text(&base), text(&theirs));
+        prop_assert_eq!(diff3(&b, &t, &b), TextMerge::Clean(t.clone()));
+        prop_assert_eq!(diff3(&b, &b, &t), TextMerge::Clean(t.clone()));
+        prop_assert_eq!(diff3(&b, &t, &t), TextMerge::Clean(t.clone()));
+    }
+
+    #[test]
+    fn a_conflict_is_a_conflict_whichever_side_is_mine((base, theirs, mine) in three_way()) {
+        let (b, t, m) = (text(&base), text(&theirs), text(&mine));
+        match (diff3(&b, &t, &m), diff3(&b, &m, &t)) {
+            (TextMerge::Clean(one), TextMerge::Clean(other)) => {
+                // Same lines either way; only the order of two insertions at one place may differ.
+                let mut one: Vec<&str> = one.lines().collect();
+                let mut other: Vec<&str> = other.lines().collect();
+                one.sort();
+                other.sort();
+                prop_assert_eq!(one, other);
+            }
+            (TextMerge::Conflict(one), TextMerge::Conflict(other)) => {
+                prop_assert_eq!(one.hunks.len(), other.hunks.len());
+                for (a, b) in one.hunks.iter().zip(&other.hunks) {
+                    prop_assert_eq!((&a.theirs, &a.mine), (&b.mine, &b.theirs));
+                }
+            }
+            (one, other) => prop_assert!(false, "asymmetric: {one:?} / {other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_merged_line_comes_from_an_input_and_each_sides_lines_keep_their_order((base, theirs, mine) in three_way()) {
+        let (b, t, m) = (text(&base), text(&theirs), text(&mine));
+        if let TextMerge::Clean(merged) = diff3(&b, &t, &m) {
+            let lines: Vec<&str> = merged.lines().collect();
+            for line in &lines {
+                prop_assert!(b.lines().chain(t.lines()).chain(m.lines()).any(|l| l == *line));
+            }
+            let from = |prefix: char| -> Vec<&str> {
+                lines.iter().copied().filter(|l| l.starts_with(prefix)).collect()
+            };
+            prop_assert!(is_subsequence(&from('t'), &t));
+            prop_assert!(is_subsequence(&from('m'), &m));
+        }
     }
 
     #[test]
@@ -217,17 +306,6 @@ proptest! {
     fn merging_never_panics_on_arbitrary_unicode(base in "(?s).{0,60}", theirs in "(?s).{0,60}", mine in "(?s).{0,60}") {
         let _ = merge_text(&base, &theirs, &mine);
         let _ = inline_diff(&base, &mine);
-    }
-
-    #[test]
-    fn a_clean_merge_of_line_texts_is_deterministic_and_complete(base in lines(), theirs in lines(), mine in lines()) {
-        let (b, t, m) = (text(&base), text(&theirs), text(&mine));
-        if let TextMerge::Clean(merged) = merge_text(&b, &t, &m) {
-            // Every line the merge produced came from one of the three versions.
-            for line in merged.lines() {
-                prop_assert!(b.lines().chain(t.lines()).chain(m.lines()).any(|l| l == line));
-            }
-        }
     }
 }
 

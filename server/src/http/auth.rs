@@ -13,7 +13,6 @@ use axum::{
     routing::{get, post},
     Json, Router,
 };
-use chrono::Utc;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
@@ -62,7 +61,7 @@ pub async fn user_from_cookies(
     };
     Ok(state
         .store
-        .session_user(&token_hash(token), Utc::now())
+        .session_user(&token_hash(token), state.settings.clock.now())
         .await?)
 }
 
@@ -88,7 +87,7 @@ async fn sign_up(
     let id = uuid::Uuid::now_v7().to_string();
     let user = match state
         .store
-        .create_user(&id, &input.name, &hash, Utc::now())
+        .create_user(&id, &input.name, &hash, state.settings.clock.now())
         .await
     {
         Err(StoreError::NameTaken) => return Err(ApiError::NameTaken),
@@ -180,7 +179,7 @@ async fn reserve_attempt(
     address: &str,
 ) -> Result<(), ApiError> {
     let settings = &state.settings;
-    let now = Utc::now();
+    let now = state.settings.clock.now();
     let reserved = state
         .store
         .record_auth_attempt(account, address, now)
@@ -209,7 +208,7 @@ async fn start_session(state: &AppState, user: &UserRef) -> Result<HeaderValue, 
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     let token = hex(&bytes);
-    let now = Utc::now();
+    let now = state.settings.clock.now();
     let ttl = state.settings.session_ttl;
     state
         .store

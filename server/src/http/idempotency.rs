@@ -54,7 +54,7 @@ impl Idempotency {
             .map(|v| v.as_bytes())
             .unwrap_or_default();
         let fingerprint = fingerprint(method, path, if_match, body);
-        let not_before = Utc::now() - state.settings.idempotency_ttl;
+        let not_before = state.settings.clock.now() - state.settings.idempotency_ttl;
         Ok(Some(Idempotency {
             key: key.to_owned(),
             fingerprint,
@@ -92,7 +92,7 @@ impl Idempotency {
         state: &AppState,
         user_id: &str,
     ) -> Result<Option<Response>, ApiError> {
-        let now = chrono::Utc::now();
+        let now = state.settings.clock.now();
         let claim = state
             .store
             .claim_idempotency_key(

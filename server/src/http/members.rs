@@ -8,7 +8,6 @@ use axum::{
     routing::{delete, get},
     Json, Router,
 };
-use chrono::Utc;
 
 use super::{access, auth::CurrentUser, error::ApiError, extract::JsonBody};
 use crate::state::AppState;
@@ -71,7 +70,13 @@ async fn set(
     }
     state
         .store
-        .set_member(&id, &record.user.id, request.role, &user, Utc::now())
+        .set_member(
+            &id,
+            &record.user.id,
+            request.role,
+            &user,
+            state.settings.clock.now(),
+        )
         .await?;
     tracing::info!(doc = %id, member = %record.user.name, role = request.role.as_str(), by = %user.name, "member set");
     Ok(Json(members(&state, &id, role).await?))

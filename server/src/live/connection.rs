@@ -182,7 +182,7 @@ where
 mod tests {
     use super::*;
 
-    #[tokio::test]
+    #[tokio::test(start_paused = true)]
     async fn a_watcher_whose_outbox_is_full_gets_resync_instead_of_silently_missing_updates() {
         let (sender, receiver) = broadcast::channel(2);
         let (outbox, mut outgoing) = mpsc::channel(1);

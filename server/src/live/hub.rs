@@ -69,7 +69,7 @@ impl Hub {
         viewer: Viewer,
     ) -> broadcast::Receiver<Wire> {
         let receiver = {
-            let mut rooms = self.rooms.lock().expect("hub lock");
+            let mut rooms = self.rooms();
             let room = rooms.entry(doc_id.to_owned()).or_insert_with(|| Room {
                 sender: broadcast::channel(self.capacity).0,
                 viewers: BTreeMap::new(),
@@ -92,7 +92,7 @@ impl Hub {
         outbox: mpsc::Sender<Wire>,
         forwarder: AbortHandle,
     ) {
-        let mut rooms = self.rooms.lock().expect("hub lock");
+        let mut rooms = self.rooms();
         if let Some(room) = rooms.get_mut(doc_id) {
             room.watches.insert(connection, (outbox, forwarder));
         }
@@ -102,7 +102,7 @@ impl Hub {
     /// see them leave.
     pub fn revoke(self: &Arc<Self>, doc_id: &str, user_id: &str) {
         let removed = {
-            let mut rooms = self.rooms.lock().expect("hub lock");
+            let mut rooms = self.rooms();
             let Some(room) = rooms.get_mut(doc_id) else {
                 return;
             };
@@ -137,7 +137,7 @@ impl Hub {
 
     pub fn set_dirty(self: &Arc<Self>, doc_id: &str, connection: u64, dirty: bool) {
         let changed = {
-            let mut rooms = self.rooms.lock().expect("hub lock");
+            let mut rooms = self.rooms();
             let viewer = rooms
                 .get_mut(doc_id)
                 .and_then(|room| room.viewers.get_mut(&connection));
@@ -156,7 +156,7 @@ impl Hub {
 
     pub fn leave(self: &Arc<Self>, doc_id: &str, connection: u64) {
         let left = {
-            let mut rooms = self.rooms.lock().expect("hub lock");
+            let mut rooms = self.rooms();
             let Some(room) = rooms.get_mut(doc_id) else {
                 return;
             };
@@ -180,10 +180,19 @@ impl Hub {
         let Some(doc_id) = message.doc_id() else {
             return;
         };
-        let rooms = self.rooms.lock().expect("hub lock");
+        let rooms = self.rooms();
         if let Some(room) = rooms.get(doc_id) {
             let _ = room.sender.send(wire(message));
         }
+    }
+
+    /// The rooms, also after a panic elsewhere while they were locked: every change to them
+    /// is a whole map operation, so what a panicking holder left is still usable, and one
+    /// panic must not break every later live operation.
+    fn rooms(&self) -> std::sync::MutexGuard<'_, HashMap<String, Room>> {
+        self.rooms
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// From now on presence changes go through `shared`, which spans instances.
@@ -193,9 +202,7 @@ impl Hub {
 
     /// This instance's viewers of a document.
     pub fn local_viewers(&self, doc_id: &str) -> Vec<Viewer> {
-        self.rooms
-            .lock()
-            .expect("hub lock")
+        self.rooms()
             .get(doc_id)
             .map(|room| room.viewers.values().cloned().collect())
             .unwrap_or_default()
@@ -203,12 +210,7 @@ impl Hub {
 
     /// The documents this instance has watchers of.
     pub fn watched(&self) -> Vec<String> {
-        self.rooms
-            .lock()
-            .expect("hub lock")
-            .keys()
-            .cloned()
-            .collect()
+        self.rooms().keys().cloned().collect()
     }
 
     /// Announces presence gathered across instances to this instance's watchers.
@@ -231,9 +233,7 @@ impl Hub {
     }
 
     pub fn watchers(&self, doc_id: &str) -> usize {
-        self.rooms
-            .lock()
-            .expect("hub lock")
+        self.rooms()
             .get(doc_id)
             .map_or(0, |room| room.viewers.len())
     }
@@ -253,7 +253,7 @@ impl Hub {
             return;
         }
         let watchers = {
-            let mut rooms = self.rooms.lock().expect("hub lock");
+            let mut rooms = self.rooms();
             match rooms.get_mut(doc_id) {
                 Some(room) if !room.announcing => {
                     room.announcing = true;
@@ -274,13 +274,13 @@ impl Hub {
 
     fn send_presence(&self, doc_id: &str) {
         if let Some(shared) = self.shared.get() {
-            if let Some(room) = self.rooms.lock().expect("hub lock").get_mut(doc_id) {
+            if let Some(room) = self.rooms().get_mut(doc_id) {
                 room.announcing = false;
             }
             shared.changed(doc_id);
             return;
         }
-        let mut rooms = self.rooms.lock().expect("hub lock");
+        let mut rooms = self.rooms();
         let Some(room) = rooms.get_mut(doc_id) else {
             return;
         };
@@ -358,7 +358,30 @@ mod tests {
         ));
     }
 
-    #[tokio::test]
+    #[test]
+    fn a_panic_while_the_rooms_are_locked_does_not_break_later_live_operations() {
+        let hub = Hub::new(8, Duration::ZERO);
+        let mut ann = hub.join("d", 1, viewer("ann"));
+        let _ = ann.try_recv();
+        let holder = Arc::clone(&hub);
+        let panicked = std::thread::spawn(move || {
+            let _rooms = holder.rooms.lock().unwrap();
+            panic!("a bug while holding the hub lock");
+        })
+        .join();
+        assert!(panicked.is_err());
+        assert!(hub.rooms.is_poisoned());
+
+        let mut bob = hub.join("d", 2, viewer("bob"));
+        hub.publish(&ServerMessage::Resync { doc_id: "d".into() });
+
+        assert_eq!(names(&bob.try_recv().unwrap()).0, vec!["ann", "bob"]);
+        assert_eq!(names(&ann.try_recv().unwrap()).0, vec!["ann", "bob"]);
+        assert!(ann.try_recv().unwrap().contains("resync"));
+        assert_eq!(hub.watchers("d"), 2);
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn a_burst_of_joins_is_announced_once_with_a_capped_list_and_the_total() {
         let hub = Hub::new(8, Duration::from_millis(20));
         let mut first = hub.join("d", 0, viewer("v0"));

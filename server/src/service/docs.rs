@@ -1,7 +1,6 @@
 //! Creating, changing, moving along the workflow and deleting documents: each change a
 //! compare-and-set on the revision it was based on, announced once committed.
 
-use chrono::Utc;
 use serde_json::{Map, Value};
 
 use super::{stale, DocError, Mine, Precondition};
@@ -19,6 +18,7 @@ use app::{
 pub struct Documents<'a> {
     pub store: &'a dyn Store,
     pub fanout: &'a dyn Fanout,
+    pub clock: &'a crate::clock::Clock,
 }
 
 impl Documents<'_> {
@@ -31,7 +31,7 @@ impl Documents<'_> {
         let id = uuid::Uuid::now_v7().to_string();
         match self
             .store
-            .create_doc(&id, fields, user, Utc::now(), key)
+            .create_doc(&id, fields, user, self.clock.now(), key)
             .await
         {
             Ok(doc) => {
@@ -89,7 +89,7 @@ impl Documents<'_> {
             fields: &fields,
             changed: &changed,
             by: user,
-            at: Utc::now(),
+            at: self.clock.now(),
             idempotency,
         };
         match self.store.save_doc(change).await {
@@ -132,7 +132,7 @@ impl Documents<'_> {
         }
         match self
             .store
-            .transition_doc(id, current.rev, to, user, Utc::now())
+            .transition_doc(id, current.rev, to, user, self.clock.now())
             .await
         {
             Ok(doc) => {
@@ -163,7 +163,7 @@ impl Documents<'_> {
         }
         match self
             .store
-            .delete_doc(id, current.rev, user, Utc::now())
+            .delete_doc(id, current.rev, user, self.clock.now())
             .await
         {
             Ok(()) => {
