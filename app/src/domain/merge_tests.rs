@@ -323,3 +323,79 @@ fn state_names_are_the_wire_names() {
         assert_eq!(serde_json::to_value(state).unwrap(), state.as_str());
     }
 }
+
+/// Runs `property` on generated inputs until `CONCORD_FUZZ_SECS` (default 10) have passed;
+/// returns how many cases ran. A failure panics with proptest's minimal input.
+fn fuzz_for<S: Strategy>(
+    strategy: S,
+    property: impl Fn(S::Value) -> Result<(), TestCaseError>,
+) -> u64 {
+    let seconds: u64 = std::env::var("CONCORD_FUZZ_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    let mut cases = 0;
+    let mut batch: u64 = 0;
+    while std::time::Instant::now() < deadline {
+        // A fresh runner per batch (a runner stops once it has its cases), each with its
+        // own seed, so batches explore different inputs and a failure names its seed.
+        let mut seed = [0u8; 32];
+        seed[..8].copy_from_slice(&batch.to_le_bytes());
+        let rng = proptest::test_runner::TestRng::from_seed(
+            proptest::test_runner::RngAlgorithm::ChaCha,
+            &seed,
+        );
+        let config = ProptestConfig {
+            cases: 500,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        };
+        let mut runner = proptest::test_runner::TestRunner::new_with_rng(config, rng);
+        if let Err(failure) = runner.run(&strategy, &property) {
+            panic!("batch {batch} (seed {batch}) after {cases} cases: {failure}");
+        }
+        cases += 500;
+        batch += 1;
+    }
+    cases
+}
+
+/// `scripts/fuzz`: the merge laws and freedom from panics on arbitrary input, for as long
+/// as asked. Ignored in the normal run.
+#[test]
+#[ignore]
+fn fuzz_the_merge_diff_and_validators() {
+    let panics = fuzz_for(
+        ("(?s).{0,200}", "(?s).{0,200}", "(?s).{0,200}"),
+        |(base, theirs, mine)| {
+            let _ = merge_text(&base, &theirs, &mine);
+            let _ = diff3(&base, &theirs, &mine);
+            let _ = inline_diff(&base, &mine);
+            let _ = crate::domain::diff::change_blocks(&base, &mine, 2);
+            let _ = crate::domain::parse_fields(&base, &theirs, &[mine.clone()], &base);
+            let _ = crate::domain::parse_user_name(&theirs);
+            let _ = crate::domain::slugify(&mine);
+            Ok(())
+        },
+    );
+    let laws = fuzz_for(three_way(), |(base, theirs, mine)| {
+        let (b, t, m) = (text(&base), text(&theirs), text(&mine));
+        prop_assert_eq!(diff3(&b, &t, &b), TextMerge::Clean(t.clone()));
+        prop_assert_eq!(diff3(&b, &t, &t), TextMerge::Clean(t.clone()));
+        let one = matches!(diff3(&b, &t, &m), TextMerge::Conflict(_));
+        let other = matches!(diff3(&b, &m, &t), TextMerge::Conflict(_));
+        prop_assert_eq!(one, other, "conflicts are symmetric");
+        if let TextMerge::Clean(merged) = diff3(&b, &t, &m) {
+            for line in merged.lines() {
+                prop_assert!(b
+                    .lines()
+                    .chain(t.lines())
+                    .chain(m.lines())
+                    .any(|l| l == line));
+            }
+        }
+        Ok(())
+    });
+    println!("fuzz: {panics} arbitrary-input cases and {laws} merge-law cases, 0 failures");
+}
