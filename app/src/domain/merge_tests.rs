@@ -373,7 +373,7 @@ fn fuzz_the_merge_diff_and_validators() {
             let _ = diff3(&base, &theirs, &mine);
             let _ = inline_diff(&base, &mine);
             let _ = crate::domain::diff::change_blocks(&base, &mine, 2);
-            let _ = crate::domain::parse_fields(&base, &theirs, &[mine.clone()], &base);
+            let _ = crate::domain::parse_fields(&base, &theirs, std::slice::from_ref(&mine), &base);
             let _ = crate::domain::parse_user_name(&theirs);
             let _ = crate::domain::slugify(&mine);
             Ok(())
