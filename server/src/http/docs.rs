@@ -52,13 +52,9 @@ async fn create(
     let key = idempotency.as_ref().map(|i| i.claimed(&user.id));
     let mut unfinished = key.map(|key| UnfinishedClaim::new(&state, key));
     let created = create_doc(&state, &user, input, key).await;
-    // From here the claim is completed, recorded or released below, not abandoned.
-    if let Some(claim) = unfinished.as_mut() {
-        claim.settled();
-    }
     // The first response is what a retry with the key gets: record refusals too, but
     // free the key after our own failures so a retry can succeed.
-    match (created, key) {
+    let answer = match (created, key) {
         (Ok(response), _) => Ok(response),
         (Err(error), None) => Err(error),
         (Err(error), Some(key)) if error.status().is_server_error() => {
@@ -75,7 +71,12 @@ async fn create(
                 .await?;
             Ok(problem_response(status, body))
         }
+    };
+    // Completed, recorded or released: no longer the guard's to release.
+    if let Some(claim) = unfinished.as_mut() {
+        claim.settled();
     }
+    answer
 }
 
 /// A create's claimed idempotency key, released at once if the request is dropped before
