@@ -1,6 +1,7 @@
 //! Field-level three-way comparison and merge of base / theirs / mine.
-//! Text is merged line by line (non-overlapping changes combine, overlapping ones become
-//! hunks), tags as sets, the slug as a scalar.
+//! Text is merged line by line and, where both sides changed the same lines, word by word
+//! (non-overlapping changes combine, overlapping ones become hunks); tags merge as sets,
+//! the slug as a scalar.
 
 use std::{collections::BTreeSet, time::Duration};
 
@@ -324,52 +325,42 @@ pub fn merge_text(base: &str, theirs: &str, mine: &str) -> TextMerge {
 }
 
 /// The three-way merge itself, without `merge_text`'s shortcuts for unchanged sides (its
-/// laws are tested on this, so the tests reach it).
+/// laws are tested on this, so the tests reach it). Lines first, for speed; where both
+/// sides changed the same lines, those lines again word by word, so a conflict remains only
+/// where both changed the same words or inserted different text at the same point.
 pub(crate) fn diff3(base: &str, theirs: &str, mine: &str) -> TextMerge {
     let base_lines: Vec<&str> = base.split_inclusive('\n').collect();
     let theirs_lines: Vec<&str> = theirs.split_inclusive('\n').collect();
     let mine_lines: Vec<&str> = mine.split_inclusive('\n').collect();
-    let mut changes = changes_of(&base_lines, &theirs_lines, Side::Theirs);
-    changes.extend(changes_of(&base_lines, &mine_lines, Side::Mine));
-    changes.sort_by_key(|c| (c.start, c.end, c.side));
 
     let mut merged = String::with_capacity(theirs.len().max(mine.len()));
     let mut hunks = Vec::new();
     let mut segments = Vec::new();
-    let mut pos = 0;
-    let mut i = 0;
-    while i < changes.len() {
-        let (start, mut end) = (changes[i].start, changes[i].end);
-        let mut j = i + 1;
-        while j < changes.len() && overlaps(start, end, changes[j].start, changes[j].end) {
-            end = end.max(changes[j].end);
-            j += 1;
+    for region in regions(&base_lines, &theirs_lines, &mine_lines, Edges::Apart) {
+        match region {
+            Region::Clean(text) => merged.push_str(&text),
+            Region::Clash {
+                start,
+                base,
+                theirs,
+                mine,
+            } => match merge_words(&base, &theirs, &mine) {
+                Some(text) => merged.push_str(&text),
+                None => {
+                    if !merged.is_empty() {
+                        segments.push(MergeSegment::Text(std::mem::take(&mut merged)));
+                    }
+                    segments.push(MergeSegment::Hunk(hunks.len()));
+                    hunks.push(ConflictHunk {
+                        base_line: start + 1,
+                        base,
+                        theirs,
+                        mine,
+                    });
+                }
+            },
         }
-        let cluster = &changes[i..j];
-        merged.extend(base_lines[pos..start].iter().copied());
-        let theirs_part = side_version(Side::Theirs, cluster, &base_lines, start, end);
-        let mine_part = side_version(Side::Mine, cluster, &base_lines, start, end);
-        let touched_by = |side| cluster.iter().any(|c| c.side == side);
-        if !touched_by(Side::Theirs) {
-            merged.push_str(&mine_part);
-        } else if !touched_by(Side::Mine) || theirs_part == mine_part {
-            merged.push_str(&theirs_part);
-        } else {
-            if !merged.is_empty() {
-                segments.push(MergeSegment::Text(std::mem::take(&mut merged)));
-            }
-            segments.push(MergeSegment::Hunk(hunks.len()));
-            hunks.push(ConflictHunk {
-                base_line: start + 1,
-                base: base_lines[start..end].concat(),
-                theirs: theirs_part,
-                mine: mine_part,
-            });
-        }
-        pos = end;
-        i = j;
     }
-    merged.extend(base_lines[pos..].iter().copied());
     if hunks.is_empty() {
         return TextMerge::Clean(merged);
     }
@@ -379,13 +370,133 @@ pub(crate) fn diff3(base: &str, theirs: &str, mine: &str) -> TextMerge {
     TextMerge::Conflict(Conflicted { segments, hunks })
 }
 
-/// Whether a change at `s2..e2` collides with the cluster at `s1..e1`. Insertions at the
-/// edge of another change do not collide; two insertions at one place do.
-fn overlaps(s1: usize, e1: usize, s2: usize, e2: usize) -> bool {
+/// A stretch of a three-way merge over tokens (lines or words): merged text, or where
+/// both sides changed the same base tokens differently (`start` counts base tokens).
+enum Region {
+    Clean(String),
+    Clash {
+        start: usize,
+        base: String,
+        theirs: String,
+        mine: String,
+    },
+}
+
+/// diff3 over token sequences: changes from both sides apply together unless they touch
+/// the same base tokens (or insert at the same place) with different results.
+fn regions(base: &[&str], theirs: &[&str], mine: &[&str], edges: Edges) -> Vec<Region> {
+    let mut changes = changes_of(base, theirs, Side::Theirs);
+    changes.extend(changes_of(base, mine, Side::Mine));
+    changes.sort_by_key(|c| (c.start, c.end, c.side));
+
+    let mut regions = Vec::new();
+    let mut pos = 0;
+    let mut i = 0;
+    while i < changes.len() {
+        let (start, mut end) = (changes[i].start, changes[i].end);
+        let mut j = i + 1;
+        while j < changes.len() && overlaps(start, end, changes[j].start, changes[j].end, edges) {
+            end = end.max(changes[j].end);
+            j += 1;
+        }
+        let cluster = &changes[i..j];
+        regions.push(Region::Clean(base[pos..start].concat()));
+        let theirs_part = side_version(Side::Theirs, cluster, base, start, end);
+        let mine_part = side_version(Side::Mine, cluster, base, start, end);
+        let touched_by = |side| cluster.iter().any(|c| c.side == side);
+        if !touched_by(Side::Theirs) {
+            regions.push(Region::Clean(mine_part));
+        } else if !touched_by(Side::Mine) || theirs_part == mine_part {
+            regions.push(Region::Clean(theirs_part));
+        } else {
+            regions.push(Region::Clash {
+                start,
+                base: base[start..end].concat(),
+                theirs: theirs_part,
+                mine: mine_part,
+            });
+        }
+        pos = end;
+        i = j;
+    }
+    regions.push(Region::Clean(base[pos..].concat()));
+    regions
+}
+
+/// Lines both sides changed, merged again word by word; `None` where both changed the
+/// same words. Very large stretches are left to the person: a word diff of them would be
+/// slow and its result hard to trust.
+fn merge_words(base: &str, theirs: &str, mine: &str) -> Option<String> {
+    const WORD_MERGE_MAX_BYTES: usize = 64 * 1024;
+    if base.len().max(theirs.len()).max(mine.len()) > WORD_MERGE_MAX_BYTES {
+        return None;
+    }
+    let (base, theirs, mine) = (tokens(base), tokens(theirs), tokens(mine));
+    let mut text = String::new();
+    for region in regions(&base, &theirs, &mine, Edges::Touch) {
+        match region {
+            Region::Clean(clean) => text.push_str(&clean),
+            Region::Clash { .. } => return None,
+        }
+    }
+    Some(text)
+}
+
+/// Words (runs of letters and digits), runs of spaces, line breaks, and every other
+/// character on its own: punctuation and whitespace are tokens, so changes to neighbouring
+/// words stay apart.
+pub(crate) fn tokens(text: &str) -> Vec<&str> {
+    #[derive(PartialEq, Clone, Copy)]
+    enum Kind {
+        Word,
+        Space,
+        Other,
+    }
+    let kind = |c: char| {
+        if c.is_alphanumeric() {
+            Kind::Word
+        } else if c.is_whitespace() && c != '\n' {
+            Kind::Space
+        } else {
+            Kind::Other
+        }
+    };
+    let mut tokens = Vec::new();
+    let mut start = 0;
+    let mut previous: Option<Kind> = None;
+    for (at, c) in text.char_indices() {
+        let current = kind(c);
+        let joins = previous == Some(current) && current != Kind::Other;
+        if !joins && at > start {
+            tokens.push(&text[start..at]);
+            start = at;
+        }
+        previous = Some(current);
+    }
+    if start < text.len() {
+        tokens.push(&text[start..]);
+    }
+    tokens
+}
+
+/// Whether an insertion right at the edge of the other side's change collides with it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Edges {
+    /// Lines: a line added next to a changed line is a change of its own.
+    Apart,
+    /// Words: text added right where the other side rewrote a word is the same place
+    /// ("one" → "ONE by Ann" beside "one" → "one by Bob" must not become "ONE by Ann by Bob").
+    Touch,
+}
+
+/// Whether a change at `s2..e2` collides with the cluster at `s1..e1`. Two insertions at
+/// one place always do; an insertion at the edge of another change as `edges` says.
+fn overlaps(s1: usize, e1: usize, s2: usize, e2: usize, edges: Edges) -> bool {
+    let touch = edges == Edges::Touch;
     match (s1 == e1, s2 == e2) {
         (true, true) => s1 == s2,
-        (true, false) => s2 < s1 && s1 < e2,
-        (false, true) => s1 < s2 && s2 < e1,
+        (true, false) => (s2 < s1 && s1 < e2) || (touch && (s1 == s2 || s1 == e2)),
+        (false, true) => (s1 < s2 && s2 < e1) || (touch && (s2 == s1 || s2 == e1)),
         (false, false) => s2 < e1 && s1 < e2,
     }
 }

@@ -163,6 +163,49 @@ fn text(lines: &[String]) -> String {
     lines.iter().map(|l| format!("{l}\n")).collect()
 }
 
+#[test]
+fn different_words_of_one_line_merge() {
+    let merged = merge_text(
+        "The quick brown fox jumps.\n",
+        "The slow brown fox jumps.\n",
+        "The quick brown fox leaps!\n",
+    );
+    assert_eq!(clean(merged), "The slow brown fox leaps!\n");
+}
+
+#[test]
+fn the_same_word_changed_two_ways_still_conflicts_on_its_lines() {
+    let TextMerge::Conflict(conflicted) = merge_text(
+        "a\nThe budget is 10.\nb\n",
+        "a\nThe budget is 12.\nb\n",
+        "a\nThe budget is 15.\nb\n",
+    ) else {
+        panic!("expected a conflict");
+    };
+    assert_eq!(conflicted.hunks[0].base, "The budget is 10.\n");
+    assert_eq!(conflicted.hunks[0].theirs, "The budget is 12.\n");
+}
+
+#[test]
+fn different_text_inserted_at_one_point_of_a_line_conflicts() {
+    assert!(matches!(
+        merge_text("one\n", "one, by Ann\n", "one, by Bob\n"),
+        TextMerge::Conflict(_)
+    ));
+}
+
+#[test]
+fn words_are_runs_of_letters_and_digits_with_spaces_and_punctuation_apart() {
+    assert_eq!(
+        tokens("Budget: 12,5 €  ok\n"),
+        vec!["Budget", ":", " ", "12", ",", "5", " ", "€", "  ", "ok", "\n"]
+    );
+}
+
+fn sentence() -> impl Strategy<Value = Vec<String>> {
+    prop::collection::vec("[a-z]{1,6}", 3..12)
+}
+
 /// Three multi-line texts that all differ: base, and each side's own edits of it.
 fn three_way() -> impl Strategy<Value = (Vec<String>, Vec<String>, Vec<String>)> {
     (
@@ -199,13 +242,41 @@ fn edit() -> impl Strategy<Value = (u8, String)> {
     (0u8..8, "[a-c]{0,2}")
 }
 
-fn is_subsequence(needle: &[&str], haystack: &str) -> bool {
-    let mut rest = haystack.lines();
-    needle.iter().all(|n| rest.any(|h| h == *n))
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    #[test]
+    fn edits_to_different_words_of_a_line_merge_with_both_edits_and_nothing_else(
+        words in sentence(),
+        first in any::<prop::sample::Index>(),
+        second in any::<prop::sample::Index>(),
+        theirs_word in "[A-Z]{1,5}",
+        mine_word in "[0-9]{1,5}",
+    ) {
+        let (a, b) = (first.index(words.len()), second.index(words.len()));
+        prop_assume!(a != b);
+        let line = |replace: &[(usize, &str)]| -> String {
+            let mut out: Vec<&str> = words.iter().map(String::as_str).collect();
+            for (at, word) in replace {
+                out[*at] = word;
+            }
+            format!("before\n{}\nafter\n", out.join(" "))
+        };
+        let (base, theirs, mine) = (line(&[]), line(&[(a, &theirs_word)]), line(&[(b, &mine_word)]));
+        let expected = line(&[(a, &theirs_word), (b, &mine_word)]);
+        prop_assert_eq!(diff3(&base, &theirs, &mine), TextMerge::Clean(expected));
+    }
+
+    #[test]
+    fn every_merged_word_comes_from_an_input_in_order((base, theirs, mine) in three_way()) {
+        let (b, t, m) = (text(&base), text(&theirs), text(&mine));
+        if let TextMerge::Clean(merged) = diff3(&b, &t, &m) {
+            let all: Vec<&str> = tokens(&b).into_iter().chain(tokens(&t)).chain(tokens(&m)).collect();
+            for token in tokens(&merged) {
+                prop_assert!(all.contains(&token), "{token:?} was invented");
+            }
+        }
+    }
 
     #[test]
     fn merging_with_an_unchanged_theirs_gives_mine(base in ".{0,80}", mine in ".{0,80}") {
@@ -253,18 +324,15 @@ proptest! {
     }
 
     #[test]
-    fn every_merged_line_comes_from_an_input_and_each_sides_lines_keep_their_order((base, theirs, mine) in three_way()) {
+    fn each_sides_words_keep_their_order_in_a_merge((base, theirs, mine) in three_way()) {
         let (b, t, m) = (text(&base), text(&theirs), text(&mine));
         if let TextMerge::Clean(merged) = diff3(&b, &t, &m) {
-            let lines: Vec<&str> = merged.lines().collect();
-            for line in &lines {
-                prop_assert!(b.lines().chain(t.lines()).chain(m.lines()).any(|l| l == *line));
+            let merged = tokens(&merged);
+            for (prefix, side) in [('t', tokens(&t)), ('m', tokens(&m))] {
+                let own: Vec<&str> = merged.iter().copied().filter(|w| w.starts_with(prefix)).collect();
+                let mut rest = side.iter();
+                prop_assert!(own.iter().all(|w| rest.any(|s| s == w)), "{prefix} words reordered");
             }
-            let from = |prefix: char| -> Vec<&str> {
-                lines.iter().copied().filter(|l| l.starts_with(prefix)).collect()
-            };
-            prop_assert!(is_subsequence(&from('t'), &t));
-            prop_assert!(is_subsequence(&from('m'), &m));
         }
     }
 
@@ -387,12 +455,13 @@ fn fuzz_the_merge_diff_and_validators() {
         let other = matches!(diff3(&b, &m, &t), TextMerge::Conflict(_));
         prop_assert_eq!(one, other, "conflicts are symmetric");
         if let TextMerge::Clean(merged) = diff3(&b, &t, &m) {
-            for line in merged.lines() {
-                prop_assert!(b
-                    .lines()
-                    .chain(t.lines())
-                    .chain(m.lines())
-                    .any(|l| l == line));
+            let all: Vec<&str> = tokens(&b)
+                .into_iter()
+                .chain(tokens(&t))
+                .chain(tokens(&m))
+                .collect();
+            for token in tokens(&merged) {
+                prop_assert!(all.contains(&token), "{token:?} was invented");
             }
         }
         Ok(())

@@ -195,3 +195,19 @@ test('when the session ends mid-edit, the text waits as a draft until the person
   await save(page, 2);
   expect((await stored(page, id)).body).toBe('Typed while the session ran out');
 });
+
+test('two people changing different words of one line merge cleanly, word by word', async ({ browser }) => {
+  const { ann, bob, id } = await twoPeople(browser, 'Team plan', 'Intro\nThe quick brown fox jumps.\nEnd\n');
+  await ann.getByLabel('Body').fill('Intro\nThe slow brown fox jumps.\nEnd\n');
+  await save(ann, 2);
+
+  await bob.getByLabel('Body').fill('Intro\nThe quick brown fox leaps!\nEnd\n');
+  await bob.getByRole('button', { name: 'Save', exact: true }).click();
+  const panel = bob.getByRole('region', { name: 'Your save met a newer revision' });
+  await expect(panel).toContainText('merge cleanly');
+  await expect(panel.getByRole('group', { name: 'Body — changed by both, merged' })).toBeVisible();
+  await panel.getByRole('button', { name: 'Save merged' }).first().click();
+
+  await expect(bob.getByRole('status')).toHaveText('Saved as revision 3');
+  expect((await stored(bob, id)).body).toBe('Intro\nThe slow brown fox leaps!\nEnd\n');
+});
