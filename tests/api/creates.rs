@@ -180,30 +180,8 @@ async fn a_key_whose_first_request_is_still_running_gets_409_with_retry_after() 
         tags: vec![],
         body: String::new(),
     };
-    let me: Value = ann
-        .get(app.url("/api/auth/me"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
     // The first request has claimed the key and not finished, as the store sees it.
-    let canonical = serde_json::to_vec(&create).unwrap();
-    let fingerprint = server::http::idempotency::fingerprint("POST", "/api/docs", b"", &canonical);
-    let now = chrono::Utc::now();
-    app.store()
-        .await
-        .claim_idempotency_key(
-            me["id"].as_str().unwrap(),
-            "busy",
-            &fingerprint,
-            now,
-            now,
-            now - chrono::Duration::seconds(60),
-        )
-        .await
-        .unwrap();
+    claim_in_flight(&app, &ann, "busy", &create).await;
 
     let response = post(
         &app,
@@ -408,4 +386,37 @@ async fn a_create_whose_client_went_away_frees_its_key_at_once() {
         .await
         .unwrap();
     assert_eq!(page["items"].as_array().unwrap().len(), 1);
+}
+
+/// Claims `key` for `create` in the store, as a first request that has not finished would.
+pub(crate) async fn claim_in_flight(
+    app: &TestApp,
+    client: &reqwest::Client,
+    key: &str,
+    create: &CreateDoc,
+) {
+    let me: Value = client
+        .get(app.url("/api/auth/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    // What the server fingerprints: the parsed body, serialised again.
+    let canonical = serde_json::to_vec(create).unwrap();
+    let fingerprint = server::http::idempotency::fingerprint("POST", "/api/docs", b"", &canonical);
+    let now = chrono::Utc::now();
+    app.store()
+        .await
+        .claim_idempotency_key(
+            me["id"].as_str().unwrap(),
+            key,
+            &fingerprint,
+            now,
+            now,
+            now - chrono::Duration::seconds(60),
+        )
+        .await
+        .unwrap();
 }

@@ -13,19 +13,11 @@ use server::live::cluster::Liveness;
 use sqlx::{Connection, PgConnection};
 
 use crate::{
+    creates::claim_in_flight,
     helpers::{problem, put_body, TestApp},
     live::{next_of, present, send, watcher, Socket},
+    security::sign_in,
 };
-
-async fn sign_in(app: &TestApp, name: &str, password: &str) -> StatusCode {
-    app.anonymous()
-        .post(app.url("/api/auth/login"))
-        .json(&json!({"name": name, "password": password}))
-        .send()
-        .await
-        .unwrap()
-        .status()
-}
 
 #[tokio::test]
 async fn a_session_made_on_one_instance_works_and_ends_on_the_other() {
@@ -55,17 +47,17 @@ async fn the_sign_in_limit_counts_failures_on_every_instance() {
 
     for app in [&a, &a, &a, &b, &b] {
         assert_eq!(
-            sign_in(app, "Ann", "wrong guess").await,
+            sign_in(app, "Ann", "wrong guess").await.status(),
             StatusCode::UNAUTHORIZED
         );
     }
 
     assert_eq!(
-        sign_in(&b, "Ann", "a good password").await,
+        sign_in(&b, "Ann", "a good password").await.status(),
         StatusCode::TOO_MANY_REQUESTS
     );
     assert_eq!(
-        sign_in(&a, "Ann", "a good password").await,
+        sign_in(&a, "Ann", "a good password").await.status(),
         StatusCode::TOO_MANY_REQUESTS
     );
 }
@@ -106,37 +98,14 @@ async fn a_create_still_running_on_one_instance_is_in_flight_on_the_other() {
     let a = TestApp::spawn().await;
     let b = a.another_instance(|_| {}).await;
     let ann = a.user("Ann").await;
-    let me: Value = ann
-        .get(a.url("/api/auth/me"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
     let create = app::protocol::CreateDoc {
         title: "Plan".into(),
         slug: "plan".into(),
         tags: vec![],
         body: String::new(),
     };
-    // What the server fingerprints: the parsed body, serialised again.
-    let canonical = serde_json::to_vec(&create).unwrap();
-    let fingerprint = server::http::idempotency::fingerprint("POST", "/api/docs", b"", &canonical);
     // Instance A's request has claimed the key and not finished.
-    let now = Utc::now();
-    a.store()
-        .await
-        .claim_idempotency_key(
-            me["id"].as_str().unwrap(),
-            "busy",
-            &fingerprint,
-            now,
-            now,
-            now - chrono::Duration::seconds(60),
-        )
-        .await
-        .unwrap();
+    claim_in_flight(&a, &ann, "busy", &create).await;
 
     let on_b = ann
         .post(b.url("/api/docs"))

@@ -82,7 +82,7 @@ async fn an_allowed_origin_may_send_changes() {
     assert_eq!(response.status(), StatusCode::CREATED);
 }
 
-async fn sign_in(app: &TestApp, name: &str, password: &str) -> reqwest::Response {
+pub(crate) async fn sign_in(app: &TestApp, name: &str, password: &str) -> reqwest::Response {
     app.anonymous()
         .post(app.url("/api/auth/login"))
         .json(&json!({"name": name, "password": password}))

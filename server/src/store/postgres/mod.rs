@@ -1,12 +1,55 @@
 //! The PostgreSQL backend, for running many stateless instances on one database. Same
 //! schema meanings and row decoding as the SQLite backend; SQL differs where the dialects do.
 
+// The SQL both backends share (`../sql/`, written with `$n` placeholders, which SQLite
+// accepts too), compiled here against this backend's types; `dialect` holds what differs.
+// Loading each file once per backend is the point, hence the allowed clippy lint.
+#[path = "../sql/access.rs"]
+#[allow(clippy::duplicate_mod)]
 mod access;
+#[path = "../sql/accounts.rs"]
+#[allow(clippy::duplicate_mod)]
 mod accounts;
+#[path = "../sql/docs.rs"]
+#[allow(clippy::duplicate_mod)]
 mod docs;
+#[path = "../sql/history.rs"]
+#[allow(clippy::duplicate_mod)]
 mod history;
+#[path = "../sql/idempotency.rs"]
+#[allow(clippy::duplicate_mod)]
 mod idempotency;
+#[path = "../sql/list.rs"]
+#[allow(clippy::duplicate_mod)]
 mod list;
+
+type Db = sqlx::Postgres;
+type Pool = sqlx::PgPool;
+
+/// Where PostgreSQL's SQL differs from SQLite's.
+mod dialect {
+    use sqlx::QueryBuilder;
+
+    use super::Db;
+    use crate::{live::cluster, store::StoreResult};
+    use app::live::ServerMessage;
+
+    /// Documents whose tags (a JSON array in text) hold `tag`.
+    pub fn has_tag(sql: &mut QueryBuilder<'_, Db>, tag: &str) {
+        sql.push(" AND jsonb_exists(d.tags::jsonb, ")
+            .push_bind(tag.to_owned())
+            .push(")");
+    }
+
+    /// NOTIFY from the committing transaction: every instance hears it if it commits.
+    pub async fn announce(
+        tx: &mut sqlx::Transaction<'_, Db>,
+        message: ServerMessage,
+    ) -> StoreResult<()> {
+        cluster::notify(tx, &cluster::Event::Live { message }).await?;
+        Ok(())
+    }
+}
 
 use std::{str::FromStr, time::Duration};
 

@@ -1,11 +1,53 @@
 //! The embedded SQLite backend (WAL): the default, with nothing else to install.
 
+// The SQL both backends share (`../sql/`, written with `$n` placeholders, which SQLite
+// accepts too), compiled here against this backend's types; `dialect` holds what differs.
+// Loading each file once per backend is the point, hence the allowed clippy lint.
+#[path = "../sql/access.rs"]
+#[allow(clippy::duplicate_mod)]
 mod access;
+#[path = "../sql/accounts.rs"]
+#[allow(clippy::duplicate_mod)]
 mod accounts;
+#[path = "../sql/docs.rs"]
+#[allow(clippy::duplicate_mod)]
 mod docs;
+#[path = "../sql/history.rs"]
+#[allow(clippy::duplicate_mod)]
 mod history;
+#[path = "../sql/idempotency.rs"]
+#[allow(clippy::duplicate_mod)]
 mod idempotency;
+#[path = "../sql/list.rs"]
+#[allow(clippy::duplicate_mod)]
 mod list;
+
+type Db = sqlx::Sqlite;
+type Pool = sqlx::SqlitePool;
+
+/// Where SQLite's SQL differs from PostgreSQL's.
+mod dialect {
+    use sqlx::QueryBuilder;
+
+    use super::Db;
+    use crate::store::StoreResult;
+    use app::live::ServerMessage;
+
+    /// Documents whose tags (a JSON array in text) hold `tag`.
+    pub fn has_tag(sql: &mut QueryBuilder<'_, Db>, tag: &str) {
+        sql.push(" AND EXISTS (SELECT 1 FROM json_each(d.tags) t WHERE t.value = ")
+            .push_bind(tag.to_owned())
+            .push(")");
+    }
+
+    /// One process: the caller's fanout delivers after the commit, nothing to send here.
+    pub async fn announce(
+        _tx: &mut sqlx::Transaction<'_, Db>,
+        _message: ServerMessage,
+    ) -> StoreResult<()> {
+        Ok(())
+    }
+}
 
 use std::{str::FromStr, time::Duration};
 

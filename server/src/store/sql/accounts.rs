@@ -1,7 +1,9 @@
 //! Users and their sessions.
 
 use chrono::{DateTime, Utc};
-use sqlx::{PgPool, Row};
+use sqlx::Row;
+
+use super::Pool;
 
 use super::on_constraint;
 use crate::store::rows::timestamp;
@@ -9,7 +11,7 @@ use crate::store::{StoreResult, UserRecord};
 use app::protocol::UserRef;
 
 pub async fn create_user(
-    pool: &PgPool,
+    pool: &Pool,
     id: &str,
     name: &str,
     password_hash: &str,
@@ -32,7 +34,7 @@ pub async fn create_user(
     })
 }
 
-pub async fn find_user(pool: &PgPool, name: &str) -> StoreResult<Option<UserRecord>> {
+pub async fn find_user(pool: &Pool, name: &str) -> StoreResult<Option<UserRecord>> {
     let row = sqlx::query("SELECT id, name, password_hash FROM users WHERE name_key = $1")
         .bind(app::domain::fold_case(name))
         .fetch_optional(pool)
@@ -50,7 +52,7 @@ pub async fn find_user(pool: &PgPool, name: &str) -> StoreResult<Option<UserReco
 }
 
 pub async fn create_session(
-    pool: &PgPool,
+    pool: &Pool,
     token_hash: &str,
     user_id: &str,
     at: DateTime<Utc>,
@@ -69,7 +71,7 @@ pub async fn create_session(
 }
 
 pub async fn session_user(
-    pool: &PgPool,
+    pool: &Pool,
     token_hash: &str,
     now: DateTime<Utc>,
 ) -> StoreResult<Option<UserRef>> {
@@ -90,7 +92,7 @@ pub async fn session_user(
     .transpose()
 }
 
-pub async fn delete_session(pool: &PgPool, token_hash: &str) -> StoreResult<()> {
+pub async fn delete_session(pool: &Pool, token_hash: &str) -> StoreResult<()> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
         .bind(token_hash)
         .execute(pool)
@@ -98,7 +100,7 @@ pub async fn delete_session(pool: &PgPool, token_hash: &str) -> StoreResult<()> 
     Ok(())
 }
 
-pub async fn expire_sessions(pool: &PgPool, before: DateTime<Utc>) -> StoreResult<u64> {
+pub async fn expire_sessions(pool: &Pool, before: DateTime<Utc>) -> StoreResult<u64> {
     let done = sqlx::query("DELETE FROM sessions WHERE expires_at < $1")
         .bind(timestamp(before))
         .execute(pool)

@@ -1,14 +1,16 @@
 //! Idempotency records: claimed by creates, written by saves in their own transaction.
 
 use chrono::{DateTime, Utc};
-use sqlx::{PgPool, Postgres, Transaction};
+use sqlx::Transaction;
+
+use super::{Db, Pool};
 
 use crate::store::rows::{decode_error, stored_response_from_row, timestamp};
 use crate::store::{Claim, ClaimedKey, StoreResult, StoredResponse};
 use app::protocol::Document;
 
 pub async fn claim(
-    pool: &PgPool,
+    pool: &Pool,
     user_id: &str,
     key: &str,
     fingerprint: &str,
@@ -17,7 +19,8 @@ pub async fn claim(
     abandoned_before: DateTime<Utc>,
 ) -> StoreResult<Claim> {
     let mut tx = pool.begin().await?;
-    // A second claim of the key waits on the first's uncommitted row, then conflicts.
+    // Claims of one key are serialised by the database: SQLite's write lock (taken by this
+    // first write), or in PostgreSQL the first claim's uncommitted row.
     sqlx::query(
         "DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 \
          AND (created_at < $3 OR (in_flight AND created_at < $4))",
@@ -54,7 +57,7 @@ pub async fn claim(
 
 /// Completes a create's claim inside the create's transaction.
 pub async fn complete_create(
-    tx: &mut Transaction<'_, Postgres>,
+    tx: &mut Transaction<'_, Db>,
     key: ClaimedKey<'_>,
     doc: &Document,
 ) -> StoreResult<()> {
@@ -69,12 +72,7 @@ pub async fn complete_create(
     Ok(())
 }
 
-pub async fn finish(
-    pool: &PgPool,
-    key: ClaimedKey<'_>,
-    status: u16,
-    body: &str,
-) -> StoreResult<()> {
+pub async fn finish(pool: &Pool, key: ClaimedKey<'_>, status: u16, body: &str) -> StoreResult<()> {
     sqlx::query("UPDATE idempotency_keys SET in_flight = FALSE, status = $1, body = $2 WHERE user_id = $3 AND key = $4")
         .bind(i64::from(status))
         .bind(body)
@@ -85,7 +83,7 @@ pub async fn finish(
     Ok(())
 }
 
-pub async fn release(pool: &PgPool, key: ClaimedKey<'_>) -> StoreResult<()> {
+pub async fn release(pool: &Pool, key: ClaimedKey<'_>) -> StoreResult<()> {
     sqlx::query("DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND in_flight")
         .bind(key.user_id)
         .bind(key.key)
@@ -95,7 +93,7 @@ pub async fn release(pool: &PgPool, key: ClaimedKey<'_>) -> StoreResult<()> {
 }
 
 pub async fn recorded(
-    pool: &PgPool,
+    pool: &Pool,
     user_id: &str,
     key: &str,
     not_before: DateTime<Utc>,
@@ -112,7 +110,7 @@ pub async fn recorded(
     row.as_ref().map(stored_response_from_row).transpose()
 }
 
-pub async fn expire(pool: &PgPool, before: DateTime<Utc>) -> StoreResult<u64> {
+pub async fn expire(pool: &Pool, before: DateTime<Utc>) -> StoreResult<u64> {
     let done = sqlx::query("DELETE FROM idempotency_keys WHERE created_at < $1")
         .bind(timestamp(before))
         .execute(pool)

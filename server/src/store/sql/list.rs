@@ -1,6 +1,8 @@
 //! The document list: the user's documents, filtered, newest change first, keyset-paged.
 
-use sqlx::{QueryBuilder, Sqlite, SqlitePool};
+use sqlx::QueryBuilder;
+
+use super::{dialect, Db, Pool};
 
 use crate::store::{
     cursor,
@@ -9,8 +11,8 @@ use crate::store::{
 };
 use app::protocol::DocPage;
 
-pub async fn list_docs(pool: &SqlitePool, query: &ListQuery) -> StoreResult<DocPage> {
-    let mut sql = QueryBuilder::<Sqlite>::new(format!(
+pub async fn list_docs(pool: &Pool, query: &ListQuery) -> StoreResult<DocPage> {
+    let mut sql = QueryBuilder::<Db>::new(format!(
         "SELECT {SUMMARY_COLUMNS} WHERE d.deleted_at IS NULL"
     ));
     sql.push(" AND (d.owner_id = ")
@@ -27,9 +29,7 @@ pub async fn list_docs(pool: &SqlitePool, query: &ListQuery) -> StoreResult<DocP
         sql.push(" AND d.status = ").push_bind(status.as_str());
     }
     if let Some(tag) = &query.tag {
-        sql.push(" AND EXISTS (SELECT 1 FROM json_each(d.tags) t WHERE t.value = ")
-            .push_bind(tag.clone())
-            .push(")");
+        dialect::has_tag(&mut sql, tag);
     }
     if let Some(raw) = &query.cursor {
         let after = cursor::decode(raw).ok_or(StoreError::BadCursor)?;

@@ -2,10 +2,9 @@
 //! compare-and-set on `rev` and an append-only revision row.
 
 use chrono::{DateTime, Utc};
-use sqlx::{PgPool, Postgres, QueryBuilder, Row};
+use sqlx::{QueryBuilder, Row};
 
-use super::{idempotency, on_constraint};
-use crate::live::cluster;
+use super::{dialect, idempotency, on_constraint, Db, Pool};
 use crate::store::rows::{
     decode_error, document_from_row, fields_from_row, fields_list_json, parse_status, search_text,
     tags_json, timestamp,
@@ -24,7 +23,7 @@ pub const DOC_COLUMNS: &str = "d.id, d.title, d.slug, d.tags, d.body, d.status, 
 
 pub async fn doc_in<'e, E>(executor: E, id: &str) -> StoreResult<Option<Document>>
 where
-    E: sqlx::Executor<'e, Database = Postgres>,
+    E: sqlx::Executor<'e, Database = Db>,
 {
     let sql = format!("SELECT {DOC_COLUMNS} WHERE d.id = $1 AND d.deleted_at IS NULL");
     let row = sqlx::query(&sql).bind(id).fetch_optional(executor).await?;
@@ -32,7 +31,7 @@ where
 }
 
 /// Why a compare-and-set matched no row: the document moved on, or is not there.
-async fn why_not(tx: &mut sqlx::Transaction<'_, Postgres>, id: &str) -> StoreError {
+async fn why_not(tx: &mut sqlx::Transaction<'_, Db>, id: &str) -> StoreError {
     match doc_in(&mut **tx, id).await {
         Ok(Some(_)) => StoreError::Stale,
         Ok(None) => StoreError::NotFound,
@@ -41,7 +40,7 @@ async fn why_not(tx: &mut sqlx::Transaction<'_, Postgres>, id: &str) -> StoreErr
 }
 
 pub async fn create(
-    pool: &PgPool,
+    pool: &Pool,
     id: &str,
     fields: &Fields,
     by: &UserRef,
@@ -89,12 +88,13 @@ pub async fn create(
     Ok(doc)
 }
 
-pub async fn save(pool: &PgPool, change: SaveChange<'_>) -> StoreResult<Document> {
+pub async fn save(pool: &Pool, change: SaveChange<'_>) -> StoreResult<Document> {
     let at = timestamp(change.at);
     let fields = change.fields;
     let mut tx = pool.begin().await?;
-    // The compare-and-set: a concurrent save of the same revision waits on this row's
-    // lock and then matches nothing.
+    // The compare-and-set comes first: SQLite takes its write lock at once, and in
+    // PostgreSQL a concurrent save of the same revision waits on this row, then matches
+    // nothing.
     let updated = sqlx::query(
         "UPDATE documents SET title = $1, slug = $2, tags = $3, body = $4, search_text = $5, rev = rev + 1, \
          updated_at = $6, updated_by = $7 WHERE id = $8 AND rev = $9 AND deleted_at IS NULL RETURNING status",
@@ -160,7 +160,7 @@ pub async fn save(pool: &PgPool, change: SaveChange<'_>) -> StoreResult<Document
 }
 
 pub async fn transition(
-    pool: &PgPool,
+    pool: &Pool,
     id: &str,
     expected_rev: i64,
     to: Status,
@@ -203,7 +203,7 @@ pub async fn transition(
 }
 
 pub async fn delete(
-    pool: &PgPool,
+    pool: &Pool,
     id: &str,
     expected_rev: i64,
     by: &UserRef,
@@ -251,14 +251,10 @@ pub async fn delete(
     Ok(())
 }
 
-/// Tells every instance's watchers, from inside the transaction: sent if and only if it
-/// commits.
-async fn announce(
-    tx: &mut sqlx::Transaction<'_, Postgres>,
-    message: ServerMessage,
-) -> StoreResult<()> {
-    cluster::notify(&mut *tx, &cluster::Event::Live { message }).await?;
-    Ok(())
+/// Tells other instances' watchers, from inside the transaction: sent if and only if it
+/// commits (on SQLite, one process, the caller's fanout does it after the commit).
+async fn announce(tx: &mut sqlx::Transaction<'_, Db>, message: ServerMessage) -> StoreResult<()> {
+    dialect::announce(tx, message).await
 }
 
 fn updated_message(doc: &Document, fields: Vec<Field>) -> ServerMessage {
@@ -273,7 +269,7 @@ fn updated_message(doc: &Document, fields: Vec<Field>) -> ServerMessage {
 
 #[allow(clippy::too_many_arguments)]
 async fn insert_revision(
-    tx: &mut sqlx::Transaction<'_, Postgres>,
+    tx: &mut sqlx::Transaction<'_, Db>,
     id: &str,
     rev: i64,
     fields: &Fields,
@@ -304,8 +300,8 @@ async fn insert_revision(
 }
 
 /// Those of `candidates` that no live document uses as its slug.
-pub async fn free_slugs(pool: &PgPool, candidates: &[String]) -> StoreResult<Vec<String>> {
-    let mut sql = QueryBuilder::<Postgres>::new(
+pub async fn free_slugs(pool: &Pool, candidates: &[String]) -> StoreResult<Vec<String>> {
+    let mut sql = QueryBuilder::<Db>::new(
         "SELECT slug FROM documents WHERE deleted_at IS NULL AND slug IN (",
     );
     let mut list = sql.separated(", ");

@@ -1,6 +1,6 @@
 //! Reading a document's append-only history.
 
-use sqlx::SqlitePool;
+use super::Pool;
 
 use crate::store::{
     rows::{changed_by_from_row, revision_from_row, revision_summary_from_row},
@@ -8,11 +8,11 @@ use crate::store::{
 };
 use app::protocol::{ChangedBy, Revision, RevisionSummary};
 
-pub async fn revisions(pool: &SqlitePool, id: &str) -> StoreResult<Vec<RevisionSummary>> {
+pub async fn revisions(pool: &Pool, id: &str) -> StoreResult<Vec<RevisionSummary>> {
     let rows = sqlx::query(
         "SELECT r.rev, r.author_id, u.name, r.created_at, r.changed_fields, r.status \
          FROM revisions r JOIN users u ON u.id = r.author_id JOIN documents d ON d.id = r.doc_id \
-         WHERE r.doc_id = ? AND d.deleted_at IS NULL ORDER BY r.rev DESC",
+         WHERE r.doc_id = $1 AND d.deleted_at IS NULL ORDER BY r.rev DESC",
     )
     .bind(id)
     .fetch_all(pool)
@@ -20,11 +20,11 @@ pub async fn revisions(pool: &SqlitePool, id: &str) -> StoreResult<Vec<RevisionS
     rows.iter().map(revision_summary_from_row).collect()
 }
 
-pub async fn revision(pool: &SqlitePool, id: &str, rev: i64) -> StoreResult<Option<Revision>> {
+pub async fn revision(pool: &Pool, id: &str, rev: i64) -> StoreResult<Option<Revision>> {
     let row = sqlx::query(
         "SELECT r.rev, r.author_id, u.name, r.created_at, r.changed_fields, r.status, r.title, r.slug, r.tags, r.body \
          FROM revisions r JOIN users u ON u.id = r.author_id JOIN documents d ON d.id = r.doc_id \
-         WHERE r.doc_id = ? AND r.rev = ? AND d.deleted_at IS NULL",
+         WHERE r.doc_id = $1 AND r.rev = $2 AND d.deleted_at IS NULL",
     )
     .bind(id)
     .bind(rev)
@@ -34,14 +34,10 @@ pub async fn revision(pool: &SqlitePool, id: &str, rev: i64) -> StoreResult<Opti
 }
 
 /// Who changed what in each revision after `after_rev`, oldest first.
-pub async fn changes_since(
-    pool: &SqlitePool,
-    id: &str,
-    after_rev: i64,
-) -> StoreResult<Vec<ChangedBy>> {
+pub async fn changes_since(pool: &Pool, id: &str, after_rev: i64) -> StoreResult<Vec<ChangedBy>> {
     let rows = sqlx::query(
         "SELECT r.rev, r.author_id, u.name, r.created_at, r.changed_fields FROM revisions r \
-         JOIN users u ON u.id = r.author_id WHERE r.doc_id = ? AND r.rev > ? ORDER BY r.rev",
+         JOIN users u ON u.id = r.author_id WHERE r.doc_id = $1 AND r.rev > $2 ORDER BY r.rev",
     )
     .bind(id)
     .bind(after_rev)

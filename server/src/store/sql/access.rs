@@ -1,7 +1,9 @@
 //! Roles on documents, and the sign-in attempts that rate limiting counts.
 
 use chrono::{DateTime, Utc};
-use sqlx::{PgPool, Row};
+use sqlx::Row;
+
+use super::Pool;
 
 use crate::store::rows::timestamp;
 use crate::store::StoreResult;
@@ -10,7 +12,7 @@ use app::{
     protocol::{Member, UserRef},
 };
 
-pub async fn role_of(pool: &PgPool, doc_id: &str, user_id: &str) -> StoreResult<Option<Role>> {
+pub async fn role_of(pool: &Pool, doc_id: &str, user_id: &str) -> StoreResult<Option<Role>> {
     let row = sqlx::query(
         "SELECT CASE WHEN d.owner_id = $1 THEN 'owner' ELSE m.role END AS role \
          FROM documents d LEFT JOIN memberships m ON m.doc_id = d.id AND m.user_id = $2 \
@@ -26,7 +28,7 @@ pub async fn role_of(pool: &PgPool, doc_id: &str, user_id: &str) -> StoreResult<
         .and_then(|role| Role::parse(&role)))
 }
 
-pub async fn members(pool: &PgPool, doc_id: &str) -> StoreResult<Option<(UserRef, Vec<Member>)>> {
+pub async fn members(pool: &Pool, doc_id: &str) -> StoreResult<Option<(UserRef, Vec<Member>)>> {
     let owner = sqlx::query(
         "SELECT u.id, u.name FROM documents d JOIN users u ON u.id = d.owner_id WHERE d.id = $1 AND d.deleted_at IS NULL",
     )
@@ -64,7 +66,7 @@ pub async fn members(pool: &PgPool, doc_id: &str) -> StoreResult<Option<(UserRef
 }
 
 pub async fn set_member(
-    pool: &PgPool,
+    pool: &Pool,
     doc_id: &str,
     user_id: &str,
     role: Role,
@@ -85,7 +87,7 @@ pub async fn set_member(
     Ok(())
 }
 
-pub async fn remove_member(pool: &PgPool, doc_id: &str, user_id: &str) -> StoreResult<bool> {
+pub async fn remove_member(pool: &Pool, doc_id: &str, user_id: &str) -> StoreResult<bool> {
     let done = sqlx::query("DELETE FROM memberships WHERE doc_id = $1 AND user_id = $2")
         .bind(doc_id)
         .bind(user_id)
@@ -95,7 +97,7 @@ pub async fn remove_member(pool: &PgPool, doc_id: &str, user_id: &str) -> StoreR
 }
 
 pub async fn auth_attempts(
-    pool: &PgPool,
+    pool: &Pool,
     account: &str,
     address: &str,
     since: DateTime<Utc>,
@@ -118,7 +120,7 @@ pub async fn auth_attempts(
 }
 
 pub async fn record_auth_attempt(
-    pool: &PgPool,
+    pool: &Pool,
     account: Option<&str>,
     address: &str,
     at: DateTime<Utc>,
@@ -134,7 +136,7 @@ pub async fn record_auth_attempt(
     Ok(id)
 }
 
-pub async fn forget_auth_attempt(pool: &PgPool, id: i64) -> StoreResult<()> {
+pub async fn forget_auth_attempt(pool: &Pool, id: i64) -> StoreResult<()> {
     sqlx::query("DELETE FROM auth_attempts WHERE id = $1")
         .bind(id)
         .execute(pool)
@@ -142,7 +144,7 @@ pub async fn forget_auth_attempt(pool: &PgPool, id: i64) -> StoreResult<()> {
     Ok(())
 }
 
-pub async fn clear_auth_failures(pool: &PgPool, account: &str) -> StoreResult<()> {
+pub async fn clear_auth_failures(pool: &Pool, account: &str) -> StoreResult<()> {
     sqlx::query("DELETE FROM auth_attempts WHERE account = $1")
         .bind(app::domain::fold_case(account))
         .execute(pool)
@@ -150,7 +152,7 @@ pub async fn clear_auth_failures(pool: &PgPool, account: &str) -> StoreResult<()
     Ok(())
 }
 
-pub async fn expire_auth_attempts(pool: &PgPool, before: DateTime<Utc>) -> StoreResult<u64> {
+pub async fn expire_auth_attempts(pool: &Pool, before: DateTime<Utc>) -> StoreResult<u64> {
     let done = sqlx::query("DELETE FROM auth_attempts WHERE at < $1")
         .bind(timestamp(before))
         .execute(pool)
