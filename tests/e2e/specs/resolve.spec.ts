@@ -205,3 +205,36 @@ test('a one-line conflict in a 256 KB document fits in two phone screens with on
   await expect(bob.getByRole('status')).toHaveText('Saved as revision 3');
   expect((await stored(bob, id)).body).toContain('Line 2000: LOREM (Ann)');
 });
+
+test('a field shortcut sets every conflicting change of that field, and more context opens on request', async ({ browser }) => {
+  const lines = Array.from({ length: 15 }, (_, i) => `line ${i + 1}`);
+  const body = (edits: Record<number, string>) => lines.map((l, i) => edits[i + 1] ?? l).join('\n') + '\n';
+  const people = await twoPeople(browser, 'Two conflicts', body({}));
+  await people.ann.getByLabel('Body').fill(body({ 2: 'line 2 by Ann', 14: 'line 14 by Ann' }));
+  await save(people.ann, 2);
+  await formBody(people.bob).fill(body({ 2: 'line 2 by Bob', 14: 'line 14 by Bob' }));
+  await people.bob.getByRole('button', { name: 'Save', exact: true }).click();
+
+  const field = people.bob
+    .getByRole('region', { name: 'Your save met a newer revision' })
+    .getByRole('group', { name: 'Body — changed by both, conflict' });
+  const first = field.getByRole('group', { name: 'Conflict 1 of 2, at line 2' });
+  const second = field.getByRole('group', { name: 'Conflict 2 of 2, at line 14' });
+  await field.getByRole('button', { name: 'All theirs' }).click();
+  await expect(first.getByRole('radio', { name: 'Take theirs' })).toBeChecked();
+  await expect(second.getByRole('radio', { name: 'Take theirs' })).toBeChecked();
+  await field.getByRole('button', { name: 'All mine' }).click();
+  await expect(first.getByRole('radio', { name: 'Keep mine' })).toBeChecked();
+  await expect(second.getByRole('radio', { name: 'Keep mine' })).toBeChecked();
+
+  // Two lines of context show; the ten before them only when asked.
+  await expect(second.getByText(/line 13/)).toBeVisible();
+  await expect(second.getByText(/line 5\b/)).toBeHidden();
+  await second.getByText('More context').first().click();
+  await expect(second.getByText(/line 5\b/)).toBeVisible();
+
+  await field.getByRole('button', { name: 'All theirs' }).click();
+  await people.bob.getByRole('button', { name: 'Save merged' }).first().click();
+  await expect(people.bob.getByRole('status')).toHaveText('Saved as revision 2');
+  expect((await stored(people.bob, people.id)).body).toBe(body({ 2: 'line 2 by Ann', 14: 'line 14 by Ann' }));
+});
