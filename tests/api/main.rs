@@ -13,6 +13,7 @@ mod history_check;
 mod instances;
 mod kill;
 mod live;
+mod merge_on_save;
 mod preconditions;
 mod security;
 mod workflow;

@@ -196,6 +196,10 @@ pub struct RevisionSummary {
     pub fields: Vec<Field>,
     /// The status after this revision.
     pub status: Status,
+    /// Set when the server merged this save (`Prefer: merge=auto`): the revision the saved
+    /// change was made on. The revisions after it, up to this one, were merged over.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merge_base: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -212,6 +216,8 @@ pub struct Revision {
     pub at: DateTime<Utc>,
     pub fields: Vec<Field>,
     pub status: Status,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merge_base: Option<i64>,
     pub title: String,
     pub slug: String,
     pub tags: Vec<String>,

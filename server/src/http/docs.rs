@@ -176,6 +176,11 @@ async fn replace(
     let idempotency = Idempotency::from_request(&state, &headers, "PUT", &id, &canonical)?;
     let fields = parse_fields(&input.title, &input.slug, &input.tags, &input.body)
         .map_err(ApiError::Validation)?;
+    if prefers_merge(&headers) {
+        let mine = Mine::Fields(&fields);
+        let outcome = merge_save(&state, &id, &precondition, mine, &user, &idempotency).await;
+        return settle(&state, &idempotency, &user, outcome).await;
+    }
     let outcome = async {
         let documents = state.documents();
         let current = documents
@@ -208,6 +213,11 @@ async fn patch(
     let precondition = Precondition::from_request(&headers, base_rev)?;
     let canonical = serde_json::to_vec(&patch).map_err(ApiError::internal)?;
     let idempotency = Idempotency::from_request(&state, &headers, "PATCH", &id, &canonical)?;
+    if prefers_merge(&headers) {
+        let mine = Mine::Patch(&patch);
+        let outcome = merge_save(&state, &id, &precondition, mine, &user, &idempotency).await;
+        return settle(&state, &idempotency, &user, outcome).await;
+    }
     let outcome = async {
         let documents = state.documents();
         let current = documents
@@ -234,6 +244,60 @@ async fn delete(
     let precondition = Precondition::from_request(&headers, None)?;
     state.documents().delete(&id, &precondition, &user).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// `Prefer: merge=auto` (RFC 7240): the client asks the server to merge a stale save.
+/// Preferences it does not know are ignored, as the RFC says.
+fn prefers_merge(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(PREFER)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .filter_map(|preference| preference.split(';').next()?.split_once('='))
+        .any(|(name, value)| {
+            name.trim().eq_ignore_ascii_case("merge") && value.trim().trim_matches('"') == "auto"
+        })
+}
+
+const PREFER: &str = "prefer";
+
+/// A save merged on the server with what was saved since its base, when that merges
+/// cleanly; a retry whose first attempt committed gets that attempt's answer.
+async fn merge_save(
+    state: &AppState,
+    id: &str,
+    precondition: &Precondition,
+    mine: Mine<'_>,
+    user: &UserRef,
+    idempotency: &Option<Idempotency>,
+) -> Result<Response, ApiError> {
+    if let Some(key) = idempotency {
+        if let Some(replay) = key.replay(state, &user.id).await? {
+            return Ok(replay);
+        }
+    }
+    let key = idempotency.as_ref().map(Idempotency::record);
+    let saved = state
+        .documents()
+        .merge_save(id, precondition, mine, user, key)
+        .await?;
+    let mut response = with_etag(saved.doc).into_response();
+    if let Some(over) = saved.merged_over {
+        let (first, last) = over.into_inner();
+        let named = if first == last {
+            first.to_string()
+        } else {
+            format!("{first}-{last}")
+        };
+        let headers = response.headers_mut();
+        headers.insert("preference-applied", HeaderValue::from_static("merge=auto"));
+        headers.insert(
+            "merged-over",
+            HeaderValue::from_str(&named).map_err(ApiError::internal)?,
+        );
+    }
+    Ok(response)
 }
 
 /// A stale save may only mean that this very request's first attempt committed meanwhile

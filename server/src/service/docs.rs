@@ -3,16 +3,23 @@
 
 use serde_json::{Map, Value};
 
-use super::{stale, DocError, Mine, Precondition};
+use super::{patch::apply_merge_patch, stale, DocError, Mine, Precondition};
 use crate::{
     live::Fanout,
-    store::{ClaimedKey, IdempotencyKey, SaveChange, Store, StoreError},
+    store::{ClaimedKey, IdempotencyKey, MergeChange, SaveChange, Store, StoreError},
 };
 use app::{
-    domain::{changed_fields, Field, Fields, Status},
+    domain::{changed_fields, merge::compare, parse_fields, Field, Fields, Status},
     live::ServerMessage,
     protocol::{Document, UserRef},
 };
+
+/// A save merged on the server, and the revisions it was merged over (none when the
+/// change was based on the current revision).
+pub struct MergedSave {
+    pub doc: Document,
+    pub merged_over: Option<std::ops::RangeInclusive<i64>>,
+}
 
 /// The document rules over one store, announcing to one fanout.
 pub struct Documents<'a> {
@@ -108,6 +115,77 @@ impl Documents<'_> {
                     None => Mine::Fields(&fields),
                 };
                 Err(stale::explain(self.store, latest, precondition, user, mine).await)
+            }
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    /// Saves a change merged with whatever was saved since its base revision, in the
+    /// save's own transaction (`Prefer: merge=auto`). Where it does not merge cleanly the
+    /// answer is the stale-revision explanation, as without the preference.
+    pub async fn merge_save(
+        &self,
+        id: &str,
+        precondition: &Precondition,
+        mine: Mine<'_>,
+        user: &UserRef,
+        idempotency: Option<IdempotencyKey<'_>>,
+    ) -> Result<MergedSave, DocError> {
+        let base = match precondition.merge_base() {
+            Some(rev) => self.store.revision_fields(id, rev).await?.map(|f| (rev, f)),
+            None => None,
+        };
+        let Some((base_rev, base)) = base else {
+            // No revision to merge from: the answer is what it would be without merging.
+            return Err(match self.editable_at(id, precondition, user, mine).await {
+                Err(error) => error,
+                Ok(_) => DocError::NotFound,
+            });
+        };
+        let wanted = match &mine {
+            Mine::Fields(fields) => (*fields).clone(),
+            Mine::Patch(patch) => apply_merge_patch(&base, patch).map_err(DocError::Invalid)?,
+            Mine::Unknown => return Err(DocError::NotFound),
+        };
+        let merge = |current: &Document| -> Option<Fields> {
+            if !current.status.is_editable() {
+                return None;
+            }
+            let compared = compare(&base, &current.fields(), &wanted);
+            let merged = compared.merge.clean.then_some(compared.merge.proposal)?;
+            // Two valid sides can merge into an invalid whole (too many tags, too long).
+            parse_fields(&merged.title, &merged.slug, &merged.tags, &merged.body).ok()
+        };
+        let change = MergeChange {
+            id,
+            base_rev,
+            merge: &merge,
+            by: user,
+            at: self.clock.now(),
+            idempotency,
+        };
+        match self.store.merge_save_doc(change).await {
+            Ok(merged) => {
+                if merged.saved {
+                    tracing::info!(doc = %id, rev = merged.doc.rev, base_rev, over = merged.over, user = %user.name, changed = ?merged.changed, "document saved as a merge");
+                    self.announce(&merged.doc, merged.changed);
+                }
+                let merged_over = (merged.over > base_rev).then_some(base_rev + 1..=merged.over);
+                Ok(MergedSave {
+                    doc: merged.doc,
+                    merged_over,
+                })
+            }
+            Err(StoreError::SlugTaken) => Err(self.slug_taken(&wanted.slug).await),
+            Err(StoreError::Stale | StoreError::IdempotencyKeyUsed) => {
+                Err(match self.editable_at(id, precondition, user, mine).await {
+                    Err(error) => error,
+                    // The revision still matches, yet the save was refused: this very
+                    // request's first attempt committed (the HTTP layer replays it).
+                    Ok(current) => {
+                        stale::explain(self.store, current, precondition, user, mine).await
+                    }
+                })
             }
             Err(other) => Err(other.into()),
         }

@@ -15,7 +15,7 @@ use app::{
     domain::{FieldError, Fields, Status},
     protocol::StaleRevision,
 };
-pub use docs::Documents;
+pub use docs::{Documents, MergedSave};
 
 /// The revision a change is based on: from `If-Match`, or else from `base_rev` in the body.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,6 +46,15 @@ impl Precondition {
         }
     }
 
+    /// The base a merge on save starts from: only a strong tag this server sent (or the
+    /// body's `base_rev`) names a revision the client really edited.
+    pub fn merge_base(&self) -> Option<i64> {
+        match self {
+            Precondition::IfMatch(tags) => tags.iter().filter_map(|t| strong_rev(t)).max(),
+            Precondition::BaseRev(rev) => Some(*rev),
+        }
+    }
+
     pub fn is_header(&self) -> bool {
         matches!(self, Precondition::IfMatch(_))
     }
@@ -60,6 +69,7 @@ pub fn strong_rev(tag: &str) -> Option<i64> {
 }
 
 /// What the refused request wanted the document to become.
+#[derive(Clone, Copy)]
 pub enum Mine<'a> {
     /// Every field (PUT).
     Fields(&'a Fields),

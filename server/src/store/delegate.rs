@@ -74,6 +74,10 @@ macro_rules! delegate_store {
                 docs::save(&self.pool, change).await
             }
 
+            async fn merge_save_doc(&self, change: MergeChange<'_>) -> StoreResult<Merged> {
+                docs::merge_save(&self.pool, change).await
+            }
+
             async fn transition_doc(
                 &self,
                 id: &str,

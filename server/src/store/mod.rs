@@ -74,6 +74,31 @@ pub struct SaveChange<'a> {
     pub idempotency: Option<IdempotencyKey<'a>>,
 }
 
+/// A save merged over whatever revision is current when it commits (`Prefer: merge=auto`).
+pub struct MergeChange<'a> {
+    pub id: &'a str,
+    /// The revision the saved change was made on.
+    pub base_rev: i64,
+    /// The fields to save over the current document; `None` when they do not merge
+    /// cleanly (the save is then `Stale`).
+    pub merge: &'a (dyn Fn(&Document) -> Option<Fields> + Send + Sync),
+    pub by: &'a UserRef,
+    pub at: DateTime<Utc>,
+    pub idempotency: Option<IdempotencyKey<'a>>,
+}
+
+/// What a merged save did.
+#[derive(Debug)]
+pub struct Merged {
+    pub doc: Document,
+    /// The revision the change was merged over.
+    pub over: i64,
+    /// What the save changed in that revision.
+    pub changed: Vec<Field>,
+    /// False when the current revision already held the whole change.
+    pub saved: bool,
+}
+
 #[derive(Debug, Clone)]
 pub struct IdempotencyKey<'a> {
     pub key: &'a str,
@@ -156,6 +181,9 @@ pub trait Store: Send + Sync + 'static {
     /// One transaction: compare-and-set on `rev`, insert the revision row, bump the document.
     /// `Stale` when the document is no longer at `expected_rev`.
     async fn save_doc(&self, change: SaveChange<'_>) -> StoreResult<Document>;
+    /// One transaction holding the document from its read to its save: the change merged
+    /// over the current revision, marked as a merge in its revision row.
+    async fn merge_save_doc(&self, change: MergeChange<'_>) -> StoreResult<Merged>;
     /// Moves the document to `to` with the same compare-and-set as a save.
     async fn transition_doc(
         &self,

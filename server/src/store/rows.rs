@@ -17,6 +17,7 @@ pub trait Columns {
     fn int(&self, column: &str) -> StoreResult<i64>;
     fn maybe_text(&self, column: &str) -> StoreResult<Option<String>>;
     fn flag(&self, column: &str) -> StoreResult<bool>;
+    fn maybe_int(&self, column: &str) -> StoreResult<Option<i64>>;
 }
 
 impl<R> Columns for R
@@ -41,6 +42,10 @@ where
 
     fn flag(&self, column: &str) -> StoreResult<bool> {
         Ok(self.try_get::<bool, _>(column)?)
+    }
+
+    fn maybe_int(&self, column: &str) -> StoreResult<Option<i64>> {
+        Ok(self.try_get::<Option<i64>, _>(column)?)
     }
 }
 
@@ -156,6 +161,7 @@ pub fn revision_summary_from_row(
         at: parse_time(&row.text("created_at")?)?,
         fields: parse_fields_list(&row.text("changed_fields")?)?,
         status: parse_status(&row.text("status")?)?,
+        merge_base: row.maybe_int("merge_base")?,
     })
 }
 
@@ -168,6 +174,7 @@ pub fn revision_from_row(row: &impl Columns) -> StoreResult<app::protocol::Revis
         at: summary.at,
         fields: summary.fields,
         status: summary.status,
+        merge_base: summary.merge_base,
         title: fields.title,
         slug: fields.slug,
         tags: fields.tags,

@@ -59,7 +59,10 @@ use sqlx::{
     PgPool,
 };
 
-use super::{Claim, ClaimedKey, ListQuery, SaveChange, StoreResult, StoredResponse, UserRecord};
+use super::{
+    Claim, ClaimedKey, ListQuery, MergeChange, Merged, SaveChange, StoreResult, StoredResponse,
+    UserRecord,
+};
 pub(crate) use crate::store::constraints::on_constraint;
 use app::{
     domain::{Fields, Role, Status},

@@ -9,9 +9,9 @@ use crate::store::rows::{
     decode_error, document_from_row, fields_from_row, fields_list_json, parse_status, search_text,
     tags_json, timestamp,
 };
-use crate::store::{ClaimedKey, SaveChange, StoreError, StoreResult};
+use crate::store::{ClaimedKey, MergeChange, Merged, SaveChange, StoreError, StoreResult};
 use app::{
-    domain::{Field, Fields, Status},
+    domain::{changed_fields, Field, Fields, Status},
     live::ServerMessage,
     protocol::{Document, UserRef},
 };
@@ -76,6 +76,7 @@ pub async fn create(
         Status::Draft,
         &Field::ALL,
         false,
+        None,
         &by.id,
         &at,
     )
@@ -89,9 +90,69 @@ pub async fn create(
 }
 
 pub async fn save(pool: &Pool, change: SaveChange<'_>) -> StoreResult<Document> {
+    let mut tx = pool.begin().await?;
+    let doc = write(&mut tx, change, None).await?;
+    tx.commit().await?;
+    Ok(doc)
+}
+
+/// A save merged over whatever revision is current. The document's row is held before it
+/// is read, so nothing commits between the merge and the save (SQLite takes its write
+/// lock, PostgreSQL the row lock).
+pub async fn merge_save(pool: &Pool, change: MergeChange<'_>) -> StoreResult<Merged> {
+    let mut tx = pool.begin().await?;
+    let held = sqlx::query("UPDATE documents SET rev = rev WHERE id = $1 AND deleted_at IS NULL")
+        .bind(change.id)
+        .execute(&mut *tx)
+        .await?;
+    if held.rows_affected() == 0 {
+        return Err(StoreError::NotFound);
+    }
+    let current = doc_in(&mut *tx, change.id)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let fields = (change.merge)(&current).ok_or(StoreError::Stale)?;
+    let changed = changed_fields(&current.fields(), &fields);
+    let over = current.rev;
+    if changed.is_empty() {
+        // Everything of the change is already there: nothing to record.
+        tx.rollback().await?;
+        return Ok(Merged {
+            doc: current,
+            over,
+            changed,
+            saved: false,
+        });
+    }
+    let save = SaveChange {
+        id: change.id,
+        expected_rev: over,
+        fields: &fields,
+        changed: &changed,
+        by: change.by,
+        at: change.at,
+        idempotency: change.idempotency,
+    };
+    let merge_base = (over != change.base_rev).then_some(change.base_rev);
+    let doc = write(&mut tx, save, merge_base).await?;
+    tx.commit().await?;
+    Ok(Merged {
+        doc,
+        over,
+        changed,
+        saved: true,
+    })
+}
+
+/// The compare-and-set, the revision row, the announcement and the idempotency record of
+/// one save, inside the caller's transaction.
+async fn write(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    change: SaveChange<'_>,
+    merge_base: Option<i64>,
+) -> StoreResult<Document> {
     let at = timestamp(change.at);
     let fields = change.fields;
-    let mut tx = pool.begin().await?;
     // The compare-and-set comes first: SQLite takes its write lock at once, and in
     // PostgreSQL a concurrent save of the same revision waits on this row, then matches
     // nothing.
@@ -108,30 +169,31 @@ pub async fn save(pool: &Pool, change: SaveChange<'_>) -> StoreResult<Document> 
     .bind(&change.by.id)
     .bind(change.id)
     .bind(change.expected_rev)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut **tx)
     .await
     .map_err(on_constraint)?;
     let Some(row) = updated else {
-        return Err(why_not(&mut tx, change.id).await);
+        return Err(why_not(tx, change.id).await);
     };
     let status = parse_status(row.try_get("status")?)?;
     let rev = change.expected_rev + 1;
     insert_revision(
-        &mut tx,
+        tx,
         change.id,
         rev,
         fields,
         status,
         change.changed,
         false,
+        merge_base,
         &change.by.id,
         &at,
     )
     .await?;
-    let doc = doc_in(&mut *tx, change.id)
+    let doc = doc_in(&mut **tx, change.id)
         .await?
         .ok_or(StoreError::NotFound)?;
-    announce(&mut tx, updated_message(&doc, change.changed.to_vec())).await?;
+    announce(tx, updated_message(&doc, change.changed.to_vec())).await?;
     if let Some(idempotency) = &change.idempotency {
         sqlx::query(
             "DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND created_at < $3",
@@ -139,7 +201,7 @@ pub async fn save(pool: &Pool, change: SaveChange<'_>) -> StoreResult<Document> 
         .bind(&change.by.id)
         .bind(idempotency.key)
         .bind(timestamp(idempotency.not_before))
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
         sqlx::query(
             "INSERT INTO idempotency_keys (user_id, key, fingerprint, status, etag, body, created_at) \
@@ -151,11 +213,10 @@ pub async fn save(pool: &Pool, change: SaveChange<'_>) -> StoreResult<Document> 
         .bind(doc.etag())
         .bind(serde_json::to_string(&doc).map_err(decode_error)?)
         .bind(&at)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await
         .map_err(on_constraint)?;
     }
-    tx.commit().await?;
     Ok(doc)
 }
 
@@ -192,6 +253,7 @@ pub async fn transition(
         to,
         &[Field::Status],
         false,
+        None,
         &by.id,
         &at,
     )
@@ -235,6 +297,7 @@ pub async fn delete(
         status,
         &[],
         true,
+        None,
         &by.id,
         &at,
     )
@@ -276,12 +339,13 @@ async fn insert_revision(
     status: Status,
     changed: &[Field],
     deleted: bool,
+    merge_base: Option<i64>,
     author: &str,
     at: &str,
 ) -> StoreResult<()> {
     sqlx::query(
-        "INSERT INTO revisions (doc_id, rev, title, slug, tags, body, status, changed_fields, deleted, author_id, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        "INSERT INTO revisions (doc_id, rev, title, slug, tags, body, status, changed_fields, deleted, merge_base, author_id, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
     )
     .bind(id)
     .bind(rev)
@@ -292,6 +356,7 @@ async fn insert_revision(
     .bind(status.as_str())
     .bind(fields_list_json(changed)?)
     .bind(deleted)
+    .bind(merge_base)
     .bind(author)
     .bind(at)
     .execute(&mut **tx)

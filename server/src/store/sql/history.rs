@@ -10,7 +10,7 @@ use app::protocol::{ChangedBy, Revision, RevisionSummary};
 
 pub async fn revisions(pool: &Pool, id: &str) -> StoreResult<Vec<RevisionSummary>> {
     let rows = sqlx::query(
-        "SELECT r.rev, r.author_id, u.name, r.created_at, r.changed_fields, r.status \
+        "SELECT r.rev, r.author_id, u.name, r.created_at, r.changed_fields, r.status, r.merge_base \
          FROM revisions r JOIN users u ON u.id = r.author_id JOIN documents d ON d.id = r.doc_id \
          WHERE r.doc_id = $1 AND d.deleted_at IS NULL ORDER BY r.rev DESC",
     )
@@ -22,7 +22,7 @@ pub async fn revisions(pool: &Pool, id: &str) -> StoreResult<Vec<RevisionSummary
 
 pub async fn revision(pool: &Pool, id: &str, rev: i64) -> StoreResult<Option<Revision>> {
     let row = sqlx::query(
-        "SELECT r.rev, r.author_id, u.name, r.created_at, r.changed_fields, r.status, r.title, r.slug, r.tags, r.body \
+        "SELECT r.rev, r.author_id, u.name, r.created_at, r.changed_fields, r.status, r.merge_base, r.title, r.slug, r.tags, r.body \
          FROM revisions r JOIN users u ON u.id = r.author_id JOIN documents d ON d.id = r.doc_id \
          WHERE r.doc_id = $1 AND r.rev = $2 AND d.deleted_at IS NULL",
     )

@@ -57,7 +57,10 @@ use sqlx::{
     SqlitePool,
 };
 
-use super::{Claim, ClaimedKey, ListQuery, SaveChange, StoreResult, StoredResponse, UserRecord};
+use super::{
+    Claim, ClaimedKey, ListQuery, MergeChange, Merged, SaveChange, StoreResult, StoredResponse,
+    UserRecord,
+};
 pub(crate) use crate::store::constraints::on_constraint;
 use app::{
     domain::{Fields, Role, Status},
