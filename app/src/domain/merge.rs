@@ -424,10 +424,8 @@ fn regions(base: &[&str], theirs: &[&str], mine: &[&str], edges: Edges) -> Vec<R
 }
 
 /// Lines both sides changed, merged again word by word; `None` where both changed the
-/// same words. Very large stretches are left to the person: a word diff of them would be
-/// slow and its result hard to trust.
+/// same words.
 fn merge_words(base: &str, theirs: &str, mine: &str) -> Option<String> {
-    const WORD_MERGE_MAX_BYTES: usize = 64 * 1024;
     if base.len().max(theirs.len()).max(mine.len()) > WORD_MERGE_MAX_BYTES {
         return None;
     }
@@ -440,6 +438,39 @@ fn merge_words(base: &str, theirs: &str, mine: &str) -> Option<String> {
         }
     }
     Some(text)
+}
+
+/// Larger stretches are not merged by word: slow, and a result hard to trust.
+const WORD_MERGE_MAX_BYTES: usize = 64 * 1024;
+
+/// One stretch of a conflicting hunk merged word by word: text both sides agree on (with
+/// each side's changes that do not clash applied), or the words both changed differently.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WordPiece {
+    Same(String),
+    Clash { theirs: String, mine: String },
+}
+
+/// The hunk merged word by word, so the panel can mark exactly which words clash; `None`
+/// for stretches too large to merge by word (the panel then shows whole lines).
+pub fn word_pieces(hunk: &ConflictHunk) -> Option<Vec<WordPiece>> {
+    let longest = hunk.base.len().max(hunk.theirs.len()).max(hunk.mine.len());
+    if longest > WORD_MERGE_MAX_BYTES {
+        return None;
+    }
+    let (base, theirs, mine) = (tokens(&hunk.base), tokens(&hunk.theirs), tokens(&hunk.mine));
+    let mut pieces: Vec<WordPiece> = Vec::new();
+    for region in regions(&base, &theirs, &mine, Edges::Touch) {
+        match region {
+            Region::Clean(text) if text.is_empty() => {}
+            Region::Clean(text) => match pieces.last_mut() {
+                Some(WordPiece::Same(last)) => last.push_str(&text),
+                _ => pieces.push(WordPiece::Same(text)),
+            },
+            Region::Clash { theirs, mine, .. } => pieces.push(WordPiece::Clash { theirs, mine }),
+        }
+    }
+    Some(pieces)
 }
 
 /// Words (runs of letters and digits), runs of spaces, line breaks, and every other

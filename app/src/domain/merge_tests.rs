@@ -468,3 +468,66 @@ fn fuzz_the_merge_diff_and_validators() {
     });
     println!("fuzz: {panics} arbitrary-input cases and {laws} merge-law cases, 0 failures");
 }
+
+fn hunk_of(base: &str, theirs: &str, mine: &str) -> ConflictHunk {
+    match merge_text(base, theirs, mine) {
+        TextMerge::Conflict(conflicted) => conflicted.hunks[0].clone(),
+        TextMerge::Clean(text) => panic!("expected a conflict, merged to {text:?}"),
+    }
+}
+
+#[test]
+fn a_hunk_marks_only_the_words_both_changed() {
+    let hunk = hunk_of(
+        "The plan is ready for review.\n",
+        "The plan is done for review by Friday.\n",
+        "The budget is finished for review.\n",
+    );
+    let pieces = word_pieces(&hunk).unwrap();
+    assert_eq!(
+        pieces,
+        vec![
+            WordPiece::Same("The budget is ".into()),
+            WordPiece::Clash {
+                theirs: "done".into(),
+                mine: "finished".into()
+            },
+            WordPiece::Same(" for review by Friday.\n".into()),
+        ]
+    );
+}
+
+#[test]
+fn word_pieces_put_back_together_give_either_side_where_they_clash() {
+    let hunk = hunk_of("a b c\n", "a X c\n", "a Y c\n");
+    let pieces = word_pieces(&hunk).unwrap();
+    let side = |mine: bool| -> String {
+        pieces
+            .iter()
+            .map(|p| match p {
+                WordPiece::Same(text) => text.as_str(),
+                WordPiece::Clash { theirs, mine: m } => {
+                    if mine {
+                        m.as_str()
+                    } else {
+                        theirs.as_str()
+                    }
+                }
+            })
+            .collect()
+    };
+    assert_eq!(side(false), hunk.theirs);
+    assert_eq!(side(true), hunk.mine);
+}
+
+#[test]
+fn very_large_hunks_are_not_split_into_words() {
+    let long = "word ".repeat(20_000);
+    let hunk = ConflictHunk {
+        base_line: 1,
+        base: long.clone(),
+        theirs: format!("{long}x"),
+        mine: format!("{long}y"),
+    };
+    assert_eq!(word_pieces(&hunk), None);
+}

@@ -186,17 +186,23 @@ pub async fn restore(id: &str, rev: i64, current_rev: i64) -> Result<Document, A
 
 /// Saves every field with `If-Match` of the revision the editor is based on; retries of
 /// one save send the same idempotency key.
+/// With `merge`, a stale save that merges cleanly is merged and saved by the server in
+/// the same request (`Prefer: merge=auto`).
 pub async fn put_doc(
     id: &str,
     base_rev: i64,
     doc: PutDoc,
     idempotency_key: &str,
+    merge: bool,
 ) -> Result<Document, ApiFailure> {
     let url = format!("/api/docs/{}", encode(id));
-    let headers = [
+    let mut headers = vec![
         ("If-Match", etag(base_rev)),
         ("Idempotency-Key", idempotency_key.to_owned()),
     ];
+    if merge {
+        headers.push(("Prefer", "merge=auto".to_owned()));
+    }
     client::send_json("PUT", &url, &headers, &doc).await
 }
 

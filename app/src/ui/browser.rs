@@ -45,6 +45,30 @@ pub fn now_rfc3339() -> String {
     }
 }
 
+/// `at` in the browser's time zone, as "2026-11-26 14:05:03"; `None` outside a browser.
+pub fn local_time(at: chrono::DateTime<chrono::Utc>) -> Option<String> {
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(
+            at.timestamp_millis() as f64
+        ));
+        Some(format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+            date.get_full_year(),
+            date.get_month() + 1,
+            date.get_date(),
+            date.get_hours(),
+            date.get_minutes(),
+            date.get_seconds()
+        ))
+    }
+    #[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
+    {
+        let _ = at;
+        None
+    }
+}
+
 /// The browser's local storage, if it is available (private modes may refuse it).
 #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
 fn storage() -> Option<web_sys::Storage> {

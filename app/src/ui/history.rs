@@ -4,7 +4,7 @@
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::hooks::use_params_map;
 
-use super::{api, diff::DiffView, SignedIn};
+use super::{api, diff::DiffView, time::LocalTime, SignedIn};
 use crate::protocol::{DocDiff, RevisionList, RevisionSummary};
 
 #[component]
@@ -134,12 +134,21 @@ fn RevisionRow(
 ) -> impl IntoView {
     let rev = revision.rev;
     let changed: Vec<&str> = revision.fields.iter().map(|f| f.name()).collect();
+    // A save the server merged over what others saved since its base.
+    let merged = revision.merge_base.map(|base| {
+        let (first, last) = (base + 1, rev - 1);
+        if first == last {
+            format!(" (merged with revision {first})")
+        } else {
+            format!(" (merged with revisions {first}–{last})")
+        }
+    });
     view! {
         <tr>
             <th scope="row">{rev}</th>
             <td>{revision.by.name}</td>
-            <td>{revision.at.format("%Y-%m-%d %H:%M:%S UTC").to_string()}</td>
-            <td>{changed.join(", ")}</td>
+            <td><LocalTime at=revision.at/></td>
+            <td>{changed.join(", ")}{merged}</td>
             <td>{revision.status.as_str()}</td>
             <td>
                 {(rev != current).then(|| view! {

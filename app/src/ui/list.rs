@@ -7,7 +7,9 @@ use super::{
     api, browser,
     draft::{self, NewDraft},
     fields::{tags_from_input, FieldInputs, FieldsForm},
-    retry, SignedIn,
+    retry,
+    time::LocalTime,
+    SignedIn,
 };
 use crate::{
     domain::{slugify, FieldError},
@@ -92,7 +94,8 @@ fn DocTable(page: DocPage, params: ListParams) -> impl IntoView {
                     <td>{doc.slug}</td>
                     <td>{doc.status.as_str()}</td>
                     <td>{doc.tags.join(", ")}</td>
-                    <td>{format!("{} · {}", doc.rev, doc.updated_by.name)}</td>
+                    <td><LocalTime at=doc.updated_at/>{format!(" by {}", doc.updated_by.name)}</td>
+                    <td>{doc.rev}</td>
                 </tr>
             }
         })
@@ -105,7 +108,8 @@ fn DocTable(page: DocPage, params: ListParams) -> impl IntoView {
                     <th scope="col">"Slug"</th>
                     <th scope="col">"Status"</th>
                     <th scope="col">"Tags"</th>
-                    <th scope="col">"Revision · by"</th>
+                    <th scope="col">"Last changed"</th>
+                    <th scope="col">"Revision"</th>
                 </tr>
             </thead>
             <tbody>{rows}</tbody>

@@ -14,6 +14,7 @@ mod preview;
 pub mod retry;
 mod share;
 mod tabs;
+mod time;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};

@@ -29,14 +29,14 @@ pub fn delay(retry: u32, unit: f64) -> Duration {
     bound.mul_f64(unit.clamp(0.0, 1.0))
 }
 
-/// What the status line says while waiting, e.g. "Offline — retrying in 4 s".
+/// What the status line says while waiting, e.g. "Not saved — offline, retrying in 4 s".
 pub fn waiting_message(status: u16, seconds_left: u64) -> String {
     let reason = match status {
-        0 => "Offline",
-        429 => "The server is busy",
-        _ => "The server is unavailable",
+        0 => "offline",
+        429 => "the server is busy",
+        _ => "the server is unavailable",
     };
-    format!("{reason} — retrying in {seconds_left} s")
+    format!("Not saved — {reason}, retrying in {seconds_left} s")
 }
 
 /// Runs `attempt` until it succeeds, fails for good, or has been retried `MAX_RETRIES`
@@ -102,10 +102,13 @@ mod tests {
 
     #[test]
     fn the_status_line_says_why_and_when() {
-        assert_eq!(waiting_message(0, 4), "Offline — retrying in 4 s");
+        assert_eq!(
+            waiting_message(0, 4),
+            "Not saved — offline, retrying in 4 s"
+        );
         assert_eq!(
             waiting_message(503, 1),
-            "The server is unavailable — retrying in 1 s"
+            "Not saved — the server is unavailable, retrying in 1 s"
         );
     }
 }

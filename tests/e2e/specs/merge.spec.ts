@@ -163,7 +163,7 @@ test('offline saves say so, retry with backoff, and succeed when the network ret
   await page.getByLabel('Body').fill('Written in a tunnel');
   await page.getByRole('button', { name: 'Save', exact: true }).click();
 
-  await expect(page.getByRole('status')).toContainText(/Offline — retrying in \d+ s/);
+  await expect(page.getByRole('status')).toContainText(/Not saved — offline, retrying in \d+ s/);
   await context.setOffline(false);
 
   await expect(page.getByRole('status')).toHaveText('Saved as revision 2', { timeout: 30_000 });

@@ -5,8 +5,8 @@ use leptos::{prelude::*, task::spawn_local};
 
 use super::{conflict::Conflict, EditorState};
 use crate::{
-    domain::{merge::compare, resolve::resolve, Fields, Status},
-    protocol::{ApiFailure, ChangedBy, Document, PutDoc},
+    domain::{copy::my_version, merge::compare, resolve::resolve, Fields, Status},
+    protocol::{problem, ApiFailure, ChangedBy, CreateDoc, Document, PutDoc},
     ui::{
         api, browser,
         draft::{self, Draft},
@@ -26,17 +26,37 @@ impl EditorState {
             .with_untracked(|d| (d.id.clone(), d.rev, d.fields()));
         self.saving.set(true);
         self.conflict.set(None);
+        let merge = self.merge_on_save.get_untracked();
         spawn_local(async move {
             // One key for this save and all its retries: a retry of a save that did reach
             // the server gets the original answer, not a false conflict.
             let key = browser::new_idempotency_key();
             let outcome = retry::with_retries(self.status, || {
                 self.status.set("Saving…".into());
-                api::put_doc(&id, base_rev, PutDoc::from_fields(sent.clone()), &key)
+                api::put_doc(
+                    &id,
+                    base_rev,
+                    PutDoc::from_fields(sent.clone()),
+                    &key,
+                    merge,
+                )
             })
             .await;
+            self.failing.set(outcome.is_err());
             match outcome {
-                Ok(saved) => self.adopt(&sent, saved),
+                Ok(saved) => {
+                    let (first, last) = (base_rev + 1, saved.rev - 1);
+                    self.adopt(&sent, saved);
+                    // The server merged this save over revisions others saved meanwhile.
+                    let merged = match last - first {
+                        0 => Some(format!(", merged with revision {first}")),
+                        more if more > 0 => Some(format!(", merged with revisions {first}–{last}")),
+                        _ => None,
+                    };
+                    if let Some(merged) = merged {
+                        self.status.update(|s| s.push_str(&merged));
+                    }
+                }
                 Err(failure) => self.refused(&base_fields, base_rev, failure),
             }
             self.saving.set(false);
@@ -258,6 +278,72 @@ impl EditorState {
         self.base.set(conflict.current);
         self.conflict.set(None);
         self.save();
+    }
+
+    /// Saves `mine` as a new document linked to this one ("… (my version)"). This one is
+    /// left as others saved it, and the form takes its latest revision.
+    pub(super) fn save_copy(self, mine: Fields) {
+        let (id, title) = self
+            .base
+            .with_untracked(|d| (d.id.clone(), d.title.clone()));
+        let mut fields = my_version(&mine, &id, &title);
+        self.status.set("Saving your version as a copy…".into());
+        spawn_local(async move {
+            // A taken slug is replaced by a free one the server suggests, a few times over.
+            for _ in 0..4 {
+                let key = browser::new_idempotency_key();
+                let request = CreateDoc {
+                    title: fields.title.clone(),
+                    slug: fields.slug.clone(),
+                    tags: fields.tags.clone(),
+                    body: fields.body.clone(),
+                };
+                let outcome =
+                    retry::with_retries(self.status, || api::create_doc(request.clone(), &key))
+                        .await;
+                match outcome {
+                    Ok(copy) => return self.copied(copy).await,
+                    Err(failure) if failure.problem.kind == problem::SLUG_TAKEN => {
+                        match failure.problem.suggestions().into_iter().next() {
+                            Some(free) => fields.slug = free,
+                            None => return self.copy_refused(failure),
+                        }
+                    }
+                    Err(failure) => return self.copy_refused(failure),
+                }
+            }
+            self.status.set(
+                "Not saved as a copy: no free address was found. Your changes are kept; try again."
+                    .into(),
+            );
+        });
+    }
+
+    async fn copied(self, copy: Document) {
+        let id = self.base.with_untracked(|d| d.id.clone());
+        draft::clear(&id);
+        self.conflict.set(None);
+        self.offer.set(None);
+        self.failing.set(false);
+        self.copy.set(Some((copy.id.clone(), copy.title.clone())));
+        let latest = match api::get_doc(id).await {
+            Ok(latest) => latest,
+            Err(_) => self.base.get_untracked(),
+        };
+        self.show(&latest.fields());
+        self.status.set(format!(
+            "Your version is saved as a new document, “{}”. This document stays as others saved it (revision {}).",
+            copy.title, latest.rev
+        ));
+        self.base.set(latest);
+        self.drafting.set(true);
+    }
+
+    fn copy_refused(self, failure: ApiFailure) {
+        self.status.set(format!(
+            "Not saved as a copy: {} Your changes are kept.",
+            failure.problem.detail
+        ));
     }
 
     /// Puts the editor back where the draft left it, then brings it up to date.

@@ -104,6 +104,8 @@ pub fn ConflictPanel(
     refusal: RwSignal<Option<String>>,
     on_save: Callback<()>,
     on_reload: Callback<()>,
+    /// Saves my version as a new document instead of resolving.
+    on_copy: Callback<()>,
 ) -> impl IntoView {
     let heading = NodeRef::<html::H2>::new();
     // Screen-reader and keyboard users land on the panel when it opens.
@@ -115,7 +117,7 @@ pub fn ConflictPanel(
 
     let conflicting = conflict.conflicting();
     let summary = if conflicting.is_empty() {
-        "Everybody's changes merge cleanly and are applied. Review them and save.".to_owned()
+        "Everybody's changes merge cleanly. Below is what \"Save merged\" will save; the form keeps your own text until then.".to_owned()
     } else {
         let names: Vec<&str> = conflicting.iter().map(|f| f.name()).collect();
         format!(
@@ -161,6 +163,7 @@ pub fn ConflictPanel(
             <div class="actions">
                 {save_button()}
                 <button type="button" on:click=move |_| on_reload.run(())>"Reload and reapply"</button>
+                <button type="button" on:click=move |_| on_copy.run(())>"Save mine as a copy"</button>
             </div>
             {unchanged.map(|text| view! { <p class="muted">{text}</p> })}
             {rows}

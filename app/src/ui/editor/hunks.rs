@@ -8,7 +8,10 @@ use leptos::prelude::*;
 use crate::{
     domain::{
         diff::{change_blocks, changed_lines},
-        merge::{ConflictHunk, FieldComparison, FieldState, FieldValue, MergeSegment},
+        merge::{
+            word_pieces, ConflictHunk, FieldComparison, FieldState, FieldValue, MergeSegment,
+            WordPiece,
+        },
         resolve::{chosen_text, dropped_words, marked_text, FieldResolution, HunkChoice},
         Field,
     },
@@ -218,6 +221,47 @@ fn ConflictingField(
     }
 }
 
+/// The hunk merged word by word, with the words both sides changed marked — where the
+/// two sides share some text, so the clash is narrower than the lines.
+#[component]
+fn ClashingWords(hunk: ConflictHunk) -> impl IntoView {
+    let pieces = word_pieces(&hunk)?;
+    let shared = pieces
+        .iter()
+        .any(|p| matches!(p, WordPiece::Same(text) if !text.trim().is_empty()));
+    if !shared {
+        return None;
+    }
+    let shown = |text: String| {
+        if text.is_empty() {
+            "(nothing)".to_owned()
+        } else {
+            text
+        }
+    };
+    let line = pieces
+        .into_iter()
+        .map(|piece| match piece {
+            WordPiece::Same(text) => view! { <span>{text}</span> }.into_any(),
+            WordPiece::Clash { theirs, mine } => view! {
+                <span class="clash">
+                    <span class="sr-only">"their words: "</span>
+                    <mark class="theirs" title="Their words">{shown(theirs)}</mark>
+                    <span class="sr-only">", your words: "</span>
+                    <mark class="mine" title="Your words">{shown(mine)}</mark>
+                </span>
+            }
+            .into_any(),
+        })
+        .collect_view();
+    Some(view! {
+        <div class="word-clash">
+            <h3>"Where you both changed the same words"</h3>
+            <p class="words">{line}</p>
+        </div>
+    })
+}
+
 /// The clean text just before and after hunk `index`: (shown, more) on each side.
 fn context_of(segments: &[MergeSegment], index: usize) -> (Context, Context) {
     let at = segments
@@ -345,6 +389,7 @@ fn HunkView(
                 <div><h3>"Their change"</h3><Segments segments=crate::domain::diff::inline_diff(&hunk.base, &hunk.theirs)/></div>
                 <div><h3>"Your change"</h3><Segments segments=crate::domain::diff::inline_diff(&hunk.base, &hunk.mine)/></div>
             </div>
+            <ClashingWords hunk=hunk.clone()/>
             {context(after, false)}
             <div class="choices">
                 {radio("Keep mine", HunkChoice::Mine)}

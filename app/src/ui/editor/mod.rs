@@ -82,6 +82,14 @@ struct EditorState {
     suggestions: RwSignal<Vec<String>>,
     status: RwSignal<String>,
     saving: RwSignal<bool>,
+    /// The last save failed (other than by conflict) and was not retried to success.
+    failing: RwSignal<bool>,
+    /// This browser kept the latest local draft (storage can be full or refused).
+    draft_kept: RwSignal<bool>,
+    /// The person chose to let the server merge a stale save that merges cleanly.
+    merge_on_save: RwSignal<bool>,
+    /// My version saved as a new document: its id and title.
+    copy: RwSignal<Option<(String, String)>>,
     conflict: RwSignal<Option<Conflict>>,
     /// The person's choices in the open conflict panel, per conflicting field.
     resolution: RwSignal<BTreeMap<Field, FieldResolution>>,
@@ -104,6 +112,10 @@ impl EditorState {
             suggestions: RwSignal::new(Vec::new()),
             status: RwSignal::new(String::new()),
             saving: RwSignal::new(false),
+            failing: RwSignal::new(false),
+            draft_kept: RwSignal::new(true),
+            copy: RwSignal::new(None),
+            merge_on_save: RwSignal::new(false),
             conflict: RwSignal::new(None),
             resolution: RwSignal::new(BTreeMap::new()),
             refusal: RwSignal::new(None),
@@ -116,6 +128,19 @@ impl EditorState {
     /// Whether this person's role lets them change the document (owner or editor).
     fn may_edit(self) -> bool {
         self.members.with(|m| m.your_role.can_edit())
+    }
+
+    /// Whether leaving now could lose work or leave it unsaved without the person knowing.
+    fn at_risk(self, dirty: bool) -> bool {
+        let (saving, failing, kept, conflict) = untrack(|| {
+            (
+                self.saving.get(),
+                self.failing.get(),
+                self.draft_kept.get(),
+                self.conflict.with(Option::is_some),
+            )
+        });
+        saving || (dirty && (failing || conflict || !kept))
     }
 
     /// Nothing can be saved: archived, or the person may only view.
@@ -156,6 +181,10 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
         suggestions,
         status,
         saving,
+        failing: _,
+        draft_kept,
+        copy,
+        merge_on_save,
         conflict,
         resolution,
         refusal,
@@ -164,8 +193,10 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
         members,
     } = state;
 
-    // On opening (in the browser only): offer back a draft that differs from what is stored.
+    // On opening (in the browser only): offer back a draft that differs from what is stored,
+    // and take the person's merge-on-save choice from earlier visits.
     Effect::new(move |_| {
+        merge_on_save.set(browser::storage_get(MERGE_ON_SAVE).as_deref() == Some("on"));
         let current = base.get_untracked();
         match draft::load(&current.id) {
             Some(found) if found.mine != current.fields() => offer.set(Some(found)),
@@ -181,6 +212,7 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
         }
         if mine == doc.fields() {
             draft::clear(&doc.id);
+            draft_kept.set(true);
         } else {
             let kept = draft::save(&Draft {
                 doc_id: doc.id.clone(),
@@ -189,6 +221,7 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
                 mine,
                 saved_at: browser::now_rfc3339(),
             });
+            draft_kept.set(kept);
             if !kept {
                 status.set("This browser is not keeping a local copy of your changes (storage unavailable). Save soon.".into());
             }
@@ -196,6 +229,16 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
     });
 
     let dirty = Memo::new(move |_| state.mine() != base.with(|d| d.fields()));
+    // Leaving asks first while work could be lost or is not where the person thinks it is:
+    // a save in flight, a save that failed, a conflict left open, or no local draft.
+    let guard = StoredValue::new(None::<browser::LeaveGuard>);
+    Effect::new(move |_| {
+        guard.set_value(Some(browser::guard_leaving(
+            move || state.at_risk(dirty.get_untracked()),
+            "Leave this page? Your latest changes are not saved on the server yet.",
+        )));
+    });
+    on_cleanup(move || guard.set_value(None));
 
     // Live: one socket for this tab, opened once the page runs in the browser.
     let session = expect_context::<Session>();
@@ -277,6 +320,8 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
     let readonly = Signal::derive(move || state.readonly());
     let on_save_merged = Callback::new(move |_| state.save_resolution());
     let on_reload = Callback::new(move |_| state.reload_and_reapply());
+    let on_copy = Callback::new(move |_| state.save_copy(state.mine()));
+    let on_copy_draft = Callback::new(move |draft: Draft| state.save_copy(draft.mine));
     let on_restore = Callback::new(move |draft: Draft| state.restore(draft));
     let on_discard = Callback::new(move |draft: Draft| state.discard(draft));
     let on_suggestion = Callback::new(move |slug: String| {
@@ -346,8 +391,8 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
                 .filter(|_| conflict.with(Option::is_none))
                 .map(|(change, base_rev)| view! { <RemoteBanner change base_rev shown=together.shown on_show on_reload/> })
         }}
-        {move || offer.get().map(|draft| view! { <DraftOffer draft on_restore on_discard/> })}
-        {move || conflict.get().map(|conflict| view! { <ConflictPanel conflict resolution refusal on_save=on_save_merged on_reload/> })}
+        {move || offer.get().map(|draft| view! { <DraftOffer draft on_restore on_discard on_copy=on_copy_draft/> })}
+        {move || conflict.get().map(|conflict| view! { <ConflictPanel conflict resolution refusal on_save=on_save_merged on_reload on_copy/> })}
         <form
             class="doc"
             aria-label="Edit document"
@@ -364,14 +409,32 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
                         "Reload and reapply"
                     </button>
                 </Show>
+                <label class="choice">
+                    <input
+                        type="checkbox"
+                        prop:checked=move || merge_on_save.get()
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            merge_on_save.set(on);
+                            browser::storage_set(MERGE_ON_SAVE, if on { "on" } else { "off" });
+                        }
+                    />
+                    "Merge others' changes when I save"
+                </label>
                 <span class="hint">"Ctrl+S / ⌘S"</span>
                 <span class="dirty">{move || dirty.get().then_some("Unsaved changes")}</span>
             </div>
             <p role="status" class="status" aria-live="polite">{move || status.get()}</p>
+            {move || copy.get().map(|(id, title)| view! {
+                <p><a href=format!("/docs/{id}")>{format!("Open your version, “{title}”")}</a></p>
+            })}
         </form>
         <PreviewPane body=inputs.body/>
     }
 }
+
+/// Where the "Merge others' changes when I save" choice is kept, for every document.
+const MERGE_ON_SAVE: &str = "concord:merge-on-save";
 
 fn transition_label(to: Status) -> &'static str {
     match to {
