@@ -329,6 +329,22 @@ pub fn merge_text(base: &str, theirs: &str, mine: &str) -> TextMerge {
 /// sides changed the same lines, those lines again word by word, so a conflict remains only
 /// where both changed the same words or inserted different text at the same point.
 pub(crate) fn diff3(base: &str, theirs: &str, mine: &str) -> TextMerge {
+    diff3_by(base, theirs, mine, Granularity::Words)
+}
+
+/// The line-level diff3 alone, as the text merge was before it went word by word: the
+/// baseline of the conflict-rate benchmark (`examples/conflict_rates.rs`).
+pub fn merge_text_by_lines(base: &str, theirs: &str, mine: &str) -> TextMerge {
+    diff3_by(base, theirs, mine, Granularity::Lines)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Granularity {
+    Lines,
+    Words,
+}
+
+fn diff3_by(base: &str, theirs: &str, mine: &str, granularity: Granularity) -> TextMerge {
     let base_lines: Vec<&str> = base.split_inclusive('\n').collect();
     let theirs_lines: Vec<&str> = theirs.split_inclusive('\n').collect();
     let mine_lines: Vec<&str> = mine.split_inclusive('\n').collect();
@@ -344,7 +360,10 @@ pub(crate) fn diff3(base: &str, theirs: &str, mine: &str) -> TextMerge {
                 base,
                 theirs,
                 mine,
-            } => match merge_words(&base, &theirs, &mine) {
+            } => match (granularity == Granularity::Words)
+                .then(|| merge_words(&base, &theirs, &mine))
+                .flatten()
+            {
                 Some(text) => merged.push_str(&text),
                 None => {
                     if !merged.is_empty() {
