@@ -75,6 +75,11 @@ impl Server {
         format!("{}{path}", self.base)
     }
 
+    #[allow(dead_code)] // each benchmark binary includes this file
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// The server's resident memory (`VmRSS`), in KiB.
     pub fn rss_kib(&self) -> u64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))

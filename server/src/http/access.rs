@@ -3,7 +3,10 @@
 
 use super::error::ApiError;
 use crate::state::AppState;
-use app::{domain::Role, protocol::UserRef};
+use app::{
+    domain::Role,
+    protocol::{Document, UserRef},
+};
 
 /// The user's role on the document, or 404 — the same answer as for a document that
 /// does not exist, so outsiders cannot tell the difference.
@@ -15,9 +18,35 @@ pub async fn role(state: &AppState, doc_id: &str, user: &UserRef) -> Result<Role
         .ok_or(ApiError::NotFound)
 }
 
+/// The document with the user's role, read in one query; 404 as `role` says.
+pub async fn doc_with_role(
+    state: &AppState,
+    doc_id: &str,
+    user: &UserRef,
+) -> Result<(Document, Role), ApiError> {
+    match state.store.doc_for(doc_id, &user.id).await? {
+        Some((doc, Some(role))) => Ok((doc, role)),
+        _ => Err(ApiError::NotFound),
+    }
+}
+
 /// The role, if it allows changing the document.
 pub async fn can_edit(state: &AppState, doc_id: &str, user: &UserRef) -> Result<Role, ApiError> {
-    let role = role(state, doc_id, user).await?;
+    editor(role(state, doc_id, user).await?)
+}
+
+/// The current document, if the user may change it: one query for both.
+pub async fn editable_doc(
+    state: &AppState,
+    doc_id: &str,
+    user: &UserRef,
+) -> Result<Document, ApiError> {
+    let (doc, role) = doc_with_role(state, doc_id, user).await?;
+    editor(role)?;
+    Ok(doc)
+}
+
+fn editor(role: Role) -> Result<Role, ApiError> {
     if role.can_edit() {
         Ok(role)
     } else {

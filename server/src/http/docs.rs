@@ -155,8 +155,7 @@ async fn read(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    access::role(&state, &id, &user).await?;
-    let doc = state.documents().read(&id).await?;
+    let (doc, _) = access::doc_with_role(&state, &id, &user).await?;
     if none_match(&headers, doc.rev) {
         return Ok((StatusCode::NOT_MODIFIED, validators(doc.rev)).into_response());
     }
@@ -170,7 +169,7 @@ async fn replace(
     headers: HeaderMap,
     JsonBody(input): JsonBody<PutDoc>,
 ) -> Result<Response, ApiError> {
-    access::can_edit(&state, &id, &user).await?;
+    let read = access::editable_doc(&state, &id, &user).await?;
     let precondition = Precondition::from_request(&headers, input.base_rev)?;
     let canonical = serde_json::to_vec(&input).map_err(ApiError::internal)?;
     let idempotency = Idempotency::from_request(&state, &headers, "PUT", &id, &canonical)?;
@@ -184,7 +183,7 @@ async fn replace(
     let outcome = async {
         let documents = state.documents();
         let current = documents
-            .editable_at(&id, &precondition, &user, Mine::Fields(&fields))
+            .editable(read, &precondition, &user, Mine::Fields(&fields))
             .await?;
         let key = idempotency.as_ref().map(Idempotency::record);
         let saved = documents
@@ -203,7 +202,7 @@ async fn patch(
     headers: HeaderMap,
     MergePatch(patch): MergePatch,
 ) -> Result<Response, ApiError> {
-    access::can_edit(&state, &id, &user).await?;
+    let read = access::editable_doc(&state, &id, &user).await?;
     let base_rev = match patch.get("base_rev") {
         None => None,
         Some(value) => Some(value.as_i64().ok_or_else(|| {
@@ -221,7 +220,7 @@ async fn patch(
     let outcome = async {
         let documents = state.documents();
         let current = documents
-            .editable_at(&id, &precondition, &user, Mine::Patch(&patch))
+            .editable(read, &precondition, &user, Mine::Patch(&patch))
             .await?;
         let fields = apply_merge_patch(&current.fields(), &patch).map_err(ApiError::Validation)?;
         let key = idempotency.as_ref().map(Idempotency::record);

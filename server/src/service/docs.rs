@@ -60,6 +60,18 @@ impl Documents<'_> {
         mine: Mine<'_>,
     ) -> Result<Document, DocError> {
         let current = self.current(id).await?;
+        self.editable(current, precondition, user, mine).await
+    }
+
+    /// `current` (just read), if the change's precondition holds on it and its state allows
+    /// editing.
+    pub async fn editable(
+        &self,
+        current: Document,
+        precondition: &Precondition,
+        user: &UserRef,
+        mine: Mine<'_>,
+    ) -> Result<Document, DocError> {
         if !precondition.matches(current.rev) {
             return Err(stale::explain(self.store, current, precondition, user, mine).await);
         }

@@ -1,7 +1,11 @@
 //! The `Store` implementation both backends share, written once: every method hands the
 //! backend's pool to the function of the same name in the backend's own modules
 //! (`accounts`, `docs`, `history`, `idempotency`, `list`, `access`), which hold the SQL.
-//! Expanded inside each backend, so those names resolve there.
+//! Expanded inside each backend, so those names resolve there. Writes go to the backend's
+//! `writer` pool, reads to `pool`: on SQLite, which has one writer at a time anyway, the
+//! writer pool is one connection, so writers queue in order instead of sleeping in
+//! SQLite's busy handler (its back-off put a quarter of a second on the tail); on
+//! PostgreSQL both are the same pool.
 
 macro_rules! delegate_store {
     ($backend:ty) => {
@@ -22,7 +26,7 @@ macro_rules! delegate_store {
                 password_hash: &str,
                 at: DateTime<Utc>,
             ) -> StoreResult<UserRef> {
-                accounts::create_user(&self.pool, id, name, password_hash, at).await
+                accounts::create_user(&self.writer, id, name, password_hash, at).await
             }
 
             async fn find_user(&self, name: &str) -> StoreResult<Option<UserRecord>> {
@@ -36,7 +40,7 @@ macro_rules! delegate_store {
                 at: DateTime<Utc>,
                 expires_at: DateTime<Utc>,
             ) -> StoreResult<()> {
-                accounts::create_session(&self.pool, token_hash, user_id, at, expires_at).await
+                accounts::create_session(&self.writer, token_hash, user_id, at, expires_at).await
             }
 
             async fn session_user(
@@ -48,7 +52,7 @@ macro_rules! delegate_store {
             }
 
             async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
-                accounts::delete_session(&self.pool, token_hash).await
+                accounts::delete_session(&self.writer, token_hash).await
             }
 
             async fn create_doc(
@@ -59,11 +63,19 @@ macro_rules! delegate_store {
                 at: DateTime<Utc>,
                 key: Option<ClaimedKey<'_>>,
             ) -> StoreResult<Document> {
-                docs::create(&self.pool, id, fields, by, at, key).await
+                docs::create(&self.writer, id, fields, by, at, key).await
             }
 
             async fn get_doc(&self, id: &str) -> StoreResult<Option<Document>> {
                 docs::doc_in(&self.pool, id).await
+            }
+
+            async fn doc_for(
+                &self,
+                id: &str,
+                user_id: &str,
+            ) -> StoreResult<Option<(Document, Option<Role>)>> {
+                docs::doc_for(&self.pool, id, user_id).await
             }
 
             async fn list_docs(&self, query: &ListQuery) -> StoreResult<DocPage> {
@@ -71,11 +83,11 @@ macro_rules! delegate_store {
             }
 
             async fn save_doc(&self, change: SaveChange<'_>) -> StoreResult<Document> {
-                docs::save(&self.pool, change).await
+                docs::save(&self.writer, change).await
             }
 
             async fn merge_save_doc(&self, change: MergeChange<'_>) -> StoreResult<Merged> {
-                docs::merge_save(&self.pool, change).await
+                docs::merge_save(&self.writer, change).await
             }
 
             async fn transition_doc(
@@ -86,7 +98,7 @@ macro_rules! delegate_store {
                 by: &UserRef,
                 at: DateTime<Utc>,
             ) -> StoreResult<Document> {
-                docs::transition(&self.pool, id, expected_rev, to, by, at).await
+                docs::transition(&self.writer, id, expected_rev, to, by, at).await
             }
 
             async fn delete_doc(
@@ -96,7 +108,7 @@ macro_rules! delegate_store {
                 by: &UserRef,
                 at: DateTime<Utc>,
             ) -> StoreResult<()> {
-                docs::delete(&self.pool, id, expected_rev, by, at).await
+                docs::delete(&self.writer, id, expected_rev, by, at).await
             }
 
             async fn revision_fields(&self, id: &str, rev: i64) -> StoreResult<Option<Fields>> {
@@ -127,7 +139,7 @@ macro_rules! delegate_store {
                 abandoned_before: DateTime<Utc>,
             ) -> StoreResult<Claim> {
                 idempotency::claim(
-                    &self.pool,
+                    &self.writer,
                     user_id,
                     key,
                     fingerprint,
@@ -144,11 +156,11 @@ macro_rules! delegate_store {
                 status: u16,
                 body: &str,
             ) -> StoreResult<()> {
-                idempotency::finish(&self.pool, key, status, body).await
+                idempotency::finish(&self.writer, key, status, body).await
             }
 
             async fn release_idempotency_key(&self, key: ClaimedKey<'_>) -> StoreResult<()> {
-                idempotency::release(&self.pool, key).await
+                idempotency::release(&self.writer, key).await
             }
 
             async fn idempotent_response(
@@ -161,7 +173,7 @@ macro_rules! delegate_store {
             }
 
             async fn expire_idempotency_keys(&self, before: DateTime<Utc>) -> StoreResult<u64> {
-                idempotency::expire(&self.pool, before).await
+                idempotency::expire(&self.writer, before).await
             }
 
             async fn role_of(&self, doc_id: &str, user_id: &str) -> StoreResult<Option<Role>> {
@@ -180,11 +192,11 @@ macro_rules! delegate_store {
                 by: &UserRef,
                 at: DateTime<Utc>,
             ) -> StoreResult<()> {
-                access::set_member(&self.pool, doc_id, user_id, role, by, at).await
+                access::set_member(&self.writer, doc_id, user_id, role, by, at).await
             }
 
             async fn remove_member(&self, doc_id: &str, user_id: &str) -> StoreResult<bool> {
-                access::remove_member(&self.pool, doc_id, user_id).await
+                access::remove_member(&self.writer, doc_id, user_id).await
             }
 
             async fn auth_attempts(
@@ -202,23 +214,23 @@ macro_rules! delegate_store {
                 address: &str,
                 at: DateTime<Utc>,
             ) -> StoreResult<i64> {
-                access::record_auth_attempt(&self.pool, account, address, at).await
+                access::record_auth_attempt(&self.writer, account, address, at).await
             }
 
             async fn forget_auth_attempt(&self, id: i64) -> StoreResult<()> {
-                access::forget_auth_attempt(&self.pool, id).await
+                access::forget_auth_attempt(&self.writer, id).await
             }
 
             async fn expire_sessions(&self, before: DateTime<Utc>) -> StoreResult<u64> {
-                accounts::expire_sessions(&self.pool, before).await
+                accounts::expire_sessions(&self.writer, before).await
             }
 
             async fn clear_auth_failures(&self, account: &str) -> StoreResult<()> {
-                access::clear_auth_failures(&self.pool, account).await
+                access::clear_auth_failures(&self.writer, account).await
             }
 
             async fn expire_auth_attempts(&self, before: DateTime<Utc>) -> StoreResult<u64> {
-                access::expire_auth_attempts(&self.pool, before).await
+                access::expire_auth_attempts(&self.writer, before).await
             }
 
             async fn changes_since(&self, id: &str, after_rev: i64) -> StoreResult<Vec<ChangedBy>> {

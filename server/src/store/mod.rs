@@ -177,6 +177,12 @@ pub trait Store: Send + Sync + 'static {
         key: Option<ClaimedKey<'_>>,
     ) -> StoreResult<Document>;
     async fn get_doc(&self, id: &str) -> StoreResult<Option<Document>>;
+    /// A live document and the user's role on it (`None`: no access), read together.
+    async fn doc_for(
+        &self,
+        id: &str,
+        user_id: &str,
+    ) -> StoreResult<Option<(Document, Option<Role>)>>;
     async fn list_docs(&self, query: &ListQuery) -> StoreResult<DocPage>;
     /// One transaction: compare-and-set on `rev`, insert the revision row, bump the document.
     /// `Stale` when the document is no longer at `expected_rev`.

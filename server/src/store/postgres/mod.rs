@@ -80,6 +80,8 @@ pub struct PgSettings {
 
 pub struct PgStore {
     pool: PgPool,
+    /// The same pool: PostgreSQL takes concurrent writers (see `delegate`).
+    writer: PgPool,
 }
 
 impl PgStore {
@@ -93,7 +95,10 @@ impl PgStore {
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await?;
-        Ok(PgStore { pool })
+        Ok(PgStore {
+            writer: pool.clone(),
+            pool,
+        })
     }
 
     /// The pool, for the live channel's listener and notifications.

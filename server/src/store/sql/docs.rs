@@ -11,7 +11,7 @@ use crate::store::rows::{
 };
 use crate::store::{ClaimedKey, MergeChange, Merged, SaveChange, StoreError, StoreResult};
 use app::{
-    domain::{changed_fields, Field, Fields, Status},
+    domain::{changed_fields, Field, Fields, Role, Status},
     live::ServerMessage,
     protocol::{Document, UserRef},
 };
@@ -20,6 +20,38 @@ pub const DOC_COLUMNS: &str = "d.id, d.title, d.slug, d.tags, d.body, d.status, 
      d.created_at, d.created_by, cu.name AS created_by_name, \
      d.updated_at, d.updated_by, uu.name AS updated_by_name \
      FROM documents d JOIN users cu ON cu.id = d.created_by JOIN users uu ON uu.id = d.updated_by";
+
+/// A changed `documents` row as `RETURNING` gives it, in the columns of `DOC_COLUMNS`.
+const RETURNED_DOC: &str = "id, title, slug, tags, body, status, rev, created_at, created_by, \
+     (SELECT name FROM users WHERE users.id = documents.created_by) AS created_by_name, \
+     updated_at, updated_by, (SELECT name FROM users WHERE users.id = documents.updated_by) AS updated_by_name";
+
+/// A live document with the role `user_id` has on it (`None`: no access), in one query.
+pub async fn doc_for(
+    pool: &Pool,
+    id: &str,
+    user_id: &str,
+) -> StoreResult<Option<(Document, Option<Role>)>> {
+    let sql = format!(
+        "SELECT CASE WHEN d.owner_id = $1 THEN 'owner' ELSE m.role END AS your_role, {} \
+         LEFT JOIN memberships m ON m.doc_id = d.id AND m.user_id = $2 \
+         WHERE d.id = $3 AND d.deleted_at IS NULL",
+        DOC_COLUMNS
+    );
+    let row = sqlx::query(&sql)
+        .bind(user_id)
+        .bind(user_id)
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    row.map(|row| {
+        let role = row
+            .try_get::<Option<String>, _>("your_role")?
+            .and_then(|role| Role::parse(&role));
+        Ok((document_from_row(&row)?, role))
+    })
+    .transpose()
+}
 
 pub async fn doc_in<'e, E>(executor: E, id: &str) -> StoreResult<Option<Document>>
 where
@@ -155,11 +187,11 @@ async fn write(
     let fields = change.fields;
     // The compare-and-set comes first: SQLite takes its write lock at once, and in
     // PostgreSQL a concurrent save of the same revision waits on this row, then matches
-    // nothing.
-    let updated = sqlx::query(
+    // nothing. It returns the saved document itself: no second read.
+    let updated = sqlx::query(&format!(
         "UPDATE documents SET title = $1, slug = $2, tags = $3, body = $4, search_text = $5, rev = rev + 1, \
-         updated_at = $6, updated_by = $7 WHERE id = $8 AND rev = $9 AND deleted_at IS NULL RETURNING status",
-    )
+         updated_at = $6, updated_by = $7 WHERE id = $8 AND rev = $9 AND deleted_at IS NULL RETURNING {RETURNED_DOC}"
+    ))
     .bind(&fields.title)
     .bind(&fields.slug)
     .bind(tags_json(&fields.tags))
@@ -175,14 +207,13 @@ async fn write(
     let Some(row) = updated else {
         return Err(why_not(tx, change.id).await);
     };
-    let status = parse_status(row.try_get("status")?)?;
-    let rev = change.expected_rev + 1;
+    let doc = document_from_row(&row)?;
     insert_revision(
         tx,
         change.id,
-        rev,
+        doc.rev,
         fields,
-        status,
+        doc.status,
         change.changed,
         false,
         merge_base,
@@ -190,9 +221,6 @@ async fn write(
         &at,
     )
     .await?;
-    let doc = doc_in(&mut **tx, change.id)
-        .await?
-        .ok_or(StoreError::NotFound)?;
     announce(tx, updated_message(&doc, change.changed.to_vec())).await?;
     if let Some(idempotency) = &change.idempotency {
         sqlx::query(

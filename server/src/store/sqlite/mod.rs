@@ -69,6 +69,8 @@ use app::{
 
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// The one connection every write goes through (see `delegate`).
+    writer: SqlitePool,
 }
 
 impl SqliteStore {
@@ -85,11 +87,20 @@ impl SqliteStore {
                 std::fs::create_dir_all(parent).map_err(sqlx::Error::Io)?;
             }
         }
+        // An embedded file's connections do not go stale: no ping (a round trip to the
+        // connection's thread) before every use.
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
+            .test_before_acquire(false)
+            .connect_with(options.clone())
+            .await?;
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .test_before_acquire(false)
+            .acquire_timeout(Duration::from_secs(30))
             .connect_with(options)
             .await?;
-        Ok(SqliteStore { pool })
+        Ok(SqliteStore { pool, writer })
     }
 }
 
