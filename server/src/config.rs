@@ -39,6 +39,8 @@ pub struct Settings {
     /// On PostgreSQL, how often this instance tells the others it is alive, and after
     /// how long without that its viewers leave everybody's presence.
     pub instance_liveness: crate::live::cluster::Liveness,
+    /// On SIGTERM or Ctrl-C, how long in-flight requests may take to finish.
+    pub shutdown_grace: std::time::Duration,
 }
 
 impl Settings {
@@ -66,6 +68,7 @@ impl Settings {
                 heartbeat: std::time::Duration::from_secs(10),
                 timeout: std::time::Duration::from_secs(30),
             },
+            shutdown_grace: std::time::Duration::from_secs(10),
         }
     }
 }

@@ -84,15 +84,37 @@ impl Application {
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> std::io::Result<()> {
+        let grace = self.state.settings.shutdown_grace;
+        let hub = self.state.hub.clone();
         let janitor = tokio::spawn(forget_expired(self.state));
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
-        let served = axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown)
-            .await;
+        let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+        // Stop accepting, tell live sockets to reconnect elsewhere, let in-flight
+        // requests finish — for at most `grace`.
+        let signal = async move {
+            shutdown.await;
+            tracing::info!(
+                grace_secs = grace.as_secs(),
+                "shutting down: finishing in-flight requests"
+            );
+            hub.close_all();
+            let _ = stopping.send(());
+        };
+        let served = axum::serve(self.listener, service).with_graceful_shutdown(signal);
+        let outcome = tokio::select! {
+            served = std::future::IntoFuture::into_future(served) => served,
+            _ = async {
+                let _ = stopped.await;
+                tokio::time::sleep(grace).await;
+            } => {
+                tracing::warn!("requests still running after the shutdown grace period; stopping anyway");
+                Ok(())
+            }
+        };
         janitor.abort();
-        served
+        outcome
     }
 }
 

@@ -42,6 +42,9 @@ enum Command {
         /// Mark the session cookie `Secure` (when served behind TLS).
         #[arg(long, env = "CONCORD_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// On SIGTERM or Ctrl-C, seconds in-flight requests may take to finish.
+        #[arg(long, env = "CONCORD_SHUTDOWN_GRACE_SECS", default_value_t = 10)]
+        shutdown_grace_secs: u64,
         #[command(flatten)]
         pg: PgArgs,
     },
@@ -63,6 +66,21 @@ struct PgArgs {
     statement_timeout_secs: u64,
 }
 
+/// SIGTERM (what process managers send) or Ctrl-C.
+async fn stop_requested() {
+    let mut terminate =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).ok();
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = async {
+            match terminate.as_mut() {
+                Some(signal) => { signal.recv().await; }
+                None => std::future::pending::<()>().await,
+            }
+        } => {}
+    }
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     tracing_subscriber::fmt()
@@ -82,6 +100,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
             trust_forwarded_for,
             allowed_origins,
             secure_cookies,
+            shutdown_grace_secs,
             pg,
         } => {
             let mut settings = Settings::new(addr, database_url);
@@ -91,16 +110,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
             settings.secure_cookies = secure_cookies;
             settings.trust_forwarded_for = trust_forwarded_for;
             settings.allowed_origins = allowed_origins;
+            settings.shutdown_grace = std::time::Duration::from_secs(shutdown_grace_secs);
             settings.pg = store::PgSettings {
                 max_connections: pg.db_max_connections.max(2),
                 statement_timeout: std::time::Duration::from_secs(pg.statement_timeout_secs.max(1)),
             };
             let app = Application::build(settings).await?;
             tracing::info!(addr = %app.local_addr(), "Concord is serving on http://{}", app.local_addr());
-            app.run_until(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await?;
+            app.run_until(stop_requested()).await?;
+            tracing::info!("Concord stopped");
         }
         Command::Migrate { database_url } => {
             store::connect(&database_url).await?;

@@ -28,7 +28,7 @@ fn setting(name: &str, default: usize) -> usize {
 }
 
 /// The `concord` binary `scripts/build` made, beside this test's own directory.
-fn concord() -> PathBuf {
+pub(crate) fn concord() -> PathBuf {
     let binary = std::env::var_os("CONCORD_BIN")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
@@ -43,12 +43,12 @@ fn concord() -> PathBuf {
     binary
 }
 
-struct Server {
-    child: Child,
+pub(crate) struct Server {
+    pub(crate) child: Child,
 }
 
 impl Server {
-    async fn start(binary: &PathBuf, port: u16, database_url: &str) -> Server {
+    pub(crate) async fn start(binary: &PathBuf, port: u16, database_url: &str) -> Server {
         let child = Command::new(binary)
             .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
             .args(["--database-url", database_url])
@@ -69,7 +69,7 @@ impl Server {
     }
 
     /// SIGKILL: no graceful anything.
-    fn kill(mut self) {
+    pub(crate) fn kill(mut self) {
         self.child.kill().unwrap();
         self.child.wait().unwrap();
     }

@@ -16,4 +16,5 @@ mod live;
 mod merge_on_save;
 mod preconditions;
 mod security;
+mod shutdown;
 mod workflow;

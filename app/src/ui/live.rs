@@ -46,7 +46,7 @@ pub fn open(doc_id: String, tab_id: String, on_event: impl Fn(LiveEvent) + 'stat
 #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
 mod browser {
     use futures::{channel::mpsc::UnboundedReceiver, FutureExt, SinkExt, StreamExt};
-    use gloo_net::websocket::{futures::WebSocket, Message};
+    use gloo_net::websocket::{futures::WebSocket, Message, WebSocketError};
 
     use super::LiveEvent;
     use crate::{
@@ -62,6 +62,9 @@ mod browser {
     ) {
         let mut retries = 0;
         loop {
+            // The server closed with "service restart": another instance (or this one,
+            // restarted) takes over at once, so reconnect quietly and soon.
+            let mut restarting = false;
             if let Ok(socket) = WebSocket::open(&url()) {
                 let (mut write, mut read) = socket.split();
                 let greeting = [
@@ -94,6 +97,10 @@ mod browser {
                                 }
                             }
                             Some(Ok(Message::Bytes(_))) => {}
+                            Some(Err(WebSocketError::ConnectionClose(close))) if close.code == SERVICE_RESTART => {
+                                restarting = true;
+                                break;
+                            }
                             Some(Err(_)) | None => break,
                         },
                         message = outgoing.next() => match message {
@@ -107,17 +114,28 @@ mod browser {
                         },
                     }
                 }
-                on_event(LiveEvent::Disconnected);
+                if !restarting {
+                    on_event(LiveEvent::Disconnected);
+                }
             }
-            retries += 1;
+            let wait = if restarting {
+                // Spread over a second, so a restart is not met by every tab at once.
+                retries = 0;
+                std::time::Duration::from_secs(1).mul_f64(random())
+            } else {
+                retries += 1;
+                delay(retries, random())
+            };
             futures::select! {
-                _ = sleep(delay(retries, random())).fuse() => {}
+                _ = sleep(wait).fuse() => {}
                 message = outgoing.next() => if message.is_none() { return },
             }
         }
     }
 
     const OPEN_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+    /// The close code of a server that is stopping or restarting (RFC 6455 registry).
+    const SERVICE_RESTART: u16 = 1012;
 
     async fn greet<S: futures::Sink<Message> + Unpin>(
         write: &mut S,

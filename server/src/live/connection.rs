@@ -4,7 +4,7 @@
 
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
-use axum::extract::ws::{Message, Utf8Bytes};
+use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
 use tokio::{
     sync::{broadcast, mpsc},
@@ -32,6 +32,9 @@ pub struct Connection {
     pub timeout: Duration,
 }
 
+/// The close code that says "the server is restarting; reconnect now" (RFC 6455 registry).
+pub const SERVICE_RESTART: u16 = 1012;
+
 /// Outgoing messages waiting for the socket; when full, the forwarders wait and their
 /// broadcast receivers lag instead of the hub.
 const OUTBOX: usize = 256;
@@ -47,9 +50,18 @@ where
     let mut heartbeat = tokio::time::interval(connection.heartbeat);
     heartbeat.reset();
     let mut last_heard = Instant::now();
+    let mut closing = connection.hub.closing();
 
     loop {
         tokio::select! {
+            // The guard the wait returns must not be held across the send.
+            stopping = async { closing.wait_for(|stopping| *stopping).await.is_ok() } => {
+                if stopping {
+                    let frame = CloseFrame { code: SERVICE_RESTART, reason: Utf8Bytes::from_static("server restarting") };
+                    let _ = sink.send(Message::Close(Some(frame))).await;
+                }
+                break;
+            }
             frame = stream.next() => {
                 let Some(Ok(frame)) = frame else { break };
                 last_heard = Instant::now();

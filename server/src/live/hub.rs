@@ -38,6 +38,9 @@ pub struct Hub {
     /// Messages a watcher may fall behind by before it is told to resync.
     capacity: usize,
     presence_delay: Duration,
+    /// Turns true once when the server shuts down: every connection then closes with
+    /// "service restart" (1012), which browsers take as "reconnect now".
+    closing: tokio::sync::watch::Sender<bool>,
 }
 
 struct Room {
@@ -57,7 +60,18 @@ impl Hub {
             shared: OnceLock::new(),
             capacity: capacity.max(1),
             presence_delay,
+            closing: tokio::sync::watch::Sender::new(false),
         })
+    }
+
+    /// Tells every live connection on this instance to close: the server is stopping.
+    pub fn close_all(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Resolves once the server is stopping.
+    pub fn closing(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.closing.subscribe()
     }
 
     /// Subscribes a connection to a document, then announces it: the new watcher sees
