@@ -1,6 +1,7 @@
 //! The Concord server: configuration, state, the REST API, persistence, and the
 //! Leptos pages rendered on the server and hydrated in the browser.
 
+pub mod assets;
 pub mod clock;
 pub mod config;
 pub mod http;
@@ -37,7 +38,7 @@ impl Application {
         let store = backend.store();
         let listener = TcpListener::bind(settings.addr).await?;
         let leptos = LeptosOptions::builder()
-            .output_name("concord")
+            .output_name(assets::output_name(&settings.site_root))
             .site_root(settings.site_root.to_string_lossy().into_owned())
             .site_pkg_dir("pkg")
             .site_addr(listener.local_addr()?)
@@ -155,6 +156,7 @@ fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     Router::new()
         .merge(http::router())
+        .nest_service("/pkg", assets::service(&state.settings.site_root))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos.clone();
             move || shell(options.clone())
@@ -167,6 +169,7 @@ fn router(state: AppState) -> Router {
             http::security::same_origin_only,
         ))
         .layer(axum::middleware::from_fn(http::security::headers))
+        .layer(http::compression())
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             http::error::on_panic,
         ))

@@ -39,7 +39,7 @@ async fn reading_sends_a_strong_etag_and_honours_if_none_match() {
 
     let fresh = ann.get(&url).send().await.unwrap();
     assert_eq!(fresh.headers()["etag"], "\"1\"");
-    assert_eq!(fresh.headers()["cache-control"], "no-cache");
+    assert_eq!(fresh.headers()["cache-control"], "private, no-cache");
 
     let cached = ann
         .get(&url)

@@ -2,6 +2,7 @@
 
 mod access;
 mod accounts;
+mod assets;
 mod bad_input;
 mod concurrency;
 mod conflicts;

@@ -17,7 +17,7 @@ mod tabs;
 mod time;
 
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
     path,
@@ -38,6 +38,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                // Named by content (scripts/build): the same name for the script, the wasm
+                // and the styles.
+                <link rel="stylesheet" href=format!("/pkg/{}.css", options.output_name)/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -76,7 +79,6 @@ pub fn App() -> impl IntoView {
     provide_context(Session(me));
 
     view! {
-        <Stylesheet id="concord" href="/pkg/concord.css"/>
         <Title text="Concord"/>
         <Router>
             <a class="skip" href="#main">"Skip to content"</a>

@@ -321,7 +321,10 @@ fn validators(rev: i64) -> [(header::HeaderName, HeaderValue); 2] {
             header::ETAG,
             HeaderValue::from_str(&etag(rev)).expect("digits are a valid header"),
         ),
-        (header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        (
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("private, no-cache"),
+        ),
     ]
 }
 

@@ -153,7 +153,10 @@ fn replayed(stored: StoredResponse) -> Response {
         problem_response(status, stored.body)
     };
     let headers = response.headers_mut();
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, no-cache"),
+    );
     headers.insert(
         HeaderName::from_static("idempotent-replayed"),
         HeaderValue::from_static("true"),

@@ -15,7 +15,11 @@ mod rejections;
 pub mod security;
 mod workflow;
 
-use axum::{extract::State, routing::get, Router};
+use axum::{extract::State, http::StatusCode, routing::get, Router};
+use tower_http::compression::{
+    predicate::{DefaultPredicate, Predicate},
+    CompressionLayer,
+};
 
 use crate::state::AppState;
 use error::ApiError;
@@ -35,6 +39,23 @@ pub fn router() -> Router<AppState> {
         .nest("/api", api)
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready))
+}
+
+/// Compresses pages and JSON (brotli or gzip, as the client accepts), but never a response
+/// with an `ETag`: its strong validator names the revision, which `If-Match` must keep
+/// meaning, and a compressed representation would need another one (RFC 9110 8.8.3).
+/// Built files come precompressed; upgrades, 204 and 304 have no body to compress.
+pub fn compression() -> CompressionLayer<impl Predicate> {
+    let worth_it = |status: StatusCode,
+                    _: axum::http::Version,
+                    headers: &axum::http::HeaderMap,
+                    _: &axum::http::Extensions| {
+        !status.is_informational()
+            && status != StatusCode::NO_CONTENT
+            && status != StatusCode::NOT_MODIFIED
+            && !headers.contains_key(axum::http::header::ETAG)
+    };
+    CompressionLayer::new().compress_when(DefaultPredicate::new().and(worth_it))
 }
 
 /// Ready when the database answers.

@@ -54,9 +54,24 @@ pub fn from_this_site(state: &AppState, headers: &HeaderMap) -> bool {
 }
 
 /// Headers every response carries unless it set its own (pages set a CSP with their nonce).
+/// Everything but the built files may depend on the session, so no shared cache may keep
+/// it: pages are `no-store`, the rest `private`.
 pub async fn headers(request: Request, next: Next) -> Response {
+    let static_file = request.uri().path().starts_with("/pkg/");
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if !static_file && !headers.contains_key(header::CACHE_CONTROL) {
+        let html = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("text/html"));
+        let policy = if html {
+            "no-store"
+        } else {
+            "private, no-cache"
+        };
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    }
     let defaults = [
         (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
         (header::REFERRER_POLICY, "same-origin"),

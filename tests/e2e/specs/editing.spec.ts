@@ -6,7 +6,13 @@ test('the page is rendered on the server before the client hydrates it', async (
   expect(response.status()).toBe(200);
   const html = await response.text();
   expect(html).toContain('<h1>Create an account</h1>');
-  expect(html).toContain('/pkg/concord.js');
+  // The client's files are named by their content, and served for good.
+  const script = html.match(/\/pkg\/concord\.[0-9a-f]{16}\.js/);
+  expect(script).not.toBeNull();
+  const file = await request.get(script![0], { headers: { 'Accept-Encoding': 'br' } });
+  expect(file.headers()['content-encoding']).toBe('br');
+  expect(file.headers()['cache-control']).toBe('public, max-age=31536000, immutable');
+  expect(response.headers()['cache-control']).toBe('no-store');
 });
 
 test('a new user signs up, creates a document, saves with the button and Ctrl+S, and a reload shows the saved text', async ({ page }) => {

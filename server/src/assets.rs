@@ -1,0 +1,49 @@
+//! The client's built files. `scripts/build` names them by content hash and writes the
+//! name to `site/assets.txt`; they are served precompressed (brotli, gzip) and cached for
+//! good, since a changed file gets a new name.
+
+use std::path::Path;
+
+use axum::{
+    http::{header, HeaderValue, StatusCode},
+    response::Response,
+    Router,
+};
+use tower_http::services::ServeDir;
+
+/// The hashed stem of the script, wasm and styles ("concord.<hash>"); plain "concord"
+/// for a site built before hashing.
+pub fn output_name(site_root: &Path) -> String {
+    std::fs::read_to_string(site_root.join("assets.txt"))
+        .ok()
+        .map(|name| name.trim().to_owned())
+        .filter(|name| {
+            !name.is_empty()
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+        })
+        .unwrap_or_else(|| "concord".to_owned())
+}
+
+/// `/pkg`: the files with `Range`, `If-Modified-Since` and precompressed variants as
+/// `ServeDir` answers them, and a year's `immutable` on every file found.
+pub fn service(site_root: &Path) -> Router {
+    let files = ServeDir::new(site_root.join("pkg"))
+        .precompressed_br()
+        .precompressed_gzip();
+    Router::new()
+        .fallback_service(files)
+        .layer(axum::middleware::map_response(immutable))
+}
+
+async fn immutable(mut response: Response) -> Response {
+    let found = response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED;
+    if found {
+        response.headers_mut().insert(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("public, max-age=31536000, immutable"),
+        );
+    }
+    response
+}

@@ -1,0 +1,184 @@
+//! Built files named by content, served precompressed with ranges, revalidation and a
+//! year's `immutable`; everything that depends on the session kept out of shared caches;
+//! pages and JSON compressed, but never a response whose ETag `If-Match` relies on.
+
+use reqwest::{header, StatusCode};
+
+use crate::helpers::{put_body, TestApp};
+
+const NAME: &str = "concord.0123456789abcdef";
+const SCRIPT: &str = "export default function init() { return 'a built script'; }\n";
+
+/// A site root as scripts/build leaves it: hashed files, their br/gz variants, the name.
+fn built_site() -> tempfile::TempDir {
+    let site = tempfile::tempdir().unwrap();
+    let pkg = site.path().join("pkg");
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(pkg.join(format!("{NAME}.js")), SCRIPT).unwrap();
+    std::fs::write(pkg.join(format!("{NAME}.js.br")), b"brotli bytes").unwrap();
+    std::fs::write(pkg.join(format!("{NAME}.js.gz")), b"gzip bytes").unwrap();
+    std::fs::write(pkg.join(format!("{NAME}.css")), "body { margin: 0; }\n").unwrap();
+    std::fs::write(site.path().join("assets.txt"), format!("{NAME}\n")).unwrap();
+    site
+}
+
+fn header_of(response: &reqwest::Response, name: header::HeaderName) -> Option<String> {
+    response
+        .headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap().to_owned())
+}
+
+#[tokio::test]
+async fn pages_name_the_hashed_files_which_are_served_precompressed_and_immutable() {
+    let site = built_site();
+    let root = site.path().to_owned();
+    let app = TestApp::spawn_with(move |s| s.site_root = root).await;
+    let client = app.anonymous();
+
+    let page = client.get(app.url("/login")).send().await.unwrap();
+    let html = page.text().await.unwrap();
+    for file in [
+        format!("/pkg/{NAME}.js"),
+        format!("/pkg/{NAME}_bg.wasm"),
+        format!("/pkg/{NAME}.css"),
+    ] {
+        assert!(html.contains(&file), "the page names {file}");
+    }
+
+    let url = app.url(&format!("/pkg/{NAME}.js"));
+    for (accepts, encoding, body) in [
+        ("br, gzip", Some("br"), "brotli bytes"),
+        ("gzip", Some("gzip"), "gzip bytes"),
+        ("identity", None, SCRIPT),
+    ] {
+        let response = client
+            .get(&url)
+            .header(header::ACCEPT_ENCODING, accepts)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(
+            header_of(&response, header::CONTENT_ENCODING).as_deref(),
+            encoding,
+            "{accepts}"
+        );
+        assert_eq!(
+            header_of(&response, header::CACHE_CONTROL).as_deref(),
+            Some("public, max-age=31536000, immutable")
+        );
+        assert_eq!(response.text().await.unwrap(), body);
+    }
+
+    let range = client
+        .get(&url)
+        .header(header::RANGE, "bytes=0-5")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(range.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(
+        header_of(&range, header::CONTENT_RANGE).as_deref(),
+        Some(format!("bytes 0-5/{}", SCRIPT.len()).as_str())
+    );
+    assert_eq!(range.text().await.unwrap(), &SCRIPT[..6]);
+
+    let first = client.get(&url).send().await.unwrap();
+    let modified = header_of(&first, header::LAST_MODIFIED).expect("Last-Modified");
+    let again = client
+        .get(&url)
+        .header(header::IF_MODIFIED_SINCE, modified)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+
+    let missing = client
+        .get(app.url("/pkg/concord.ffffffffffffffff.js"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert!(header_of(&missing, header::CACHE_CONTROL).is_none_or(|c| !c.contains("immutable")));
+}
+
+#[tokio::test]
+async fn what_depends_on_the_session_is_private_and_pages_are_not_stored() {
+    let site = built_site();
+    let root = site.path().to_owned();
+    let app = TestApp::spawn_with(move |s| s.site_root = root).await;
+    let ann = app.user("Ann").await;
+    let doc = app.create(&ann, "private-plan").await;
+    let id = doc["id"].as_str().unwrap();
+
+    for page in ["/", &format!("/docs/{id}"), &format!("/docs/{id}/history")] {
+        let response = ann.get(app.url(page)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{page}");
+        assert_eq!(
+            header_of(&response, header::CACHE_CONTROL).as_deref(),
+            Some("no-store"),
+            "{page}"
+        );
+    }
+    for path in [
+        "/api/docs",
+        "/api/auth/me",
+        &format!("/api/docs/{id}/revisions"),
+    ] {
+        let response = ann.get(app.url(path)).send().await.unwrap();
+        let policy = header_of(&response, header::CACHE_CONTROL).unwrap_or_default();
+        assert!(policy.starts_with("private"), "{path}: {policy}");
+    }
+    let read = ann
+        .get(app.url(&format!("/api/docs/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        header_of(&read, header::CACHE_CONTROL).as_deref(),
+        Some("private, no-cache")
+    );
+}
+
+#[tokio::test]
+async fn json_is_compressed_but_a_document_keeps_its_revision_tag_uncompressed() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("Ann").await;
+    for n in 0..5 {
+        app.create(&ann, &format!("compressed-{n}")).await;
+    }
+    let list = ann
+        .get(app.url("/api/docs"))
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(list.status(), StatusCode::OK);
+    assert_eq!(
+        header_of(&list, header::CONTENT_ENCODING).as_deref(),
+        Some("gzip")
+    );
+
+    let doc = app.create(&ann, "tagged").await;
+    let url = app.url(&format!("/api/docs/{}", doc["id"].as_str().unwrap()));
+    let read = ann
+        .get(&url)
+        .header(header::ACCEPT_ENCODING, "br, gzip")
+        .send()
+        .await
+        .unwrap();
+    assert!(header_of(&read, header::CONTENT_ENCODING).is_none());
+    let etag = header_of(&read, header::ETAG).unwrap();
+    assert_eq!(etag, "\"1\"");
+    let saved = ann
+        .put(&url)
+        .header(header::IF_MATCH, etag)
+        .header(header::ACCEPT_ENCODING, "br, gzip")
+        .json(&put_body(&doc, "a compressed client's save"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), StatusCode::OK);
+    assert_eq!(header_of(&saved, header::ETAG).as_deref(), Some("\"2\""));
+}
