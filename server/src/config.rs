@@ -41,6 +41,8 @@ pub struct Settings {
     pub instance_liveness: crate::live::cluster::Liveness,
     /// On SIGTERM or Ctrl-C, how long in-flight requests may take to finish.
     pub shutdown_grace: std::time::Duration,
+    /// `/metrics` answers only `Authorization: Bearer <token>` when set, else only loopback.
+    pub metrics_token: Option<String>,
 }
 
 impl Settings {
@@ -69,6 +71,7 @@ impl Settings {
                 timeout: std::time::Duration::from_secs(30),
             },
             shutdown_grace: std::time::Duration::from_secs(10),
+            metrics_token: None,
         }
     }
 }

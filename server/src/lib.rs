@@ -6,6 +6,7 @@ pub mod clock;
 pub mod config;
 pub mod http;
 pub mod live;
+pub mod metrics;
 pub mod pages;
 pub mod service;
 pub mod state;
@@ -44,6 +45,8 @@ impl Application {
             .site_addr(listener.local_addr()?)
             .build();
         let hub = live::Hub::new(settings.live_backlog, settings.presence_delay);
+        let metrics = metrics::Metrics::new();
+        hub.set_metrics(metrics.live.clone());
         // One instance delivers changes to its own hub; on PostgreSQL every instance hears
         // every instance's changes and shares presence.
         let fanout: Arc<dyn live::Fanout> = match &backend {
@@ -61,6 +64,7 @@ impl Application {
             dummy_hash: Arc::default(),
             fanout,
             hub,
+            metrics,
             connections: Arc::default(),
         };
         Ok(Application {
@@ -156,6 +160,7 @@ fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     Router::new()
         .merge(http::router())
+        .route("/metrics", axum::routing::get(metrics::scrape))
         .nest_service("/pkg", assets::service(&state.settings.site_root))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos.clone();
@@ -168,11 +173,16 @@ fn router(state: AppState) -> Router {
             state.clone(),
             http::security::same_origin_only,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::record,
+        ))
         .layer(axum::middleware::from_fn(http::security::headers))
         .layer(http::compression())
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             http::error::on_panic,
         ))
         .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn(http::request_id::assign))
         .with_state(state)
 }

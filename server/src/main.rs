@@ -42,6 +42,10 @@ enum Command {
         /// Mark the session cookie `Secure` (when served behind TLS).
         #[arg(long, env = "CONCORD_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Serve /metrics to `Authorization: Bearer <token>` from anywhere (without it, to
+        /// this machine only).
+        #[arg(long, env = "CONCORD_METRICS_TOKEN")]
+        metrics_token: Option<String>,
         /// On SIGTERM or Ctrl-C, seconds in-flight requests may take to finish.
         #[arg(long, env = "CONCORD_SHUTDOWN_GRACE_SECS", default_value_t = 10)]
         shutdown_grace_secs: u64,
@@ -101,6 +105,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
             allowed_origins,
             secure_cookies,
             shutdown_grace_secs,
+            metrics_token,
             pg,
         } => {
             let mut settings = Settings::new(addr, database_url);
@@ -111,6 +116,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
             settings.trust_forwarded_for = trust_forwarded_for;
             settings.allowed_origins = allowed_origins;
             settings.shutdown_grace = std::time::Duration::from_secs(shutdown_grace_secs);
+            settings.metrics_token = metrics_token.filter(|t| !t.is_empty());
             settings.pg = store::PgSettings {
                 max_connections: pg.db_max_connections.max(2),
                 statement_timeout: std::time::Duration::from_secs(pg.statement_timeout_secs.max(1)),

@@ -23,6 +23,8 @@ pub struct AppState {
     pub hub: Arc<Hub>,
     /// Where committed changes are announced to every instance's watchers.
     pub fanout: Arc<dyn Fanout>,
+    /// What `/metrics` reports for this server.
+    pub metrics: Arc<crate::metrics::Metrics>,
     /// Numbers this instance's live connections; meaningful only inside it.
     pub connections: Arc<AtomicU64>,
 }

@@ -7,6 +7,7 @@ use axum::{
 use serde_json::{json, Value};
 
 use crate::{
+    metrics::{MergeOutcome, ProblemKind},
     service::{DocError, Stale},
     store::StoreError,
 };
@@ -246,7 +247,7 @@ impl ApiError {
                 "The request could not be completed. Nothing was changed; please try again.",
             ),
         };
-        let instance = format!("urn:uuid:{}", uuid::Uuid::now_v7());
+        let instance = super::request_id::instance();
         if let ApiError::Internal(cause) = self {
             tracing::error!(%instance, %cause, "internal error");
         }
@@ -364,8 +365,25 @@ impl IntoResponse for ApiError {
             ApiError::MethodNotAllowed { allow, .. } => allow.clone(),
             _ => None,
         };
+        let kind = match &self {
+            ApiError::Stale { .. } | ApiError::StaleUnexplained => problem::STALE_REVISION,
+            ApiError::SlugTaken { .. } => problem::SLUG_TAKEN,
+            ApiError::InvalidState { .. } => problem::INVALID_STATE,
+            _ => "other",
+        };
+        let merge = match &self {
+            ApiError::Stale { members, .. } => members
+                .merge
+                .as_ref()
+                .map(|m| MergeOutcome { clean: m.clean }),
+            _ => None,
+        };
         let (status, body) = self.into_parts();
         let mut response = problem_response(status, body);
+        response.extensions_mut().insert(ProblemKind(kind));
+        if let Some(merge) = merge {
+            response.extensions_mut().insert(merge);
+        }
         if let Some(allow) = allow {
             response.headers_mut().insert(header::ALLOW, allow);
         }

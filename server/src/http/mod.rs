@@ -12,6 +12,7 @@ mod live;
 pub mod members;
 pub mod preview;
 mod rejections;
+pub mod request_id;
 pub mod security;
 mod workflow;
 

@@ -51,6 +51,10 @@ where
     heartbeat.reset();
     let mut last_heard = Instant::now();
     let mut closing = connection.hub.closing();
+    let metrics = connection.hub.metrics().cloned();
+    if let Some(metrics) = &metrics {
+        metrics.sockets_open.inc();
+    }
 
     loop {
         tokio::select! {
@@ -100,6 +104,9 @@ where
                 if sink.send(Message::Text(Utf8Bytes::from(&*message))).await.is_err() {
                     break;
                 }
+                if let Some(metrics) = &metrics {
+                    metrics.messages_sent.inc();
+                }
             }
             _ = heartbeat.tick() => {
                 if last_heard.elapsed() > connection.timeout {
@@ -117,6 +124,9 @@ where
         connection.hub.leave(&doc_id, connection.id);
     }
     let _ = sink.close().await;
+    if let Some(metrics) = &metrics {
+        metrics.sockets_open.dec();
+    }
 }
 
 /// Joins a document the user may read; for anything else the answer is the same

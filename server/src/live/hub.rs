@@ -17,6 +17,7 @@ use tokio::{
     task::AbortHandle,
 };
 
+use crate::metrics::LiveMetrics;
 use app::live::{ServerMessage, Viewer};
 
 /// Viewers named in one presence message; the rest are counted.
@@ -41,6 +42,8 @@ pub struct Hub {
     /// Turns true once when the server shuts down: every connection then closes with
     /// "service restart" (1012), which browsers take as "reconnect now".
     closing: tokio::sync::watch::Sender<bool>,
+    /// Counted for `/metrics`, once the server sets them.
+    metrics: OnceLock<Arc<LiveMetrics>>,
 }
 
 struct Room {
@@ -61,7 +64,16 @@ impl Hub {
             capacity: capacity.max(1),
             presence_delay,
             closing: tokio::sync::watch::Sender::new(false),
+            metrics: OnceLock::new(),
         })
+    }
+
+    pub fn set_metrics(&self, metrics: Arc<LiveMetrics>) {
+        let _ = self.metrics.set(metrics);
+    }
+
+    pub fn metrics(&self) -> Option<&Arc<LiveMetrics>> {
+        self.metrics.get()
     }
 
     /// Tells every live connection on this instance to close: the server is stopping.
@@ -194,6 +206,10 @@ impl Hub {
         let Some(doc_id) = message.doc_id() else {
             return;
         };
+        if let (ServerMessage::Updated { at, .. }, Some(metrics)) = (message, self.metrics()) {
+            let delay = (chrono::Utc::now() - *at).to_std().unwrap_or_default();
+            metrics.fanout_delay.observe(delay.as_secs_f64());
+        }
         let rooms = self.rooms();
         if let Some(room) = rooms.get(doc_id) {
             let _ = room.sender.send(wire(message));

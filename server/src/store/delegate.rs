@@ -70,6 +70,10 @@ macro_rules! delegate_store {
                 docs::doc_in(&self.pool, id).await
             }
 
+            fn pool_stats(&self) -> Vec<(&'static str, u32, u32)> {
+                pool_stats(self)
+            }
+
             async fn doc_for(
                 &self,
                 id: &str,

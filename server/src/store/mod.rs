@@ -177,6 +177,8 @@ pub trait Store: Send + Sync + 'static {
         key: Option<ClaimedKey<'_>>,
     ) -> StoreResult<Document>;
     async fn get_doc(&self, id: &str) -> StoreResult<Option<Document>>;
+    /// Each pool's (name, connections open, connections idle), for `/metrics`.
+    fn pool_stats(&self) -> Vec<(&'static str, u32, u32)>;
     /// A live document and the user's role on it (`None`: no access), read together.
     async fn doc_for(
         &self,

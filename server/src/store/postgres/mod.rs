@@ -116,6 +116,11 @@ async fn run_migrations(pool: &PgPool) -> StoreResult<()> {
     Ok(())
 }
 
+/// One pool serves reads and writes.
+fn pool_stats(store: &PgStore) -> Vec<(&'static str, u32, u32)> {
+    vec![("shared", store.pool.size(), store.pool.num_idle() as u32)]
+}
+
 async fn answer_ping(pool: &PgPool) -> StoreResult<()> {
     sqlx::query("SELECT 1").execute(pool).await?;
     Ok(())

@@ -111,6 +111,13 @@ async fn run_migrations(pool: &SqlitePool) -> StoreResult<()> {
     Ok(())
 }
 
+fn pool_stats(store: &SqliteStore) -> Vec<(&'static str, u32, u32)> {
+    [("read", &store.pool), ("write", &store.writer)]
+        .into_iter()
+        .map(|(name, pool)| (name, pool.size(), pool.num_idle() as u32))
+        .collect()
+}
+
 async fn answer_ping(pool: &SqlitePool) -> StoreResult<()> {
     sqlx::query("SELECT 1").execute(pool).await?;
     Ok(())
