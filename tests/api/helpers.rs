@@ -34,6 +34,11 @@ impl TestApp {
         TestApp::start(database, database_url, configure).await
     }
 
+    /// A server on a database somebody else made (and drops).
+    pub async fn spawn_on(database_url: String) -> TestApp {
+        TestApp::start(TestDatabase::Shared, database_url, |_| {}).await
+    }
+
     /// Another server on this test's database, as a second instance behind a load
     /// balancer would be.
     pub async fn another_instance(&self, configure: impl FnOnce(&mut Settings)) -> TestApp {

@@ -20,4 +20,5 @@ mod preconditions;
 mod request_ids;
 mod security;
 mod shutdown;
+mod transfer;
 mod workflow;

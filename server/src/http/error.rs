@@ -285,7 +285,9 @@ impl From<StoreError> for ApiError {
                 tracing::warn!("a stale revision reached the generic error mapping");
                 ApiError::StaleUnexplained
             }
-            other @ (StoreError::Database(_) | StoreError::Migrate(_)) => ApiError::internal(other),
+            other @ (StoreError::Database(_)
+            | StoreError::Migrate(_)
+            | StoreError::Unsupported(_)) => ApiError::internal(other),
         }
     }
 }

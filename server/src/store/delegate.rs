@@ -70,6 +70,25 @@ macro_rules! delegate_store {
                 docs::doc_in(&self.pool, id).await
             }
 
+            async fn export_records(&self) -> StoreResult<Vec<$crate::store::transfer::Record>> {
+                transfer::export(&self.pool).await
+            }
+
+            async fn has_data(&self) -> StoreResult<bool> {
+                transfer::has_data(&self.pool).await
+            }
+
+            async fn import_records(
+                &self,
+                records: &[$crate::store::transfer::Record],
+            ) -> StoreResult<()> {
+                transfer::import(&self.writer, records).await
+            }
+
+            async fn backup_to(&self, path: &str) -> StoreResult<()> {
+                dialect::backup(&self.writer, path).await
+            }
+
             fn pool_stats(&self) -> Vec<(&'static str, u32, u32)> {
                 pool_stats(self)
             }

@@ -7,6 +7,7 @@ mod delegate;
 mod postgres;
 pub(crate) mod rows;
 mod sqlite;
+pub mod transfer;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -39,6 +40,8 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("{0}")]
+    Unsupported(&'static str),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -177,6 +180,14 @@ pub trait Store: Send + Sync + 'static {
         key: Option<ClaimedKey<'_>>,
     ) -> StoreResult<Document>;
     async fn get_doc(&self, id: &str) -> StoreResult<Option<Document>>;
+    /// Every account, document, revision and membership (`concord export`).
+    async fn export_records(&self) -> StoreResult<Vec<transfer::Record>>;
+    /// Whether any account or document is stored.
+    async fn has_data(&self) -> StoreResult<bool>;
+    /// Writes checked records (`transfer::parse`) in one transaction: all or nothing.
+    async fn import_records(&self, records: &[transfer::Record]) -> StoreResult<()>;
+    /// A consistent copy of the whole database in a new file, while it is in use.
+    async fn backup_to(&self, path: &str) -> StoreResult<()>;
     /// Each pool's (name, connections open, connections idle), for `/metrics`.
     fn pool_stats(&self) -> Vec<(&'static str, u32, u32)>;
     /// A live document and the user's role on it (`None`: no access), read together.

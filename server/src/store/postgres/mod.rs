@@ -22,6 +22,9 @@ mod idempotency;
 #[path = "../sql/list.rs"]
 #[allow(clippy::duplicate_mod)]
 mod list;
+#[path = "../sql/transfer.rs"]
+#[allow(clippy::duplicate_mod)]
+mod transfer;
 
 type Db = sqlx::Postgres;
 type Pool = sqlx::PgPool;
@@ -35,6 +38,13 @@ mod dialect {
     use app::live::ServerMessage;
 
     /// Documents whose tags (a JSON array in text) hold `tag`.
+    /// PostgreSQL has its own tools for this; `concord backup` is for the SQLite file.
+    pub async fn backup(_pool: &super::Pool, _path: &str) -> StoreResult<()> {
+        Err(crate::store::StoreError::Unsupported(
+            "concord backup copies a SQLite database; for PostgreSQL use pg_dump (or concord export)",
+        ))
+    }
+
     pub fn has_tag(sql: &mut QueryBuilder<'_, Db>, tag: &str) {
         sql.push(" AND jsonb_exists(d.tags::jsonb, ")
             .push_bind(tag.to_owned())

@@ -21,6 +21,9 @@ mod idempotency;
 #[path = "../sql/list.rs"]
 #[allow(clippy::duplicate_mod)]
 mod list;
+#[path = "../sql/transfer.rs"]
+#[allow(clippy::duplicate_mod)]
+mod transfer;
 
 type Db = sqlx::Sqlite;
 type Pool = sqlx::SqlitePool;
@@ -38,6 +41,15 @@ mod dialect {
         sql.push(" AND EXISTS (SELECT 1 FROM json_each(d.tags) t WHERE t.value = ")
             .push_bind(tag.to_owned())
             .push(")");
+    }
+
+    /// `VACUUM INTO`: a consistent copy while the server runs (readers and writers go on).
+    pub async fn backup(pool: &super::Pool, path: &str) -> StoreResult<()> {
+        sqlx::query("VACUUM INTO $1")
+            .bind(path)
+            .execute(pool)
+            .await?;
+        Ok(())
     }
 
     /// One process: the caller's fanout delivers after the commit, nothing to send here.
