@@ -308,6 +308,26 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
     });
     let on_show =
         Callback::new(move |(from, to): (i64, i64)| state.show_changes(together, from, to));
+    // Banners appear without focus moving: a polite notice tells screen-reader users.
+    let notice = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        if let Some((change, base_rev)) = remote.get() {
+            notice.set(change.sentence(base_rev));
+        }
+    });
+    Effect::new(move |_| {
+        if !together.other_tabs.with(|tabs| tabs.is_empty()) && !together.tabs_dismissed.get() {
+            notice.set("This document is also open in another tab of this browser.".into());
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(draft) = offer.get() {
+            notice.set(format!(
+                "You have unsaved changes to this document, based on revision {}. Restore or discard them above the form.",
+                draft.base_rev
+            ));
+        }
+    });
     let keydown = window_event_listener(ev::keydown, move |ev| {
         if (ev.ctrl_key() || ev.meta_key()) && ev.key().eq_ignore_ascii_case("s") {
             ev.prevent_default();
@@ -380,6 +400,7 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
                     .then(|| view! { <p class="banner">{"This document is archived and read-only. Restore it to draft to edit it.".to_owned()}</p> })
             }
         }}
+        <div class="sr-only" role="log" aria-label="Notices">{move || notice.get()}</div>
         <SharePanel doc_id=doc_id members/>
         <WhoIsHere presence=together.presence total=together.total me tab_id=tab_id.get_value() connected=together.connected/>
         <TabsBanner other_tabs=together.other_tabs dismissed=together.tabs_dismissed/>

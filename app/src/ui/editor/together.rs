@@ -24,6 +24,27 @@ pub struct RemoteChange {
 }
 
 impl RemoteChange {
+    /// What the banner says: who changed which fields, on top of `base_rev`.
+    pub fn sentence(&self, base_rev: i64) -> String {
+        if self.deleted {
+            return format!(
+                "{} deleted this document. Your text is still here; copy anything you want to keep.",
+                self.who()
+            );
+        }
+        let fields: Vec<&str> = self.fields.iter().map(|f| f.name()).collect();
+        let what = if fields.is_empty() {
+            "it".to_owned()
+        } else {
+            fields.join(", ")
+        };
+        format!(
+            "{} saved revision {}, changing {what}, while you were editing revision {base_rev}.",
+            self.who(),
+            self.rev
+        )
+    }
+
     /// Folds a further change into this one.
     pub fn and(mut self, later: RemoteChange) -> RemoteChange {
         self.rev = self.rev.max(later.rev);
@@ -139,23 +160,7 @@ pub fn RemoteBanner(
     on_reload: Callback<()>,
 ) -> impl IntoView {
     let rev = change.rev;
-    let text = if change.deleted {
-        format!(
-            "{} deleted this document. Your text is still here; copy anything you want to keep.",
-            change.who()
-        )
-    } else {
-        let fields: Vec<&str> = change.fields.iter().map(|f| f.name()).collect();
-        let what = if fields.is_empty() {
-            "it".to_owned()
-        } else {
-            fields.join(", ")
-        };
-        format!(
-            "{} saved revision {rev}, changing {what}, while you were editing revision {base_rev}.",
-            change.who()
-        )
-    };
+    let text = change.sentence(base_rev);
     let deleted = change.deleted;
     view! {
         <section class="banner remote" aria-label="Changes by others">
