@@ -16,15 +16,17 @@ test('when somebody else saves first, the stale save names them and keeps every 
   await open(bob, `/docs/${id}`);
   await expect(bob.getByText(/^Revision 1 ·/)).toBeVisible();
 
-  // Ann saves first.
+  // Bob starts editing revision 1 (so a newer one is not taken into his form)...
+  const bobText = 'Line one\nLine two\nBob adds a third line';
+  await bob.getByLabel('Body').fill(bobText);
+  await bob.getByLabel('Title').fill('Shared doc, Bob edition');
+
+  // ...Ann saves first...
   await ann.getByLabel('Body').fill('Line one\nLine two, revised by Ann');
   await ann.getByRole('button', { name: 'Save' }).click();
   await expect(ann.getByRole('status')).toHaveText('Saved as revision 2');
 
-  // Bob, still on revision 1, saves his own change.
-  const bobText = 'Line one\nLine two\nBob adds a third line';
-  await bob.getByLabel('Body').fill(bobText);
-  await bob.getByLabel('Title').fill('Shared doc, Bob edition');
+  // ...and Bob, still on revision 1, saves his own change.
   await bob.getByRole('button', { name: 'Save' }).click();
 
   const alert = bob.getByRole('alert');

@@ -21,10 +21,10 @@ const LINES = 'one\ntwo\nthree\nfour\nfive\n';
 test('with merge on save chosen, a stale save of other lines is merged by the server without a panel', async ({ browser }) => {
   const { ann, bob, id } = await twoPeople(browser, 'Merged on save', LINES);
   await bob.getByRole('checkbox', { name: "Merge others' changes when I save" }).check();
+  await formBody(bob).fill(LINES.replace('five', 'five by Bob'));
   await formBody(ann).fill(LINES.replace('one', 'one by Ann'));
   await save(ann, 2);
 
-  await formBody(bob).fill(LINES.replace('five', 'five by Bob'));
   await bob.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(bob.getByRole('status')).toHaveText('Saved as revision 3, merged with revision 2');
   await expect(bob.getByRole('region', { name: 'Your save met a newer revision' })).toHaveCount(0);
@@ -41,10 +41,10 @@ test('with merge on save chosen, a stale save of other lines is merged by the se
 
 test('"Save mine as a copy" keeps my version as a new linked document and leaves the original untouched', async ({ browser }) => {
   const { ann, bob, id } = await twoPeople(browser, 'Budget', LINES);
-  await formBody(ann).fill(LINES.replace('one', 'one by Ann'));
-  await save(ann, 2);
   const mine = LINES.replace('one', 'one by Bob');
   await formBody(bob).fill(mine);
+  await formBody(ann).fill(LINES.replace('one', 'one by Ann'));
+  await save(ann, 2);
   await bob.getByRole('button', { name: 'Save', exact: true }).click();
   const panel = bob.getByRole('region', { name: 'Your save met a newer revision' });
   await panel.getByRole('button', { name: 'Save mine as a copy' }).click();
@@ -68,9 +68,9 @@ test('"Save mine as a copy" keeps my version as a new linked document and leaves
 
 test('in a conflict within one line, the words both changed are marked and the rest merges', async ({ browser }) => {
   const { ann, bob } = await twoPeople(browser, 'Review', 'Intro\nThe plan is ready for review.\nEnd\n');
+  await formBody(bob).fill('Intro\nThe budget is finished for review.\nEnd\n');
   await formBody(ann).fill('Intro\nThe plan is done for review by Friday.\nEnd\n');
   await save(ann, 2);
-  await formBody(bob).fill('Intro\nThe budget is finished for review.\nEnd\n');
   await bob.getByRole('button', { name: 'Save', exact: true }).click();
 
   const hunk = bob

@@ -45,7 +45,9 @@ test('two people on two instances see each other, hear each other\'s saves and r
 
   const stored = await (await ann.request.get(`/api/docs/${id}`)).json();
   expect(stored.body).toBe('Intro\nThe budget is 15.\nMiddle\nEnd, signed by Ann\n');
-  await expect(ann.getByRole('region', { name: 'Changes by others' })).toContainText(`${bobName} saved revision 3`);
+  // Ann has nothing unsaved: Bob's merge comes into her page in place.
+  await expect(ann.getByRole('status')).toHaveText(`Updated to revision 3, saved by ${bobName}.`);
+  await expect(ann.getByLabel('Body')).toHaveValue('Intro\nThe budget is 15.\nMiddle\nEnd, signed by Ann\n');
 });
 
 test('one person with the document open on two instances sees themself elsewhere in presence', async ({ browser }) => {

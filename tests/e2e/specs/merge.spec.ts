@@ -13,10 +13,10 @@ async function stored(page: Page, id: string) {
 
 test('edits to different fields merge cleanly and one click saves both', async ({ browser }) => {
   const { ann, bob, annName, id } = await twoPeople(browser, 'Team plan', 'Intro\nDetails\n');
+  await bob.getByLabel('Body').fill('Intro\nDetails, with Bob\'s numbers\n');
   await ann.getByLabel('Title').fill('Team plan for Q4');
   await save(ann, 2);
 
-  await bob.getByLabel('Body').fill('Intro\nDetails, with Bob\'s numbers\n');
   await bob.getByRole('button', { name: 'Save', exact: true }).click();
 
   const panel = bob.getByRole('region', { name: 'Your save met a newer revision' });
@@ -35,13 +35,13 @@ test('edits to different fields merge cleanly and one click saves both', async (
 
 test('overlapping edits show the conflict and each field gets exactly the chosen result', async ({ browser }) => {
   const { ann, bob, id } = await twoPeople(browser, 'Team plan', 'Intro\nThe budget is 10.\nEnd\n');
+  await bob.getByLabel('Title').fill('Bob\'s title');
+  await bob.getByLabel('Body').fill('Intro\nThe budget is 15.\nEnd\n');
   await ann.getByLabel('Title').fill('Ann\'s title');
   await ann.getByLabel('Body').fill('Intro\nThe budget is 12.\nEnd\n');
   await ann.getByLabel('Tags').fill('e2e, draft-notes, ann');
   await save(ann, 2);
 
-  await bob.getByLabel('Title').fill('Bob\'s title');
-  await bob.getByLabel('Body').fill('Intro\nThe budget is 15.\nEnd\n');
   await bob.getByRole('button', { name: 'Save', exact: true }).click();
 
   const panel = bob.getByRole('region', { name: 'Your save met a newer revision' });
@@ -65,9 +65,9 @@ test('overlapping edits show the conflict and each field gets exactly the chosen
 
 test('taking theirs for a conflicting field keeps their text exactly', async ({ browser }) => {
   const { ann, bob, id } = await twoPeople(browser, 'Team plan', 'One\nTwo\n');
+  await bob.getByLabel('Body').fill('One\nTwo by Bob\n');
   await ann.getByLabel('Body').fill('One\nTwo by Ann\n');
   await save(ann, 2);
-  await bob.getByLabel('Body').fill('One\nTwo by Bob\n');
   await bob.getByRole('button', { name: 'Save', exact: true }).click();
 
   const body = bob.getByRole('group', { name: 'Body — changed by both, conflict' });
@@ -110,11 +110,12 @@ test('text typed but never saved survives a reload as an offered draft, merged w
 
 test('reload and reapply keeps both people\'s changes for review before saving', async ({ browser }) => {
   const { ann, bob, id } = await twoPeople(browser, 'Team plan', 'First\nSecond\n');
+  // Bob has unsaved text when Ann saves, so her revision waits behind the banner.
+  await bob.getByLabel('Body').fill('First\nSecond\nThird from Bob\n');
   await ann.getByLabel('Tags').fill('e2e, draft-notes, reviewed');
   await ann.getByLabel('Body').fill('First, edited by Ann\nSecond\n');
   await save(ann, 2);
 
-  await bob.getByLabel('Body').fill('First\nSecond\nThird from Bob\n');
   await bob.getByRole('region', { name: 'Changes by others' }).getByRole('button', { name: 'Reload and reapply' }).click();
 
   await expect(bob.getByRole('status')).toContainText('re-applied on revision 2');
@@ -198,10 +199,10 @@ test('when the session ends mid-edit, the text waits as a draft until the person
 
 test('two people changing different words of one line merge cleanly, word by word', async ({ browser }) => {
   const { ann, bob, id } = await twoPeople(browser, 'Team plan', 'Intro\nThe quick brown fox jumps.\nEnd\n');
+  await bob.getByLabel('Body').fill('Intro\nThe quick brown fox leaps!\nEnd\n');
   await ann.getByLabel('Body').fill('Intro\nThe slow brown fox jumps.\nEnd\n');
   await save(ann, 2);
 
-  await bob.getByLabel('Body').fill('Intro\nThe quick brown fox leaps!\nEnd\n');
   await bob.getByRole('button', { name: 'Save', exact: true }).click();
   const panel = bob.getByRole('region', { name: 'Your save met a newer revision' });
   await expect(panel).toContainText('merge cleanly');

@@ -300,6 +300,19 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
             .filter(|change| change.rev > base_rev && !saving.get())
             .map(|change| (change, base_rev))
     });
+    // Nothing of mine to protect: take others' new revisions in place (SPEC 6); the banner
+    // and reload-and-reapply are for when there is.
+    Effect::new(move |_| {
+        let Some((change, _)) = remote.get() else {
+            return;
+        };
+        let busy = dirty.get_untracked()
+            || conflict.with_untracked(Option::is_some)
+            || offer.with_untracked(Option::is_some);
+        if !change.deleted && !busy {
+            state.refresh_in_place();
+        }
+    });
     // A banner about revisions this editor has caught up with is history.
     Effect::new(move |_| {
         if remote.with(Option::is_none) {

@@ -104,6 +104,32 @@ impl EditorState {
         });
     }
 
+    /// With nothing of this person's to protect, takes the latest revision into the form
+    /// and says so quietly. If they started typing meanwhile, it leaves the banner instead.
+    pub(super) fn refresh_in_place(self) {
+        let (id, seen, seen_rev) = self
+            .base
+            .with_untracked(|d| (d.id.clone(), d.fields(), d.rev));
+        spawn_local(async move {
+            let Ok(latest) = api::get_doc(id).await else {
+                return;
+            };
+            let untouched = untrack(|| self.mine()) == seen
+                && self.conflict.with_untracked(Option::is_none)
+                && !self.saving.get_untracked()
+                && self.base.with_untracked(|d| d.rev) == seen_rev;
+            if !untouched || latest.rev <= seen_rev {
+                return;
+            }
+            self.show(&latest.fields());
+            self.status.set(format!(
+                "Updated to revision {}, saved by {}.",
+                latest.rev, latest.updated_by.name
+            ));
+            self.base.set(latest);
+        });
+    }
+
     pub(super) fn show_changes(self, together: Together, from: i64, to: i64) {
         let id = self.base.with_untracked(|d| d.id.clone());
         spawn_local(async move {
