@@ -2,6 +2,7 @@
 //! restoring an old revision as a new one.
 
 use leptos::{prelude::*, task::spawn_local};
+use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::{api, diff::DiffView, time::LocalTime, SignedIn};
@@ -21,11 +22,19 @@ fn History() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let list = Resource::new(id, api::revisions);
+    let doc = Resource::new(id, api::get_doc);
+    let title = move || {
+        doc.get()
+            .and_then(Result::ok)
+            .map(|doc| doc.title)
+            .unwrap_or_default()
+    };
     let status = RwSignal::new(String::new());
     let refresh = Callback::new(move |_| list.refetch());
     view! {
+        <Title text=move || format!("History · {} — Concord", title())/>
         <div class="heading-row">
-            <h1>"History"</h1>
+            <h1>"History · " <Suspense fallback=|| ()>{title}</Suspense></h1>
             <a href=move || format!("/docs/{}", id())>"Back to the editor"</a>
         </div>
         <p role="status" class="status" aria-live="polite">{move || status.get()}</p>

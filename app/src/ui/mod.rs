@@ -41,6 +41,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // Named by content (scripts/build): the same name for the script, the wasm
                 // and the styles.
                 <link rel="stylesheet" href=format!("/pkg/{}.css", options.output_name)/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>

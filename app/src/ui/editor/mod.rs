@@ -9,6 +9,7 @@ mod sync;
 mod together;
 
 use leptos::{ev, prelude::*};
+use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use super::{
@@ -386,6 +387,7 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
     };
 
     view! {
+        <Title text=move || format!("{} — Concord", base.with(|doc| doc.title.clone()))/>
         <div class="heading-row">
             <h1>{move || base.with(|doc| doc.title.clone())}</h1>
             <p class="meta">

@@ -1,0 +1,25 @@
+// The everyday editor: each tab is titled by its document, and the site has an icon.
+import { expect, test } from '@playwright/test';
+import { createDoc, open, signUp, uniqueName } from './helpers';
+
+test('the editor and history tabs are titled by the document, and the site has an icon', async ({ page }) => {
+  await signUp(page, uniqueName('tia'));
+  const title = `Quarterly plan ${uniqueName('q')}`;
+  const id = await createDoc(page, title, 'Plans');
+  await expect(page).toHaveTitle(`${title} — Concord`);
+
+  await page.getByLabel('Title').fill(`${title}, revised`);
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByRole('status')).toHaveText('Saved as revision 2');
+  await expect(page).toHaveTitle(`${title}, revised — Concord`);
+
+  await open(page, `/docs/${id}/history`);
+  await expect(page).toHaveTitle(`History · ${title}, revised — Concord`);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`History · ${title}, revised`);
+
+  const icon = page.locator('link[rel="icon"]');
+  const href = await icon.getAttribute('href');
+  const response = await page.request.get(href!);
+  expect(response.status()).toBe(200);
+  expect(response.headers()['content-type']).toContain('image/svg+xml');
+});
