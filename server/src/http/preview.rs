@@ -24,8 +24,9 @@ async fn preview(
     }))
 }
 
-/// CommonMark with tables and strikethrough, then ammonia's allow-list: safe tags and
-/// attributes only, `http`/`https`/`mailto` links, `rel="noopener noreferrer"`.
+/// CommonMark with tables, strikethrough and task lists, then ammonia's allow-list: safe
+/// tags and attributes only, `http`/`https`/`mailto` links, `rel="noopener noreferrer"`.
+/// A task list's box is the one input allowed: a checkbox, always disabled (read-only).
 pub fn render_markdown(markdown: &str) -> String {
     use pulldown_cmark::{html, Options, Parser};
     let mut options = Options::empty();
@@ -37,6 +38,10 @@ pub fn render_markdown(markdown: &str) -> String {
     ammonia::Builder::default()
         .url_schemes(["http", "https", "mailto"].into())
         .link_rel(Some("noopener noreferrer"))
+        .add_tags(["input"])
+        .add_tag_attributes("input", ["checked"])
+        .add_tag_attribute_values("input", "type", ["checkbox"])
+        .set_tag_attribute_value("input", "disabled", "")
         .clean(&unsafe_html)
         .to_string()
 }
@@ -55,5 +60,40 @@ mod tests {
         assert!(!html.contains("<script"));
         assert!(!html.contains("onerror"));
         assert!(!html.contains("javascript:"));
+    }
+
+    #[test]
+    fn task_lists_render_as_read_only_checkboxes() {
+        let html = render_markdown("- [ ] write it\n- [x] ship it\n");
+        assert_eq!(html.matches(r#"type="checkbox""#).count(), 2, "{html}");
+        assert_eq!(html.matches("disabled").count(), 2, "{html}");
+        assert_eq!(html.matches("checked").count(), 1, "{html}");
+        assert!(html.contains("ship it"));
+    }
+
+    #[test]
+    fn no_other_input_survives() {
+        let html = render_markdown(
+            r#"<input type="text" value="x" onfocus="alert(1)" autofocus> <input type="checkbox" name="n">"#,
+        );
+        assert!(!html.contains("text"), "{html}");
+        assert!(
+            !html.contains("onfocus") && !html.contains("autofocus") && !html.contains("name="),
+            "{html}"
+        );
+        assert_eq!(
+            html.matches("disabled").count(),
+            2,
+            "every input is disabled: {html}"
+        );
+    }
+
+    #[test]
+    fn tables_render() {
+        let html = render_markdown("| a | b |\n|---|---|\n| 1 | 2 |\n");
+        assert!(
+            html.contains("<table>") && html.contains("<td>2</td>"),
+            "{html}"
+        );
     }
 }
