@@ -290,3 +290,30 @@ async fn search_ignores_case_beyond_ascii_and_treats_wildcards_as_text() {
     assert_eq!(found("e_n").await, vec!["percent"]);
     assert_eq!(found("%25").await, vec!["percent"]);
 }
+
+#[tokio::test]
+async fn tags_are_trimmed_and_lowercased_and_the_tag_filter_ignores_case() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("Ann").await;
+    let created = ann
+        .post(app.url("/api/docs"))
+        .json(&serde_json::json!({"title": "Plan", "slug": "plan", "tags": [" Q4 ", "Plan-B", "q4"], "body": ""}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let doc: serde_json::Value = created.json().await.unwrap();
+    assert_eq!(doc["tags"], serde_json::json!(["plan-b", "q4"]));
+    for filter in ["Q4", "q4", " q4 "] {
+        let page: serde_json::Value = ann
+            .get(app.url("/api/docs"))
+            .query(&[("tag", filter)])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(page["items"].as_array().unwrap().len(), 1, "tag={filter:?}");
+    }
+}

@@ -96,12 +96,19 @@ impl Slug {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tags(Vec<String>);
 
+/// A tag as stored: trimmed, lowercase. Also what a tag filter compares.
+pub fn normal_tag(raw: &str) -> String {
+    raw.trim().to_lowercase()
+}
+
 impl Tags {
     /// A set: duplicates collapse, order is sorted; 0–32 tags of `^[a-z0-9][a-z0-9-]{0,31}$`.
+    /// Tags are trimmed and lowercased first: "Q4 " is the tag "q4", not an error.
     pub fn parse<S: AsRef<str>>(raw: &[S]) -> Result<Tags, FieldError> {
         let mut set = BTreeSet::new();
         for tag in raw {
-            let tag = tag.as_ref();
+            let tag = normal_tag(tag.as_ref());
+            let tag = tag.as_str();
             let valid = tag.len() <= TAG_MAX
                 && tag.bytes().next().is_some_and(is_lower_alnum)
                 && tag.bytes().all(|b| is_lower_alnum(b) || b == b'-');
@@ -286,7 +293,11 @@ mod tests {
     #[test]
     fn tags_follow_the_pattern_and_the_count_limit() {
         assert!(Tags::parse(&["-a"]).is_err());
-        assert!(Tags::parse(&["A"]).is_err());
+        assert_eq!(
+            Tags::parse(&[" Q4 ", "q4", "Plan-B"]).unwrap().into_inner(),
+            vec!["plan-b", "q4"]
+        );
+        assert!(Tags::parse(&["Ä"]).is_err());
         assert!(Tags::parse(&[""]).is_err());
         assert!(Tags::parse(&["a".repeat(32)]).is_ok());
         assert!(Tags::parse(&["a".repeat(33)]).is_err());

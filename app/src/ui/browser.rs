@@ -45,6 +45,21 @@ pub fn now_rfc3339() -> String {
     }
 }
 
+/// Asks the person to confirm; outside a browser, yes.
+pub fn confirm(question: &str) -> bool {
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        web_sys::window()
+            .and_then(|w| w.confirm_with_message(question).ok())
+            .unwrap_or(true)
+    }
+    #[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
+    {
+        let _ = question;
+        true
+    }
+}
+
 /// `at` in the browser's time zone, as "2026-11-26 14:05:03"; `None` outside a browser.
 pub fn local_time(at: chrono::DateTime<chrono::Utc>) -> Option<String> {
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]

@@ -5,8 +5,11 @@ use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::{api, diff::DiffView, time::LocalTime, SignedIn};
-use crate::protocol::{DocDiff, RevisionList, RevisionSummary};
+use super::{api, browser, diff::DiffView, time::LocalTime, SignedIn};
+use crate::{
+    domain::Field,
+    protocol::{DocDiff, RevisionList, RevisionSummary},
+};
 
 #[component]
 pub fn HistoryPage() -> impl IntoView {
@@ -79,6 +82,12 @@ fn Revisions(
         });
     };
     let restore = move |rev: i64| {
+        let question = format!(
+            "Restore revision {rev}? Its title, slug, tags and text become a new revision; nothing in the history is lost."
+        );
+        if !browser::confirm(&question) {
+            return;
+        }
         spawn_local(async move {
             match api::restore(&id.get_value(), rev, newest).await {
                 Ok(doc) if doc.rev == newest => status.set(format!(
@@ -142,6 +151,7 @@ fn RevisionRow(
     on_restore: Callback<i64>,
 ) -> impl IntoView {
     let rev = revision.rev;
+    let status_only = revision.fields == [Field::Status];
     let changed: Vec<&str> = revision.fields.iter().map(|f| f.name()).collect();
     // A save the server merged over what others saved since its base.
     let merged = revision.merge_base.map(|base| {
@@ -160,7 +170,8 @@ fn RevisionRow(
             <td>{changed.join(", ")}{merged}</td>
             <td>{revision.status.as_str()}</td>
             <td>
-                {(rev != current).then(|| view! {
+                // A revision that only moved the status has the text of the one before it.
+                {(rev != current && !status_only).then(|| view! {
                     <button type="button" on:click=move |_| on_restore.run(rev)>{format!("Restore revision {rev}")}</button>
                 })}
             </td>

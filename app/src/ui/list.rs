@@ -93,7 +93,11 @@ fn DocTable(page: DocPage, params: ListParams) -> impl IntoView {
                     <td><a href=format!("/docs/{}", doc.id)>{doc.title}</a></td>
                     <td>{doc.slug}</td>
                     <td>{doc.status.as_str()}</td>
-                    <td>{doc.tags.join(", ")}</td>
+                    <td class="tags">
+                        {doc.tags.iter().map(|tag| view! {
+                            <a href=format!("/?tag={tag}") title=format!("Documents tagged {tag}")>{tag.clone()}</a>
+                        }).collect_view()}
+                    </td>
                     <td><LocalTime at=doc.updated_at/>{format!(" by {}", doc.updated_by.name)}</td>
                     <td>{doc.rev}</td>
                 </tr>

@@ -60,7 +60,10 @@ pub async fn list_docs(
         user_id: user.id.clone(),
         text: params.q,
         status,
-        tag: params.tag.filter(|t| !t.is_empty()),
+        tag: params
+            .tag
+            .map(|t| app::domain::normal_tag(&t))
+            .filter(|t| !t.is_empty()),
         limit,
         cursor: params.cursor.filter(|c| !c.is_empty()),
     };

@@ -23,3 +23,18 @@ test('the editor and history tabs are titled by the document, and the site has a
   expect(response.status()).toBe(200);
   expect(response.headers()['content-type']).toContain('image/svg+xml');
 });
+
+test('history offers no restore for a revision that only changed the status', async ({ page }) => {
+  await signUp(page, uniqueName('his'));
+  const id = await createDoc(page, 'Status only', 'Text');
+  await page.getByRole('button', { name: 'Publish' }).click();
+  await expect(page.getByText(/^Revision 2 ·/)).toBeVisible();
+  await page.getByLabel('Body').fill('Text, edited after publishing');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByRole('status')).toHaveText('Saved as revision 3');
+
+  await open(page, `/docs/${id}/history`);
+  await expect(page.getByRole('button', { name: 'Restore revision 1' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Restore revision 2' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Restore revision 3' })).toHaveCount(0);
+});

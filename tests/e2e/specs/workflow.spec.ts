@@ -91,6 +91,11 @@ test('the history page diffs two chosen revisions and restoring brings the old t
   await expect(diff.locator('del')).toContainText(['200', 'Sugar', '100']);
   await expect(diff.locator('ins')).toContainText(['250', 'Honey', '80']);
 
+  // Restoring asks first; saying no changes nothing.
+  page.once('dialog', (dialog) => void dialog.dismiss());
+  await page.getByRole('button', { name: 'Restore revision 1' }).click();
+  await expect(page.getByRole('row')).toHaveCount(4);
+  page.once('dialog', (dialog) => void dialog.accept());
   await page.getByRole('button', { name: 'Restore revision 1' }).click();
   await expect(page.getByRole('status')).toHaveText('Restored revision 1 as revision 4.');
   await expect(page.getByRole('row')).toHaveCount(5);
