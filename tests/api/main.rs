@@ -21,4 +21,5 @@ mod request_ids;
 mod security;
 mod shutdown;
 mod transfer;
+mod trash;
 mod workflow;

@@ -151,6 +151,17 @@ pub struct RestoreRequest {
     pub base_rev: Option<i64>,
 }
 
+/// `POST /api/trash/{id}/restore`: out of the trash, under a new slug if another live
+/// document took its own meanwhile.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RestoreFromTrash {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slug: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_rev: Option<i64>,
+}
+
 /// `POST /api/docs/{id}/members`: add somebody, or change their role.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -14,6 +14,7 @@ pub mod preview;
 mod rejections;
 pub mod request_id;
 pub mod security;
+mod trash;
 mod workflow;
 
 use axum::{extract::State, http::StatusCode, routing::get, Router};
@@ -34,6 +35,7 @@ pub fn router() -> Router<AppState> {
         .merge(members::router())
         .merge(preview::router())
         .merge(live::router())
+        .merge(trash::router())
         .fallback(|| async { ApiError::NotFound })
         .layer(axum::middleware::from_fn(rejections::as_problems));
     Router::new()

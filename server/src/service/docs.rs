@@ -272,6 +272,54 @@ impl Documents<'_> {
         }
     }
 
+    /// Takes one of the user's documents out of the trash, on the revision it was deleted
+    /// at, under its own slug or `slug`. Only its owner may; to anybody else it is not there.
+    pub async fn restore_from_trash(
+        &self,
+        id: &str,
+        precondition: &Precondition,
+        slug: Option<&str>,
+        user: &UserRef,
+    ) -> Result<Document, DocError> {
+        let trashed = self.store.trashed_doc(id).await?;
+        let Some((doc, _)) = trashed.filter(|(_, owner)| *owner == user.id) else {
+            return Err(DocError::NotFound);
+        };
+        if !precondition.matches(doc.rev) {
+            return Err(stale::explain(self.store, doc, precondition, user, Mine::Unknown).await);
+        }
+        let slug = match slug {
+            Some(slug) => app::domain::Slug::parse(slug)
+                .map_err(|e| DocError::Invalid(vec![e]))?
+                .into_inner(),
+            None => doc.slug.clone(),
+        };
+        match self
+            .store
+            .restore_doc(id, doc.rev, &slug, user, self.clock.now())
+            .await
+        {
+            Ok(restored) => {
+                tracing::info!(doc = %id, rev = restored.rev, user = %user.name, "document restored from the trash");
+                let changed = if slug == doc.slug {
+                    Vec::new()
+                } else {
+                    vec![Field::Slug]
+                };
+                self.announce(&restored, changed);
+                Ok(restored)
+            }
+            Err(StoreError::SlugTaken) => Err(self.slug_taken(&slug).await),
+            Err(StoreError::Stale) => match self.store.trashed_doc(id).await? {
+                Some((latest, _)) => {
+                    Err(stale::explain(self.store, latest, precondition, user, Mine::Unknown).await)
+                }
+                None => Err(DocError::NotFound),
+            },
+            Err(other) => Err(other.into()),
+        }
+    }
+
     /// A live document (access is the caller's to check first).
     pub async fn read(&self, id: &str) -> Result<Document, DocError> {
         self.current(id).await

@@ -70,6 +70,25 @@ macro_rules! delegate_store {
                 docs::doc_in(&self.pool, id).await
             }
 
+            async fn trashed(&self, owner_id: &str) -> StoreResult<Vec<app::protocol::DocSummary>> {
+                docs::trashed(&self.pool, owner_id).await
+            }
+
+            async fn trashed_doc(&self, id: &str) -> StoreResult<Option<(Document, String)>> {
+                docs::trashed_doc(&self.pool, id).await
+            }
+
+            async fn restore_doc(
+                &self,
+                id: &str,
+                expected_rev: i64,
+                slug: &str,
+                by: &UserRef,
+                at: DateTime<Utc>,
+            ) -> StoreResult<Document> {
+                docs::restore(&self.writer, id, expected_rev, slug, by, at).await
+            }
+
             async fn export_records(&self) -> StoreResult<Vec<$crate::store::transfer::Record>> {
                 transfer::export(&self.pool).await
             }

@@ -180,6 +180,19 @@ pub trait Store: Send + Sync + 'static {
         key: Option<ClaimedKey<'_>>,
     ) -> StoreResult<Document>;
     async fn get_doc(&self, id: &str) -> StoreResult<Option<Document>>;
+    /// The owner's documents in the trash, most recently deleted first.
+    async fn trashed(&self, owner_id: &str) -> StoreResult<Vec<app::protocol::DocSummary>>;
+    /// A document in the trash, with its owner's id.
+    async fn trashed_doc(&self, id: &str) -> StoreResult<Option<(Document, String)>>;
+    /// Out of the trash under `slug`, on the revision it was deleted at (else `Stale`).
+    async fn restore_doc(
+        &self,
+        id: &str,
+        expected_rev: i64,
+        slug: &str,
+        by: &UserRef,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Document>;
     /// Every account, document, revision and membership (`concord export`).
     async fn export_records(&self) -> StoreResult<Vec<transfer::Record>>;
     /// Whether any account or document is stored.

@@ -415,3 +415,78 @@ pub async fn free_slugs(pool: &Pool, candidates: &[String]) -> StoreResult<Vec<S
         .cloned()
         .collect())
 }
+
+/// The owner's documents in the trash, most recently deleted first.
+pub async fn trashed(pool: &Pool, owner_id: &str) -> StoreResult<Vec<app::protocol::DocSummary>> {
+    let sql = format!(
+        "SELECT {} WHERE d.deleted_at IS NOT NULL AND d.owner_id = $1 \
+         ORDER BY d.updated_at DESC, d.id DESC LIMIT 500",
+        crate::store::rows::SUMMARY_COLUMNS
+    );
+    let rows = sqlx::query(&sql).bind(owner_id).fetch_all(pool).await?;
+    rows.iter()
+        .map(crate::store::rows::summary_from_row)
+        .collect()
+}
+
+/// A document in the trash, with its owner's id.
+pub async fn trashed_doc(pool: &Pool, id: &str) -> StoreResult<Option<(Document, String)>> {
+    let sql = format!(
+        "SELECT d.owner_id, {} WHERE d.id = $1 AND d.deleted_at IS NOT NULL",
+        DOC_COLUMNS
+    );
+    let row = sqlx::query(&sql).bind(id).fetch_optional(pool).await?;
+    row.map(|row| Ok((document_from_row(&row)?, row.try_get("owner_id")?)))
+        .transpose()
+}
+
+/// Takes a document out of the trash on the revision it was deleted at, under `slug`
+/// (its own, or a new one when another live document took it meanwhile).
+pub async fn restore(
+    pool: &Pool,
+    id: &str,
+    expected_rev: i64,
+    slug: &str,
+    by: &UserRef,
+    at: DateTime<Utc>,
+) -> StoreResult<Document> {
+    let at = timestamp(at);
+    let mut tx = pool.begin().await?;
+    let Some(before) = sqlx::query(&format!(
+        "SELECT {DOC_COLUMNS} WHERE d.id = $1 AND d.rev = $2 AND d.deleted_at IS NOT NULL"
+    ))
+    .bind(id)
+    .bind(expected_rev)
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Err(StoreError::Stale);
+    };
+    let mut fields = fields_from_row(&before)?;
+    let renamed = fields.slug != slug;
+    fields.slug = slug.to_owned();
+    let restored = sqlx::query(&format!(
+        "UPDATE documents SET deleted_at = NULL, slug = $1, search_text = $2, rev = rev + 1, \
+         updated_at = $3, updated_by = $4 WHERE id = $5 AND rev = $6 AND deleted_at IS NOT NULL \
+         RETURNING {RETURNED_DOC}"
+    ))
+    .bind(slug)
+    .bind(search_text(&fields))
+    .bind(&at)
+    .bind(&by.id)
+    .bind(id)
+    .bind(expected_rev)
+    .fetch_optional(&mut *tx)
+    .await
+    .map_err(on_constraint)?
+    .ok_or(StoreError::Stale)?;
+    let doc = document_from_row(&restored)?;
+    let changed: &[Field] = if renamed { &[Field::Slug] } else { &[] };
+    insert_revision(
+        &mut tx, id, doc.rev, &fields, doc.status, changed, false, None, &by.id, &at,
+    )
+    .await?;
+    announce(&mut tx, updated_message(&doc, changed.to_vec())).await?;
+    tx.commit().await?;
+    Ok(doc)
+}
