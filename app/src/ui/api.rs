@@ -7,8 +7,8 @@ use crate::{
     domain::Status,
     protocol::{
         etag, ApiFailure, CreateDoc, Credentials, DocDiff, DocPage, Document, ListParams,
-        MemberRequest, Members, Preview, PreviewRequest, PutDoc, RevisionList, TransitionRequest,
-        UserRef,
+        MemberRequest, Members, Preview, PreviewRequest, PutDoc, RestoreFromTrash, RevisionList,
+        TransitionRequest, UserRef,
     },
 };
 
@@ -122,8 +122,34 @@ pub async fn unshare(id: &str, name: &str) -> Result<(), ApiFailure> {
     client::send_empty(
         "DELETE",
         &format!("/api/docs/{}/members/{}", encode(id), encode(name)),
+        &[],
     )
     .await
+}
+
+/// Moves a document to the trash, from the revision on screen (owners only).
+pub async fn delete_doc(id: &str, rev: i64) -> Result<(), ApiFailure> {
+    let url = format!("/api/docs/{}", encode(id));
+    client::send_empty("DELETE", &url, &[("If-Match", etag(rev))]).await
+}
+
+/// The signed-in person's documents in the trash.
+pub async fn trash() -> Result<DocPage, ApiFailure> {
+    client::get("/api/trash").await
+}
+
+/// Out of the trash, on the revision it was deleted at; under `slug` if its own is taken.
+pub async fn restore_from_trash(
+    id: &str,
+    rev: i64,
+    slug: Option<String>,
+) -> Result<Document, ApiFailure> {
+    let url = format!("/api/trash/{}/restore", encode(id));
+    let request = RestoreFromTrash {
+        slug,
+        base_rev: None,
+    };
+    client::send_json("POST", &url, &[("If-Match", etag(rev))], &request).await
 }
 
 pub async fn preview(body: String) -> Result<Preview, ApiFailure> {
@@ -147,7 +173,7 @@ pub async fn sign_in(credentials: Credentials) -> Result<UserRef, ApiFailure> {
 }
 
 pub async fn sign_out() -> Result<(), ApiFailure> {
-    client::send_empty("POST", "/api/auth/logout").await
+    client::send_empty("POST", "/api/auth/logout", &[]).await
 }
 
 /// Creates with an idempotency key, so a retried or repeated create makes one document.
@@ -282,9 +308,16 @@ mod client {
         read(request.send().await).await
     }
 
-    pub async fn send_empty(method: &str, url: &str) -> Result<(), ApiFailure> {
-        let response = RequestBuilder::new(url)
-            .method(method_of(method))
+    pub async fn send_empty(
+        method: &str,
+        url: &str,
+        headers: &[(&str, String)],
+    ) -> Result<(), ApiFailure> {
+        let mut builder = RequestBuilder::new(url).method(method_of(method));
+        for (name, value) in headers {
+            builder = builder.header(name, value);
+        }
+        let response = builder
             .send()
             .await
             .map_err(|e| ApiFailure::network(e.to_string()))?;
@@ -366,7 +399,11 @@ mod client {
         ))
     }
 
-    pub async fn send_empty(_method: &str, _url: &str) -> Result<(), ApiFailure> {
+    pub async fn send_empty(
+        _method: &str,
+        _url: &str,
+        _headers: &[(&str, String)],
+    ) -> Result<(), ApiFailure> {
         Err(ApiFailure::network(
             "Requests are only sent from the browser.",
         ))

@@ -46,6 +46,7 @@ fn DocList() -> impl IntoView {
         <div class="heading-row">
             <h1>"Documents"</h1>
             <a href="/new" class="button">"New document"</a>
+            <a href="/trash">"Trash"</a>
         </div>
         <form class="filters" method="get" action="/" role="search">
             <label for="q">"Search"</label>

@@ -15,6 +15,7 @@ pub mod retry;
 mod share;
 mod tabs;
 mod time;
+mod trash;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
@@ -92,6 +93,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/new") view=list::NewDocPage/>
                     <Route path=path!("/docs/:id") view=editor::EditorPage/>
                     <Route path=path!("/docs/:id/history") view=history::HistoryPage/>
+                    <Route path=path!("/trash") view=trash::TrashPage/>
                 </Routes>
             </main>
         </Router>

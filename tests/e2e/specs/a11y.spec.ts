@@ -35,12 +35,17 @@ test('sign-in with an error, the list and a new document have no accessibility v
   await page.getByRole('link', { name: 'New document' }).click();
   await expect(page.getByRole('heading', { name: 'New document' })).toBeVisible();
   await noViolations(page, 'the new document form');
+  await open(page, '/trash');
+  await expect(page.getByText('The trash is empty.')).toBeVisible();
+  await noViolations(page, 'the trash');
 });
 
 test('the editor with presence, the live banner and history with a diff have no violations', async ({ browser }) => {
   const { ann, bob, id } = await twoPeople(browser, 'Shared notes', 'one\ntwo\n');
   await expect(bob.getByRole('region', { name: 'Who is here' })).toBeVisible();
   await noViolations(bob, 'the editor with presence');
+  await expect(ann.getByRole('button', { name: 'Move to trash' })).toBeVisible();
+  await noViolations(ann, "the owner's editor");
   // Bob has unsaved text, so Ann's save is shown in the banner rather than taken in place.
   await formBody(bob).fill('one\ntwo\nthree, by Bob\n');
 

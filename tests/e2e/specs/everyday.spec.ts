@@ -38,3 +38,37 @@ test('history offers no restore for a revision that only changed the status', as
   await expect(page.getByRole('button', { name: 'Restore revision 2' })).toHaveCount(0);
   await expect(page.getByRole('button', { name: 'Restore revision 3' })).toHaveCount(0);
 });
+
+test('the owner moves a document to the trash, asked first, and restores it with its history', async ({ page }) => {
+  await signUp(page, uniqueName('tra'));
+  const title = `Old plan ${uniqueName('t')}`;
+  const id = await createDoc(page, title, 'Version one');
+  await page.getByLabel('Body').fill('Version two');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByRole('status')).toHaveText('Saved as revision 2');
+
+  // Saying no keeps it.
+  page.once('dialog', (dialog) => void dialog.dismiss());
+  await page.getByRole('button', { name: 'Move to trash' }).click();
+  await expect(page).toHaveURL(new RegExp(`/docs/${id}$`));
+  expect((await page.request.get(`/api/docs/${id}`)).status()).toBe(200);
+
+  let asked = '';
+  page.once('dialog', (dialog) => {
+    asked = dialog.message();
+    void dialog.accept();
+  });
+  await page.getByRole('button', { name: 'Move to trash' }).click();
+  await expect(page).toHaveURL(/\/trash$/);
+  expect(asked).toContain(`Move “${title}” to the trash?`);
+  expect((await page.request.get(`/api/docs/${id}`)).status()).toBe(404);
+
+  await expect(page.getByRole('heading', { name: 'Trash' })).toBeVisible();
+  await page.getByRole('button', { name: `Restore “${title}”` }).click();
+  await expect(page.getByRole('status')).toHaveText(`Restored “${title}” as revision 4.`);
+  await expect(page.getByText('The trash is empty.')).toBeVisible();
+  await page.getByRole('link', { name: `Open “${title}”` }).click();
+  await expect(page.getByLabel('Body')).toHaveValue('Version two');
+  const history = await (await page.request.get(`/api/docs/${id}/revisions`)).json();
+  expect(history.items.map((r: { rev: number }) => r.rev)).toEqual([4, 3, 2, 1]);
+});

@@ -99,6 +99,33 @@ impl EditorState {
         }
     }
 
+    /// Moves the document to its owner's trash (asking first), from the revision on screen;
+    /// `then` runs once it is there.
+    pub(super) fn move_to_trash(self, then: Callback<()>) {
+        let (id, rev, title) = self
+            .base
+            .with_untracked(|d| (d.id.clone(), d.rev, d.title.clone()));
+        let question = format!(
+            "Move “{title}” to the trash? People it is shared with lose it too; you can restore it, with its history, from the trash."
+        );
+        if !browser::confirm(&question) {
+            return;
+        }
+        self.status.set("Moving to the trash…".into());
+        spawn_local(async move {
+            match api::delete_doc(&id, rev).await {
+                Ok(()) => {
+                    draft::clear(&id);
+                    then.run(());
+                }
+                Err(failure) => self.status.set(format!(
+                    "Not moved to the trash: {}",
+                    failure.problem.detail
+                )),
+            }
+        });
+    }
+
     /// Moves the document along the workflow, from the revision on screen.
     pub(super) fn transition(self, to: Status) {
         let (id, rev) = self.base.with_untracked(|d| (d.id.clone(), d.rev));

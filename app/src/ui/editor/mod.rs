@@ -350,6 +350,8 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
     });
     on_cleanup(move || keydown.remove());
 
+    let navigate = leptos_router::hooks::use_navigate();
+    let on_trashed = Callback::new(move |_: ()| navigate("/trash", Default::default()));
     let archived = Signal::derive(move || base.with(|doc| !doc.status.is_editable()));
     let readonly = Signal::derive(move || state.readonly());
     let on_save_merged = Callback::new(move |_| state.save_resolution());
@@ -404,6 +406,17 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
             </span>
             {transitions}
             <a href=move || format!("/docs/{}/history", base.with(|d| d.id.clone()))>"History"</a>
+            <Show when=move || members.with(|m| m.your_role.can_share())>
+                <button
+                    type="button"
+                    class="danger"
+                    disabled=move || dirty.get() || saving.get()
+                    title=move || dirty.get().then_some("Save your changes first")
+                    on:click=move |_| state.move_to_trash(on_trashed)
+                >
+                    "Move to trash"
+                </button>
+            </Show>
         </div>
         {move || {
             if !may_edit.get() {
