@@ -35,7 +35,13 @@ fn History() -> impl IntoView {
     let status = RwSignal::new(String::new());
     let refresh = Callback::new(move |_| list.refetch());
     view! {
-        <Title text=move || format!("History · {} — Concord", title())/>
+        <Suspense fallback=|| ()>
+            {move || {
+                doc.get().and_then(Result::ok).map(|doc| {
+                    view! { <Title text=format!("History · {} — Concord", doc.title)/> }
+                })
+            }}
+        </Suspense>
         <div class="heading-row">
             <h1>"History · " <Suspense fallback=|| ()>{title}</Suspense></h1>
             <a href=move || format!("/docs/{}", id())>"Back to the editor"</a>

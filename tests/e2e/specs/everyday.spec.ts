@@ -1,6 +1,6 @@
 // The everyday editor: each tab is titled by its document, and the site has an icon.
 import { expect, test } from '@playwright/test';
-import { createDoc, open, signUp, uniqueName } from './helpers';
+import { createDoc, open, share, signUp, twoPeople, uniqueName } from './helpers';
 
 test('the editor and history tabs are titled by the document, and the site has an icon', async ({ page }) => {
   await signUp(page, uniqueName('tia'));
@@ -71,4 +71,35 @@ test('the owner moves a document to the trash, asked first, and restores it with
   await expect(page.getByLabel('Body')).toHaveValue('Version two');
   const history = await (await page.request.get(`/api/docs/${id}/revisions`)).json();
   expect(history.items.map((r: { rev: number }) => r.rev)).toEqual([4, 3, 2, 1]);
+});
+
+test('readers get the rendered page, which follows new revisions; editors of a published document choose Edit', async ({ browser }) => {
+  const { ann, bob, id, bobName } = await twoPeople(browser, 'Handbook', '# Welcome\n\n- [x] read this\n', { openBob: false });
+  await share(ann, id, bobName, 'viewer');
+  await open(bob, `/docs/${id}`);
+  const page = bob.getByRole('article', { name: 'Document' });
+  await expect(page.getByRole('heading', { name: 'Welcome' })).toBeVisible();
+  await expect(page.getByRole('checkbox')).toBeChecked();
+  await expect(page.getByRole('checkbox')).toBeDisabled();
+  await expect(bob.getByRole('form', { name: 'Edit document' })).toHaveCount(0);
+
+  // Ann publishes a change: Bob's page shows it in place.
+  await ann.getByLabel('Body').fill('# Welcome, everyone\n');
+  await ann.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(ann.getByRole('status')).toHaveText('Saved as revision 2');
+  await ann.getByRole('button', { name: 'Publish' }).click();
+  await expect(page.getByRole('heading', { name: 'Welcome, everyone' })).toBeVisible();
+
+  // Ann opens the published document: the page first, the form on "Edit".
+  await open(ann, `/docs/${id}`);
+  await expect(ann.getByRole('article', { name: 'Document' }).getByRole('heading', { name: 'Welcome, everyone' })).toBeVisible();
+  await ann.getByRole('button', { name: 'Edit' }).click();
+  await expect(ann.getByLabel('Body')).toHaveValue('# Welcome, everyone\n');
+
+  // The preview follows the typing once shown.
+  await ann.getByRole('button', { name: 'Show preview' }).click();
+  const preview = ann.getByRole('region', { name: 'Preview' });
+  await expect(preview.getByRole('heading', { name: 'Welcome, everyone' })).toBeVisible();
+  await ann.getByLabel('Body').fill('# Welcome back\n');
+  await expect(preview.getByRole('heading', { name: 'Welcome back' })).toBeVisible();
 });

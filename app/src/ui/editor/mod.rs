@@ -20,7 +20,7 @@ use super::{
 };
 use super::{
     live::{self, LiveEvent, LiveLink},
-    preview::PreviewPane,
+    preview::{PreviewPane, ReadView},
     share::SharePanel,
     tabs::{watch_tabs, TabPeers},
     Session,
@@ -353,6 +353,11 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
     let navigate = leptos_router::hooks::use_navigate();
     let on_trashed = Callback::new(move |_: ()| navigate("/trash", Default::default()));
     let archived = Signal::derive(move || base.with(|doc| !doc.status.is_editable()));
+    // Readers get the page, not a form: viewers always, and everybody opening a published
+    // document until an editor chooses "Edit".
+    let reading = RwSignal::new(
+        !may_edit.get_untracked() || base.with_untracked(|d| d.status == Status::Published),
+    );
     let readonly = Signal::derive(move || state.readonly());
     let on_save_merged = Callback::new(move |_| state.save_resolution());
     let on_reload = Callback::new(move |_| state.reload_and_reapply());
@@ -442,6 +447,9 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
         }}
         {move || offer.get().map(|draft| view! { <DraftOffer draft on_restore on_discard on_copy=on_copy_draft/> })}
         {move || conflict.get().map(|conflict| view! { <ConflictPanel conflict resolution refusal on_save=on_save_merged on_reload on_copy/> })}
+        <Show
+            when=move || reading.get()
+            fallback=move || view! {
         <form
             class="doc"
             aria-label="Edit document"
@@ -473,12 +481,21 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
                 <span class="hint">"Ctrl+S / ⌘S"</span>
                 <span class="dirty">{move || dirty.get().then_some("Unsaved changes")}</span>
             </div>
-            <p role="status" class="status" aria-live="polite">{move || status.get()}</p>
-            {move || copy.get().map(|(id, title)| view! {
-                <p><a href=format!("/docs/{id}")>{format!("Open your version, “{title}”")}</a></p>
-            })}
         </form>
         <PreviewPane body=inputs.body/>
+            }
+        >
+            <ReadView body=inputs.body/>
+            {move || may_edit.get().then(|| view! {
+                <div class="actions">
+                    <button type="button" class="primary" on:click=move |_| reading.set(false)>"Edit"</button>
+                </div>
+            })}
+        </Show>
+        <p role="status" class="status" aria-live="polite">{move || status.get()}</p>
+        {move || copy.get().map(|(id, title)| view! {
+            <p><a href=format!("/docs/{id}")>{format!("Open your version, “{title}”")}</a></p>
+        })}
     }
 }
 
