@@ -45,6 +45,39 @@ pub fn now_rfc3339() -> String {
     }
 }
 
+/// After navigating inside the app, moves focus to the new page's main heading (once its
+/// data has loaded, for up to two seconds), so keyboard and screen-reader users start there.
+pub fn focus_main_heading() {
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        let heading = || {
+            web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.query_selector("main h1").ok().flatten())
+        };
+        // Called as the location changes, possibly before the old page is replaced.
+        let old = heading();
+        leptos::task::spawn_local(async move {
+            use wasm_bindgen::JsCast;
+            for _ in 0..40 {
+                sleep(std::time::Duration::from_millis(50)).await;
+                let Some(heading) = heading() else { continue };
+                if old
+                    .as_ref()
+                    .is_some_and(|old| *old == heading && old.is_connected())
+                {
+                    continue;
+                }
+                let _ = heading.set_attribute("tabindex", "-1");
+                if let Ok(heading) = heading.dyn_into::<web_sys::HtmlElement>() {
+                    let _ = heading.focus();
+                }
+                return;
+            }
+        });
+    }
+}
+
 /// Asks the person to confirm; outside a browser, yes.
 pub fn confirm(question: &str) -> bool {
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]

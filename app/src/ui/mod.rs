@@ -74,6 +74,20 @@ fn content_security_policy() {
     }
 }
 
+/// Focus goes to each new page's heading after in-app navigation (not on the first load,
+/// nor when only the query changes, as when filtering the list).
+#[component]
+fn FocusOnNavigate() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |previous: Option<String>| {
+        let path = location.pathname.get();
+        if previous.is_some_and(|p| p != path) {
+            browser::focus_main_heading();
+        }
+        path
+    });
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -83,6 +97,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Title text="Concord"/>
         <Router>
+            <FocusOnNavigate/>
             <a class="skip" href="#main">"Skip to content"</a>
             <Header/>
             <main id="main">

@@ -103,3 +103,15 @@ test('readers get the rendered page, which follows new revisions; editors of a p
   await ann.getByLabel('Body').fill('# Welcome back\n');
   await expect(preview.getByRole('heading', { name: 'Welcome back' })).toBeVisible();
 });
+
+test('after navigating inside the app, focus is on the new page\'s heading', async ({ page }) => {
+  await signUp(page, uniqueName('foc'));
+  await page.getByRole('link', { name: 'New document' }).click();
+  await expect(page.getByRole('heading', { name: 'New document' })).toBeFocused();
+  await open(page, '/');
+  const id = await createDoc(page, 'Focus test', 'Body');
+  await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
+  await page.getByRole('link', { name: 'History' }).click();
+  await expect(page).toHaveURL(new RegExp(`/docs/${id}/history$`));
+  await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
+});
