@@ -115,3 +115,28 @@ test('after navigating inside the app, focus is on the new page\'s heading', asy
   await expect(page).toHaveURL(new RegExp(`/docs/${id}/history$`));
   await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
 });
+
+test('on a phone (390×844) the list, the editor and history fit the width, and Save stays in reach', async ({ browser }) => {
+  const page = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+  await signUp(page, uniqueName('pho'));
+  const long = Array.from({ length: 80 }, (_, i) => `Line ${i + 1} of a long document`).join('\n');
+  const id = await createDoc(page, 'A document with a rather long title for a phone', long);
+  await page.getByLabel('Body').fill(`${long}\nmore`);
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByRole('status')).toHaveText('Saved as revision 2');
+
+  const fits = async (where: string) => {
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    expect(width, `${where} is ${width}px wide`).toBeLessThanOrEqual(390);
+  };
+  await open(page, `/docs/${id}`);
+  await fits('the editor');
+  const save = page.getByRole('button', { name: 'Save', exact: true });
+  const box = (await save.boundingBox())!;
+  expect(box.y + box.height, 'Save is on the first screen').toBeLessThanOrEqual(844);
+  expect(box.height).toBeGreaterThanOrEqual(24);
+  await open(page, '/');
+  await fits('the list');
+  await open(page, `/docs/${id}/history`);
+  await fits('history');
+});
