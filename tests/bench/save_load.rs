@@ -620,9 +620,90 @@ async fn reads(target: &Target, clients: usize, secs: u64, conditional: bool) ->
     }
 }
 
-/// The storage ceiling: the same compare-and-set transaction (update + revision insert)
-/// in this process through sqlx, on the server's SQLite settings (WAL, synchronous=FULL),
-/// by `writers` connections each on its own document.
+/// The ceiling's tables: SQLite reads `BIGINT` as an integer too.
+const CEILING_TABLES: [&str; 2] = [
+    "CREATE TABLE documents (id TEXT PRIMARY KEY, body TEXT NOT NULL, rev BIGINT NOT NULL, updated_at TEXT NOT NULL)",
+    "CREATE TABLE revisions (doc_id TEXT NOT NULL REFERENCES documents (id), rev BIGINT NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (doc_id, rev))",
+];
+
+/// The ceiling's work, the same on either database (sqlx's types differ, so a macro):
+/// `$open` is a cloneable closure opening one connection; `$writers` connections each
+/// chain compare-and-set transactions (update with `rev` check + revision insert) on a
+/// document of their own for `$secs`. Gives (commit latencies, elapsed, this process's CPU).
+macro_rules! measure_ceiling {
+    ($open:expr, $writers:expr, $secs:expr) => {{
+        let open = $open;
+        let mut setup = open().await.unwrap();
+        for statement in CEILING_TABLES {
+            sqlx::query(statement).execute(&mut setup).await.unwrap();
+        }
+        for w in 0..$writers {
+            sqlx::query("INSERT INTO documents VALUES ($1, '0', 1, '')")
+                .bind(format!("doc-{w}"))
+                .execute(&mut setup)
+                .await
+                .unwrap();
+        }
+        let started = Instant::now();
+        let cpu = client_cpu();
+        let deadline = started + Duration::from_secs($secs);
+        let mut tasks = Vec::new();
+        for w in 0..$writers {
+            let open = open.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut db = open().await.unwrap();
+                let (id, mut rev, mut latencies) = (format!("doc-{w}"), 1_i64, Vec::new());
+                while Instant::now() < deadline {
+                    let sent = Instant::now();
+                    let body = format!("save {rev}");
+                    let mut tx = db.begin().await.unwrap();
+                    let updated = sqlx::query(
+                        "UPDATE documents SET body = $1, rev = rev + 1, updated_at = $2 WHERE id = $3 AND rev = $4",
+                    )
+                    .bind(&body)
+                    .bind("2026-11-26T00:00:00Z")
+                    .bind(&id)
+                    .bind(rev)
+                    .execute(&mut *tx)
+                    .await
+                    .unwrap();
+                    assert_eq!(updated.rows_affected(), 1);
+                    sqlx::query("INSERT INTO revisions VALUES ($1, $2, $3, $4)")
+                        .bind(&id)
+                        .bind(rev + 1)
+                        .bind(&body)
+                        .bind("2026-11-26T00:00:00Z")
+                        .execute(&mut *tx)
+                        .await
+                        .unwrap();
+                    tx.commit().await.unwrap();
+                    rev += 1;
+                    latencies.push(sent.elapsed());
+                }
+                latencies
+            }));
+        }
+        let mut all = Vec::new();
+        for task in tasks {
+            all.extend(task.await.unwrap());
+        }
+        (all, started.elapsed(), client_cpu() - cpu)
+    }};
+}
+
+fn ceiling_row(label: String, all: Vec<Duration>, elapsed: Duration, cpu: Duration) -> Row {
+    Row {
+        label,
+        per_sec: all.len() as f64 / elapsed.as_secs_f64(),
+        unit: "tx/s",
+        latencies: vec![("commit", sorted(all))],
+        server_cpu: None,
+        client_cpu: cpu,
+        note: "same compare-and-set + revision insert".into(),
+    }
+}
+
+/// The storage ceiling on the server's SQLite settings (WAL, synchronous=FULL).
 async fn sqlite_ceiling(writers: usize, secs: u64) -> Row {
     use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
     let dir =
@@ -636,74 +717,15 @@ async fn sqlite_ceiling(writers: usize, secs: u64) -> Row {
         .synchronous(SqliteSynchronous::Full)
         .foreign_keys(true)
         .busy_timeout(Duration::from_secs(10));
-    let mut setup = sqlx::SqliteConnection::connect_with(&connect)
-        .await
-        .unwrap();
-    for statement in [
-        "CREATE TABLE documents (id TEXT PRIMARY KEY, body TEXT NOT NULL, rev INTEGER NOT NULL, updated_at TEXT NOT NULL)",
-        "CREATE TABLE revisions (doc_id TEXT NOT NULL REFERENCES documents (id), rev INTEGER NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (doc_id, rev))",
-    ] {
-        sqlx::query(statement).execute(&mut setup).await.unwrap();
-    }
-    for w in 0..writers {
-        sqlx::query("INSERT INTO documents VALUES ($1, '0', 1, '')")
-            .bind(format!("doc-{w}"))
-            .execute(&mut setup)
-            .await
-            .unwrap();
-    }
-    let started = Instant::now();
-    let cpu = client_cpu();
-    let deadline = started + Duration::from_secs(secs);
-    let mut tasks = Vec::new();
-    for w in 0..writers {
+    let open = move || {
         let connect = connect.clone();
-        tasks.push(tokio::spawn(async move {
-            let mut db = sqlx::SqliteConnection::connect_with(&connect).await.unwrap();
-            let (id, mut rev, mut latencies) = (format!("doc-{w}"), 1_i64, Vec::new());
-            while Instant::now() < deadline {
-                let sent = Instant::now();
-                let body = format!("save {rev}");
-                let mut tx = db.begin().await.unwrap();
-                let updated = sqlx::query("UPDATE documents SET body = $1, rev = rev + 1, updated_at = $2 WHERE id = $3 AND rev = $4")
-                    .bind(&body)
-                    .bind("2026-11-26T00:00:00Z")
-                    .bind(&id)
-                    .bind(rev)
-                    .execute(&mut *tx)
-                    .await
-                    .unwrap();
-                assert_eq!(updated.rows_affected(), 1);
-                sqlx::query("INSERT INTO revisions VALUES ($1, $2, $3, $4)")
-                    .bind(&id)
-                    .bind(rev + 1)
-                    .bind(&body)
-                    .bind("2026-11-26T00:00:00Z")
-                    .execute(&mut *tx)
-                    .await
-                    .unwrap();
-                tx.commit().await.unwrap();
-                rev += 1;
-                latencies.push(sent.elapsed());
-            }
-            latencies
-        }));
-    }
-    let mut all = Vec::new();
-    for task in tasks {
-        all.extend(task.await.unwrap());
-    }
-    let elapsed = started.elapsed();
+        async move { sqlx::SqliteConnection::connect_with(&connect).await }
+    };
+    let (all, elapsed, cpu) = measure_ceiling!(open, writers, secs);
     let _ = std::fs::remove_dir_all(&dir);
-    Row {
-        label: format!("ceiling: {writers} in-process sqlx writer(s), SQLite WAL synchronous=FULL"),
-        per_sec: all.len() as f64 / elapsed.as_secs_f64(),
-        unit: "tx/s",
-        latencies: vec![("commit", sorted(all))],
-        server_cpu: None,
-        client_cpu: client_cpu() - cpu,
-        note: "same compare-and-set + revision insert".into(),
-    }
+    let label =
+        format!("ceiling: {writers} in-process sqlx writer(s), SQLite WAL synchronous=FULL");
+    ceiling_row(label, all, elapsed, cpu)
 }
 
 /// The same ceiling on PostgreSQL, in a database of its own on the given server.
@@ -715,71 +737,13 @@ async fn postgres_ceiling(pg_url: &str, writers: usize, secs: u64) -> Row {
         .await
         .unwrap();
     let url = format!("{}/{name}", pg_url.rsplit_once('/').unwrap().0);
-    let mut setup = sqlx::PgConnection::connect(&url).await.unwrap();
-    for statement in [
-        "CREATE TABLE documents (id TEXT PRIMARY KEY, body TEXT NOT NULL, rev BIGINT NOT NULL, updated_at TEXT NOT NULL)",
-        "CREATE TABLE revisions (doc_id TEXT NOT NULL REFERENCES documents (id), rev BIGINT NOT NULL, body TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (doc_id, rev))",
-    ] {
-        sqlx::query(statement).execute(&mut setup).await.unwrap();
-    }
-    for w in 0..writers {
-        sqlx::query("INSERT INTO documents VALUES ($1, '0', 1, '')")
-            .bind(format!("doc-{w}"))
-            .execute(&mut setup)
-            .await
-            .unwrap();
-    }
-    let started = Instant::now();
-    let cpu = client_cpu();
-    let deadline = started + Duration::from_secs(secs);
-    let mut tasks = Vec::new();
-    for w in 0..writers {
+    let open = move || {
         let url = url.clone();
-        tasks.push(tokio::spawn(async move {
-            let mut db = sqlx::PgConnection::connect(&url).await.unwrap();
-            let (id, mut rev, mut latencies) = (format!("doc-{w}"), 1_i64, Vec::new());
-            while Instant::now() < deadline {
-                let sent = Instant::now();
-                let body = format!("save {rev}");
-                let mut tx = db.begin().await.unwrap();
-                let updated = sqlx::query("UPDATE documents SET body = $1, rev = rev + 1, updated_at = $2 WHERE id = $3 AND rev = $4")
-                    .bind(&body)
-                    .bind("2026-11-26T00:00:00Z")
-                    .bind(&id)
-                    .bind(rev)
-                    .execute(&mut *tx)
-                    .await
-                    .unwrap();
-                assert_eq!(updated.rows_affected(), 1);
-                sqlx::query("INSERT INTO revisions VALUES ($1, $2, $3, $4)")
-                    .bind(&id)
-                    .bind(rev + 1)
-                    .bind(&body)
-                    .bind("2026-11-26T00:00:00Z")
-                    .execute(&mut *tx)
-                    .await
-                    .unwrap();
-                tx.commit().await.unwrap();
-                rev += 1;
-                latencies.push(sent.elapsed());
-            }
-            latencies
-        }));
-    }
-    let mut all = Vec::new();
-    for task in tasks {
-        all.extend(task.await.unwrap());
-    }
-    let elapsed = started.elapsed();
-    Row {
-        label: format!("ceiling: {writers} in-process sqlx writer(s), PostgreSQL"),
-        per_sec: all.len() as f64 / elapsed.as_secs_f64(),
-        unit: "tx/s",
-        latencies: vec![("commit", sorted(all))],
-        server_cpu: None,
-        client_cpu: client_cpu() - cpu,
-        note: "same compare-and-set + revision insert".into(),
-    }
+        async move { sqlx::PgConnection::connect(&url).await }
+    };
+    let (all, elapsed, cpu) = measure_ceiling!(open, writers, secs);
+    let label = format!("ceiling: {writers} in-process sqlx writer(s), PostgreSQL");
+    ceiling_row(label, all, elapsed, cpu)
 }
 
 async fn run(options: &Options, backend: &str, database: Option<String>) {
