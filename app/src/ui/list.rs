@@ -76,7 +76,19 @@ fn DocList() -> impl IntoView {
 #[component]
 fn DocTable(page: DocPage, params: ListParams) -> impl IntoView {
     if page.items.is_empty() {
-        return view! { <p>"No documents match. Create one with \"New document\"."</p> }.into_any();
+        let filtered = [&params.q, &params.status, &params.tag, &params.cursor]
+            .iter()
+            .any(|p| p.as_deref().is_some_and(|p| !p.is_empty()));
+        if filtered {
+            return view! { <p>"No documents match these filters." " " <a href="/">"Show all documents"</a></p> }.into_any();
+        }
+        return view! {
+            <section class="empty" aria-label="No documents yet">
+                <p>"No documents yet. Write the first one — others you share it with can edit it at the same time, and nobody's work is overwritten."</p>
+                <a href="/new" class="button">"Create your first document"</a>
+            </section>
+        }
+        .into_any();
     }
     let next = page.next_cursor.map(|cursor| {
         let next = ListParams {

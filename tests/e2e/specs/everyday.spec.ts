@@ -140,3 +140,14 @@ test('on a phone (390×844) the list, the editor and history fit the width, and 
   await open(page, `/docs/${id}/history`);
   await fits('history');
 });
+
+test('an empty list invites the first document, and a filter that finds nothing says so', async ({ page }) => {
+  await signUp(page, uniqueName('emp'));
+  const empty = page.getByRole('region', { name: 'No documents yet' });
+  await empty.getByRole('link', { name: 'Create your first document' }).click();
+  await expect(page.getByRole('heading', { name: 'New document' })).toBeVisible();
+  await open(page, '/?q=nothing-like-this');
+  await expect(page.getByText('No documents match these filters.')).toBeVisible();
+  await page.getByRole('link', { name: 'Show all documents' }).click();
+  await expect(page.getByRole('region', { name: 'No documents yet' })).toBeVisible();
+});
