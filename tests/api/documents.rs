@@ -317,3 +317,53 @@ async fn tags_are_trimmed_and_lowercased_and_the_tag_filter_ignores_case() {
         assert_eq!(page["items"].as_array().unwrap().len(), 1, "tag={filter:?}");
     }
 }
+
+#[tokio::test]
+async fn the_list_shows_my_own_or_the_shared_documents_when_asked() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("Ann").await;
+    let bob = app.user("Bob").await;
+    app.create(&ann, "anns").await;
+    let bobs = app.create(&bob, "bobs").await;
+    app.share(&bob, bobs["id"].as_str().unwrap(), "Ann", "viewer")
+        .await;
+    let slugs = |owner: &'static str| {
+        let ann = ann.clone();
+        let url = app.url("/api/docs");
+        async move {
+            let page: serde_json::Value = ann
+                .get(url)
+                .query(&[("owner", owner)])
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let mut slugs: Vec<String> = page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["slug"].as_str().unwrap().to_owned())
+                .collect();
+            slugs.sort();
+            slugs
+        }
+    };
+    assert_eq!(slugs("").await, vec!["anns", "bobs"]);
+    assert_eq!(slugs("me").await, vec!["anns"]);
+    assert_eq!(slugs("others").await, vec!["bobs"]);
+    let bad = ann
+        .get(app.url("/api/docs"))
+        .query(&[("owner", "everyone")])
+        .send()
+        .await
+        .unwrap();
+    let body = crate::helpers::problem(
+        bad,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "/problems/validation",
+    )
+    .await;
+    assert_eq!(body["errors"][0]["field"], "owner");
+}

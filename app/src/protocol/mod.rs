@@ -77,6 +77,9 @@ pub struct ListParams {
     pub q: Option<String>,
     pub status: Option<String>,
     pub tag: Option<String>,
+    /// `me`: documents I own; `others`: documents shared with me.
+    #[serde(default)]
+    pub owner: Option<String>,
     pub limit: Option<String>,
     pub cursor: Option<String>,
 }

@@ -238,6 +238,7 @@ pub fn query_string(params: &ListParams) -> String {
         ("q", &params.q),
         ("status", &params.status),
         ("tag", &params.tag),
+        ("owner", &params.owner),
         ("limit", &params.limit),
         ("cursor", &params.cursor),
     ]

@@ -34,6 +34,7 @@ fn DocList() -> impl IntoView {
             q: query.get("q"),
             status: query.get("status"),
             tag: query.get("tag"),
+            owner: query.get("owner"),
             limit: None,
             cursor: query.get("cursor"),
         }
@@ -58,6 +59,12 @@ fn DocList() -> impl IntoView {
                 <option value="published" selected=selected("published")>"Published"</option>
                 <option value="archived" selected=selected("archived")>"Archived"</option>
             </select>
+            <label for="owner">"Whose"</label>
+            <select id="owner" name="owner">
+                <option value="">"Any"</option>
+                <option value="me" selected=move || current("owner") == "me">"Owned by me"</option>
+                <option value="others" selected=move || current("owner") == "others">"Shared with me"</option>
+            </select>
             <label for="tag">"Tag"</label>
             <input id="tag" name="tag" value=move || current("tag")/>
             <button type="submit">"Filter"</button>
@@ -76,9 +83,15 @@ fn DocList() -> impl IntoView {
 #[component]
 fn DocTable(page: DocPage, params: ListParams) -> impl IntoView {
     if page.items.is_empty() {
-        let filtered = [&params.q, &params.status, &params.tag, &params.cursor]
-            .iter()
-            .any(|p| p.as_deref().is_some_and(|p| !p.is_empty()));
+        let filtered = [
+            &params.q,
+            &params.status,
+            &params.tag,
+            &params.owner,
+            &params.cursor,
+        ]
+        .iter()
+        .any(|p| p.as_deref().is_some_and(|p| !p.is_empty()));
         if filtered {
             return view! { <p>"No documents match these filters." " " <a href="/">"Show all documents"</a></p> }.into_any();
         }

@@ -3,7 +3,10 @@
 use axum::{extract::State, http::Uri, Json};
 
 use super::{auth::CurrentUser, error::ApiError};
-use crate::{state::AppState, store::ListQuery};
+use crate::{
+    state::AppState,
+    store::{ListQuery, Ownership},
+};
 use app::{
     domain::Status,
     protocol::{DocPage, ListParams, UserRef},
@@ -56,7 +59,17 @@ pub async fn list_docs(
             "Search text must be at most 200 characters.",
         ));
     }
+    let owner = match params.owner.as_deref() {
+        None | Some("") => None,
+        Some("me") => Some(Ownership::Mine),
+        Some("others") => Some(Ownership::SharedWithMe),
+        Some(_) => return Err(ApiError::validation(
+            "owner",
+            "Owner must be \"me\" (documents you own) or \"others\" (documents shared with you).",
+        )),
+    };
     let query = ListQuery {
+        owner,
         user_id: user.id.clone(),
         text: params.q,
         status,

@@ -60,8 +60,18 @@ pub struct ListQuery {
     pub text: Option<String>,
     pub status: Option<Status>,
     pub tag: Option<String>,
+    pub owner: Option<Ownership>,
     pub limit: u32,
     pub cursor: Option<String>,
+}
+
+/// Whose documents a list shows, of those the user may see.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ownership {
+    /// The user's own.
+    Mine,
+    /// Others' documents shared with the user.
+    SharedWithMe,
 }
 
 /// One save: the new field values, expected to apply on top of `expected_rev`.

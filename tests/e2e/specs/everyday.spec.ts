@@ -151,3 +151,15 @@ test('an empty list invites the first document, and a filter that finds nothing 
   await page.getByRole('link', { name: 'Show all documents' }).click();
   await expect(page.getByRole('region', { name: 'No documents yet' })).toBeVisible();
 });
+
+test('the list filters to documents shared with me or owned by me', async ({ browser }) => {
+  const { bob } = await twoPeople(browser, 'Shared agenda', 'Items', { openBob: false });
+  await open(bob, '/');
+  await bob.getByLabel('Whose').selectOption('Shared with me');
+  await bob.getByRole('button', { name: 'Filter' }).click();
+  await expect(bob).toHaveURL(/owner=others/);
+  await expect(bob.getByRole('link', { name: 'Shared agenda' })).toBeVisible();
+  await bob.getByLabel('Whose').selectOption('Owned by me');
+  await bob.getByRole('button', { name: 'Filter' }).click();
+  await expect(bob.getByText('No documents match these filters.')).toBeVisible();
+});

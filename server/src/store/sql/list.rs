@@ -7,7 +7,7 @@ use super::{dialect, Db, Pool};
 use crate::store::{
     cursor,
     rows::{contains_pattern, summary_from_row, timestamp, SUMMARY_COLUMNS},
-    ListQuery, StoreError, StoreResult,
+    ListQuery, Ownership, StoreError, StoreResult,
 };
 use app::protocol::DocPage;
 
@@ -30,6 +30,17 @@ pub async fn list_docs(pool: &Pool, query: &ListQuery) -> StoreResult<DocPage> {
     }
     if let Some(tag) = &query.tag {
         dialect::has_tag(&mut sql, tag);
+    }
+    match query.owner {
+        Some(Ownership::Mine) => {
+            sql.push(" AND d.owner_id = ")
+                .push_bind(query.user_id.clone());
+        }
+        Some(Ownership::SharedWithMe) => {
+            sql.push(" AND d.owner_id <> ")
+                .push_bind(query.user_id.clone());
+        }
+        None => {}
     }
     if let Some(raw) = &query.cursor {
         let after = cursor::decode(raw).ok_or(StoreError::BadCursor)?;
