@@ -43,6 +43,31 @@ pub(crate) fn concord() -> PathBuf {
     binary
 }
 
+pub(crate) fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Signs Ann up on a `concord` process at `base`; her session cookie.
+pub(crate) async fn sign_up_ann(base: &str) -> String {
+    let signup = Client::new()
+        .post(format!("{base}/api/auth/signup"))
+        .json(&json!({"name": "Ann", "password": "a good password"}))
+        .send()
+        .await
+        .unwrap();
+    signup.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned()
+}
+
 pub(crate) struct Server {
     pub(crate) child: Child,
 }
@@ -161,27 +186,11 @@ async fn acknowledged_creates_and_saves_survive_kill_9() {
     );
     let binary = concord();
     let (_database, database_url) = TestDatabase::create().await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
 
     let server = Server::start(&binary, port, &database_url).await;
-    let signup = Client::new()
-        .post(format!("{base}/api/auth/signup"))
-        .json(&json!({"name": "Ann", "password": "a good password"}))
-        .send()
-        .await
-        .unwrap();
-    let cookie = signup.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let cookie = sign_up_ann(&base).await;
     let stop = Arc::new(AtomicBool::new(false));
     let acks: Vec<Arc<Mutex<Acknowledged>>> = (0..clients).map(|_| Arc::default()).collect();
     let runs: Vec<_> = acks

@@ -10,7 +10,10 @@ use std::{
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-use crate::{helpers::TestApp, kill::concord};
+use crate::{
+    helpers::TestApp,
+    kill::{concord, free_port},
+};
 
 #[tokio::test]
 async fn a_request_id_is_kept_or_made_and_names_the_problem() {
@@ -50,11 +53,7 @@ async fn a_request_id_is_kept_or_made_and_names_the_problem() {
 #[tokio::test]
 async fn the_log_lines_of_a_request_carry_its_id() {
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = free_port();
     let mut child = Command::new(concord())
         .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
         .args([

@@ -11,16 +11,8 @@ use tokio_tungstenite::tungstenite::{client::IntoClientRequest, http::HeaderValu
 
 use crate::{
     helpers::TestDatabase,
-    kill::{concord, Server},
+    kill::{concord, free_port, sign_up_ann, Server},
 };
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn sigterm_finishes_saves_in_flight_closes_live_sockets_and_exits() {
@@ -30,19 +22,7 @@ async fn sigterm_finishes_saves_in_flight_closes_live_sockets_and_exits() {
     let base = format!("http://127.0.0.1:{port}");
     let mut server = Server::start(&binary, port, &database_url).await;
 
-    let signup = Client::new()
-        .post(format!("{base}/api/auth/signup"))
-        .json(&json!({"name": "Ann", "password": "a good password"}))
-        .send()
-        .await
-        .unwrap();
-    let cookie = signup.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let cookie = sign_up_ann(&base).await;
     let mut headers = reqwest::header::HeaderMap::new();
     headers.insert("cookie", cookie.parse().unwrap());
     let client = Client::builder().default_headers(headers).build().unwrap();

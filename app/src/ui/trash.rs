@@ -3,7 +3,7 @@
 use leptos::{prelude::*, task::spawn_local};
 
 use super::{api, time::LocalTime, SignedIn};
-use crate::protocol::{problem, DocSummary};
+use crate::protocol::{problem, ApiFailure, DocSummary, Document};
 
 #[component]
 pub fn TrashPage() -> impl IntoView {
@@ -81,38 +81,23 @@ fn TrashRow(
     } = doc;
     let label = format!("Restore “{title}”");
     let restore = {
-        let (id, title) = (id.clone(), title.clone());
-        move |slug: Option<String>| {
-            let (id, title) = (id.clone(), title.clone());
+        let id = id.clone();
+        move |_| {
+            let id = id.clone();
             spawn_local(async move {
-                match api::restore_from_trash(&id, rev, slug.clone()).await {
-                    Ok(doc) => {
+                match restore_somewhere(&id, rev).await {
+                    Ok((doc, None)) => {
                         status.set(format!("Restored “{}” as revision {}.", doc.title, doc.rev));
                         restored.set(Some((doc.id, doc.title)));
                         refresh.run(());
                     }
-                    Err(failure)
-                        if failure.problem.kind == problem::SLUG_TAKEN && slug.is_none() =>
-                    {
-                        // Another live document has its address now: restore under a free one.
-                        match failure.problem.suggestions().into_iter().next() {
-                            Some(free) => {
-                                let retry =
-                                    api::restore_from_trash(&id, rev, Some(free.clone())).await;
-                                match retry {
-                                    Ok(doc) => {
-                                        status.set(format!(
-                                            "Restored “{title}” at the address “{free}”: its own is used by another document now."
-                                        ));
-                                        restored.set(Some((doc.id, doc.title)));
-                                        refresh.run(());
-                                    }
-                                    Err(failure) => status
-                                        .set(format!("Not restored: {}", failure.problem.detail)),
-                                }
-                            }
-                            None => status.set(format!("Not restored: {}", failure.problem.detail)),
-                        }
+                    Ok((doc, Some(free))) => {
+                        status.set(format!(
+                            "Restored “{}” at the address “{free}”: its own is used by another document now.",
+                            doc.title
+                        ));
+                        restored.set(Some((doc.id, doc.title)));
+                        refresh.run(());
                     }
                     Err(failure) => status.set(format!("Not restored: {}", failure.problem.detail)),
                 }
@@ -121,9 +106,25 @@ fn TrashRow(
     };
     view! {
         <tr>
-            <td>{title.clone()}</td>
+            <td>{title}</td>
             <td><LocalTime at=updated_at/>{format!(" by {}", updated_by.name)}</td>
-            <td><button type="button" aria-label=label on:click=move |_| restore(None)>"Restore"</button></td>
+            <td><button type="button" aria-label=label on:click=restore>"Restore"</button></td>
         </tr>
+    }
+}
+
+/// Out of the trash under its own slug; if another live document took it meanwhile, under
+/// the first free one the server suggests (which is then returned too).
+async fn restore_somewhere(id: &str, rev: i64) -> Result<(Document, Option<String>), ApiFailure> {
+    match api::restore_from_trash(id, rev, None).await {
+        Err(failure) if failure.problem.kind == problem::SLUG_TAKEN => {
+            match failure.problem.suggestions().into_iter().next() {
+                Some(free) => api::restore_from_trash(id, rev, Some(free.clone()))
+                    .await
+                    .map(|doc| (doc, Some(free))),
+                None => Err(failure),
+            }
+        }
+        other => other.map(|doc| (doc, None)),
     }
 }
