@@ -36,6 +36,17 @@ async fn pages_name_the_hashed_files_which_are_served_precompressed_and_immutabl
     let app = TestApp::spawn_with(move |s| s.site_root = root).await;
     let client = app.anonymous();
 
+    let compressed = client
+        .get(app.url("/login"))
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        header_of(&compressed, header::CONTENT_ENCODING).as_deref(),
+        Some("gzip"),
+        "pages are compressed"
+    );
     let page = client.get(app.url("/login")).send().await.unwrap();
     let html = page.text().await.unwrap();
     for file in [

@@ -162,4 +162,10 @@ test('the list filters to documents shared with me or owned by me', async ({ bro
   await bob.getByLabel('Whose').selectOption('Owned by me');
   await bob.getByRole('button', { name: 'Filter' }).click();
   await expect(bob.getByText('No documents match these filters.')).toBeVisible();
+
+  // A tag in the list is a link to the documents with that tag.
+  await open(bob, '/');
+  await bob.getByRole('link', { name: 'draft-notes' }).click();
+  await expect(bob).toHaveURL(/tag=draft-notes/);
+  await expect(bob.getByRole('link', { name: 'Shared agenda' })).toBeVisible();
 });

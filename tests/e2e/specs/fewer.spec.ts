@@ -66,6 +66,25 @@ test('"Save mine as a copy" keeps my version as a new linked document and leaves
   await expect(bob.getByText(/^Revision 1 ·/)).toBeVisible();
 });
 
+test('an offered draft can be saved as a copy, leaving the document as it is', async ({ page }) => {
+  await signUp(page, uniqueName('dra'));
+  const id = await createDoc(page, 'Minutes', 'Agreed');
+  await formBody(page).fill('Agreed, and my notes');
+  await page.reload();
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+  const offer = page.getByRole('region', { name: 'Unsaved changes' });
+  await offer.getByRole('button', { name: 'Save them as a copy' }).click();
+  await expect(page.getByRole('status')).toHaveText(
+    'Your version is saved as a new document, “Minutes (my version)”. This document stays as others saved it (revision 1).',
+  );
+  await expect(offer).toHaveCount(0);
+  expect((await stored(page, id)).body).toBe('Agreed');
+  await page.getByRole('link', { name: 'Open your version, “Minutes (my version)”' }).click();
+  await expect(formBody(page)).toHaveValue(
+    `> My version of [Minutes](/docs/${id}), saved as a copy instead of over the newer revision.\n\nAgreed, and my notes`,
+  );
+});
+
 test('in a conflict within one line, the words both changed are marked and the rest merges', async ({ browser }) => {
   const { ann, bob } = await twoPeople(browser, 'Review', 'Intro\nThe plan is ready for review.\nEnd\n');
   await formBody(bob).fill('Intro\nThe budget is finished for review.\nEnd\n');
