@@ -161,7 +161,6 @@ fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     Router::new()
         .merge(http::router())
-        .route("/metrics", axum::routing::get(metrics::scrape))
         .nest_service("/pkg", assets::service(&state.settings.site_root))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos.clone();

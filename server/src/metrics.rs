@@ -200,6 +200,11 @@ pub async fn record(State(state): State<AppState>, request: Request, next: Next)
 
 /// `/metrics`: with `--metrics-token`, only for `Authorization: Bearer <token>`; without
 /// one, only for clients on this machine (loopback).
+#[utoipa::path(get, operation_id = "metrics", path = "/metrics", tag = "meta",
+    security((), ("metrics_token" = [])),
+    responses(
+        (status = 200, description = "Prometheus text exposition format", body = String, content_type = "text/plain"),
+        (status = 404, description = "Not for this client: a remote address without the token", content_type = "application/problem+json", body = crate::http::openapi::ProblemDoc)))]
 pub async fn scrape(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,

@@ -203,9 +203,12 @@ async fn restoring_an_old_revision_writes_a_new_one_and_keeps_history() {
     assert_eq!(body["fields"][2]["state"], "theirs_only");
     assert_eq!(body["fields"][3]["state"], "mine_only");
 
+    // A JSON `null` body says "no body", as the description allows.
     let restored = ann
         .post(&url)
         .header("if-match", "\"3\"")
+        .header("content-type", "application/json")
+        .body("null")
         .send()
         .await
         .unwrap();

@@ -16,6 +16,7 @@ mod kill;
 mod live;
 mod merge_on_save;
 mod metrics;
+mod openapi;
 mod preconditions;
 mod request_ids;
 mod security;

@@ -6,6 +6,7 @@ use similar::Algorithm;
 
 use super::{merge::deadline, Field, Fields, Status};
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DiffKind {
@@ -15,6 +16,7 @@ pub enum DiffKind {
 }
 
 /// A run of text that is the same, added or removed between two versions.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Segment {
     pub kind: DiffKind,
@@ -61,6 +63,7 @@ pub(crate) fn segments<'a>(diff: &'a similar::TextDiff<'a, 'a, 'a, str>) -> Vec<
 
 /// A changed stretch of a text with a few unchanged lines around it, for showing a
 /// change without the whole document.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangeBlock {
     /// First line of the old text the block shows, counted from 1.
@@ -113,6 +116,7 @@ fn line_text_diff<'a>(old: &'a str, new: &'a str) -> similar::TextDiff<'a, 'a, '
 }
 
 /// One field compared between two revisions.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldDiff {
     pub field: Field,

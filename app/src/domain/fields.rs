@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// What a revision can change. The editable fields (`ALL`) are the unit of every
 /// field-level diff, merge and conflict; `Status` changes only through transitions and
 /// appears in history.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
@@ -40,6 +41,7 @@ impl Field {
     }
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
@@ -86,6 +88,7 @@ impl Status {
 }
 
 /// What a person may do with a document. Outsiders have no role and see nothing.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -125,6 +128,7 @@ impl Role {
 }
 
 /// Validated values of the editable fields (see `parse_fields`).
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fields {
     pub title: String,

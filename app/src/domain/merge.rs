@@ -14,6 +14,7 @@ use super::{
 };
 
 /// How one field differs between the base revision, theirs (current) and mine.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FieldState {
@@ -41,6 +42,7 @@ impl FieldState {
     }
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum FieldValue {
@@ -58,6 +60,7 @@ impl FieldValue {
 }
 
 /// Where two sides changed the same lines of a text, with each side's version of them.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConflictHunk {
     /// First line of the base the hunk covers, counted from 1.
@@ -67,6 +70,7 @@ pub struct ConflictHunk {
     pub mine: String,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldComparison {
     pub field: Field,
@@ -90,6 +94,7 @@ pub struct FieldComparison {
 }
 
 /// A run of cleanly merged text, or the place of a conflicting hunk (its index in `hunks`).
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MergeSegment {
@@ -104,6 +109,7 @@ pub struct Conflicted {
     pub hunks: Vec<ConflictHunk>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MergeSummary {
     /// True when no field conflicts: the proposal holds everybody's changes.

@@ -17,6 +17,7 @@ const PASSWORD_MIN: usize = 8;
 const PASSWORD_MAX: usize = 1024;
 
 /// One invalid input, named so the UI can show it on the field.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldError {
     pub field: String,

@@ -10,12 +10,14 @@ pub use problems::{problem, ApiFailure, Problem, StaleRevision};
 use crate::domain::{Field, Role, Status};
 
 /// A user as shown next to their work.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserRef {
     pub id: String,
     pub name: String,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Document {
     pub id: String,
@@ -51,6 +53,7 @@ pub fn etag(rev: i64) -> String {
     format!("\"{rev}\"")
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocSummary {
     pub id: String,
@@ -63,6 +66,7 @@ pub struct DocSummary {
     pub updated_by: UserRef,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocPage {
     pub items: Vec<DocSummary>,
@@ -70,25 +74,45 @@ pub struct DocPage {
     pub next_cursor: Option<String>,
 }
 
-/// Query of `GET /api/docs`.
+/// Query of `GET /api/docs`. Values stay text so a bad one gets a problem naming it; the
+/// patterns say exactly what the server takes (an empty value means "any").
+#[cfg_attr(feature = "ssr", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "ssr", into_params(parameter_in = Query))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ListParams {
+    /// Words to find in the title, slug, tags or body.
     pub q: Option<String>,
+    #[cfg_attr(feature = "ssr", param(pattern = "^(draft|published|archived)?$"))]
     pub status: Option<String>,
+    /// One tag, in any case.
     pub tag: Option<String>,
     /// `me`: documents I own; `others`: documents shared with me.
     #[serde(default)]
+    #[cfg_attr(feature = "ssr", param(pattern = "^(me|others)?$"))]
     pub owner: Option<String>,
+    /// 1 to 100; 20 when left out.
+    #[cfg_attr(feature = "ssr", param(pattern = "^(\\+?0*([1-9][0-9]?|100))?$"))]
     pub limit: Option<String>,
+    /// `next_cursor` of the page before.
     pub cursor: Option<String>,
 }
 
 /// `POST /api/docs`.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateDoc {
+    #[cfg_attr(feature = "ssr", schema(
+        // After trimming, not empty and no control characters. (The 200-character limit is
+        // on the trimmed title, which a pattern cannot say.)
+        pattern = "^\\s*[^\\s\\x00-\\x1f\\x7f-\\x9f]([^\\x00-\\x1f\\x7f-\\x9f]*[^\\s\\x00-\\x1f\\x7f-\\x9f])?\\s*$"
+    ))]
     pub title: String,
+    #[cfg_attr(
+        feature = "ssr",
+        schema(pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 80)
+    )]
     pub slug: String,
     #[serde(default)]
     pub tags: Vec<String>,
@@ -109,10 +133,20 @@ impl PutDoc {
 }
 
 /// `PUT /api/docs/{id}`: every editable field.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PutDoc {
+    #[cfg_attr(feature = "ssr", schema(
+        // After trimming, not empty and no control characters. (The 200-character limit is
+        // on the trimmed title, which a pattern cannot say.)
+        pattern = "^\\s*[^\\s\\x00-\\x1f\\x7f-\\x9f]([^\\x00-\\x1f\\x7f-\\x9f]*[^\\s\\x00-\\x1f\\x7f-\\x9f])?\\s*$"
+    ))]
     pub title: String,
+    #[cfg_attr(
+        feature = "ssr",
+        schema(pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 80)
+    )]
     pub slug: String,
     pub tags: Vec<String>,
     pub body: String,
@@ -121,6 +155,7 @@ pub struct PutDoc {
     pub base_rev: Option<i64>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Credentials {
@@ -129,6 +164,7 @@ pub struct Credentials {
 }
 
 /// One revision between the editor's base and the current one.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChangedBy {
     pub rev: i64,
@@ -138,6 +174,7 @@ pub struct ChangedBy {
 }
 
 /// `POST /api/docs/{id}/transitions`.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TransitionRequest {
@@ -147,6 +184,7 @@ pub struct TransitionRequest {
 }
 
 /// `POST /api/docs/{id}/revisions/{rev}/restore`, for clients that cannot set `If-Match`.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RestoreRequest {
@@ -156,6 +194,7 @@ pub struct RestoreRequest {
 
 /// `POST /api/trash/{id}/restore`: out of the trash, under a new slug if another live
 /// document took its own meanwhile.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RestoreFromTrash {
@@ -166,6 +205,7 @@ pub struct RestoreFromTrash {
 }
 
 /// `POST /api/docs/{id}/members`: add somebody, or change their role.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct MemberRequest {
@@ -173,6 +213,7 @@ pub struct MemberRequest {
     pub role: Role,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
     pub user: UserRef,
@@ -180,6 +221,7 @@ pub struct Member {
 }
 
 /// `GET /api/docs/{id}/members`: who has access, and the asking user's own role.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Members {
     pub owner: UserRef,
@@ -188,6 +230,7 @@ pub struct Members {
 }
 
 /// `POST /api/preview`: Markdown to render.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PreviewRequest {
@@ -195,12 +238,14 @@ pub struct PreviewRequest {
 }
 
 /// Sanitised HTML: safe to insert into a page.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Preview {
     pub html: String,
 }
 
 /// One entry of a document's history.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RevisionSummary {
     pub rev: i64,
@@ -216,6 +261,7 @@ pub struct RevisionSummary {
     pub merge_base: Option<i64>,
 }
 
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RevisionList {
     /// Newest first.
@@ -223,6 +269,7 @@ pub struct RevisionList {
 }
 
 /// One revision with its full values.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Revision {
     pub rev: i64,
@@ -250,6 +297,7 @@ impl Revision {
 }
 
 /// `GET /api/docs/{id}/diff?from=A&to=B`.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocDiff {
     pub from: i64,

@@ -61,6 +61,7 @@ impl Problem {
 }
 
 /// Extension members of `/problems/stale-revision`.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct StaleRevision {
     pub your_base_rev: i64,

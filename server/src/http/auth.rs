@@ -10,13 +10,18 @@ use axum::{
     extract::{ConnectInfo, FromRequestParts, State},
     http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
-    routing::{get, post},
-    Json, Router,
+    Json,
 };
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
-use super::{error::ApiError, extract::JsonBody};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::{
+    error::ApiError,
+    extract::JsonBody,
+    openapi::{BadBody, ProblemDoc, TooMany, Unauthorized},
+};
 use crate::{state::AppState, store::StoreError};
 use app::{
     domain::{parse_password, parse_user_name},
@@ -25,12 +30,12 @@ use app::{
 
 pub const COOKIE: &str = "concord_session";
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/auth/signup", post(sign_up))
-        .route("/auth/login", post(sign_in))
-        .route("/auth/logout", post(sign_out))
-        .route("/auth/me", get(me))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(sign_up))
+        .routes(routes!(sign_in))
+        .routes(routes!(sign_out))
+        .routes(routes!(me))
 }
 
 /// The signed-in user of a request; 401 otherwise.
@@ -65,6 +70,13 @@ pub async fn user_from_cookies(
         .await?)
 }
 
+#[utoipa::path(post, operation_id = "signUp", path = "/auth/signup", tag = "auth", security(()),
+    request_body = Credentials,
+    responses(
+        (status = 201, body = UserRef, description = "Signed up and signed in",
+            headers(("Set-Cookie" = String, description = "The session cookie"))),
+        (status = 409, description = "The name is taken (`/problems/name-taken`)", body = ProblemDoc, content_type = "application/problem+json"),
+        BadBody, TooMany))]
 async fn sign_up(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -102,6 +114,13 @@ async fn sign_up(
         .into_response())
 }
 
+#[utoipa::path(post, operation_id = "signIn", path = "/auth/login", tag = "auth", security(()),
+    request_body = Credentials,
+    responses(
+        (status = 200, body = UserRef, description = "Signed in",
+            headers(("Set-Cookie" = String, description = "The session cookie"))),
+        (status = 401, description = "Name and password do not match", body = ProblemDoc, content_type = "application/problem+json"),
+        BadBody, TooMany))]
 async fn sign_in(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -136,6 +155,9 @@ async fn sign_in(
     Ok(([(header::SET_COOKIE, cookie)], Json(user)).into_response())
 }
 
+#[utoipa::path(post, operation_id = "signOut", path = "/auth/logout", tag = "auth",
+    responses((status = 204, description = "Signed out; the cookie is cleared",
+        headers(("Set-Cookie" = String)))))]
 async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     let cookies = headers.get(header::COOKIE).and_then(|v| v.to_str().ok());
     if let Some(token) = cookies.and_then(|c| cookie_value(c, COOKIE)) {
@@ -145,6 +167,8 @@ async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<R
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())
 }
 
+#[utoipa::path(get, operation_id = "me", path = "/auth/me", tag = "auth",
+    responses((status = 200, body = UserRef, description = "Who is signed in"), Unauthorized))]
 async fn me(CurrentUser(user): CurrentUser) -> Json<UserRef> {
     Json(user)
 }

@@ -5,8 +5,7 @@ use axum::{
     extract::{Path, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
-    routing::get,
-    Json, Router,
+    Json,
 };
 
 use super::{
@@ -16,6 +15,10 @@ use super::{
     extract::{none_match, JsonBody, MergePatch, Precondition},
     idempotency::Idempotency,
     listing,
+    openapi::{
+        BadBody, ChangeRefused, DocOk, DocPatch, Forbidden, NotFound, ProblemDoc, Unauthorized,
+        IDEMPOTENCY_KEY, IF_MATCH, PREFER_MERGE,
+    },
 };
 use crate::{
     service::{patch::apply_merge_patch, Mine},
@@ -26,16 +29,33 @@ use app::{
     domain::parse_fields,
     protocol::{etag, CreateDoc, Document, PutDoc, UserRef},
 };
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/docs", get(listing::list).post(create))
-        .route(
-            "/docs/{id}",
-            get(read).put(replace).patch(patch).delete(delete),
-        )
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(listing::list, create))
+        .routes(routes!(read, replace, patch, delete))
 }
 
+#[utoipa::path(post, operation_id = "createDoc", path = "/docs", tag = "documents",
+    params(("Idempotency-Key" = Option<String>, Header, description = IDEMPOTENCY_KEY)),
+    request_body = CreateDoc,
+    responses(
+        (status = 201, body = Document, description = "Created at revision 1",
+            headers(("Location" = String), ("ETag" = String), ("Idempotent-Replayed" = String, description = "`true` on a replay")),
+            links(
+                ("GetDoc" = (operation_id = "getDoc", parameters(("id" = "$response.body#/id")))),
+                ("PutDoc" = (operation_id = "putDoc", parameters(("id" = "$response.body#/id"), ("If-Match" = "$response.header.ETag")))),
+                ("PatchDoc" = (operation_id = "patchDoc", parameters(("id" = "$response.body#/id"), ("If-Match" = "$response.header.ETag")))),
+                ("DeleteDoc" = (operation_id = "deleteDoc", parameters(("id" = "$response.body#/id"), ("If-Match" = "$response.header.ETag")))),
+                ("TransitionDoc" = (operation_id = "transitionDoc", parameters(("id" = "$response.body#/id"), ("If-Match" = "$response.header.ETag")))),
+                ("ListRevisions" = (operation_id = "listRevisions", parameters(("id" = "$response.body#/id")))),
+                ("DiffRevisions" = (operation_id = "diffRevisions", parameters(("id" = "$response.body#/id")))),
+                ("ListMembers" = (operation_id = "listMembers", parameters(("id" = "$response.body#/id")))),
+                ("SetMember" = (operation_id = "setMember", parameters(("id" = "$response.body#/id"))))
+            )),
+        (status = 409, description = "The slug is taken (`suggestions` offers free ones), or the idempotency key is in flight", body = ProblemDoc, content_type = "application/problem+json"),
+        Unauthorized, BadBody))]
 async fn create(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -149,6 +169,11 @@ async fn create_doc(
         .into_response())
 }
 
+#[utoipa::path(get, operation_id = "getDoc", path = "/docs/{id}", tag = "documents",
+    params(("id" = String, Path, description = "The document's id"), ("If-None-Match" = Option<String>, Header, description = "The ETag you have: 304 when it is current")),
+    responses(DocOk,
+        (status = 304, description = "Your copy is current", headers(("ETag" = String))),
+        Unauthorized, NotFound))]
 async fn read(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -162,6 +187,10 @@ async fn read(
     Ok(with_etag(doc).into_response())
 }
 
+#[utoipa::path(put, operation_id = "putDoc", path = "/docs/{id}", tag = "documents",
+    params(("id" = String, Path, description = "The document's id"), ("If-Match" = Option<String>, Header, description = IF_MATCH), ("Idempotency-Key" = Option<String>, Header, description = IDEMPOTENCY_KEY), ("Prefer" = Option<String>, Header, description = PREFER_MERGE)),
+    request_body = PutDoc,
+    responses(DocOk, Unauthorized, Forbidden, NotFound, BadBody, ChangeRefused))]
 async fn replace(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -195,6 +224,10 @@ async fn replace(
     settle(&state, &idempotency, &user, outcome).await
 }
 
+#[utoipa::path(patch, operation_id = "patchDoc", path = "/docs/{id}", tag = "documents",
+    params(("id" = String, Path, description = "The document's id"), ("If-Match" = Option<String>, Header, description = IF_MATCH), ("Idempotency-Key" = Option<String>, Header, description = IDEMPOTENCY_KEY), ("Prefer" = Option<String>, Header, description = PREFER_MERGE)),
+    request_body(content = DocPatch, content_type = "application/merge-patch+json"),
+    responses(DocOk, Unauthorized, Forbidden, NotFound, BadBody, ChangeRefused))]
 async fn patch(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -210,6 +243,8 @@ async fn patch(
         })?),
     };
     let precondition = Precondition::from_request(&headers, base_rev)?;
+    // A malformed patch is refused as such (422) whatever revision it names, as a PUT is.
+    apply_merge_patch(&read.fields(), &patch).map_err(ApiError::Validation)?;
     let canonical = serde_json::to_vec(&patch).map_err(ApiError::internal)?;
     let idempotency = Idempotency::from_request(&state, &headers, "PATCH", &id, &canonical)?;
     if prefers_merge(&headers) {
@@ -233,6 +268,10 @@ async fn patch(
     settle(&state, &idempotency, &user, outcome).await
 }
 
+#[utoipa::path(delete, operation_id = "deleteDoc", path = "/docs/{id}", tag = "documents",
+    params(("id" = String, Path, description = "The document's id"), ("If-Match" = Option<String>, Header, description = IF_MATCH)),
+    responses((status = 204, description = "Moved to the owner's trash"),
+        Unauthorized, Forbidden, NotFound, ChangeRefused))]
 async fn delete(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

@@ -43,7 +43,8 @@ impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for OptionalJ
             return Ok(OptionalJsonBody(T::default()));
         }
         require_media_type(&headers, &["application/json"])?;
-        parse_json(&bytes).map(OptionalJsonBody)
+        // `null` says "nothing" as well as no body does.
+        parse_json::<Option<T>>(&bytes).map(|given| OptionalJsonBody(given.unwrap_or_default()))
     }
 }
 

@@ -5,8 +5,7 @@ use axum::{
     extract::{Path, State},
     http::{HeaderMap, Uri},
     response::{IntoResponse, Response},
-    routing::{get, post},
-    Json, Router,
+    Json,
 };
 use serde::Deserialize;
 
@@ -16,21 +15,27 @@ use super::{
     docs::with_etag,
     error::ApiError,
     extract::{OptionalJsonBody, Precondition},
+    openapi::{
+        BadBody, ChangeRefused, DocOk, Forbidden, Invalid, NotFound, Unauthorized, IF_MATCH,
+    },
 };
 use crate::{service::Mine, state::AppState};
 use app::{
     domain::diff::diff_fields,
     protocol::{DocDiff, RestoreRequest, Revision, RevisionList},
 };
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/docs/{id}/revisions", get(list))
-        .route("/docs/{id}/revisions/{rev}", get(one))
-        .route("/docs/{id}/revisions/{rev}/restore", post(restore))
-        .route("/docs/{id}/diff", get(diff))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(one))
+        .routes(routes!(restore))
+        .routes(routes!(diff))
 }
 
+#[utoipa::path(get, operation_id = "listRevisions", path = "/docs/{id}/revisions", tag = "history", params(("id" = String, Path, description = "The document's id")),
+    responses((status = 200, body = RevisionList, description = "Every revision, newest first"), Unauthorized, NotFound))]
 async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -44,6 +49,8 @@ async fn list(
     Ok(Json(RevisionList { items }))
 }
 
+#[utoipa::path(get, operation_id = "getRevision", path = "/docs/{id}/revisions/{rev}", tag = "history", params(("id" = String, Path, description = "The document's id"), ("rev" = String, Path, description = "A revision number (a positive whole number)")),
+    responses((status = 200, body = Revision, description = "One revision with its full values"), Unauthorized, NotFound, Invalid))]
 async fn one(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -53,13 +60,19 @@ async fn one(
     Ok(Json(revision(&state, &id, &rev, "rev").await?))
 }
 
-#[derive(Deserialize)]
+/// The two revisions to compare.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct DiffQuery {
+    #[param(required = true, pattern = "^\\+?0*[1-9][0-9]*$")]
     from: Option<String>,
+    #[param(required = true, pattern = "^\\+?0*[1-9][0-9]*$")]
     to: Option<String>,
 }
 
+#[utoipa::path(get, operation_id = "diffRevisions", path = "/docs/{id}/diff", tag = "history", params(("id" = String, Path, description = "The document's id"), DiffQuery),
+    responses((status = 200, body = DocDiff, description = "Field by field, with line and word hunks for text"), Unauthorized, NotFound, Invalid))]
 async fn diff(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -94,6 +107,9 @@ async fn diff(
     }))
 }
 
+#[utoipa::path(post, operation_id = "restoreRevision", path = "/docs/{id}/revisions/{rev}/restore", tag = "history", params(("id" = String, Path, description = "The document's id"), ("rev" = String, Path, description = "A revision number (a positive whole number)"), ("If-Match" = Option<String>, Header, description = IF_MATCH)),
+    request_body(content = Option<RestoreRequest>, description = "Optional: `base_rev` where `If-Match` cannot be sent"),
+    responses(DocOk, Unauthorized, Forbidden, NotFound, BadBody, ChangeRefused))]
 async fn restore(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

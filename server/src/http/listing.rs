@@ -2,7 +2,11 @@
 
 use axum::{extract::State, http::Uri, Json};
 
-use super::{auth::CurrentUser, error::ApiError};
+use super::{
+    auth::CurrentUser,
+    error::ApiError,
+    openapi::{Invalid, Unauthorized},
+};
 use crate::{
     state::AppState,
     store::{ListQuery, Ownership},
@@ -12,6 +16,10 @@ use app::{
     protocol::{DocPage, ListParams, UserRef},
 };
 
+#[utoipa::path(get, operation_id = "listDocs", path = "/docs", tag = "documents",
+    params(ListParams),
+    responses((status = 200, body = DocPage, description = "A page of the documents you may see, newest change first"),
+        Unauthorized, Invalid))]
 pub async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

@@ -6,20 +6,29 @@ use axum::{
     extract::{ws::rejection::WebSocketUpgradeRejection, State, WebSocketUpgrade},
     http::{header, HeaderMap},
     response::{IntoResponse, Response},
-    routing::get,
-    Router,
 };
 
-use super::{auth::user_from_cookies, error::ApiError, security::from_this_site};
+use super::{
+    auth::user_from_cookies,
+    error::ApiError,
+    openapi::{Forbidden, ProblemDoc, Unauthorized},
+    security::from_this_site,
+};
 use crate::{
     live::{serve_connection, Connection},
     state::AppState,
 };
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/live", get(upgrade))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(upgrade))
 }
 
+#[utoipa::path(get, operation_id = "live", path = "/live", tag = "live",
+    description = "Upgrades to a WebSocket carrying JSON messages tagged by `type` (see the spec, section 5).",
+    responses((status = 101, description = "Switching to the WebSocket protocol"),
+        (status = 400, description = "Not a WebSocket upgrade", body = ProblemDoc, content_type = "application/problem+json"),
+        Unauthorized, Forbidden))]
 async fn upgrade(
     State(state): State<AppState>,
     headers: HeaderMap,

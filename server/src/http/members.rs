@@ -5,23 +5,31 @@ use axum::{
     extract::{Path, State},
     http::StatusCode,
     response::{IntoResponse, Response},
-    routing::{delete, get},
-    Json, Router,
+    Json,
 };
 
-use super::{access, auth::CurrentUser, error::ApiError, extract::JsonBody};
+use super::{
+    access,
+    auth::CurrentUser,
+    error::ApiError,
+    extract::JsonBody,
+    openapi::{BadBody, Forbidden, Invalid, NotFound, Unauthorized},
+};
 use crate::state::AppState;
 use app::{
     domain::Role,
     protocol::{MemberRequest, Members},
 };
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/docs/{id}/members", get(list).post(set))
-        .route("/docs/{id}/members/{name}", delete(remove))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, set))
+        .routes(routes!(remove))
 }
 
+#[utoipa::path(get, operation_id = "listMembers", path = "/docs/{id}/members", tag = "sharing", params(("id" = String, Path, description = "The document's id")),
+    responses((status = 200, body = Members, description = "The owner, the members and your own role"), Unauthorized, NotFound))]
 async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -40,6 +48,9 @@ pub async fn members(state: &AppState, id: &str, your_role: Role) -> Result<Memb
     })
 }
 
+#[utoipa::path(post, operation_id = "setMember", path = "/docs/{id}/members", tag = "sharing", params(("id" = String, Path, description = "The document's id")),
+    request_body = MemberRequest,
+    responses((status = 200, body = Members, description = "Added, or the role changed"), Unauthorized, Forbidden, NotFound, BadBody))]
 async fn set(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -82,6 +93,8 @@ async fn set(
     Ok(Json(members(&state, &id, role).await?))
 }
 
+#[utoipa::path(delete, operation_id = "removeMember", path = "/docs/{id}/members/{name}", tag = "sharing", params(("id" = String, Path, description = "The document's id"), ("name" = String, Path, description = "The member's user name")),
+    responses((status = 204, description = "Removed; their open pages lose access at once"), Unauthorized, Forbidden, NotFound, Invalid))]
 async fn remove(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

@@ -10,6 +10,7 @@ pub mod idempotency;
 pub mod listing;
 mod live;
 pub mod members;
+pub mod openapi;
 pub mod preview;
 mod rejections;
 pub mod request_id;
@@ -17,17 +18,24 @@ pub mod security;
 mod trash;
 mod workflow;
 
-use axum::{extract::State, http::StatusCode, routing::get, Router};
+use axum::{extract::State, http::StatusCode, Router};
 use tower_http::compression::{
     predicate::{DefaultPredicate, Predicate},
     CompressionLayer,
 };
+use utoipa::OpenApi;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::state::AppState;
 use error::ApiError;
 
 pub fn router() -> Router<AppState> {
-    let api = Router::new()
+    routes().into()
+}
+
+/// Every route with its description: `/api/openapi.json` is made from this very list.
+pub fn routes() -> OpenApiRouter<AppState> {
+    let api = OpenApiRouter::new()
         .merge(auth::router())
         .merge(docs::router())
         .merge(history::router())
@@ -36,12 +44,14 @@ pub fn router() -> Router<AppState> {
         .merge(preview::router())
         .merge(live::router())
         .merge(trash::router())
+        .routes(routes!(openapi::serve))
         .fallback(|| async { ApiError::NotFound })
         .layer(axum::middleware::from_fn(rejections::as_problems));
-    Router::new()
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
         .nest("/api", api)
-        .route("/healthz", get(|| async { "ok" }))
-        .route("/readyz", get(ready))
+        .routes(routes!(healthz))
+        .routes(routes!(ready))
+        .routes(routes!(crate::metrics::scrape))
 }
 
 /// Compresses pages and JSON (brotli or gzip, as the client accepts), but never a response
@@ -61,7 +71,17 @@ pub fn compression() -> CompressionLayer<impl Predicate> {
     CompressionLayer::new().compress_when(DefaultPredicate::new().and(worth_it))
 }
 
+/// Alive: the process answers.
+#[utoipa::path(get, operation_id = "healthz", path = "/healthz", tag = "meta", security(()),
+    responses((status = 200, body = String, description = "ok")))]
+async fn healthz() -> &'static str {
+    "ok"
+}
+
 /// Ready when the database answers.
+#[utoipa::path(get, operation_id = "readyz", path = "/readyz", tag = "meta", security(()),
+    responses((status = 200, body = String, description = "ready"),
+              (status = 500, description = "The database does not answer", content_type = "application/problem+json", body = openapi::ProblemDoc)))]
 async fn ready(State(state): State<AppState>) -> Result<&'static str, ApiError> {
     state.store.ping().await?;
     Ok("ready")

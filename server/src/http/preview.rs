@@ -1,19 +1,28 @@
 //! `POST /api/preview`: Markdown rendered to HTML and sanitised, so no script, handler
 //! attribute or `javascript:` URL from a document ever reaches a page.
 
-use axum::{routing::post, Json, Router};
+use axum::Json;
 
-use super::{auth::CurrentUser, error::ApiError, extract::JsonBody};
+use super::{
+    auth::CurrentUser,
+    error::ApiError,
+    extract::JsonBody,
+    openapi::{BadBody, Unauthorized},
+};
 use crate::state::AppState;
 use app::{
     domain::Body,
     protocol::{Preview, PreviewRequest},
 };
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/preview", post(preview))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(preview))
 }
 
+#[utoipa::path(post, operation_id = "preview", path = "/preview", tag = "documents",
+    request_body = PreviewRequest,
+    responses((status = 200, body = Preview, description = "Markdown as sanitised HTML"), Unauthorized, BadBody))]
 async fn preview(
     CurrentUser(_user): CurrentUser,
     JsonBody(request): JsonBody<PreviewRequest>,

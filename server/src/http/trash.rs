@@ -5,8 +5,7 @@ use axum::{
     extract::{Path, State},
     http::HeaderMap,
     response::{IntoResponse, Response},
-    routing::{get, post},
-    Json, Router,
+    Json,
 };
 
 use super::{
@@ -14,16 +13,20 @@ use super::{
     docs::with_etag,
     error::ApiError,
     extract::{OptionalJsonBody, Precondition},
+    openapi::{BadBody, ChangeRefused, DocOk, NotFound, Unauthorized, IF_MATCH},
 };
 use crate::state::AppState;
 use app::protocol::{DocPage, RestoreFromTrash};
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/trash", get(list))
-        .route("/trash/{id}/restore", post(restore))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(restore))
 }
 
+#[utoipa::path(get, operation_id = "listTrash", path = "/trash", tag = "documents",
+    responses((status = 200, body = DocPage, description = "The documents you deleted, newest first"), Unauthorized))]
 async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -35,6 +38,9 @@ async fn list(
     }))
 }
 
+#[utoipa::path(post, operation_id = "restoreFromTrash", path = "/trash/{id}/restore", tag = "documents", params(("id" = String, Path, description = "The document's id"), ("If-Match" = Option<String>, Header, description = IF_MATCH)),
+    request_body(content = Option<RestoreFromTrash>, description = "Optional: a new slug when another document took the old one; `base_rev` where `If-Match` cannot be sent"),
+    responses(DocOk, Unauthorized, NotFound, BadBody, ChangeRefused))]
 async fn restore(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

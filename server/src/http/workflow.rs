@@ -4,8 +4,6 @@ use axum::{
     extract::{Path, State},
     http::HeaderMap,
     response::{IntoResponse, Response},
-    routing::post,
-    Router,
 };
 
 use super::{
@@ -14,14 +12,19 @@ use super::{
     docs::with_etag,
     error::ApiError,
     extract::{JsonBody, Precondition},
+    openapi::{BadBody, ChangeRefused, DocOk, Forbidden, NotFound, Unauthorized, IF_MATCH},
 };
 use crate::state::AppState;
 use app::protocol::TransitionRequest;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/docs/{id}/transitions", post(transition))
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(transition))
 }
 
+#[utoipa::path(post, operation_id = "transitionDoc", path = "/docs/{id}/transitions", tag = "documents", params(("id" = String, Path, description = "The document's id"), ("If-Match" = Option<String>, Header, description = IF_MATCH)),
+    request_body = TransitionRequest,
+    responses(DocOk, Unauthorized, Forbidden, NotFound, BadBody, ChangeRefused))]
 async fn transition(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
