@@ -3,7 +3,9 @@
 
 use async_trait::async_trait;
 
-use crate::protocol::{ApiFailure, DocPage, Document, ListParams, Members, RevisionList, UserRef};
+use crate::protocol::{
+    ApiFailure, DocPage, Document, ListParams, Members, Revision, RevisionList, UserRef,
+};
 
 /// Reads made while rendering a page, on behalf of the request's session cookie.
 #[async_trait]
@@ -21,4 +23,10 @@ pub trait PageData: Send + Sync + 'static {
         id: String,
     ) -> Result<RevisionList, ApiFailure>;
     async fn members(&self, cookie: Option<String>, id: String) -> Result<Members, ApiFailure>;
+    async fn revision(
+        &self,
+        cookie: Option<String>,
+        id: String,
+        rev: i64,
+    ) -> Result<Revision, ApiFailure>;
 }

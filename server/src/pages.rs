@@ -9,7 +9,9 @@ use crate::{
     state::AppState,
 };
 use app::{
-    protocol::{ApiFailure, DocPage, Document, ListParams, Members, RevisionList, UserRef},
+    protocol::{
+        ApiFailure, DocPage, Document, ListParams, Members, Revision, RevisionList, UserRef,
+    },
     ssr::PageData,
 };
 
@@ -68,6 +70,23 @@ impl PageData for ServerPages {
         match self.0.store.revisions(&id).await {
             Ok(items) if !items.is_empty() => Ok(RevisionList { items }),
             Ok(_) => Err(ApiError::NotFound.into_failure()),
+            Err(error) => Err(ApiError::from(error).into_failure()),
+        }
+    }
+
+    async fn revision(
+        &self,
+        cookie: Option<String>,
+        id: String,
+        rev: i64,
+    ) -> Result<Revision, ApiFailure> {
+        let user = self.user(cookie).await?;
+        access::role(&self.0, &id, &user)
+            .await
+            .map_err(ApiError::into_failure)?;
+        match self.0.store.revision(&id, rev).await {
+            Ok(Some(revision)) => Ok(revision),
+            Ok(None) => Err(ApiError::NotFound.into_failure()),
             Err(error) => Err(ApiError::from(error).into_failure()),
         }
     }

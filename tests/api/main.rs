@@ -23,4 +23,5 @@ mod security;
 mod shutdown;
 mod transfer;
 mod trash;
+mod undo;
 mod workflow;

@@ -5,6 +5,7 @@ pub mod diff;
 mod fields;
 pub mod merge;
 pub mod resolve;
+pub mod undo;
 mod validate;
 
 pub use fields::{changed_fields, Field, Fields, Role, Status};

@@ -83,6 +83,7 @@ pub mod problem {
     pub const STALE_REVISION: &str = "/problems/stale-revision";
     pub const SLUG_TAKEN: &str = "/problems/slug-taken";
     pub const INVALID_STATE: &str = "/problems/invalid-state";
+    pub const UNDO_CONFLICT: &str = "/problems/undo-conflict";
     pub const VALIDATION: &str = "/problems/validation";
     pub const BAD_REQUEST: &str = "/problems/bad-request";
     pub const UNSUPPORTED_MEDIA_TYPE: &str = "/problems/unsupported-media-type";

@@ -7,8 +7,8 @@ use crate::{
     domain::Status,
     protocol::{
         etag, ApiFailure, CreateDoc, Credentials, DocDiff, DocPage, Document, ListParams,
-        MemberRequest, Members, Preview, PreviewRequest, PutDoc, RestoreFromTrash, RevisionList,
-        TransitionRequest, UserRef,
+        MemberRequest, Members, Preview, PreviewRequest, PutDoc, RestoreFromTrash, Revision,
+        RevisionList, TransitionRequest, UserRef,
     },
 };
 
@@ -93,6 +93,22 @@ pub fn revisions(
     #[cfg(not(feature = "ssr"))]
     {
         browser(async move { client::get(&format!("/api/docs/{}/revisions", encode(&id))).await })
+    }
+}
+
+pub fn revision(
+    (id, rev): (String, i64),
+) -> impl Future<Output = Result<Revision, ApiFailure>> + Send + 'static {
+    #[cfg(feature = "ssr")]
+    {
+        let (data, cookie) = page_data();
+        async move { without_server(data)?.revision(cookie, id, rev).await }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        browser(
+            async move { client::get(&format!("/api/docs/{}/revisions/{rev}", encode(&id))).await },
+        )
     }
 }
 
@@ -201,6 +217,18 @@ pub async fn transition(id: &str, base_rev: i64, to: Status) -> Result<Document,
 /// Restores an old revision as a new one, on top of `current_rev`.
 pub async fn restore(id: &str, rev: i64, current_rev: i64) -> Result<Document, ApiFailure> {
     let url = format!("/api/docs/{}/revisions/{rev}/restore", encode(id));
+    client::send_json(
+        "POST",
+        &url,
+        &[("If-Match", etag(current_rev))],
+        &serde_json::json!({}),
+    )
+    .await
+}
+
+/// Takes back what revision `rev` changed, keeping later changes (a new revision).
+pub async fn undo(id: &str, rev: i64, current_rev: i64) -> Result<Document, ApiFailure> {
+    let url = format!("/api/docs/{}/revisions/{rev}/undo", encode(id));
     client::send_json(
         "POST",
         &url,

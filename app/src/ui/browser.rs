@@ -94,6 +94,18 @@ pub fn confirm(question: &str) -> bool {
 }
 
 /// `at` in the browser's time zone, as "2026-11-26 14:05:03"; `None` outside a browser.
+/// The browser's clock; `None` on the server.
+pub fn now() -> Option<chrono::DateTime<chrono::Utc>> {
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64)
+    }
+    #[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
+    {
+        None
+    }
+}
+
 pub fn local_time(at: chrono::DateTime<chrono::Utc>) -> Option<String> {
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
     {

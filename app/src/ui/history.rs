@@ -5,7 +5,7 @@ use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::{api, browser, diff::DiffView, time::LocalTime, SignedIn};
+use super::{api, browser, diff::DiffView, time::RelativeTime, SignedIn};
 use crate::{
     domain::Field,
     protocol::{DocDiff, RevisionList, RevisionSummary},
@@ -107,6 +107,26 @@ fn Revisions(
             }
         });
     };
+    let undo = move |rev: i64| {
+        let question = format!(
+            "Undo revision {rev}? What it changed is taken back; everything saved after it stays. This becomes a new revision."
+        );
+        if !browser::confirm(&question) {
+            return;
+        }
+        spawn_local(async move {
+            match api::undo(&id.get_value(), rev, newest).await {
+                Ok(doc) if doc.rev == newest => status.set(format!(
+                    "Revision {rev}'s change is already gone; nothing to undo."
+                )),
+                Ok(doc) => {
+                    status.set(format!("Undid revision {rev} as revision {}.", doc.rev));
+                    refresh.run(());
+                }
+                Err(failure) => status.set(format!("Not undone: {}", failure.problem.detail)),
+            }
+        });
+    };
     let revs: Vec<i64> = list.items.iter().map(|r| r.rev).collect();
     let options = move |selected: RwSignal<i64>| {
         revs.iter()
@@ -121,7 +141,17 @@ fn Revisions(
         .items
         .iter()
         .cloned()
-        .map(|revision| view! { <RevisionRow revision current=newest on_restore=Callback::new(restore)/> })
+        .map(|revision| {
+            view! {
+                <RevisionRow
+                    id=id.get_value()
+                    revision
+                    current=newest
+                    on_restore=Callback::new(restore)
+                    on_undo=Callback::new(undo)
+                />
+            }
+        })
         .collect_view();
 
     view! {
@@ -152,9 +182,11 @@ fn Revisions(
 
 #[component]
 fn RevisionRow(
+    id: String,
     revision: RevisionSummary,
     current: i64,
     on_restore: Callback<i64>,
+    on_undo: Callback<i64>,
 ) -> impl IntoView {
     let rev = revision.rev;
     let status_only = revision.fields == [Field::Status];
@@ -170,17 +202,23 @@ fn RevisionRow(
     });
     view! {
         <tr>
-            <th scope="row">{rev}</th>
+            <th scope="row">
+                <a href=format!("/docs/{id}/revisions/{rev}") aria-label=format!("Revision {rev}")>{rev}</a>
+            </th>
             <td>{revision.by.name}</td>
-            <td><LocalTime at=revision.at/></td>
+            <td><RelativeTime at=revision.at/></td>
             <td>{changed.join(", ")}{merged}</td>
             <td>{revision.status.as_str()}</td>
-            <td>
+            <td><div class="row-actions">
                 // A revision that only moved the status has the text of the one before it.
                 {(rev != current && !status_only).then(|| view! {
                     <button type="button" on:click=move |_| on_restore.run(rev)>{format!("Restore revision {rev}")}</button>
                 })}
-            </td>
+                // The first revision made the document; a status move is undone by a transition.
+                {(rev > 1 && !status_only).then(|| view! {
+                    <button type="button" on:click=move |_| on_undo.run(rev)>{format!("Undo revision {rev}")}</button>
+                })}
+            </div></td>
         </tr>
     }
 }

@@ -8,7 +8,7 @@ use super::{
     draft::{self, NewDraft},
     fields::{tags_from_input, FieldInputs, FieldsForm},
     retry,
-    time::LocalTime,
+    time::RelativeTime,
     SignedIn,
 };
 use crate::{
@@ -124,7 +124,7 @@ fn DocTable(page: DocPage, params: ListParams) -> impl IntoView {
                             <a href=format!("/?tag={tag}") title=format!("Documents tagged {tag}")>{tag.clone()}</a>
                         }).collect_view()}
                     </td>
-                    <td><LocalTime at=doc.updated_at/>{format!(" by {}", doc.updated_by.name)}</td>
+                    <td><RelativeTime at=doc.updated_at/>{format!(" by {}", doc.updated_by.name)}</td>
                     <td>{doc.rev}</td>
                 </tr>
             }

@@ -12,6 +12,7 @@ mod list;
 mod live;
 mod preview;
 pub mod retry;
+mod revision;
 mod share;
 mod tabs;
 mod time;
@@ -108,6 +109,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/new") view=list::NewDocPage/>
                     <Route path=path!("/docs/:id") view=editor::EditorPage/>
                     <Route path=path!("/docs/:id/history") view=history::HistoryPage/>
+                    <Route path=path!("/docs/:id/revisions/:rev") view=revision::RevisionPage/>
                     <Route path=path!("/trash") view=trash::TrashPage/>
                 </Routes>
             </main>

@@ -5,16 +5,73 @@ use leptos::prelude::*;
 
 use super::browser;
 
-/// The server renders UTC (it does not know the reader's zone); once running in the
-/// browser the text becomes local time. `title` always holds the UTC time.
+/// "5 minutes ago" in the browser, kept current while the page is open; the exact local
+/// time and UTC on hover. The server renders the UTC time.
 #[component]
-pub fn LocalTime(at: DateTime<Utc>) -> impl IntoView {
-    let utc = at.format("%Y-%m-%d %H:%M:%S UTC").to_string();
+pub fn RelativeTime(at: DateTime<Utc>) -> impl IntoView {
+    let utc = utc_text(at);
     let shown = RwSignal::new(utc.clone());
-    Effect::new(move |_| {
-        if let Some(local) = browser::local_time(at) {
-            shown.set(local);
+    let title = RwSignal::new(utc.clone());
+    let update = move || {
+        let (Some(now), Some(local)) = (browser::now(), browser::local_time(at)) else {
+            return;
+        };
+        shown.set(relative(now, at).unwrap_or_else(|| local.clone()));
+        title.set(format!("{local} local time, {}", utc_text(at)));
+    };
+    Effect::new(move |_| update());
+    // Only a browser has a clock to follow (and a window to ask).
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    if let Ok(handle) = set_interval_with_handle(update, std::time::Duration::from_secs(30)) {
+        on_cleanup(move || handle.clear());
+    }
+    view! { <time datetime=at.to_rfc3339() title=move || title.get()>{move || shown.get()}</time> }
+}
+
+fn utc_text(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+}
+
+/// How long ago, as people say it; `None` past a month, where the date says more.
+pub fn relative(now: DateTime<Utc>, at: DateTime<Utc>) -> Option<String> {
+    let seconds = (now - at).num_seconds().max(0);
+    let (minutes, hours, days) = (seconds / 60, seconds / 3600, seconds / 86_400);
+    let plural = |n: i64, unit: &str| {
+        if n == 1 {
+            format!("1 {unit} ago")
+        } else {
+            format!("{n} {unit}s ago")
         }
-    });
-    view! { <time datetime=at.to_rfc3339() title=utc>{move || shown.get()}</time> }
+    };
+    Some(match () {
+        _ if seconds < 45 => "just now".to_owned(),
+        _ if minutes < 1 => "1 minute ago".to_owned(),
+        _ if hours < 1 => plural(minutes, "minute"),
+        _ if days < 1 => plural(hours, "hour"),
+        _ if days == 1 => "yesterday".to_owned(),
+        _ if days < 31 => plural(days, "day"),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::Duration;
+
+    #[test]
+    fn moments_are_said_as_people_say_them() {
+        let now = Utc::now();
+        let ago = |d: Duration| relative(now, now - d);
+        assert_eq!(ago(Duration::seconds(3)).as_deref(), Some("just now"));
+        assert_eq!(ago(Duration::seconds(50)).as_deref(), Some("1 minute ago"));
+        assert_eq!(ago(Duration::minutes(5)).as_deref(), Some("5 minutes ago"));
+        assert_eq!(ago(Duration::minutes(61)).as_deref(), Some("1 hour ago"));
+        assert_eq!(ago(Duration::hours(23)).as_deref(), Some("23 hours ago"));
+        assert_eq!(ago(Duration::hours(30)).as_deref(), Some("yesterday"));
+        assert_eq!(ago(Duration::days(4)).as_deref(), Some("4 days ago"));
+        assert_eq!(ago(Duration::days(40)), None);
+        // A clock a little behind the server's is "just now", not the future.
+        assert_eq!(ago(Duration::seconds(-5)).as_deref(), Some("just now"));
+    }
 }

@@ -2,7 +2,7 @@
 
 use leptos::{prelude::*, task::spawn_local};
 
-use super::{api, time::LocalTime, SignedIn};
+use super::{api, time::RelativeTime, SignedIn};
 use crate::protocol::{problem, ApiFailure, DocSummary, Document};
 
 #[component]
@@ -107,7 +107,7 @@ fn TrashRow(
     view! {
         <tr>
             <td>{title}</td>
-            <td><LocalTime at=updated_at/>{format!(" by {}", updated_by.name)}</td>
+            <td><RelativeTime at=updated_at/>{format!(" by {}", updated_by.name)}</td>
             <td><button type="button" aria-label=label on:click=restore>"Restore"</button></td>
         </tr>
     }

@@ -12,7 +12,7 @@ use crate::{
     store::StoreError,
 };
 use app::{
-    domain::{FieldError, Role, Status},
+    domain::{Field, FieldError, Role, Status},
     protocol::{problem, ApiFailure, Problem, StaleRevision},
 };
 
@@ -36,6 +36,11 @@ pub enum ApiError {
         state: Status,
         allowed: Vec<Status>,
         detail: String,
+    },
+    /// Undoing revision `rev` clashes with later changes to the same places of `fields`.
+    UndoConflict {
+        rev: i64,
+        fields: Vec<Field>,
     },
     Validation(Vec<FieldError>),
     BadRequest(String),
@@ -91,6 +96,7 @@ impl ApiError {
             ApiError::SlugTaken { .. }
             | ApiError::InvalidState { .. }
             | ApiError::NameTaken
+            | ApiError::UndoConflict { .. }
             | ApiError::IdempotencyInFlight => StatusCode::CONFLICT,
             ApiError::Validation(_) | ApiError::IdempotencyMismatch => {
                 StatusCode::UNPROCESSABLE_ENTITY
@@ -155,6 +161,21 @@ impl ApiError {
                 let mut p = Problem::new(status, problem::INVALID_STATE, "Not allowed in the document's current state", detail.clone());
                 p.extra.insert("state".into(), json!(state));
                 p.extra.insert("allowed".into(), json!(allowed));
+                p
+            }
+            ApiError::UndoConflict { rev, fields } => {
+                let names: Vec<&str> = fields.iter().map(|f| f.name()).collect();
+                let mut p = Problem::new(
+                    status,
+                    problem::UNDO_CONFLICT,
+                    "This change cannot be undone by itself",
+                    format!(
+                        "Later revisions changed the same places ({}) that revision {rev} changed. Compare the revisions and edit the document by hand.",
+                        names.join(", ")
+                    ),
+                );
+                p.extra.insert("rev".into(), json!(rev));
+                p.extra.insert("fields".into(), json!(fields));
                 p
             }
             ApiError::Validation(errors) => {

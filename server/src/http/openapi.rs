@@ -199,7 +199,8 @@ pub enum ChangeRefused {
     Stale(StaleProblem),
     /// A stale `base_rev` (`/problems/stale-revision`), a slug another document has
     /// (`/problems/slug-taken`), a change the workflow state does not allow
-    /// (`/problems/invalid-state`), or an idempotency key still in flight.
+    /// (`/problems/invalid-state`), an idempotency key still in flight, or an undo that
+    /// clashes with later changes (`/problems/undo-conflict`, naming the `fields`).
     #[response(status = 409, content_type = PROBLEM)]
     Conflict(ProblemDoc),
 }
@@ -257,6 +258,7 @@ mod tests {
         ("get", "/api/docs/{id}/revisions"),
         ("get", "/api/docs/{id}/revisions/{rev}"),
         ("post", "/api/docs/{id}/revisions/{rev}/restore"),
+        ("post", "/api/docs/{id}/revisions/{rev}/undo"),
         ("get", "/api/docs/{id}/diff"),
         ("get", "/api/docs/{id}/members"),
         ("post", "/api/docs/{id}/members"),
@@ -346,6 +348,7 @@ mod tests {
             ("delete", "/api/docs/{id}"),
             ("post", "/api/docs/{id}/transitions"),
             ("post", "/api/docs/{id}/revisions/{rev}/restore"),
+            ("post", "/api/docs/{id}/revisions/{rev}/undo"),
         ] {
             let operation = &doc["paths"][path][method];
             let headers: Vec<_> = operation["parameters"]

@@ -34,7 +34,7 @@ test('with merge on save chosen, a stale save of other lines is merged by the se
 
   // The choice is remembered, and history marks the merge.
   await open(bob, `/docs/${id}/history`);
-  await expect(bob.getByRole('row', { name: /^3 / })).toContainText('(merged with revision 2)');
+  await expect(bob.getByRole('row', { name: /^Revision 3 / })).toContainText('(merged with revision 2)');
   await open(bob, `/docs/${id}`);
   await expect(bob.getByRole('checkbox', { name: "Merge others' changes when I save" })).toBeChecked();
 });
@@ -154,16 +154,19 @@ test('leaving asks first while a save is failing, and not once it went through',
   expect(askedAfter).toBe(false);
 });
 
-test('times in history and in the list are in the reader\'s time zone, with UTC on hover', async ({ browser }) => {
+test('times in history and in the list say how long ago, with the reader\'s local time and UTC on hover', async ({ browser }) => {
   const page = await (await browser.newContext({ timezoneId: 'Asia/Kolkata' })).newPage();
   await signUp(page, uniqueName('tz'));
   const title = `Clock ${uniqueName('t')}`;
   const id = await createDoc(page, title, 'Tick');
 
   const checkLocal = async (time: import('@playwright/test').Locator) => {
-    await expect(time).toHaveAttribute('title', /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
-    await expect(time).toHaveText(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
-    const shown = Date.parse(`${(await time.textContent())!.replace(' ', 'T')}Z`);
+    // Shown as people say it; the exact local time and UTC on hover.
+    await expect(time).toHaveText('just now');
+    const exact = /^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) local time, \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/;
+    await expect(time).toHaveAttribute('title', exact);
+    const local = exact.exec((await time.getAttribute('title'))!)![1];
+    const shown = Date.parse(`${local.replace(' ', 'T')}Z`);
     const at = Date.parse((await time.getAttribute('datetime'))!);
     const offset = shown - at;
     // India is 5 h 30 min ahead of UTC; the shown time drops fractions of a second.
@@ -171,7 +174,7 @@ test('times in history and in the list are in the reader\'s time zone, with UTC 
     expect(offset).toBeLessThanOrEqual(5.5 * 3600_000);
   };
   await open(page, `/docs/${id}/history`);
-  await checkLocal(page.getByRole('row', { name: /^1 / }).locator('time'));
+  await checkLocal(page.getByRole('row', { name: /^Revision 1 / }).locator('time'));
   await open(page, `/?q=${encodeURIComponent(title)}`);
   await checkLocal(page.getByRole('row', { name: new RegExp(title) }).locator('time'));
 });

@@ -1,0 +1,85 @@
+//! One old revision in full: its title, slug, tags and status, and its text rendered.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use super::{api, preview::ReadView, time::RelativeTime, SignedIn};
+use crate::protocol::Revision;
+
+#[component]
+pub fn RevisionPage() -> impl IntoView {
+    view! {
+        <SignedIn>
+            <RevisionLoader/>
+        </SignedIn>
+    }
+}
+
+#[component]
+fn RevisionLoader() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let rev = move || {
+        params
+            .read()
+            .get("rev")
+            .and_then(|rev| rev.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let revision = Resource::new(move || (id(), rev()), api::revision);
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || {
+                revision.get().map(|result| match result {
+                    Ok(revision) => view! { <RevisionView id=id() revision/> }.into_any(),
+                    Err(failure) => view! {
+                        <h1>"No such revision"</h1>
+                        <p role="alert">{failure.problem.detail}</p>
+                        <a href=format!("/docs/{}/history", id())>"Back to the history"</a>
+                    }
+                    .into_any(),
+                })
+            }}
+        </Suspense>
+    }
+}
+
+#[component]
+fn RevisionView(id: String, revision: Revision) -> impl IntoView {
+    let rev = revision.rev;
+    let changed: Vec<&str> = revision.fields.iter().map(|f| f.name()).collect();
+    let tags = if revision.tags.is_empty() {
+        "none".to_owned()
+    } else {
+        revision.tags.join(", ")
+    };
+    let body = RwSignal::new(revision.body);
+    view! {
+        <Title text=format!("Revision {rev} · {} — Concord", revision.title)/>
+        <div class="heading-row">
+            <h1>{format!("Revision {rev} · {}", revision.title)}</h1>
+            <a href=format!("/docs/{id}/history")>"Back to the history"</a>
+        </div>
+        <p class="meta">
+            {format!("Saved by {} ", revision.by.name)}
+            <RelativeTime at=revision.at/>
+            {format!("; changed {}.", changed.join(", "))}
+        </p>
+        <dl class="revision-fields">
+            <dt>"Status"</dt>
+            <dd>{revision.status.as_str()}</dd>
+            <dt>"Slug"</dt>
+            <dd>{revision.slug}</dd>
+            <dt>"Tags"</dt>
+            <dd>{tags}</dd>
+        </dl>
+        <ReadView body/>
+        <nav class="revision-nav" aria-label="Other revisions">
+            {(rev > 1).then(|| view! {
+                <a href=format!("/docs/{id}/revisions/{}", rev - 1)>{format!("Revision {}", rev - 1)}</a>
+            })}
+            <a href=format!("/docs/{id}")>"The current version"</a>
+        </nav>
+    }
+}
