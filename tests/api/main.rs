@@ -13,6 +13,7 @@ mod history;
 mod history_check;
 mod instances;
 mod kill;
+mod listing;
 mod live;
 mod merge_on_save;
 mod metrics;

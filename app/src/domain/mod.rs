@@ -5,6 +5,7 @@ pub mod diff;
 mod fields;
 pub mod merge;
 pub mod resolve;
+pub mod snippet;
 pub mod undo;
 mod validate;
 

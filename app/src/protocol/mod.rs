@@ -64,6 +64,12 @@ pub struct DocSummary {
     pub rev: i64,
     pub updated_at: DateTime<Utc>,
     pub updated_by: UserRef,
+    pub owner: UserRef,
+    /// The asking user's role on this document.
+    pub your_role: Role,
+    /// With a search: the words around the first hit in the text, if the text has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snippet: Option<crate::domain::snippet::Snippet>,
 }
 
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -72,6 +78,11 @@ pub struct DocPage {
     pub items: Vec<DocSummary>,
     /// Pass back as `cursor` for the next page; absent on the last page.
     pub next_cursor: Option<String>,
+    /// Pass back as `cursor` for the page before; absent on the first page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prev_cursor: Option<String>,
+    /// How many documents match, on every page together.
+    pub total: i64,
 }
 
 /// Query of `GET /api/docs`. Values stay text so a bad one gets a problem naming it; the
@@ -82,6 +93,7 @@ pub struct DocPage {
 #[serde(deny_unknown_fields)]
 pub struct ListParams {
     /// Words to find in the title, slug, tags or body.
+    #[cfg_attr(feature = "ssr", param(max_length = 200))]
     pub q: Option<String>,
     #[cfg_attr(feature = "ssr", param(pattern = "^(draft|published|archived)?$"))]
     pub status: Option<String>,
@@ -94,7 +106,10 @@ pub struct ListParams {
     /// 1 to 100; 20 when left out.
     #[cfg_attr(feature = "ssr", param(pattern = "^(\\+?0*([1-9][0-9]?|100))?$"))]
     pub limit: Option<String>,
-    /// `next_cursor` of the page before.
+    /// `updated` (newest change first, the default) or `title` (A to Z, ignoring case).
+    #[cfg_attr(feature = "ssr", param(pattern = "^(updated|title)?$"))]
+    pub sort: Option<String>,
+    /// `next_cursor` or `prev_cursor` of another page, of the same sort.
     pub cursor: Option<String>,
 }
 

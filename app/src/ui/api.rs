@@ -267,6 +267,7 @@ pub fn query_string(params: &ListParams) -> String {
         ("status", &params.status),
         ("tag", &params.tag),
         ("owner", &params.owner),
+        ("sort", &params.sort),
         ("limit", &params.limit),
         ("cursor", &params.cursor),
     ]

@@ -35,7 +35,8 @@ fn DocList() -> impl IntoView {
             status: query.get("status"),
             tag: query.get("tag"),
             owner: query.get("owner"),
-            limit: None,
+            sort: query.get("sort"),
+            limit: query.get("limit"),
             cursor: query.get("cursor"),
         }
     };
@@ -67,6 +68,16 @@ fn DocList() -> impl IntoView {
             </select>
             <label for="tag">"Tag"</label>
             <input id="tag" name="tag" value=move || current("tag")/>
+            <label for="sort">"Sort by"</label>
+            <select id="sort" name="sort">
+                <option value="">"Last changed"</option>
+                <option value="title" selected=move || current("sort") == "title">"Title"</option>
+            </select>
+            // A page size given in the address stays through filtering.
+            {move || {
+                let limit = current("limit");
+                (!limit.is_empty()).then(|| view! { <input type="hidden" name="limit" value=limit/> })
+            }}
             <button type="submit">"Filter"</button>
         </form>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
@@ -103,20 +114,31 @@ fn DocTable(page: DocPage, params: ListParams) -> impl IntoView {
         }
         .into_any();
     }
-    let next = page.next_cursor.map(|cursor| {
-        let next = ListParams {
+    let page_link = |cursor: String| {
+        let other = ListParams {
             cursor: Some(cursor),
-            ..params
+            ..params.clone()
         };
-        format!("/?{}", api::query_string(&next))
-    });
+        format!("/?{}", api::query_string(&other))
+    };
+    let next = page.next_cursor.map(page_link);
+    let previous = page.prev_cursor.map(page_link);
+    let count = match page.total {
+        1 => "1 document".to_owned(),
+        n => format!("{n} documents"),
+    };
     let rows = page
         .items
         .into_iter()
         .map(|doc| {
             view! {
                 <tr>
-                    <td><a href=format!("/docs/{}", doc.id)>{doc.title}</a></td>
+                    <td>
+                        <a href=format!("/docs/{}", doc.id)>{doc.title}</a>
+                        {doc.snippet.map(|found| view! {
+                            <p class="snippet">{found.before}<mark>{found.hit}</mark>{found.after}</p>
+                        })}
+                    </td>
                     <td>{doc.slug}</td>
                     <td>{doc.status.as_str()}</td>
                     <td class="tags">
@@ -125,12 +147,15 @@ fn DocTable(page: DocPage, params: ListParams) -> impl IntoView {
                         }).collect_view()}
                     </td>
                     <td><RelativeTime at=doc.updated_at/>{format!(" by {}", doc.updated_by.name)}</td>
+                    <td>{doc.owner.name}</td>
+                    <td>{doc.your_role.as_str()}</td>
                     <td>{doc.rev}</td>
                 </tr>
             }
         })
         .collect_view();
     view! {
+        <p class="count">{count}</p>
         <table class="docs">
             <thead>
                 <tr>
@@ -139,12 +164,17 @@ fn DocTable(page: DocPage, params: ListParams) -> impl IntoView {
                     <th scope="col">"Status"</th>
                     <th scope="col">"Tags"</th>
                     <th scope="col">"Last changed"</th>
+                    <th scope="col">"Owner"</th>
+                    <th scope="col">"Your role"</th>
                     <th scope="col">"Revision"</th>
                 </tr>
             </thead>
             <tbody>{rows}</tbody>
         </table>
-        {next.map(|href| view! { <a href=href>"Next page"</a> })}
+        <nav class="pages" aria-label="Pages">
+            {previous.map(|href| view! { <a href=href>"Previous page"</a> })}
+            {next.map(|href| view! { <a href=href>"Next page"</a> })}
+        </nav>
     }
     .into_any()
 }

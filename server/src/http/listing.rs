@@ -9,7 +9,7 @@ use super::{
 };
 use crate::{
     state::AppState,
-    store::{ListQuery, Ownership},
+    store::{cursor::Sort, ListQuery, Ownership},
 };
 use app::{
     domain::Status,
@@ -76,8 +76,19 @@ pub async fn list_docs(
             "Owner must be \"me\" (documents you own) or \"others\" (documents shared with you).",
         )),
     };
+    let sort = match params.sort.as_deref() {
+        None | Some("") | Some("updated") => Sort::Updated,
+        Some("title") => Sort::Title,
+        Some(_) => {
+            return Err(ApiError::validation(
+                "sort",
+                "Sort must be \"updated\" (newest change first) or \"title\" (A to Z).",
+            ))
+        }
+    };
     let query = ListQuery {
         owner,
+        sort,
         user_id: user.id.clone(),
         text: params.q,
         status,

@@ -33,8 +33,10 @@ async fn list(
 ) -> Result<Json<DocPage>, ApiError> {
     let items = state.store.trashed(&user.id).await?;
     Ok(Json(DocPage {
+        total: items.len() as i64,
         items,
         next_cursor: None,
+        prev_cursor: None,
     }))
 }
 

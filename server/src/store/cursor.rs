@@ -1,25 +1,56 @@
 //! The list's keyset cursor, the same on every backend: opaque to clients (hex of
-//! "updated_at|id"), checked on the way in.
+//! "sort|direction|key|id"), checked on the way in. A cursor points after the last document
+//! of a page (the next page) or before the first (the previous one).
 
 use chrono::DateTime;
 
-/// Where a page ended: the last document's change time (as stored) and id.
+/// The list's orders: by last change, newest first, or by title, A to Z ignoring case.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Sort {
+    #[default]
+    Updated,
+    Title,
+}
+
+impl Sort {
+    fn code(self) -> &'static str {
+        match self {
+            Sort::Updated => "u",
+            Sort::Title => "t",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    After,
+    Before,
+}
+
+/// A page boundary: the sort it belongs to, which way it points, and the boundary
+/// document's sort key (its change time as stored, or its folded title) and id.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cursor {
-    pub updated_at: String,
+    pub sort: Sort,
+    pub direction: Direction,
+    pub key: String,
     pub id: String,
 }
 
-pub fn encode(updated_at: &str, id: &str) -> String {
-    format!("{updated_at}|{id}")
+pub fn encode(sort: Sort, direction: Direction, key: &str, id: &str) -> String {
+    let direction = match direction {
+        Direction::After => "a",
+        Direction::Before => "b",
+    };
+    format!("{}|{direction}|{key}|{id}", sort.code())
         .bytes()
         .map(|b| format!("{b:02x}"))
         .collect()
 }
 
-/// `None` for anything this server did not give out.
+/// `None` for anything this server did not give out. A title may hold `|`; an id never does.
 pub fn decode(cursor: &str) -> Option<Cursor> {
-    if !cursor.len().is_multiple_of(2) || cursor.len() > 512 {
+    if !cursor.len().is_multiple_of(2) || cursor.len() > 2048 {
         return None;
     }
     let bytes = (0..cursor.len())
@@ -27,10 +58,26 @@ pub fn decode(cursor: &str) -> Option<Cursor> {
         .map(|i| u8::from_str_radix(cursor.get(i..i + 2)?, 16).ok())
         .collect::<Option<Vec<u8>>>()?;
     let text = String::from_utf8(bytes).ok()?;
-    let (updated_at, id) = text.split_once('|')?;
-    DateTime::parse_from_rfc3339(updated_at).ok()?;
+    let (sort, rest) = text.split_once('|')?;
+    let (direction, rest) = rest.split_once('|')?;
+    let (key, id) = rest.rsplit_once('|')?;
+    let sort = match sort {
+        "u" => Sort::Updated,
+        "t" => Sort::Title,
+        _ => return None,
+    };
+    let direction = match direction {
+        "a" => Direction::After,
+        "b" => Direction::Before,
+        _ => return None,
+    };
+    if sort == Sort::Updated {
+        DateTime::parse_from_rfc3339(key).ok()?;
+    }
     Some(Cursor {
-        updated_at: updated_at.to_owned(),
+        sort,
+        direction,
+        key: key.to_owned(),
         id: id.to_owned(),
     })
 }
@@ -41,15 +88,27 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_reject_garbage() {
-        let cursor = encode("2026-01-01T00:00:00.000Z", "abc");
+        let cursor = encode(
+            Sort::Updated,
+            Direction::After,
+            "2026-01-01T00:00:00.000Z",
+            "abc",
+        );
         assert_eq!(
             decode(&cursor),
             Some(Cursor {
-                updated_at: "2026-01-01T00:00:00.000Z".into(),
+                sort: Sort::Updated,
+                direction: Direction::After,
+                key: "2026-01-01T00:00:00.000Z".into(),
                 id: "abc".into()
             })
         );
+        let title = encode(Sort::Title, Direction::Before, "a|b plan", "id-1");
+        assert_eq!(decode(&title).unwrap().key, "a|b plan");
         assert_eq!(decode("zz"), None);
-        assert_eq!(decode(&encode("yesterday", "abc")), None);
+        assert_eq!(
+            decode(&encode(Sort::Updated, Direction::After, "yesterday", "abc")),
+            None
+        );
     }
 }

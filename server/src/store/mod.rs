@@ -61,6 +61,7 @@ pub struct ListQuery {
     pub status: Option<Status>,
     pub tag: Option<String>,
     pub owner: Option<Ownership>,
+    pub sort: cursor::Sort,
     pub limit: u32,
     pub cursor: Option<String>,
 }

@@ -7,7 +7,7 @@ use sqlx::{ColumnIndex, Decode, Row, Type};
 
 use crate::store::{StoreError, StoreResult};
 use app::{
-    domain::{Fields, Status},
+    domain::{Fields, Role, Status},
     protocol::{Document, UserRef},
 };
 
@@ -133,10 +133,12 @@ pub fn contains_pattern(text: &str) -> String {
     )
 }
 
-/// The columns a list row needs: no body, which may be a mebibyte.
+/// The columns a list row needs (no body, which may be a mebibyte), from
+/// `SUMMARY_FROM`; each query adds the asking user's role as `your_role`.
 pub const SUMMARY_COLUMNS: &str = "d.id, d.title, d.slug, d.tags, d.status, d.rev, \
-     d.updated_at, d.updated_by, uu.name AS updated_by_name \
-     FROM documents d JOIN users uu ON uu.id = d.updated_by";
+     d.updated_at, d.updated_by, uu.name AS updated_by_name, d.owner_id, uo.name AS owner_name";
+pub const SUMMARY_FROM: &str = "FROM documents d JOIN users uu ON uu.id = d.updated_by \
+     JOIN users uo ON uo.id = d.owner_id";
 
 pub fn summary_from_row(row: &impl Columns) -> StoreResult<app::protocol::DocSummary> {
     Ok(app::protocol::DocSummary {
@@ -148,6 +150,12 @@ pub fn summary_from_row(row: &impl Columns) -> StoreResult<app::protocol::DocSum
         rev: row.int("rev")?,
         updated_at: parse_time(&row.text("updated_at")?)?,
         updated_by: user_from_row(row, "updated_by", "updated_by_name")?,
+        owner: user_from_row(row, "owner_id", "owner_name")?,
+        your_role: {
+            let raw = row.text("your_role")?;
+            Role::parse(&raw).ok_or_else(|| decode_error(format!("unknown role {raw:?}")))?
+        },
+        snippet: None,
     })
 }
 

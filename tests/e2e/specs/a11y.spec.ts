@@ -1,6 +1,7 @@
 // Accessibility: axe finds no violations on every page and in every state that matters —
 // sign-in errors, the list, the editor with presence, the live banner, the two-tab note,
-// the draft offer, the conflict panel with a conflict, and history with a diff; banners
+// the draft offer, the conflict panel with a conflict, history with a diff, an old revision
+// and the trash; banners
 // are announced politely (the "Notices" log); the conflict panel is resolved with the
 // keyboard alone.
 import AxeBuilder from '@axe-core/playwright';
@@ -63,6 +64,12 @@ test('the editor with presence, the live banner and history with a diff have no 
   await ann.getByRole('button', { name: 'Compare' }).click();
   await expect(ann.locator('.diff').first()).toBeVisible();
   await noViolations(ann, 'history with a diff');
+
+  await ann.getByRole('link', { name: 'Revision 1', exact: true }).click();
+  await expect(ann.getByRole('article', { name: 'Document' })).toContainText('one');
+  await noViolations(ann, 'an old revision in full');
+  await open(ann, '/trash');
+  await noViolations(ann, 'the trash');
 });
 
 test('the two-tab note and the draft offer have no violations', async ({ context }) => {

@@ -419,9 +419,10 @@ pub async fn free_slugs(pool: &Pool, candidates: &[String]) -> StoreResult<Vec<S
 /// The owner's documents in the trash, most recently deleted first.
 pub async fn trashed(pool: &Pool, owner_id: &str) -> StoreResult<Vec<app::protocol::DocSummary>> {
     let sql = format!(
-        "SELECT {} WHERE d.deleted_at IS NOT NULL AND d.owner_id = $1 \
+        "SELECT {}, 'owner' AS your_role {} WHERE d.deleted_at IS NOT NULL AND d.owner_id = $1 \
          ORDER BY d.updated_at DESC, d.id DESC LIMIT 500",
-        crate::store::rows::SUMMARY_COLUMNS
+        crate::store::rows::SUMMARY_COLUMNS,
+        crate::store::rows::SUMMARY_FROM
     );
     let rows = sqlx::query(&sql).bind(owner_id).fetch_all(pool).await?;
     rows.iter()
