@@ -420,3 +420,50 @@ pub(crate) async fn claim_in_flight(
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn a_document_needs_only_a_title_and_gets_a_free_slug_made_from_it() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("Ann").await;
+    let create = |body: serde_json::Value| {
+        let ann = ann.clone();
+        let url = app.url("/api/docs");
+        async move { ann.post(url).json(&body).send().await.unwrap() }
+    };
+
+    let mut slugs = Vec::new();
+    for body in [
+        json!({"title": "Q4 Plan: draft!"}),
+        json!({"title": "Q4 plan – draft", "slug": ""}),
+        json!({"title": "Планы на квартал"}),
+        json!({"title": "北京计划"}),
+        json!({"title": "!!!"}),
+    ] {
+        let response = create(body.clone()).await;
+        assert_eq!(response.status(), StatusCode::CREATED, "{body}");
+        let doc: serde_json::Value = response.json().await.unwrap();
+        slugs.push(doc["slug"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(
+        slugs,
+        [
+            "q4-plan-draft",
+            "q4-plan-draft-2",
+            "plany-na-kvartal",
+            "bei-jing-ji-hua",
+            "doc"
+        ]
+    );
+
+    // A slug that is given is the person's choice: checked, never replaced.
+    let blank = create(json!({"title": "Blank", "slug": "  "})).await;
+    let body = problem(
+        blank,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "/problems/validation",
+    )
+    .await;
+    assert_eq!(body["errors"][0]["field"], "slug");
+    let taken = create(json!({"title": "Again", "slug": "doc"})).await;
+    problem(taken, StatusCode::CONFLICT, "/problems/slug-taken").await;
+}

@@ -233,10 +233,13 @@ pub fn parse_password(raw: &str) -> Result<&str, FieldError> {
     Ok(raw)
 }
 
-/// A valid slug suggested from a title: "Q4 Plan: draft!" becomes "q4-plan-draft".
+/// A valid slug made from a title in any script: "Q4 Plan: draft!" becomes
+/// "q4-plan-draft", "Été 2026" "ete-2026", "Планы" "plany". A title with nothing to
+/// transliterate gives "doc".
 pub fn slugify(title: &str) -> String {
     let mut slug = String::new();
-    for c in title.chars().flat_map(char::to_lowercase) {
+    for c in deunicode::deunicode_with_tofu(title, " ").chars() {
+        let c = c.to_ascii_lowercase();
         if c.is_ascii_lowercase() || c.is_ascii_digit() {
             slug.push(c);
         } else if !slug.is_empty() && !slug.ends_with('-') {
@@ -244,7 +247,12 @@ pub fn slugify(title: &str) -> String {
         }
     }
     slug.truncate(SLUG_MAX);
-    slug.trim_end_matches('-').to_owned()
+    let slug = slug.trim_end_matches('-');
+    if slug.is_empty() {
+        "doc".to_owned()
+    } else {
+        slug.to_owned()
+    }
 }
 
 fn is_lower_alnum(b: u8) -> bool {
@@ -329,8 +337,15 @@ mod tests {
     #[test]
     fn slugify_suggests_a_valid_slug() {
         assert_eq!(slugify("Q4 Plan: draft!"), "q4-plan-draft");
-        assert_eq!(slugify("  --Été 2026--  "), "t-2026");
-        assert_eq!(slugify("!!!"), "");
+        assert_eq!(slugify("  --Été 2026--  "), "ete-2026");
+        assert_eq!(slugify("!!!"), "doc");
+        // No Latin letters at all still gives a valid slug.
+        assert_eq!(slugify("Планы на квартал"), "plany-na-kvartal");
+        assert_eq!(slugify("北京计划"), "bei-jing-ji-hua");
+        assert_eq!(slugify("🎉🎉"), "tada-tada");
+        for title in ["Ω", "ﷺ", "\u{10FFFF}", "a\u{0301}"] {
+            assert!(Slug::parse(&slugify(title)).is_ok(), "{title}");
+        }
         assert!(Slug::parse(&slugify(&"ab ".repeat(100))).is_ok());
     }
 

@@ -124,9 +124,11 @@ pub struct CreateDoc {
         pattern = "^\\s*[^\\s\\x00-\\x1f\\x7f-\\x9f]([^\\x00-\\x1f\\x7f-\\x9f]*[^\\s\\x00-\\x1f\\x7f-\\x9f])?\\s*$"
     ))]
     pub title: String,
+    /// Left out or empty: made from the title, the first free one of "plan", "plan-2" ….
+    #[serde(default)]
     #[cfg_attr(
         feature = "ssr",
-        schema(pattern = "^[a-z0-9]+(-[a-z0-9]+)*$", max_length = 80)
+        schema(pattern = "^([a-z0-9]+(-[a-z0-9]+)*)?$", max_length = 80)
     )]
     pub slug: String,
     #[serde(default)]

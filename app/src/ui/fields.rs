@@ -40,7 +40,6 @@ pub fn tags_to_input(tags: &[String]) -> String {
 pub fn FieldsForm(
     inputs: FieldInputs,
     errors: RwSignal<Vec<FieldError>>,
-    #[prop(optional)] on_title_input: Option<Callback<String>>,
     #[prop(optional, into)] readonly: Signal<bool>,
     /// Free slugs to offer after a clash; choosing one calls `on_suggestion`.
     #[prop(optional)]
@@ -92,32 +91,34 @@ pub fn FieldsForm(
                 aria-describedby="title-error"
                 readonly=readonly
                 prop:value=move || inputs.title.get()
-                on:input=move |ev| {
-                    let value = event_target_value(&ev);
-                    inputs.title.set(value.clone());
-                    if let Some(callback) = on_title_input {
-                        callback.run(value);
-                    }
-                }
+                on:input=move |ev| inputs.title.set(event_target_value(&ev))
             />
             <p id="title-error" class="error">{error_for("title")}</p>
         </div>
-        <div class="field">
-            <label for="slug">"Slug"</label>
-            <input
-                id="slug"
-                name="slug"
-                required
-                maxlength="80"
-                aria-invalid=invalid("slug")
-                aria-describedby="slug-help slug-error"
-                readonly=readonly
-                bind:value=inputs.slug
-            />
-            <p id="slug-help" class="help">"Lowercase words joined by hyphens, unique among documents."</p>
-            <p id="slug-error" class="error">{error_for("slug")}</p>
-            {offered}
-        </div>
+        // Nobody has to learn slugs: one is made from the title. It opens by itself when
+        // there is something to say about it.
+        <details class="more" open=move || {
+            invalid("slug")().is_some() || suggestions.is_some_and(|s| !s.read().is_empty())
+        }>
+            <summary>"More: the document's address"</summary>
+            <div class="field">
+                <label for="slug">"Slug"</label>
+                <input
+                    id="slug"
+                    name="slug"
+                    maxlength="80"
+                    aria-invalid=invalid("slug")
+                    aria-describedby="slug-help slug-error"
+                    readonly=readonly
+                    bind:value=inputs.slug
+                />
+                <p id="slug-help" class="help">
+                    "The end of the document's address: lowercase words joined by hyphens, unique among documents. Left empty on a new document, it is made from the title."
+                </p>
+                <p id="slug-error" class="error">{error_for("slug")}</p>
+                {offered}
+            </div>
+        </details>
         <div class="field">
             <label for="tags">"Tags"</label>
             <input

@@ -12,7 +12,7 @@ use super::{
     SignedIn,
 };
 use crate::{
-    domain::{slugify, FieldError},
+    domain::FieldError,
     protocol::{CreateDoc, DocPage, ListParams},
 };
 
@@ -198,15 +198,6 @@ fn NewDoc() -> impl IntoView {
     let busy = RwSignal::new(false);
     // One key per "Create": retries and repeated clicks reuse it, so they make one document.
     let key = RwSignal::new(browser::new_idempotency_key());
-    // The slug follows the title until the person edits the slug themselves.
-    let auto_slug = RwSignal::new(String::new());
-    let on_title_input = Callback::new(move |title: String| {
-        if inputs.slug.get_untracked() == auto_slug.get_untracked() {
-            let slug = slugify(&title);
-            auto_slug.set(slug.clone());
-            inputs.slug.set(slug);
-        }
-    });
 
     // What is typed is kept in this browser until the document is created, and leaving
     // with unsaved input asks first.
@@ -314,7 +305,7 @@ fn NewDoc() -> impl IntoView {
             </section>
         })}
         <form class="doc" on:submit=on_submit>
-            <FieldsForm inputs errors on_title_input suggestions on_suggestion/>
+            <FieldsForm inputs errors suggestions on_suggestion/>
             <p role="status" class="status">{move || message.get()}</p>
             <button type="submit" disabled=move || busy.get()>"Create"</button>
         </form>

@@ -156,9 +156,20 @@ async fn create_doc(
     input: CreateDoc,
     key: Option<ClaimedKey<'_>>,
 ) -> Result<Response, ApiError> {
-    let fields = parse_fields(&input.title, &input.slug, &input.tags, &input.body)
-        .map_err(ApiError::Validation)?;
-    let doc = state.documents().create(&fields, user, key).await?;
+    // No slug: one is made from the title, and a free one is chosen, as nobody asked for
+    // a particular address.
+    let derive = input.slug.is_empty();
+    let slug = if derive { "doc" } else { input.slug.as_str() };
+    let mut fields =
+        parse_fields(&input.title, slug, &input.tags, &input.body).map_err(ApiError::Validation)?;
+    let documents = state.documents();
+    let doc = if derive {
+        documents
+            .create_with_derived_slug(&mut fields, user, key)
+            .await?
+    } else {
+        documents.create(&fields, user, key).await?
+    };
     let location =
         HeaderValue::from_str(&format!("/api/docs/{}", doc.id)).map_err(ApiError::internal)?;
     Ok((

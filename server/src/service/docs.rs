@@ -50,6 +50,38 @@ impl Documents<'_> {
         }
     }
 
+    /// Creates a document whose slug is made from its title, as the first free one of
+    /// "plan", "plan-2" … "plan-12" (or "plan-" and a random tail past those). Another
+    /// create taking the chosen slug first only means choosing again.
+    pub async fn create_with_derived_slug(
+        &self,
+        fields: &mut Fields,
+        user: &UserRef,
+        key: Option<ClaimedKey<'_>>,
+    ) -> Result<Document, DocError> {
+        let base = app::domain::slugify(&fields.title);
+        let mut attempts = 0;
+        loop {
+            fields.slug = self.free_slug(&base).await?;
+            match self.create(fields, user, key).await {
+                Err(DocError::SlugTaken { .. }) if attempts < 3 => attempts += 1,
+                other => return other,
+            }
+        }
+    }
+
+    async fn free_slug(&self, base: &str) -> Result<String, DocError> {
+        let stem: String = base.chars().take(app::domain::SLUG_MAX - 7).collect();
+        let stem = stem.trim_end_matches('-');
+        let mut candidates = vec![base.to_owned()];
+        candidates.extend((2..=12).map(|n| format!("{stem}-{n}")));
+        let free = self.store.free_slugs(&candidates).await?;
+        Ok(match free.into_iter().next() {
+            Some(slug) => slug,
+            None => format!("{stem}-{:06x}", rand::random::<u32>() & 0xff_ffff),
+        })
+    }
+
     /// The current document, if the change's precondition holds and its state allows
     /// editing.
     pub async fn editable_at(

@@ -169,3 +169,15 @@ test('the list filters to documents shared with me or owned by me', async ({ bro
   await expect(bob).toHaveURL(/tag=draft-notes/);
   await expect(bob.getByRole('link', { name: 'Shared agenda' })).toBeVisible();
 });
+
+test('a document needs only a title, in any script: its slug is made from it and waits under More', async ({ page }) => {
+  await signUp(page, uniqueName('slg'));
+  await open(page, '/new');
+  await expect(page.getByLabel('Slug')).toBeHidden();
+  await page.getByLabel('Title').fill('Планы на квартал');
+  await page.getByRole('button', { name: 'Create' }).click();
+  await expect(page).toHaveURL(/\/docs\/[0-9a-f-]+$/);
+  await expect(page.getByLabel('Slug')).toBeHidden();
+  await page.getByText("More: the document's address").click();
+  await expect(page.getByLabel('Slug')).toHaveValue(/^plany-na-kvartal(-[0-9a-z]+)?$/);
+});

@@ -25,25 +25,28 @@ export async function signUp(page: Page, name: string, password = 'correct horse
 }
 
 /**
- * Creates a document through the UI and returns its id, leaving the page in the editor.
- * Slugs are unique among documents, and tests share a server: unless `autoSlug` is set,
- * the slug gets a unique suffix.
+ * Creates a document through the UI with a title, tags and body (the slug is made from the
+ * title), returns its id, and leaves the page in the editor.
  */
-export async function createDoc(page: Page, title: string, body: string, options = { autoSlug: false }): Promise<string> {
+export async function createDoc(page: Page, title: string, body: string): Promise<string> {
   await page.getByRole('link', { name: 'New document' }).click();
   await expect(page.getByRole('heading', { name: 'New document' })).toBeVisible();
   await page.getByLabel('Title').fill(title);
-  if (!options.autoSlug) {
-    counter += 1;
-    const suffix = `${process.pid}-${Date.now().toString(36)}-${counter}`.toLowerCase();
-    await page.getByLabel('Slug').fill(`doc-${suffix}`);
-  }
   await page.getByLabel('Tags').fill('e2e, draft-notes');
   await page.getByLabel('Body').fill(body);
   await page.getByRole('button', { name: 'Create' }).click();
   await expect(page).toHaveURL(/\/docs\/[0-9a-f-]+$/);
   await expect(page.getByText(/^Revision 1 ·/)).toBeVisible();
   return page.url().split('/docs/')[1];
+}
+
+/** Opens "More" on a document form, where the slug is. */
+export async function showMore(page: Page): Promise<void> {
+  const more = page.getByText("More: the document's address");
+  if (!(await page.getByLabel('Slug').isVisible())) {
+    await more.click();
+  }
+  await expect(page.getByLabel('Slug')).toBeVisible();
 }
 
 /** The owner gives a user a role on a document (through the API, as the share panel does). */

@@ -2,7 +2,7 @@
 // choices per conflicting change, text typed while the panel is open, Ctrl+S in the hand
 // merge, the New document form, and a panel that shows changes rather than documents.
 import { expect, test, type Page } from '@playwright/test';
-import { open, signUp, twoPeople, uniqueName } from './helpers';
+import { open, signUp, twoPeople, showMore, uniqueName } from './helpers';
 
 const SEVEN = 'one\ntwo\nthree\nfour\nfive\nsix\nseven\n';
 const ANN_SEVEN = 'one, by Ann\ntwo\nthree\nfour\nfive\nsix\nseven, by Ann\n';
@@ -140,6 +140,7 @@ test('the New document form keeps a draft and asks before leaving with unsaved i
   await page.reload();
   await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
   await expect(page.getByLabel('Body')).toHaveValue('Typed before wandering off');
+  await showMore(page);
   await page.getByLabel('Slug').fill(`half-written-${Date.now().toString(36)}`);
   await page.getByRole('button', { name: 'Create' }).click();
   await expect(page).toHaveURL(/\/docs\/[0-9a-f-]+$/);

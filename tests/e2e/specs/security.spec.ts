@@ -1,6 +1,6 @@
 // Sharing by role, and document content that never runs as code.
 import { expect, test, type Page } from '@playwright/test';
-import { createDoc, open, signUp, uniqueName } from './helpers';
+import { createDoc, open, signUp, showMore, uniqueName } from './helpers';
 
 const TITLE_XSS = '<img src=x onerror="window.__xss=1">';
 const BODY_XSS = [
@@ -31,6 +31,7 @@ test('script in a title, tags or body stays inert in the editor, the preview, th
   await signUp(page, uniqueName('mal'));
   await open(page, '/new');
   await page.getByLabel('Title').fill(TITLE_XSS);
+  await showMore(page);
   await page.getByLabel('Slug').fill(`xss-${uniqueName('s').toLowerCase()}`);
   await page.getByLabel('Tags').fill('<script>alert(1)</script>');
   await page.getByLabel('Body').fill(BODY_XSS);

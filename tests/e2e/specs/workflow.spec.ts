@@ -1,6 +1,6 @@
 // Creates that happen once, slugs that clash helpfully, workflow states and history.
 import { expect, test, type Page } from '@playwright/test';
-import { createDoc, open, signUp, uniqueName } from './helpers';
+import { createDoc, open, signUp, showMore, uniqueName } from './helpers';
 
 async function save(page: Page, revision: number) {
   await page.getByRole('button', { name: 'Save', exact: true }).click();
@@ -29,12 +29,14 @@ test('a taken slug is shown on the field with free suggestions, and accepting on
   const slug = `report-${uniqueName('s').toLowerCase()}`;
   await open(page, '/new');
   await page.getByLabel('Title').fill('First report');
+  await showMore(page);
   await page.getByLabel('Slug').fill(slug);
   await page.getByRole('button', { name: 'Create' }).click();
   await expect(page).toHaveURL(/\/docs\//);
 
   await open(page, '/new');
   await page.getByLabel('Title').fill('Second report');
+  await showMore(page);
   await page.getByLabel('Slug').fill(slug);
   await page.getByRole('button', { name: 'Create' }).click();
 
@@ -43,6 +45,7 @@ test('a taken slug is shown on the field with free suggestions, and accepting on
   await page.getByRole('button', { name: `Use ${slug}-2` }).click();
 
   await expect(page).toHaveURL(/\/docs\/[0-9a-f-]+$/);
+  await showMore(page);
   await expect(page.getByLabel('Slug')).toHaveValue(`${slug}-2`);
   await expect(page.getByLabel('Title')).toHaveValue('Second report');
 });
