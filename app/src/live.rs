@@ -4,7 +4,10 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::{domain::Field, protocol::UserRef};
+use crate::{
+    domain::{Field, Role},
+    protocol::UserRef,
+};
 
 /// What a tab tells the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,6 +70,12 @@ pub enum ServerMessage {
     NotFound {
         doc_id: String,
     },
+    /// The owner changed this user's role on the document (sent to that user only).
+    Role {
+        doc_id: String,
+        role: Role,
+        by: UserRef,
+    },
     /// A message the server could not understand.
     Invalid {
         message: String,
@@ -83,7 +92,8 @@ impl ServerMessage {
             | ServerMessage::Updated { doc_id, .. }
             | ServerMessage::Deleted { doc_id, .. }
             | ServerMessage::Resync { doc_id }
-            | ServerMessage::NotFound { doc_id } => Some(doc_id),
+            | ServerMessage::NotFound { doc_id }
+            | ServerMessage::Role { doc_id, .. } => Some(doc_id),
             _ => None,
         }
     }

@@ -309,6 +309,30 @@ async fn a_member_removed_while_watching_stops_hearing_about_the_document() {
 }
 
 #[tokio::test]
+async fn a_member_whose_role_changes_hears_it_at_once_and_nobody_else_does() {
+    let app = TestApp::spawn().await;
+    let (ann, ann_cookie) = app.user_with_cookie("Ann").await;
+    let (_bob, bob_cookie) = app.user_with_cookie("Bob").await;
+    let doc = app.create(&ann, "plan").await;
+    let id = doc["id"].as_str().unwrap();
+    app.share(&ann, id, "Bob", "viewer").await;
+    let mut ann_socket = watcher(&app, &ann_cookie, "a", id).await;
+    let mut bob_socket = watcher(&app, &bob_cookie, "b", id).await;
+    next_of(&mut bob_socket, "presence").await;
+
+    for role in ["editor", "viewer"] {
+        app.share(&ann, id, "Bob", role).await;
+        let told = next_of(&mut bob_socket, "role").await;
+        assert_eq!(told["doc_id"], id);
+        assert_eq!(told["role"], role);
+        assert_eq!(told["by"]["name"], "Ann");
+    }
+    let overheard =
+        tokio::time::timeout(Duration::from_millis(300), next_of(&mut ann_socket, "role")).await;
+    assert!(overheard.is_err(), "the owner heard another person's role");
+}
+
+#[tokio::test]
 async fn owners_editors_and_viewers_may_watch_outsiders_get_not_found_and_strangers_no_socket() {
     let app = TestApp::spawn().await;
     let (owner, owner_cookie) = app.user_with_cookie("Owner").await;

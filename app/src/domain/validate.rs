@@ -11,7 +11,7 @@ pub const SLUG_MAX: usize = 80;
 pub const TAGS_MAX: usize = 32;
 pub const TAG_MAX: usize = 32;
 pub const BODY_MAX_BYTES: usize = 1024 * 1024;
-const NAME_MAX: usize = 40;
+pub const NAME_MAX: usize = 40;
 const PASSWORD_MIN: usize = 8;
 /// Argon2 hashes whatever it is given; a cap keeps a sign-up from becoming a CPU sink.
 const PASSWORD_MAX: usize = 1024;

@@ -246,6 +246,13 @@ pub struct Members {
     pub your_role: Role,
 }
 
+/// `GET /api/users?prefix=`: people whose names start with what was typed, to share with.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct People {
+    pub items: Vec<UserRef>,
+}
+
 /// `POST /api/preview`: Markdown to render.
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,8 +7,8 @@ use crate::{
     domain::Status,
     protocol::{
         etag, ApiFailure, CreateDoc, Credentials, DocDiff, DocPage, Document, ListParams,
-        MemberRequest, Members, Preview, PreviewRequest, PutDoc, RestoreFromTrash, Revision,
-        RevisionList, TransitionRequest, UserRef,
+        MemberRequest, Members, People, Preview, PreviewRequest, PutDoc, RestoreFromTrash,
+        Revision, RevisionList, TransitionRequest, UserRef,
     },
 };
 
@@ -166,6 +166,10 @@ pub async fn restore_from_trash(
         base_rev: None,
     };
     client::send_json("POST", &url, &[("If-Match", etag(rev))], &request).await
+}
+
+pub async fn people(prefix: &str) -> Result<People, ApiFailure> {
+    client::get(&format!("/api/users?prefix={}", encode(prefix))).await
 }
 
 pub async fn preview(body: String) -> Result<Preview, ApiFailure> {

@@ -3,7 +3,7 @@
 
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 
-use super::api;
+use super::{api, browser};
 use crate::{
     domain::Role,
     protocol::{MemberRequest, Members},
@@ -16,6 +16,7 @@ pub fn SharePanel(doc_id: String, members: RwSignal<Members>) -> impl IntoView {
     let role = RwSignal::new(Role::Viewer);
     let message = RwSignal::new(String::new());
     let owner = move || members.with(|m| m.your_role == Role::Owner);
+    let matching = people_matching(name, members);
 
     let set_role = move |who: String, to: Role| {
         spawn_local(async move {
@@ -98,7 +99,7 @@ pub fn SharePanel(doc_id: String, members: RwSignal<Members>) -> impl IntoView {
             <Show when=owner>
                 <form class="share-form" on:submit=on_share>
                     <label for="share-name">"User name"</label>
-                    <input id="share-name" autocomplete="off" bind:value=name/>
+                    <input id="share-name" autocomplete="off" aria-describedby="share-matching" bind:value=name/>
                     <label for="share-role">"Role"</label>
                     <select
                         id="share-role"
@@ -109,10 +110,68 @@ pub fn SharePanel(doc_id: String, members: RwSignal<Members>) -> impl IntoView {
                     </select>
                     <button type="submit">"Share"</button>
                 </form>
+                <ul id="share-matching" class="suggestions" aria-label="Matching people">
+                    {move || {
+                        matching
+                            .get()
+                            .into_iter()
+                            .map(|who| {
+                                let chosen = who.clone();
+                                view! {
+                                    <li>
+                                        <button type="button" on:click=move |_| name.set(chosen.clone())>{who}</button>
+                                    </li>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </ul>
             </Show>
             <p role="status" class="status">{move || message.get()}</p>
         </details>
     }
+}
+
+/// People whose names start with what is typed, not counting those who have access
+/// already; asked a short pause after the last keystroke, and only the newest answer shown.
+fn people_matching(name: RwSignal<String>, members: RwSignal<Members>) -> RwSignal<Vec<String>> {
+    let found = RwSignal::new(Vec::<String>::new());
+    let generation = StoredValue::new(0_u64);
+    Effect::new(move |_| {
+        let typed = name.get().trim().to_owned();
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        if typed.is_empty() {
+            found.set(Vec::new());
+            return;
+        }
+        spawn_local(async move {
+            browser::sleep(std::time::Duration::from_millis(200)).await;
+            if generation.get_value() != mine {
+                return;
+            }
+            let Ok(people) = api::people(&typed).await else {
+                return;
+            };
+            if generation.get_value() != mine {
+                return;
+            }
+            let has_access = |who: &str| {
+                members.with_untracked(|m| {
+                    m.owner.name == who || m.members.iter().any(|member| member.user.name == who)
+                })
+            };
+            found.set(
+                people
+                    .items
+                    .into_iter()
+                    .map(|person| person.name)
+                    .filter(|who| !has_access(who))
+                    .collect(),
+            );
+        });
+    });
+    found
 }
 
 fn article(role: Role) -> &'static str {

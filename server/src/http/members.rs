@@ -18,6 +18,7 @@ use super::{
 use crate::state::AppState;
 use app::{
     domain::Role,
+    live::ServerMessage,
     protocol::{MemberRequest, Members},
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -90,6 +91,15 @@ async fn set(
         )
         .await?;
     tracing::info!(doc = %id, member = %record.user.name, role = request.role.as_str(), by = %user.name, "member set");
+    // Their open pages change at once: read-only, or editable.
+    state.fanout.tell_user(
+        &record.user.id,
+        ServerMessage::Role {
+            doc_id: id.clone(),
+            role: request.role,
+            by: user.clone(),
+        },
+    );
     Ok(Json(members(&state, &id, role).await?))
 }
 

@@ -11,6 +11,7 @@ pub mod listing;
 mod live;
 pub mod members;
 pub mod openapi;
+mod people;
 pub mod preview;
 mod rejections;
 pub mod request_id;
@@ -41,6 +42,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(history::router())
         .merge(workflow::router())
         .merge(members::router())
+        .merge(people::router())
         .merge(preview::router())
         .merge(live::router())
         .merge(trash::router())

@@ -263,6 +263,7 @@ mod tests {
         ("get", "/api/docs/{id}/members"),
         ("post", "/api/docs/{id}/members"),
         ("delete", "/api/docs/{id}/members/{name}"),
+        ("get", "/api/users"),
         ("post", "/api/preview"),
         ("get", "/api/trash"),
         ("post", "/api/trash/{id}/restore"),

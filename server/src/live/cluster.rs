@@ -35,6 +35,11 @@ pub enum Event {
     Live { message: ServerMessage },
     /// The user lost access: stop their watches.
     Revoke { doc_id: String, user_id: String },
+    /// A message for one user's watches of a document.
+    ToUser {
+        user_id: String,
+        message: ServerMessage,
+    },
     /// Some instance's viewers of the document changed: re-read presence.
     Presence { doc_id: String },
 }
@@ -152,6 +157,7 @@ impl Inner {
         match serde_json::from_str::<Event>(payload) {
             Ok(Event::Live { message }) => hub.publish(&message),
             Ok(Event::Revoke { doc_id, user_id }) => hub.revoke(&doc_id, &user_id),
+            Ok(Event::ToUser { user_id, message }) => hub.tell_user(&user_id, &message),
             Ok(Event::Presence { doc_id }) => {
                 if let Err(error) = self.refresh(hub, &doc_id, true).await {
                     tracing::warn!(%error, doc = %doc_id, "could not read presence");
@@ -295,23 +301,36 @@ struct PgFanout {
     pool: PgPool,
 }
 
-impl Fanout for PgFanout {
-    fn publish(&self, _message: ServerMessage) {}
-
-    fn revoke(&self, doc_id: &str, user_id: &str) {
+impl PgFanout {
+    /// NOTIFY outside any transaction: the change it follows has committed already.
+    fn announce(&self, event: Event) {
         let pool = self.pool.clone();
-        let event = Event::Revoke {
-            doc_id: doc_id.to_owned(),
-            user_id: user_id.to_owned(),
-        };
         tokio::spawn(async move {
             let sent = async {
                 let mut connection = pool.acquire().await?;
                 notify(&mut connection, &event).await
             };
             if let Err(error) = sent.await {
-                tracing::warn!(%error, "could not announce a revoked membership");
+                tracing::warn!(%error, "could not announce a membership change");
             }
+        });
+    }
+}
+
+impl Fanout for PgFanout {
+    fn publish(&self, _message: ServerMessage) {}
+
+    fn revoke(&self, doc_id: &str, user_id: &str) {
+        self.announce(Event::Revoke {
+            doc_id: doc_id.to_owned(),
+            user_id: user_id.to_owned(),
+        });
+    }
+
+    fn tell_user(&self, user_id: &str, message: ServerMessage) {
+        self.announce(Event::ToUser {
+            user_id: user_id.to_owned(),
+            message,
         });
     }
 }

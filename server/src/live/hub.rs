@@ -124,6 +124,24 @@ impl Hub {
         }
     }
 
+    /// Sends a message about a document to this user's watches of it only.
+    pub fn tell_user(&self, user_id: &str, message: &ServerMessage) {
+        let Some(doc_id) = message.doc_id() else {
+            return;
+        };
+        let rooms = self.rooms();
+        let Some(room) = rooms.get(doc_id) else {
+            return;
+        };
+        let wired = wire(message);
+        let theirs = room.viewers.iter().filter(|(_, v)| v.user.id == user_id);
+        for (connection, _) in theirs {
+            if let Some((outbox, _)) = room.watches.get(connection) {
+                let _ = outbox.try_send(wired.clone());
+            }
+        }
+    }
+
     /// Stops every watch of the document by this user: they get `not_found`, the others
     /// see them leave.
     pub fn revoke(self: &Arc<Self>, doc_id: &str, user_id: &str) {

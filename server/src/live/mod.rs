@@ -19,6 +19,8 @@ pub trait Fanout: Send + Sync + 'static {
     fn publish(&self, message: ServerMessage);
     /// The user lost access to the document: stop their watches everywhere.
     fn revoke(&self, doc_id: &str, user_id: &str);
+    /// A message about the document for one user's watches only (their new role).
+    fn tell_user(&self, user_id: &str, message: ServerMessage);
 }
 
 /// The single-instance fanout: straight into this process's hub.
@@ -31,5 +33,9 @@ impl Fanout for LocalFanout {
 
     fn revoke(&self, doc_id: &str, user_id: &str) {
         self.0.revoke(doc_id, user_id);
+    }
+
+    fn tell_user(&self, user_id: &str, message: ServerMessage) {
+        self.0.tell_user(user_id, &message);
     }
 }

@@ -33,6 +33,10 @@ macro_rules! delegate_store {
                 accounts::find_user(&self.pool, name).await
             }
 
+            async fn users_starting(&self, prefix: &str, limit: u32) -> StoreResult<Vec<UserRef>> {
+                accounts::users_starting(&self.pool, prefix, limit).await
+            }
+
             async fn create_session(
                 &self,
                 token_hash: &str,

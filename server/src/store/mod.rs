@@ -164,6 +164,8 @@ pub trait Store: Send + Sync + 'static {
         at: DateTime<Utc>,
     ) -> StoreResult<UserRef>;
     async fn find_user(&self, name: &str) -> StoreResult<Option<UserRecord>>;
+    /// Up to `limit` people whose names start with `prefix`, ignoring case, A to Z.
+    async fn users_starting(&self, prefix: &str, limit: u32) -> StoreResult<Vec<UserRef>>;
 
     async fn create_session(
         &self,

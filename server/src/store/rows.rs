@@ -124,13 +124,19 @@ pub fn search_text(fields: &Fields) -> String {
 
 /// A `LIKE` pattern matching `text` anywhere, with the wildcards in it escaped (`\`).
 pub fn contains_pattern(text: &str) -> String {
-    format!(
-        "%{}%",
-        app::domain::fold_case(text)
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    )
+    format!("%{}%", escape_like(&app::domain::fold_case(text)))
+}
+
+/// A `LIKE … ESCAPE '\'` pattern for folded text starting with `text`.
+pub fn prefix_pattern(text: &str) -> String {
+    format!("{}%", escape_like(&app::domain::fold_case(text)))
+}
+
+/// `%`, `_` and `\` as plain characters.
+fn escape_like(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 /// The columns a list row needs (no body, which may be a mebibyte), from

@@ -102,6 +102,8 @@ struct EditorState {
     drafting: RwSignal<bool>,
     /// Who has access, including this person's own role.
     members: RwSignal<Members>,
+    /// The owner took this person's access away while the page was open.
+    revoked: RwSignal<bool>,
 }
 
 impl EditorState {
@@ -123,12 +125,13 @@ impl EditorState {
             offer: RwSignal::new(None),
             drafting: RwSignal::new(false),
             members: RwSignal::new(members),
+            revoked: RwSignal::new(false),
         }
     }
 
     /// Whether this person's role lets them change the document (owner or editor).
     fn may_edit(self) -> bool {
-        self.members.with(|m| m.your_role.can_edit())
+        !self.revoked.get() && self.members.with(|m| m.your_role.can_edit())
     }
 
     /// Whether leaving now could lose work or leave it unsaved without the person knowing.
@@ -192,6 +195,7 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
         offer,
         drafting,
         members,
+        revoked,
     } = state;
 
     // On opening (in the browser only): offer back a draft that differs from what is stored,
@@ -424,13 +428,21 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
             </Show>
         </div>
         {move || {
+            if revoked.get() {
+                return Some(view! {
+                    <div class="banner" role="region" aria-label="No longer shared">
+                        <p>"This document is no longer shared with you. What you typed stays on this page until you leave it."</p>
+                        <button type="button" on:click=move |_| on_copy.run(())>"Save my text as a new document"</button>
+                    </div>
+                }.into_any());
+            }
             if !may_edit.get() {
                 let owner = members.with(|m| m.owner.name.clone());
-                Some(view! { <p class="banner">{format!("You can view this document. Ask {owner} for editor access to change it.")}</p> })
+                Some(view! { <p class="banner">{format!("You can view this document. Ask {owner} for editor access to change it.")}</p> }.into_any())
             } else {
                 archived
                     .get()
-                    .then(|| view! { <p class="banner">{"This document is archived and read-only. Restore it to draft to edit it.".to_owned()}</p> })
+                    .then(|| view! { <p class="banner">{"This document is archived and read-only. Restore it to draft to edit it.".to_owned()}</p> }.into_any())
             }
         }}
         <div class="sr-only" role="log" aria-label="Notices">{move || notice.get()}</div>

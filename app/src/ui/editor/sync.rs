@@ -59,10 +59,32 @@ impl EditorState {
             }
             LiveEvent::Message(ServerMessage::Resync { .. }) => self.catch_up(together, me),
             LiveEvent::Message(ServerMessage::NotFound { .. }) => {
+                self.revoked.set(true);
                 self.status.set(
                     "This document is no longer shared with you; your text stays on this page."
                         .into(),
                 );
+            }
+            LiveEvent::Message(ServerMessage::Role { role, by, .. }) => {
+                let before = self.members.with_untracked(|m| m.your_role);
+                self.members.update(|m| m.your_role = role);
+                if role.can_edit() && !before.can_edit() {
+                    self.status.set(format!(
+                        "{} made you an editor: you can change this document now.",
+                        by.name
+                    ));
+                } else if !role.can_edit() && before.can_edit() {
+                    let kept =
+                        if untrack(|| self.mine()) != self.base.with_untracked(|d| d.fields()) {
+                            " Your unsaved text stays on this page."
+                        } else {
+                            ""
+                        };
+                    self.status.set(format!(
+                        "{} made you a viewer: you can read this document but no longer change it.{kept}",
+                        by.name
+                    ));
+                }
             }
             LiveEvent::Message(_) => {}
         }

@@ -34,6 +34,25 @@ pub async fn create_user(
     })
 }
 
+pub async fn users_starting(pool: &Pool, prefix: &str, limit: u32) -> StoreResult<Vec<UserRef>> {
+    let pattern = crate::store::rows::prefix_pattern(prefix);
+    let rows = sqlx::query(
+        "SELECT id, name FROM users WHERE name_key LIKE $1 ESCAPE '\\' ORDER BY name_key LIMIT $2",
+    )
+    .bind(pattern)
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(UserRef {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+            })
+        })
+        .collect()
+}
+
 pub async fn find_user(pool: &Pool, name: &str) -> StoreResult<Option<UserRecord>> {
     let row = sqlx::query("SELECT id, name, password_hash FROM users WHERE name_key = $1")
         .bind(app::domain::fold_case(name))
