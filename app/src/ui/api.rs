@@ -393,6 +393,9 @@ mod client {
 
     async fn failure(response: Response) -> ApiFailure {
         let status = response.status();
+        if status == 401 {
+            crate::ui::browser::session_ended();
+        }
         let problem = response.json::<Problem>().await.unwrap_or_else(|_| {
             Problem::new(
                 status,

@@ -1,7 +1,7 @@
 //! Sign-up, sign-in and sign-out.
 
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 
 use super::{api, Session};
 use crate::protocol::Credentials;
@@ -26,6 +26,15 @@ pub fn SignUpPage() -> impl IntoView {
 fn AuthForm(mode: Mode) -> impl IntoView {
     let session = expect_context::<Session>();
     let navigate = use_navigate();
+    let query = use_query_map();
+    // Back to the page the person came from, if it is a page of this site.
+    let next = move || {
+        query
+            .read_untracked()
+            .get("next")
+            .filter(|next| is_local_path(next))
+            .unwrap_or_else(|| "/".to_owned())
+    };
     let name = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<String>);
@@ -48,8 +57,9 @@ fn AuthForm(mode: Mode) -> impl IntoView {
             busy.set(false);
             match result {
                 Ok(_) => {
+                    session.1.set(false);
                     session.0.refetch();
-                    navigate("/", Default::default());
+                    navigate(&next(), Default::default());
                 }
                 Err(failure) => {
                     let message = failure.problem.errors.first().map(|e| e.message.clone());
@@ -74,8 +84,8 @@ fn AuthForm(mode: Mode) -> impl IntoView {
             <button type="submit" disabled=move || busy.get()>{action}</button>
         </form>
         {match mode {
-            Mode::SignIn => view! { <p>"New here? " <a href="/signup">"Create an account"</a></p> }.into_any(),
-            Mode::SignUp => view! { <p>"Have an account? " <a href="/login">"Sign in"</a></p> }.into_any(),
+            Mode::SignIn => view! { <p>"New here? " <a href=move || format!("/signup{}", keep_next(&next()))>"Create an account"</a></p> }.into_any(),
+            Mode::SignUp => view! { <p>"Have an account? " <a href=move || format!("/login{}", keep_next(&next()))>"Sign in"</a></p> }.into_any(),
         }}
     }
 }
@@ -89,9 +99,99 @@ pub fn SignOutButton() -> impl IntoView {
         spawn_local(async move {
             // Signed out locally either way: a failed request leaves at worst a session that expires.
             let _ = api::sign_out().await;
+            session.1.set(false);
             session.0.refetch();
             navigate("/login", Default::default());
         });
     };
     view! { <button type="button" on:click=on_click>"Sign out"</button> }
+}
+
+/// A path on this site (not `//elsewhere`), so `next` cannot send anyone to another site.
+fn is_local_path(next: &str) -> bool {
+    next.starts_with('/') && !next.starts_with("//") && !next.contains('\\')
+}
+
+fn keep_next(next: &str) -> String {
+    if next == "/" {
+        String::new()
+    } else {
+        format!("?next={}", api::encode(next))
+    }
+}
+
+/// The sign-in page's address, returning to the page on screen afterwards.
+pub fn sign_in_here() -> impl Fn() -> String + Clone + Send + Sync + 'static {
+    let location = use_location();
+    move || {
+        let here = format!("{}{}", location.pathname.get(), location.search.get());
+        match here.as_str() {
+            "/" | "/login" | "/signup" => "/login".to_owned(),
+            _ if here.starts_with("/login?") || here.starts_with("/signup?") => "/login".to_owned(),
+            _ => format!("/login?next={}", api::encode(&here)),
+        }
+    }
+}
+
+/// When the session ends while a page is open: sign in again right here, without leaving
+/// the page or losing anything typed on it.
+#[component]
+pub fn SignInAgain() -> impl IntoView {
+    let session = expect_context::<Session>();
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let dismissed = RwSignal::new(false);
+    let who = move || session.user().map(|user| user.name);
+    let shown = move || session.1.get() && !dismissed.get() && who().is_some();
+    Effect::new(move |_| {
+        if !session.1.get() {
+            dismissed.set(false);
+        }
+    });
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let Some(name) = who() else {
+            return;
+        };
+        busy.set(true);
+        error.set(None);
+        let credentials = Credentials {
+            name,
+            password: password.get_untracked(),
+        };
+        spawn_local(async move {
+            let result = api::sign_in(credentials).await;
+            busy.set(false);
+            match result {
+                // The same person as before: nothing on the page needs to load again.
+                Ok(_) => {
+                    password.set(String::new());
+                    session.1.set(false);
+                }
+                Err(failure) => {
+                    let message = failure.problem.errors.first().map(|e| e.message.clone());
+                    error.set(Some(message.unwrap_or(failure.problem.detail)));
+                }
+            }
+        });
+    };
+    view! {
+        <Show when=shown>
+            <section class="sign-in-again" role="dialog" aria-labelledby="again-heading">
+                <h2 id="again-heading">"Your session has ended"</h2>
+                <p>{move || format!(
+                    "Sign in again as {} to go on. Nothing on this page is lost: what you typed stays here.",
+                    who().unwrap_or_default()
+                )}</p>
+                <form on:submit=on_submit>
+                    <label for="again-password">"Password"</label>
+                    <input id="again-password" type="password" autocomplete="current-password" required autofocus bind:value=password/>
+                    <button type="submit" class="primary" disabled=move || busy.get()>"Sign in again"</button>
+                    <button type="button" on:click=move |_| dismissed.set(true)>"Not now"</button>
+                </form>
+                <p role="alert" class="error">{move || error.get()}</p>
+            </section>
+        </Show>
+    }
 }

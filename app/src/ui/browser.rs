@@ -93,7 +93,28 @@ pub fn confirm(question: &str) -> bool {
     }
 }
 
-/// `at` in the browser's time zone, as "2026-11-26 14:05:03"; `None` outside a browser.
+#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+thread_local! {
+    static SESSION_ENDED: std::cell::Cell<Option<leptos::prelude::RwSignal<bool>>> =
+        const { std::cell::Cell::new(None) };
+}
+
+/// Where to say that the server refused a request for want of a session.
+pub fn on_session_ended(ended: leptos::prelude::RwSignal<bool>) {
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    SESSION_ENDED.with(|cell| cell.set(Some(ended)));
+    #[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
+    let _ = ended;
+}
+
+/// The server answered 401: the session this page had is over.
+#[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+pub fn session_ended() {
+    if let Some(ended) = SESSION_ENDED.with(std::cell::Cell::get) {
+        leptos::prelude::Set::set(&ended, true);
+    }
+}
+
 /// The browser's clock; `None` on the server.
 pub fn now() -> Option<chrono::DateTime<chrono::Utc>> {
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
@@ -106,6 +127,7 @@ pub fn now() -> Option<chrono::DateTime<chrono::Utc>> {
     }
 }
 
+/// `at` in the browser's time zone, as "2026-11-26 14:05:03"; `None` outside a browser.
 pub fn local_time(at: chrono::DateTime<chrono::Utc>) -> Option<String> {
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
     {

@@ -27,9 +27,20 @@ use leptos_router::{
 
 use crate::protocol::{ApiFailure, UserRef};
 
-/// Who is signed in, loaded once per page and refreshed after signing in or out.
+/// Who is signed in, loaded once per page and refreshed after signing in or out; and
+/// whether the server has since said the session ended (a 401 while signed in).
 #[derive(Clone, Copy)]
-pub struct Session(pub Resource<Result<Option<UserRef>, ApiFailure>>);
+pub struct Session(
+    pub Resource<Result<Option<UserRef>, ApiFailure>>,
+    pub RwSignal<bool>,
+);
+
+impl Session {
+    /// Who was signed in when the page loaded (or since signing in again).
+    fn user(self) -> Option<UserRef> {
+        self.0.get().and_then(Result::ok).flatten()
+    }
+}
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -93,7 +104,10 @@ fn FocusOnNavigate() -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     let me = Resource::new(|| (), |_| api::me());
-    provide_context(Session(me));
+    let ended = RwSignal::new(false);
+    provide_context(Session(me, ended));
+    // Any request the server refuses with 401 says the session ended.
+    Effect::new(move |_| browser::on_session_ended(ended));
 
     view! {
         <Title text="Concord"/>
@@ -101,6 +115,7 @@ pub fn App() -> impl IntoView {
             <FocusOnNavigate/>
             <a class="skip" href="#main">"Skip to content"</a>
             <Header/>
+            <auth::SignInAgain/>
             <main id="main">
                 <Routes fallback=|| view! { <h1>"Page not found"</h1> }>
                     <Route path=path!("/") view=list::DocListPage/>
@@ -127,13 +142,13 @@ fn Header() -> impl IntoView {
                 <Transition fallback=|| ()>
                     {move || {
                         session.0.get().map(|me| match me {
-                            Ok(Some(user)) => view! {
+                            Ok(Some(user)) if !session.1.get() => view! {
                                 <span class="who">"Signed in as " <strong>{user.name}</strong></span>
                                 <auth::SignOutButton/>
                             }
                             .into_any(),
                             _ => view! {
-                                <a href="/login">"Sign in"</a>
+                                <a href=auth::sign_in_here()>"Sign in"</a>
                                 <a href="/signup">"Sign up"</a>
                             }
                             .into_any(),
@@ -157,7 +172,7 @@ fn SignedIn(children: ChildrenFn) -> impl IntoView {
                     Ok(None) => view! {
                         <h1>"Welcome to Concord"</h1>
                         <p>
-                            "Please " <a href="/login">"sign in"</a> " or "
+                            "Please " <a href=auth::sign_in_here()>"sign in"</a> " or "
                             <a href="/signup">"create an account"</a> " to see the documents."
                         </p>
                     }

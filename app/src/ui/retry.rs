@@ -3,7 +3,7 @@
 
 use std::{future::Future, time::Duration};
 
-use leptos::prelude::{RwSignal, Set};
+use leptos::prelude::{GetUntracked, RwSignal, Set};
 
 use super::browser;
 use crate::protocol::ApiFailure;
@@ -39,12 +39,42 @@ pub fn waiting_message(status: u16, seconds_left: u64) -> String {
     format!("Not saved — {reason}, retrying in {seconds_left} s")
 }
 
+/// A page's view of its retries: the status line, whether a retry is being waited for
+/// (to offer "Retry now"), and the person's wish not to wait.
+#[derive(Clone, Copy)]
+pub struct Retrying {
+    pub status: RwSignal<String>,
+    pub waiting: RwSignal<bool>,
+    pub now: RwSignal<bool>,
+}
+
+impl Retrying {
+    pub fn new(status: RwSignal<String>) -> Retrying {
+        Retrying {
+            status,
+            waiting: RwSignal::new(false),
+            now: RwSignal::new(false),
+        }
+    }
+
+    /// "Retry now": the wait ends at once.
+    pub fn retry_now(self) {
+        self.now.set(true);
+    }
+}
+
 /// Runs `attempt` until it succeeds, fails for good, or has been retried `MAX_RETRIES`
-/// times; while waiting, `status` counts down to the next try.
-pub async fn with_retries<T, F, Fut>(
-    status: RwSignal<String>,
-    mut attempt: F,
-) -> Result<T, ApiFailure>
+/// times; while waiting, the status line counts down to the next try.
+pub async fn with_retries<T, F, Fut>(status: RwSignal<String>, attempt: F) -> Result<T, ApiFailure>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, ApiFailure>>,
+{
+    retrying(Retrying::new(status), attempt).await
+}
+
+/// As `with_retries`, and "Retry now" ends a wait early.
+pub async fn retrying<T, F, Fut>(retry: Retrying, mut attempt: F) -> Result<T, ApiFailure>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, ApiFailure>>,
@@ -54,22 +84,28 @@ where
         match attempt().await {
             Err(failure) if is_transient(failure.status) && retries < MAX_RETRIES => {
                 retries += 1;
-                countdown(status, failure.status, delay(retries, browser::random())).await;
+                retry.waiting.set(true);
+                countdown(retry, failure.status, delay(retries, browser::random())).await;
+                retry.waiting.set(false);
             }
             outcome => return outcome,
         }
     }
 }
 
-async fn countdown(status: RwSignal<String>, failed_with: u16, delay: Duration) {
+async fn countdown(retry: Retrying, failed_with: u16, delay: Duration) {
+    // Short steps, so "Retry now" is felt at once.
+    const STEP: Duration = Duration::from_millis(200);
+    retry.now.set(false);
     let mut left = delay;
-    while !left.is_zero() {
+    while !left.is_zero() && !retry.now.get_untracked() {
         let seconds = left.as_secs() + u64::from(left.subsec_nanos() > 0);
-        status.set(waiting_message(failed_with, seconds));
-        let step = left.min(Duration::from_secs(1));
+        retry.status.set(waiting_message(failed_with, seconds));
+        let step = left.min(STEP);
         browser::sleep(step).await;
         left -= step;
     }
+    retry.now.set(false);
 }
 
 #[cfg(test)]

@@ -124,3 +124,20 @@ test('the conflict panel has no violations and is resolved with the keyboard alo
   const stored = await (await bob.request.get(`/api/docs/${id}`)).json();
   expect(stored.body).toBe('one, by Ann\ntwo\nthree, by Bob\n');
 });
+
+test('the sign-in-again dialog and "Retry now" have no violations', async ({ page, context }) => {
+  await signUp(page, uniqueName('axs'));
+  await createDoc(page, 'Accessible ending', 'Start');
+  await page.getByLabel('Body').fill('Typed, then the session ended');
+  await page.request.post('/api/auth/logout');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByRole('dialog', { name: 'Your session has ended' })).toBeVisible();
+  await noViolations(page, 'the sign-in-again dialog');
+
+  await page.getByRole('button', { name: 'Not now' }).click();
+  await context.setOffline(true);
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByRole('button', { name: 'Retry now' })).toBeVisible();
+  await noViolations(page, 'an offline save waiting to retry');
+  await context.setOffline(false);
+});

@@ -171,7 +171,26 @@ test('offline saves say so, retry with backoff, and succeed when the network ret
   expect((await stored(page, id)).body).toBe('Written in a tunnel');
 });
 
-test('when the session ends mid-edit, the text waits as a draft until the person signs in again', async ({ page, context }) => {
+test('"Retry now" ends the wait for the next retry of an offline save', async ({ page, context }) => {
+  // Waits drawn near their bound (1 s, 2 s, 4 s …), so the third one is long enough to cut short.
+  await page.addInitScript(() => {
+    Math.random = () => 0.99;
+  });
+  await signUp(page, uniqueName('ray'));
+  const id = await createDoc(page, 'Flight', 'Draft');
+  await context.setOffline(true);
+  await page.getByLabel('Body').fill('Written above the clouds');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByRole('status')).toHaveText('Not saved — offline, retrying in 4 s', { timeout: 15_000 });
+  await context.setOffline(false);
+  await page.getByRole('button', { name: 'Retry now' }).click();
+  // Well before the 4 s were up.
+  await expect(page.getByRole('status')).toHaveText('Saved as revision 2', { timeout: 2_000 });
+  await expect(page.getByRole('button', { name: 'Retry now' })).toHaveCount(0);
+  expect((await stored(page, id)).body).toBe('Written above the clouds');
+});
+
+test('when the session ends mid-edit, signing in again on the page saves the text', async ({ page }) => {
   const name = uniqueName('gus');
   await signUp(page, name);
   const id = await createDoc(page, 'Long afternoon', 'Start');
@@ -179,22 +198,45 @@ test('when the session ends mid-edit, the text waits as a draft until the person
   await page.request.post('/api/auth/logout');
 
   await page.getByRole('button', { name: 'Save', exact: true }).click();
-  await expect(page.getByRole('status')).toContainText('your session has ended');
-  await expect(page.getByLabel('Body')).toHaveValue('Typed while the session ran out');
+  await expect(page.getByRole('status').last()).toContainText('your session has ended');
+  // The header no longer claims a session, and signing in happens right here.
+  await expect(page.getByText(`Signed in as ${name}`)).toHaveCount(0);
+  const again = page.getByRole('dialog', { name: 'Your session has ended' });
+  await expect(again).toBeVisible();
+  await again.getByLabel('Password').fill('wrong password entirely');
+  await again.getByRole('button', { name: 'Sign in again' }).click();
+  await expect(again.getByRole('alert')).toContainText('do not match');
+  await again.getByLabel('Password').fill('correct horse battery');
+  await again.getByRole('button', { name: 'Sign in again' }).click();
 
-  const other = await context.newPage();
-  await open(other, '/login');
-  await other.getByLabel('Name').fill(name);
-  await other.getByLabel('Password').fill('correct horse battery');
-  await other.getByRole('button', { name: 'Sign in' }).click();
-  await expect(other.getByRole('heading', { name: 'Documents' })).toBeVisible();
-
-  await page.reload();
-  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
-  await page.getByRole('region', { name: 'Unsaved changes' }).getByRole('button', { name: 'Restore my changes' }).click();
+  await expect(again).toHaveCount(0);
+  await expect(page.getByText(`Signed in as ${name}`)).toBeVisible();
+  await expect(page.getByRole('status').last()).toHaveText('Saved as revision 2');
   await expect(page.getByLabel('Body')).toHaveValue('Typed while the session ran out');
-  await save(page, 2);
   expect((await stored(page, id)).body).toBe('Typed while the session ran out');
+});
+
+test('signing in from the sign-in page returns to the page the person was on, with the text kept', async ({ page }) => {
+  const name = uniqueName('hal');
+  await signUp(page, name);
+  const id = await createDoc(page, 'Evening', 'Start');
+  await page.getByLabel('Body').fill('Typed before the session ran out');
+  await page.request.post('/api/auth/logout');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByRole('dialog', { name: 'Your session has ended' }).getByRole('button', { name: 'Not now' }).click();
+
+  // Leaving with a refused save asks first; the text stays in this browser as a draft.
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('link', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(new RegExp(`/login\\?next=%2Fdocs%2F${id}$`));
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Password').fill('correct horse battery');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(new RegExp(`/docs/${id}$`));
+  await page.getByRole('region', { name: 'Unsaved changes' }).getByRole('button', { name: 'Restore my changes' }).click();
+  await expect(page.getByLabel('Body')).toHaveValue('Typed before the session ran out');
+  await save(page, 2);
+  expect((await stored(page, id)).body).toBe('Typed before the session ran out');
 });
 
 test('two people changing different words of one line merge cleanly, word by word', async ({ browser }) => {

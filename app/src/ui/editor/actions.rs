@@ -31,7 +31,7 @@ impl EditorState {
             // One key for this save and all its retries: a retry of a save that did reach
             // the server gets the original answer, not a false conflict.
             let key = browser::new_idempotency_key();
-            let outcome = retry::with_retries(self.status, || {
+            let outcome = retry::retrying(self.retrying, || {
                 self.status.set("Saving…".into());
                 api::put_doc(
                     &id,
@@ -82,8 +82,9 @@ impl EditorState {
             ));
             self.open_conflict(conflict);
         } else if failure.status == 401 {
+            self.needs_session.set(true);
             self.status.set(
-                "Not saved: your session has ended. Sign in again (for example in another tab) and press Save — your changes are kept on this device."
+                "Not saved: your session has ended. Sign in again on this page and it is saved — your changes are kept on this device."
                     .into(),
             );
         } else if retry::is_transient(failure.status) {
@@ -326,8 +327,7 @@ impl EditorState {
                     body: fields.body.clone(),
                 };
                 let outcome =
-                    retry::with_retries(self.status, || api::create_doc(request.clone(), &key))
-                        .await;
+                    retry::retrying(self.retrying, || api::create_doc(request.clone(), &key)).await;
                 match outcome {
                     Ok(copy) => return self.copied(copy).await,
                     Err(failure) if failure.problem.kind == problem::SLUG_TAKEN => {

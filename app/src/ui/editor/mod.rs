@@ -16,6 +16,7 @@ use super::{
     api, browser,
     draft::{self, Draft},
     fields::{tags_from_input, tags_to_input, FieldInputs, FieldsForm},
+    retry::Retrying,
     SignedIn,
 };
 use super::{
@@ -104,16 +105,22 @@ struct EditorState {
     members: RwSignal<Members>,
     /// The owner took this person's access away while the page was open.
     revoked: RwSignal<bool>,
+    /// Saves waiting to be retried, and "Retry now".
+    retrying: Retrying,
+    /// The last save was refused because the session ended: it is made again once the
+    /// person signs in on this page.
+    needs_session: RwSignal<bool>,
 }
 
 impl EditorState {
     fn new(doc: Document, members: Members) -> EditorState {
+        let status = RwSignal::new(String::new());
         EditorState {
             inputs: FieldInputs::new(&doc.title, &doc.slug, &doc.tags, &doc.body),
             base: RwSignal::new(doc),
             errors: RwSignal::new(Vec::new()),
             suggestions: RwSignal::new(Vec::new()),
-            status: RwSignal::new(String::new()),
+            status,
             saving: RwSignal::new(false),
             failing: RwSignal::new(false),
             draft_kept: RwSignal::new(true),
@@ -126,6 +133,8 @@ impl EditorState {
             drafting: RwSignal::new(false),
             members: RwSignal::new(members),
             revoked: RwSignal::new(false),
+            retrying: Retrying::new(status),
+            needs_session: RwSignal::new(false),
         }
     }
 
@@ -196,7 +205,17 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
         drafting,
         members,
         revoked,
+        retrying,
+        needs_session,
     } = state;
+    // Signed in again on this page after the session ended: the refused save is made now.
+    let session = expect_context::<Session>();
+    Effect::new(move |_| {
+        if !session.1.get() && needs_session.get_untracked() {
+            needs_session.set(false);
+            state.save();
+        }
+    });
 
     // On opening (in the browser only): offer back a draft that differs from what is stored,
     // and take the person's merge-on-save choice from earlier visits.
@@ -246,7 +265,6 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
     on_cleanup(move || guard.set_value(None));
 
     // Live: one socket for this tab, opened once the page runs in the browser.
-    let session = expect_context::<Session>();
     let me = Signal::derive(move || session.0.get().and_then(|r| r.ok().flatten()).map(|u| u.id));
     let tab_id = StoredValue::new(browser::tab_id());
     let together = Together::new();
@@ -504,7 +522,12 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
                 </div>
             })}
         </Show>
-        <p role="status" class="status" aria-live="polite">{move || status.get()}</p>
+        <div class="status-row">
+            <p role="status" class="status" aria-live="polite">{move || status.get()}</p>
+            {move || retrying.waiting.get().then(|| view! {
+                <button type="button" on:click=move |_| retrying.retry_now()>"Retry now"</button>
+            })}
+        </div>
         {move || copy.get().map(|(id, title)| view! {
             <p><a href=format!("/docs/{id}")>{format!("Open your version, “{title}”")}</a></p>
         })}
