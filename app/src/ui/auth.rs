@@ -195,3 +195,20 @@ pub fn SignInAgain() -> impl IntoView {
         </Show>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_in_returns_only_to_pages_of_this_site() {
+        for local in ["/", "/docs/abc", "/?q=plan&sort=title"] {
+            assert!(is_local_path(local), "{local}");
+        }
+        for elsewhere in ["//evil.example/x", "https://evil.example", "/\\evil.example", "docs"] {
+            assert!(!is_local_path(elsewhere), "{elsewhere}");
+        }
+        assert_eq!(keep_next("/"), "");
+        assert_eq!(keep_next("/docs/a?b=c"), "?next=%2Fdocs%2Fa%3Fb%3Dc");
+    }
+}
