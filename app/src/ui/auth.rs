@@ -205,7 +205,12 @@ mod tests {
         for local in ["/", "/docs/abc", "/?q=plan&sort=title"] {
             assert!(is_local_path(local), "{local}");
         }
-        for elsewhere in ["//evil.example/x", "https://evil.example", "/\\evil.example", "docs"] {
+        for elsewhere in [
+            "//evil.example/x",
+            "https://evil.example",
+            "/\\evil.example",
+            "docs",
+        ] {
             assert!(!is_local_path(elsewhere), "{elsewhere}");
         }
         assert_eq!(keep_next("/"), "");
