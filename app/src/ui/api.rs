@@ -219,20 +219,24 @@ pub async fn transition(id: &str, base_rev: i64, to: Status) -> Result<Document,
 }
 
 /// Restores an old revision as a new one, on top of `current_rev`.
+/// Revision `rev`'s values as a new revision.
 pub async fn restore(id: &str, rev: i64, current_rev: i64) -> Result<Document, ApiFailure> {
-    let url = format!("/api/docs/{}/revisions/{rev}/restore", encode(id));
-    client::send_json(
-        "POST",
-        &url,
-        &[("If-Match", etag(current_rev))],
-        &serde_json::json!({}),
-    )
-    .await
+    on_revision(id, rev, "restore", current_rev).await
 }
 
 /// Takes back what revision `rev` changed, keeping later changes (a new revision).
 pub async fn undo(id: &str, rev: i64, current_rev: i64) -> Result<Document, ApiFailure> {
-    let url = format!("/api/docs/{}/revisions/{rev}/undo", encode(id));
+    on_revision(id, rev, "undo", current_rev).await
+}
+
+/// `POST /api/docs/{id}/revisions/{rev}/{action}`, based on the revision on screen.
+async fn on_revision(
+    id: &str,
+    rev: i64,
+    action: &str,
+    current_rev: i64,
+) -> Result<Document, ApiFailure> {
+    let url = format!("/api/docs/{}/revisions/{rev}/{action}", encode(id));
     client::send_json(
         "POST",
         &url,

@@ -4,8 +4,8 @@
 
 use axum::{
     body::Bytes,
-    extract::{FromRequest, Request},
-    http::{header, HeaderMap},
+    extract::{FromRequest, FromRequestParts, Request},
+    http::{header, request::Parts, HeaderMap},
 };
 use serde::de::DeserializeOwned;
 
@@ -45,6 +45,24 @@ impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for OptionalJ
         require_media_type(&headers, &["application/json"])?;
         // `null` says "nothing" as well as no body does.
         parse_json::<Option<T>>(&bytes).map(|given| OptionalJsonBody(given.unwrap_or_default()))
+    }
+}
+
+/// The query string as `T`'s parameters; one that does not parse is a 422 naming why.
+pub struct QueryParams<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        axum::extract::Query::<T>::try_from_uri(&parts.uri)
+            .map(|query| QueryParams(query.0))
+            .map_err(|rejection| {
+                ApiError::validation(
+                    "query",
+                    format!("Invalid query: {}.", rejection.body_text()),
+                )
+            })
     }
 }
 

@@ -3,7 +3,7 @@
 
 use axum::{
     extract::{Path, State},
-    http::{HeaderMap, Uri},
+    http::HeaderMap,
     response::{IntoResponse, Response},
     Json,
 };
@@ -14,14 +14,14 @@ use super::{
     auth::CurrentUser,
     docs::with_etag,
     error::ApiError,
-    extract::{OptionalJsonBody, Precondition},
+    extract::{OptionalJsonBody, Precondition, QueryParams},
     openapi::{
         BadBody, ChangeRefused, DocOk, Forbidden, Invalid, NotFound, Unauthorized, IF_MATCH,
     },
 };
 use crate::{service::Mine, state::AppState};
 use app::{
-    domain::{changed_fields, diff::diff_fields, parse_fields, undo::undo_change},
+    domain::diff::diff_fields,
     protocol::{DocDiff, RestoreRequest, Revision, RevisionList},
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -31,7 +31,6 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(list))
         .routes(routes!(one))
         .routes(routes!(restore))
-        .routes(routes!(undo))
         .routes(routes!(diff))
 }
 
@@ -78,17 +77,9 @@ async fn diff(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
-    uri: Uri,
+    QueryParams(query): QueryParams<DiffQuery>,
 ) -> Result<Json<DocDiff>, ApiError> {
     access::role(&state, &id, &user).await?;
-    let query = axum::extract::Query::<DiffQuery>::try_from_uri(&uri)
-        .map_err(|rejection| {
-            ApiError::validation(
-                "query",
-                format!("Invalid query: {}.", rejection.body_text()),
-            )
-        })?
-        .0;
     let (Some(from), Some(to)) = (query.from, query.to) else {
         return Err(ApiError::validation(
             "from",
@@ -108,7 +99,16 @@ async fn diff(
     }))
 }
 
-#[utoipa::path(post, operation_id = "restoreRevision", path = "/docs/{id}/revisions/{rev}/restore", tag = "history", params(("id" = String, Path, description = "The document's id"), ("rev" = String, Path, description = "A revision number (a positive whole number)"), ("If-Match" = Option<String>, Header, description = IF_MATCH)),
+#[utoipa::path(
+    post,
+    operation_id = "restoreRevision",
+    path = "/docs/{id}/revisions/{rev}/restore",
+    tag = "history",
+    params(
+        ("id" = String, Path, description = "The document's id"),
+        ("rev" = String, Path, description = "A revision number (a positive whole number)"),
+        ("If-Match" = Option<String>, Header, description = IF_MATCH)
+    ),
     request_body(content = Option<RestoreRequest>, description = "Optional: `base_rev` where `If-Match` cannot be sent"),
     responses(DocOk, Unauthorized, Forbidden, NotFound, BadBody, ChangeRefused))]
 async fn restore(
@@ -135,64 +135,7 @@ async fn restore(
 
 /// One revision of a live document; a revision number that is not a positive integer is a
 /// 422 naming `field`, one that does not exist a 404.
-/// "Undo this change": what revision `rev` changed is taken back on the current values,
-/// keeping every change saved after it; the result is a new revision. A later change to the
-/// same places is a 409 naming the fields, for a person to settle.
-#[utoipa::path(post, operation_id = "undoRevision", path = "/docs/{id}/revisions/{rev}/undo", tag = "history", params(
-        ("id" = String, Path, description = "The document's id"),
-        ("rev" = String, Path, description = "The revision whose change to take back (2 or later)"),
-        ("If-Match" = Option<String>, Header, description = IF_MATCH)),
-    request_body(content = Option<RestoreRequest>, description = "Optional: `base_rev` where `If-Match` cannot be sent"),
-    responses(DocOk, Unauthorized, Forbidden, NotFound, BadBody, ChangeRefused))]
-async fn undo(
-    State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
-    Path((id, rev)): Path<(String, String)>,
-    headers: HeaderMap,
-    OptionalJsonBody(request): OptionalJsonBody<RestoreRequest>,
-) -> Result<Response, ApiError> {
-    access::can_edit(&state, &id, &user).await?;
-    let precondition = Precondition::from_request(&headers, request.base_rev)?;
-    let undone = revision(&state, &id, &rev, "rev").await?;
-    if undone.rev == 1 {
-        return Err(ApiError::validation(
-            "rev",
-            "Revision 1 created the document; there is nothing before it to go back to.",
-        ));
-    }
-    let before = revision(&state, &id, &(undone.rev - 1).to_string(), "rev").await?;
-    if changed_fields(&before.values(), &undone.values()).is_empty() {
-        return Err(ApiError::validation(
-            "rev",
-            format!(
-                "Revision {} changed only the status; move the document back with a transition instead.",
-                undone.rev
-            ),
-        ));
-    }
-    let documents = state.documents();
-    let current = documents.read(&id).await?;
-    let values =
-        undo_change(&before.values(), &undone.values(), &current.fields()).map_err(|fields| {
-            ApiError::UndoConflict {
-                rev: undone.rev,
-                fields,
-            }
-        })?;
-    // Two valid versions can merge into an invalid one (33 tags, say).
-    let values = parse_fields(&values.title, &values.slug, &values.tags, &values.body)
-        .map_err(ApiError::Validation)?;
-    let current = documents
-        .editable(current, &precondition, &user, Mine::Fields(&values))
-        .await?;
-    tracing::info!(doc = %id, undone = undone.rev, user = %user.name, "undoing a revision");
-    let saved = documents
-        .save(current, values, &precondition, &user, None, None)
-        .await?;
-    Ok(with_etag(saved).into_response())
-}
-
-async fn revision(
+pub(super) async fn revision(
     state: &AppState,
     id: &str,
     raw: &str,

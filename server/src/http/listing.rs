@@ -1,10 +1,11 @@
 //! `GET /api/docs`: the documents a user may see, searched, filtered and paged.
 
-use axum::{extract::State, http::Uri, Json};
+use axum::{extract::State, Json};
 
 use super::{
     auth::CurrentUser,
     error::ApiError,
+    extract::QueryParams,
     openapi::{Invalid, Unauthorized},
 };
 use crate::{
@@ -23,16 +24,8 @@ use app::{
 pub async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    uri: Uri,
+    QueryParams(params): QueryParams<ListParams>,
 ) -> Result<Json<DocPage>, ApiError> {
-    let params = axum::extract::Query::<ListParams>::try_from_uri(&uri)
-        .map_err(|rejection| {
-            ApiError::validation(
-                "query",
-                format!("Invalid query: {}.", rejection.body_text()),
-            )
-        })?
-        .0;
     Ok(Json(list_docs(&state, &user, params).await?))
 }
 

@@ -17,6 +17,7 @@ mod rejections;
 pub mod request_id;
 pub mod security;
 mod trash;
+mod undo;
 mod workflow;
 
 use axum::{extract::State, http::StatusCode, Router};
@@ -40,6 +41,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(auth::router())
         .merge(docs::router())
         .merge(history::router())
+        .merge(undo::router())
         .merge(workflow::router())
         .merge(members::router())
         .merge(people::router())

@@ -1,12 +1,13 @@
 //! `GET /api/users?prefix=`: names to suggest while sharing, for signed-in people only.
 
-use axum::{extract::State, http::Uri, Json};
+use axum::{extract::State, Json};
 use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     auth::CurrentUser,
     error::ApiError,
+    extract::QueryParams,
     openapi::{Invalid, Unauthorized},
 };
 use crate::state::AppState;
@@ -32,16 +33,8 @@ struct Prefix {
 async fn starting(
     State(state): State<AppState>,
     CurrentUser(_user): CurrentUser,
-    uri: Uri,
+    QueryParams(query): QueryParams<Prefix>,
 ) -> Result<Json<People>, ApiError> {
-    let query = axum::extract::Query::<Prefix>::try_from_uri(&uri)
-        .map_err(|rejection| {
-            ApiError::validation(
-                "query",
-                format!("Invalid query: {}.", rejection.body_text()),
-            )
-        })?
-        .0;
     let prefix = query.prefix.unwrap_or_default();
     let length = prefix.chars().count();
     if !(1..=NAME_MAX).contains(&length) {
