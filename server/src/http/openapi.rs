@@ -48,7 +48,11 @@ fn camel_case_links(doc: &mut serde_json::Value) {
         .filter_map(serde_json::Value::as_object_mut)
         .flat_map(|item| item.values_mut());
     for operation in operations {
-        let responses = operation["responses"].as_object_mut().into_iter().flatten();
+        let responses = operation
+            .get_mut("responses")
+            .and_then(|r| r.as_object_mut())
+            .into_iter()
+            .flatten();
         for (_, response) in responses {
             let links = response.get_mut("links").and_then(|l| l.as_object_mut());
             for link in links.into_iter().flat_map(|l| l.values_mut()) {
