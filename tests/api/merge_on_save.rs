@@ -252,12 +252,25 @@ async fn a_retry_with_the_same_key_gets_the_first_answer_and_saves_once() {
     };
     let first = send().await.unwrap();
     assert_eq!(first.status(), StatusCode::OK);
+    let merged = (
+        header(&first, "merged-over"),
+        header(&first, "preference-applied"),
+    );
+    assert_eq!(merged, (Some("2".into()), Some("merge=auto".into())));
     let first: Value = first.json().await.unwrap();
     let again = send().await.unwrap();
     assert_eq!(again.status(), StatusCode::OK);
     assert_eq!(
         header(&again, "idempotent-replayed").as_deref(),
         Some("true")
+    );
+    // The replay says what the first answer said: it was merged over revision 2.
+    assert_eq!(
+        (
+            header(&again, "merged-over"),
+            header(&again, "preference-applied")
+        ),
+        merged
     );
     let again: Value = again.json().await.unwrap();
     assert_eq!(first, again);

@@ -218,7 +218,7 @@ async fn replace(
     if prefers_merge(&headers) {
         let mine = Mine::Fields(&fields);
         let outcome = merge_save(&state, &id, &precondition, mine, &user, &idempotency).await;
-        return settle(&state, &idempotency, &user, outcome).await;
+        return settle(&state, &id, &idempotency, &user, outcome).await;
     }
     let outcome = async {
         let documents = state.documents();
@@ -232,7 +232,7 @@ async fn replace(
         Ok(with_etag(saved).into_response())
     }
     .await;
-    settle(&state, &idempotency, &user, outcome).await
+    settle(&state, &id, &idempotency, &user, outcome).await
 }
 
 #[utoipa::path(patch, operation_id = "patchDoc", path = "/docs/{id}", tag = "documents",
@@ -261,7 +261,7 @@ async fn patch(
     if prefers_merge(&headers) {
         let mine = Mine::Patch(&patch);
         let outcome = merge_save(&state, &id, &precondition, mine, &user, &idempotency).await;
-        return settle(&state, &idempotency, &user, outcome).await;
+        return settle(&state, &id, &idempotency, &user, outcome).await;
     }
     let outcome = async {
         let documents = state.documents();
@@ -276,7 +276,7 @@ async fn patch(
         Ok(with_etag(saved).into_response())
     }
     .await;
-    settle(&state, &idempotency, &user, outcome).await
+    settle(&state, &id, &idempotency, &user, outcome).await
 }
 
 #[utoipa::path(delete, operation_id = "deleteDoc", path = "/docs/{id}", tag = "documents",
@@ -323,7 +323,7 @@ async fn merge_save(
 ) -> Result<Response, ApiError> {
     if let Some(key) = idempotency {
         if let Some(replay) = key.replay(state, &user.id).await? {
-            return Ok(replay);
+            return replay_merged(state, id, replay).await;
         }
     }
     let key = idempotency.as_ref().map(Idempotency::record);
@@ -333,33 +333,64 @@ async fn merge_save(
         .await?;
     let mut response = with_etag(saved.doc).into_response();
     if let Some(over) = saved.merged_over {
-        let (first, last) = over.into_inner();
-        let named = if first == last {
-            first.to_string()
-        } else {
-            format!("{first}-{last}")
-        };
-        let headers = response.headers_mut();
-        headers.insert("preference-applied", HeaderValue::from_static("merge=auto"));
-        headers.insert(
-            "merged-over",
-            HeaderValue::from_str(&named).map_err(ApiError::internal)?,
-        );
+        say_merged(&mut response, over.into_inner())?;
     }
     Ok(response)
+}
+
+/// A replayed answer to a merged save says what the first one said: the saved revision
+/// records the revision it was based on.
+async fn replay_merged(
+    state: &AppState,
+    id: &str,
+    mut replay: Response,
+) -> Result<Response, ApiError> {
+    let saved_rev = replay
+        .headers()
+        .get(header::ETAG)
+        .and_then(|tag| crate::service::strong_rev(tag.to_str().ok()?));
+    if let Some(rev) = saved_rev.filter(|_| replay.status().is_success()) {
+        let base = state
+            .store
+            .revision(id, rev)
+            .await?
+            .and_then(|r| r.merge_base);
+        if let Some(base) = base.filter(|base| base + 1 < rev) {
+            say_merged(&mut replay, (base + 1, rev - 1))?;
+        }
+    }
+    Ok(replay)
+}
+
+/// `Preference-Applied: merge=auto` and `Merged-Over: 6` or `6-8`.
+fn say_merged(response: &mut Response, (first, last): (i64, i64)) -> Result<(), ApiError> {
+    let named = if first == last {
+        first.to_string()
+    } else {
+        format!("{first}-{last}")
+    };
+    let headers = response.headers_mut();
+    headers.insert("preference-applied", HeaderValue::from_static("merge=auto"));
+    headers.insert(
+        "merged-over",
+        HeaderValue::from_str(&named).map_err(ApiError::internal)?,
+    );
+    Ok(())
 }
 
 /// A stale save may only mean that this very request's first attempt committed meanwhile
 /// and its answer was lost: then that answer is given again, otherwise the problem.
 async fn settle(
     state: &AppState,
+    id: &str,
     idempotency: &Option<Idempotency>,
     user: &UserRef,
     outcome: Result<Response, ApiError>,
 ) -> Result<Response, ApiError> {
     match (outcome, idempotency) {
         (Err(stale @ ApiError::Stale { .. }), Some(key)) => {
-            Ok(key.replay(state, &user.id).await?.ok_or(stale)?)
+            let replay = key.replay(state, &user.id).await?.ok_or(stale)?;
+            replay_merged(state, id, replay).await
         }
         (outcome, _) => outcome,
     }
