@@ -181,3 +181,25 @@ test('a document needs only a title, in any script: its slug is made from it and
   await page.getByText("More: the document's address").click();
   await expect(page.getByLabel('Slug')).toHaveValue(/^plany-na-kvartal(-[0-9a-z]+)?$/);
 });
+
+test('restoring from the trash when another document took the address restores it under a free one and says so', async ({ page }) => {
+  await signUp(page, uniqueName('adr'));
+  const title = `Address ${uniqueName('a')}`;
+  const first = await createDoc(page, title, 'The first one');
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.getByRole('button', { name: 'Move to trash' }).click();
+  await expect(page).toHaveURL(/\/trash$/);
+  // A new document with the same title takes the address the trashed one freed.
+  await open(page, '/');
+  const second = await createDoc(page, title, 'The second one');
+  const slug = (await (await page.request.get(`/api/docs/${second}`)).json()).slug;
+
+  await open(page, '/trash');
+  await page.getByRole('button', { name: `Restore “${title}”` }).click();
+  await expect(page.getByRole('status')).toHaveText(
+    `Restored “${title}” at the address “${slug}-2”: its own is used by another document now.`,
+  );
+  const restored = await (await page.request.get(`/api/docs/${first}`)).json();
+  expect([restored.slug, restored.body]).toEqual([`${slug}-2`, 'The first one']);
+  expect((await (await page.request.get(`/api/docs/${second}`)).json()).slug).toBe(slug);
+});
