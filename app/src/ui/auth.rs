@@ -149,6 +149,13 @@ pub fn SignInAgain() -> impl IntoView {
             dismissed.set(false);
         }
     });
+    // The dialog takes the focus as it opens, so keyboard and screen-reader users are in it.
+    let password_input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(input) = password_input.get() {
+            let _ = input.focus();
+        }
+    });
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let Some(name) = who() else {
@@ -186,7 +193,7 @@ pub fn SignInAgain() -> impl IntoView {
                 )}</p>
                 <form on:submit=on_submit>
                     <label for="again-password">"Password"</label>
-                    <input id="again-password" type="password" autocomplete="current-password" required autofocus bind:value=password/>
+                    <input id="again-password" type="password" autocomplete="current-password" required node_ref=password_input bind:value=password/>
                     <button type="submit" class="primary" disabled=move || busy.get()>"Sign in again"</button>
                     <button type="button" on:click=move |_| dismissed.set(true)>"Not now"</button>
                 </form>

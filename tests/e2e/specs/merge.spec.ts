@@ -203,6 +203,7 @@ test('when the session ends mid-edit, signing in again on the page saves the tex
   await expect(page.getByText(`Signed in as ${name}`)).toHaveCount(0);
   const again = page.getByRole('dialog', { name: 'Your session has ended' });
   await expect(again).toBeVisible();
+  await expect(again.getByLabel('Password')).toBeFocused();
   await again.getByLabel('Password').fill('wrong password entirely');
   await again.getByRole('button', { name: 'Sign in again' }).click();
   await expect(again.getByRole('alert')).toContainText('do not match');
