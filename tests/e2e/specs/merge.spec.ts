@@ -203,7 +203,8 @@ test('when the session ends mid-edit, signing in again on the page saves the tex
   await expect(page.getByText(`Signed in as ${name}`)).toHaveCount(0);
   const again = page.getByRole('dialog', { name: 'Your session has ended' });
   await expect(again).toBeVisible();
-  await expect(again.getByLabel('Password')).toBeFocused();
+  // The page's focus is in the dialog (whether or not the browser window has the focus).
+  await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('again-password');
   await again.getByLabel('Password').fill('wrong password entirely');
   await again.getByRole('button', { name: 'Sign in again' }).click();
   await expect(again.getByRole('alert')).toContainText('do not match');
