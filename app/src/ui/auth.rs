@@ -153,7 +153,10 @@ pub fn SignInAgain() -> impl IntoView {
     let password_input = NodeRef::<leptos::html::Input>::new();
     Effect::new(move |_| {
         if let Some(input) = password_input.get() {
-            let _ = input.focus();
+            // Once it is in the document: an element is handed over before it is attached.
+            request_animation_frame(move || {
+                let _ = input.focus();
+            });
         }
     });
     let on_submit = move |ev: SubmitEvent| {
