@@ -21,8 +21,8 @@ use super::{
 };
 use crate::{service::Mine, state::AppState};
 use app::{
-    domain::diff::diff_fields,
-    protocol::{DocDiff, RestoreRequest, Revision, RevisionList},
+    domain::{diff::diff_fields, Fields},
+    protocol::{DocDiff, Document, RestoreRequest, Revision, RevisionList, UserRef},
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -121,14 +121,26 @@ async fn restore(
     access::can_edit(&state, &id, &user).await?;
     let precondition = Precondition::from_request(&headers, request.base_rev)?;
     let old = revision(&state, &id, &rev, "rev").await?;
-    let values = old.values();
+    let current = state.documents().read(&id).await?;
+    tracing::info!(doc = %id, restored = old.rev, user = %user.name, "restoring a revision");
+    save_as_new_revision(&state, current, old.values(), &precondition, &user).await
+}
+
+/// `values` saved over `current` as a new revision, if the change's precondition holds on
+/// it and its state allows editing (restore and undo).
+pub(super) async fn save_as_new_revision(
+    state: &AppState,
+    current: Document,
+    values: Fields,
+    precondition: &Precondition,
+    user: &UserRef,
+) -> Result<Response, ApiError> {
     let documents = state.documents();
     let current = documents
-        .editable_at(&id, &precondition, &user, Mine::Fields(&values))
+        .editable(current, precondition, user, Mine::Fields(&values))
         .await?;
-    tracing::info!(doc = %id, restored = old.rev, user = %user.name, "restoring a revision");
     let saved = documents
-        .save(current, values, &precondition, &user, None, None)
+        .save(current, values, precondition, user, None, None)
         .await?;
     Ok(with_etag(saved).into_response())
 }

@@ -4,20 +4,19 @@
 use axum::{
     extract::{Path, State},
     http::HeaderMap,
-    response::{IntoResponse, Response},
+    response::Response,
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 use super::{
     access,
     auth::CurrentUser,
-    docs::with_etag,
     error::ApiError,
     extract::{OptionalJsonBody, Precondition},
-    history::revision,
+    history::{revision, save_as_new_revision},
     openapi::{BadBody, ChangeRefused, DocOk, Forbidden, NotFound, Unauthorized, IF_MATCH},
 };
-use crate::{service::Mine, state::AppState};
+use crate::state::AppState;
 use app::{
     domain::{changed_fields, parse_fields, undo::undo_change},
     protocol::RestoreRequest,
@@ -58,7 +57,11 @@ async fn undo(
             "Revision 1 created the document; there is nothing before it to go back to.",
         ));
     }
-    let before = revision(&state, &id, &(undone.rev - 1).to_string(), "rev").await?;
+    let before = state
+        .store
+        .revision(&id, undone.rev - 1)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     if changed_fields(&before.values(), &undone.values()).is_empty() {
         return Err(ApiError::validation(
             "rev",
@@ -68,8 +71,7 @@ async fn undo(
             ),
         ));
     }
-    let documents = state.documents();
-    let current = documents.read(&id).await?;
+    let current = state.documents().read(&id).await?;
     let values =
         undo_change(&before.values(), &undone.values(), &current.fields()).map_err(|fields| {
             ApiError::UndoConflict {
@@ -80,12 +82,6 @@ async fn undo(
     // Two valid versions can merge into an invalid one (33 tags, say).
     let values = parse_fields(&values.title, &values.slug, &values.tags, &values.body)
         .map_err(ApiError::Validation)?;
-    let current = documents
-        .editable(current, &precondition, &user, Mine::Fields(&values))
-        .await?;
     tracing::info!(doc = %id, undone = undone.rev, user = %user.name, "undoing a revision");
-    let saved = documents
-        .save(current, values, &precondition, &user, None, None)
-        .await?;
-    Ok(with_etag(saved).into_response())
+    save_as_new_revision(&state, current, values, &precondition, &user).await
 }
