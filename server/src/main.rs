@@ -46,6 +46,14 @@ enum Command {
         /// this machine only).
         #[arg(long, env = "CONCORD_METRICS_TOKEN")]
         metrics_token: Option<String>,
+        /// Sign-up and sign-in attempts one client address may make within the sign-in
+        /// window (15 minutes) before it is refused for a while.
+        #[arg(
+            long,
+            env = "CONCORD_SIGN_IN_ATTEMPTS_PER_ADDRESS",
+            default_value_t = 100
+        )]
+        sign_in_attempts_per_address: u32,
         /// On SIGTERM or Ctrl-C, seconds in-flight requests may take to finish.
         #[arg(long, env = "CONCORD_SHUTDOWN_GRACE_SECS", default_value_t = 10)]
         shutdown_grace_secs: u64,
@@ -145,6 +153,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
             secure_cookies,
             shutdown_grace_secs,
             metrics_token,
+            sign_in_attempts_per_address,
             pg,
         } => {
             let mut settings = Settings::new(addr, database_url);
@@ -153,6 +162,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
             settings.idempotency_ttl = chrono::Duration::hours(idempotency_hours.max(1));
             settings.secure_cookies = secure_cookies;
             settings.trust_forwarded_for = trust_forwarded_for;
+            settings.address_attempt_limit = sign_in_attempts_per_address.max(1);
             settings.allowed_origins = allowed_origins;
             settings.shutdown_grace = std::time::Duration::from_secs(shutdown_grace_secs);
             settings.metrics_token = metrics_token.filter(|t| !t.is_empty());

@@ -10,12 +10,14 @@ const dbDir = path.join(os.tmpdir(), `concord-e2e-${process.pid}`);
 // With a PostgreSQL database (scripts/test makes one), two more instances share it, as
 // behind a load balancer: instances.spec.ts runs two people across them.
 const pgUrl = process.env.E2E_PG_URL;
+// Every test signs people up from 127.0.0.1: more than the default sign-in limit per address.
+const signIns = '--sign-in-attempts-per-address 10000';
 const instancePorts = [port + 1, port + 2];
 process.env.E2E_INSTANCE_A = `http://127.0.0.1:${instancePorts[0]}`;
 process.env.E2E_INSTANCE_B = `http://127.0.0.1:${instancePorts[1]}`;
 const instances = pgUrl
   ? instancePorts.map((instancePort) => ({
-      command: `${bin} serve --addr 127.0.0.1:${instancePort} --database-url ${pgUrl}`,
+      command: `${bin} serve --addr 127.0.0.1:${instancePort} --database-url ${pgUrl} ${signIns}`,
       url: `http://127.0.0.1:${instancePort}/readyz`,
       reuseExistingServer: false,
       timeout: 60_000,
@@ -49,7 +51,7 @@ export default defineConfig({
   },
   webServer: [
     {
-      command: `rm -rf ${dbDir} && ${bin} serve --addr 127.0.0.1:${port} --database-url sqlite://${dbDir}/concord.db`,
+      command: `rm -rf ${dbDir} && ${bin} serve --addr 127.0.0.1:${port} --database-url sqlite://${dbDir}/concord.db ${signIns}`,
       url: `http://127.0.0.1:${port}/readyz`,
       reuseExistingServer: false,
       timeout: 60_000,

@@ -6,6 +6,7 @@ mod fields;
 pub mod merge;
 pub mod resolve;
 pub mod snippet;
+pub mod tasks;
 pub mod undo;
 mod validate;
 

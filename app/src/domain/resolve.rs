@@ -22,11 +22,12 @@ pub enum HunkChoice {
     Edit(String),
 }
 
-/// A person's decisions for one conflicting field.
+/// A person's decisions for one conflicting field. A hunk nobody decided stays undecided:
+/// no side wins by default, so one click cannot drop the other person's words.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct FieldResolution {
-    /// One choice per hunk, in order; a missing one keeps mine.
-    pub hunks: Vec<HunkChoice>,
+    /// One choice per hunk, in order; `None` (or missing) is undecided.
+    pub hunks: Vec<Option<HunkChoice>>,
     /// The whole field written by hand (started from `marked_text`); wins over `hunks`.
     pub edited: Option<String>,
 }
@@ -34,13 +35,55 @@ pub struct FieldResolution {
 impl FieldResolution {
     pub fn all(choice: HunkChoice, hunks: usize) -> FieldResolution {
         FieldResolution {
-            hunks: vec![choice; hunks],
+            hunks: vec![Some(choice); hunks],
             edited: None,
         }
     }
 
-    pub fn choice(&self, hunk: usize) -> &HunkChoice {
-        self.hunks.get(hunk).unwrap_or(&HunkChoice::Mine)
+    pub fn choice(&self, hunk: usize) -> Option<&HunkChoice> {
+        self.hunks.get(hunk).and_then(Option::as_ref)
+    }
+
+    pub fn set(&mut self, hunk: usize, choice: HunkChoice) {
+        if self.hunks.len() <= hunk {
+            self.hunks.resize(hunk + 1, None);
+        }
+        self.hunks[hunk] = Some(choice);
+    }
+
+    /// The hunks (of `count`) still waiting for a choice; none once edited by hand.
+    pub fn undecided(&self, count: usize) -> Vec<usize> {
+        if self.edited.is_some() {
+            return Vec::new();
+        }
+        (0..count).filter(|&i| self.choice(i).is_none()).collect()
+    }
+}
+
+/// Whether a hunk ends with a line break (it does unless it ends the text without one):
+/// the break belongs to the text around it, not to what a person edits.
+fn ends_lines(hunk: &ConflictHunk) -> bool {
+    [&hunk.base, &hunk.theirs, &hunk.mine]
+        .iter()
+        .any(|side| side.ends_with('\n'))
+}
+
+/// What an "edit this part" box shows for a side of a hunk: its lines, without the final
+/// line break, which is not the person's to delete or to type after.
+pub fn box_text(hunk: &ConflictHunk, side: &str) -> String {
+    match side.strip_suffix('\n') {
+        Some(lines) if ends_lines(hunk) => lines.to_owned(),
+        _ => side.to_owned(),
+    }
+}
+
+/// The hunk text a box's content stands for: the inverse of `box_text`. An empty box
+/// removes the part.
+fn from_box(hunk: &ConflictHunk, typed: &str) -> String {
+    if typed.is_empty() || !ends_lines(hunk) {
+        typed.to_owned()
+    } else {
+        format!("{typed}\n")
     }
 }
 
@@ -58,11 +101,12 @@ pub fn chosen_text(hunk: &ConflictHunk, choice: &HunkChoice) -> String {
             both.push_str(&hunk.theirs);
             both
         }
-        HunkChoice::Edit(text) => text.clone(),
+        HunkChoice::Edit(typed) => from_box(hunk, typed),
     }
 }
 
-/// The clean merge with each hunk replaced by the chosen version.
+/// The clean merge with each hunk replaced by the chosen version; an undecided hunk keeps
+/// theirs, as the server's proposal does (`resolve` refuses undecided hunks before this).
 pub fn resolve_text(
     segments: &[MergeSegment],
     hunks: &[ConflictHunk],
@@ -77,7 +121,10 @@ pub fn resolve_text(
             MergeSegment::Text(clean) => text.push_str(clean),
             MergeSegment::Hunk(index) => {
                 if let Some(hunk) = hunks.get(*index) {
-                    text.push_str(&chosen_text(hunk, resolution.choice(*index)));
+                    match resolution.choice(*index) {
+                        Some(choice) => text.push_str(&chosen_text(hunk, choice)),
+                        None => text.push_str(&hunk.theirs),
+                    }
                 }
             }
         }
@@ -155,7 +202,8 @@ fn added_words(old: &str, new: &str) -> Vec<String> {
 
 /// Applies each conflicting field's resolution to the merge: fields that merged cleanly
 /// take the clean merge, conflicting ones the clean merge with every hunk resolved.
-/// Refuses a hand-edited field that still holds conflict markers.
+/// Refuses a field with a conflicting change nobody decided, and a hand-edited field that
+/// still holds conflict markers.
 pub fn resolve(
     comparison: &Comparison,
     resolutions: &BTreeMap<Field, FieldResolution>,
@@ -170,6 +218,14 @@ pub fn resolve(
             .get(&compared.field)
             .cloned()
             .unwrap_or_default();
+        let undecided = resolution.undecided(compared.hunks.len()).len();
+        if undecided > 0 {
+            errors.push(FieldError {
+                field: compared.field.name().to_owned(),
+                message: undecided_message(compared.field, undecided),
+            });
+            continue;
+        }
         let text = resolve_text(&compared.segments, &compared.hunks, &resolution);
         if resolution.edited.is_some() && has_markers(&text, &versions(compared)) {
             errors.push(FieldError {
@@ -193,6 +249,19 @@ pub fn resolve(
     } else {
         Err(errors)
     }
+}
+
+/// "Body: 2 conflicting changes still need a choice." — named so a person can find them.
+pub fn undecided_message(field: Field, count: usize) -> String {
+    let changes = if count == 1 {
+        "1 conflicting change still needs a choice".to_owned()
+    } else {
+        format!("{count} conflicting changes still need a choice")
+    };
+    format!(
+        "{}: {changes} (keep mine, take theirs, both, or edit).",
+        field.label()
+    )
 }
 
 fn versions(compared: &FieldComparison) -> Vec<&str> {

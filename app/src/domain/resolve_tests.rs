@@ -168,7 +168,7 @@ fn choices() -> impl Strategy<Value = Vec<HunkChoice>> {
             Just(HunkChoice::Mine),
             Just(HunkChoice::Theirs),
             Just(HunkChoice::Both),
-            Just(HunkChoice::Edit("hand-written\n".into())),
+            Just(HunkChoice::Edit("hand-written".into())),
         ],
         12,
     )
@@ -201,6 +201,101 @@ fn is_subsequence(needle: &[&str], haystack: &[String]) -> bool {
     needle.iter().all(|n| rest.any(|h| h == n))
 }
 
+#[test]
+fn an_undecided_conflict_is_refused_by_name_and_no_side_wins_by_default() {
+    let base = fields("t", "s", "a\nb\nc\nd\ne\n");
+    let theirs = fields("t", "s", "A\nb\nc\nd\nE\n");
+    let mine = fields("t", "s", "a1\nb\nc\nd\ne1\n");
+    let comparison = compare(&base, &theirs, &mine);
+    let mut resolutions = BTreeMap::new();
+    let refused = resolve(&comparison, &resolutions).unwrap_err();
+    assert_eq!(refused[0].field, "body");
+    assert!(refused[0]
+        .message
+        .contains("2 conflicting changes still need a choice"));
+
+    let mut one = FieldResolution::default();
+    one.set(1, HunkChoice::Theirs);
+    assert_eq!(one.undecided(2), vec![0]);
+    resolutions.insert(Field::Body, one.clone());
+    let refused = resolve(&comparison, &resolutions).unwrap_err();
+    assert!(refused[0]
+        .message
+        .contains("1 conflicting change still needs"));
+
+    one.set(0, HunkChoice::Mine);
+    resolutions.insert(Field::Body, one);
+    assert_eq!(
+        resolve(&comparison, &resolutions).unwrap().body,
+        "a1\nb\nc\nd\nE\n"
+    );
+}
+
+#[test]
+fn an_edit_box_shows_a_hunk_without_the_line_break_that_ends_it() {
+    let body = |milk: &str| format!("- {milk}\n- eggs\n- bread\n");
+    let Conflicted { segments, hunks } =
+        conflicted(&body("milk"), &body("oat milk"), &body("soy milk"));
+    assert_eq!(box_text(&hunks[0], &hunks[0].mine), "- soy milk");
+    // Select all in the box, type over it: the next line stays a line of its own.
+    let resolution = FieldResolution {
+        hunks: vec![Some(HunkChoice::Edit("- almond milk".into()))],
+        edited: None,
+    };
+    assert_eq!(
+        resolve_text(&segments, &hunks, &resolution),
+        body("almond milk")
+    );
+    // At the very end of a text without a final line break there is none to hide.
+    let Conflicted { hunks, .. } = conflicted("a\nb", "a\nB", "a\nbb");
+    assert_eq!(box_text(&hunks[0], &hunks[0].mine), "bb");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// Whatever is typed into a hunk's box, with or without a final line break, the saved
+    /// text is the clean text around the hunk, untouched, with exactly the box's lines in
+    /// place of the hunk: what the panel's Result shows.
+    #[test]
+    fn what_is_typed_into_a_hunks_box_is_exactly_what_is_saved(
+        before in 0usize..4,
+        after in 0usize..4,
+        final_break in any::<bool>(),
+        typed in "[a-z \n-]{0,24}",
+    ) {
+        let lines = |prefix: &str, n: usize| -> String {
+            (0..n).map(|i| format!("{prefix}{i}\n")).collect()
+        };
+        let end = if final_break || after > 0 { "\n" } else { "" };
+        let version = |middle: &str| {
+            let mut text = format!("{}{middle}{end}{}", lines("before ", before), lines("after ", after));
+            if after > 0 && !final_break {
+                text.pop();
+            }
+            text
+        };
+        let Conflicted { segments, hunks } =
+            conflicted(&version("base"), &version("theirs"), &version("mine"));
+        prop_assert_eq!(hunks.len(), 1);
+        let hunk = &hunks[0];
+        prop_assert!(!box_text(hunk, &hunk.mine).contains('\n'));
+
+        let choice = HunkChoice::Edit(typed.clone());
+        let shown = chosen_text(hunk, &choice);
+        let resolution = FieldResolution { hunks: vec![Some(choice)], edited: None };
+        let saved = resolve_text(&segments, &hunks, &resolution);
+        // The saved body is the Result shown, in place of the hunk.
+        let prefix = lines("before ", before);
+        let rest = saved.strip_prefix(prefix.as_str()).expect("the lines before are untouched");
+        let middle = rest.strip_suffix(&version("")[prefix.len() + end.len()..]).expect("the lines after are untouched");
+        prop_assert_eq!(middle, shown.as_str());
+        // The box's lines are the lines saved, each on its own line.
+        let expected = if typed.is_empty() { String::new() } else { format!("{typed}{end}") };
+        prop_assert_eq!(middle, expected.as_str());
+    }
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(2000))]
 
@@ -220,7 +315,7 @@ proptest! {
         let result = match merge_text(&b, &t, &m) {
             TextMerge::Clean(merged) => merged,
             TextMerge::Conflict(Conflicted { segments, hunks }) => {
-                let resolution = FieldResolution { hunks: picks.clone(), edited: None };
+                let resolution = FieldResolution { hunks: picks.iter().cloned().map(Some).collect(), edited: None };
                 let result = resolve_text(&segments, &hunks, &resolution);
                 let lines: Vec<&str> = result.lines().collect();
                 let in_hunks = |pick: fn(&ConflictHunk) -> &str, line: &str| {
@@ -244,7 +339,7 @@ proptest! {
                 }
                 // Inside each hunk, exactly the chosen version.
                 for (i, hunk) in hunks.iter().enumerate() {
-                    let chosen = chosen_text(hunk, resolution.choice(i));
+                    let chosen = chosen_text(hunk, resolution.choice(i).unwrap());
                     prop_assert!(result.contains(&chosen));
                 }
                 result

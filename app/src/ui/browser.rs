@@ -45,6 +45,23 @@ pub fn now_rfc3339() -> String {
     }
 }
 
+/// Moves focus to the element with this id, if the page has it.
+pub fn focus_id(id: &str) {
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        use wasm_bindgen::JsCast;
+        let element = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(id))
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(element) = element {
+            let _ = element.focus();
+        }
+    }
+    #[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
+    let _ = id;
+}
+
 /// After navigating inside the app, moves focus to the new page's main heading (once its
 /// data has loaded, for up to two seconds), so keyboard and screen-reader users start there.
 pub fn focus_main_heading() {

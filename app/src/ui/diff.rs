@@ -50,9 +50,14 @@ pub fn DiffView(diff: DocDiff) -> impl IntoView {
                 let detail = if !field.words.is_empty() {
                     view! { <Segments segments=field.words/> }.into_any()
                 } else if !field.added.is_empty() || !field.removed.is_empty() {
+                    // Only the sides that have something: no "Removed:" followed by nothing.
+                    let line = |label: &str, tags: &[String]| {
+                        (!tags.is_empty())
+                            .then(|| view! { <p>{format!("{label}: {}", tags.join(", "))}</p> })
+                    };
                     view! {
-                        <p>{format!("Added: {}", field.added.join(", "))}</p>
-                        <p>{format!("Removed: {}", field.removed.join(", "))}</p>
+                        {line("Added", &field.added)}
+                        {line("Removed", &field.removed)}
                     }
                     .into_any()
                 } else {

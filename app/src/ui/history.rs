@@ -26,6 +26,28 @@ fn History() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     let list = Resource::new(id, api::revisions);
     let doc = Resource::new(id, api::get_doc);
+    let members = Resource::new(id, api::members);
+    // Restore and undo only for those who may change the document, and only while it can
+    // be changed (not archived): nobody is offered what would be refused.
+    let can_change = Signal::derive(move || {
+        let role = members.get().and_then(Result::ok).map(|m| m.your_role);
+        let editable = doc
+            .get()
+            .and_then(Result::ok)
+            .map(|d| d.status.is_editable());
+        role.is_some_and(|r| r.can_edit()) && editable == Some(true)
+    });
+    let back = move || {
+        let edits = members
+            .get()
+            .and_then(Result::ok)
+            .is_some_and(|m| m.your_role.can_edit());
+        if edits {
+            "Back to the editor"
+        } else {
+            "Back to the document"
+        }
+    };
     let title = move || {
         doc.get()
             .and_then(Result::ok)
@@ -44,13 +66,15 @@ fn History() -> impl IntoView {
         </Suspense>
         <div class="heading-row">
             <h1>"History · " <Suspense fallback=|| ()>{title}</Suspense></h1>
-            <a href=move || format!("/docs/{}", id())>"Back to the editor"</a>
+            <Suspense fallback=|| ()>
+                <a href=move || format!("/docs/{}", id())>{back}</a>
+            </Suspense>
         </div>
         <p role="status" class="status" aria-live="polite">{move || status.get()}</p>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || {
                 list.get().map(|result| match result {
-                    Ok(list) => view! { <Revisions id=id() list status refresh/> }.into_any(),
+                    Ok(list) => view! { <Revisions id=id() list status refresh can_change/> }.into_any(),
                     Err(failure) => view! { <p role="alert">{failure.problem.detail}</p> }.into_any(),
                 })
             }}
@@ -64,6 +88,7 @@ fn Revisions(
     list: RevisionList,
     status: RwSignal<String>,
     refresh: Callback<()>,
+    can_change: Signal<bool>,
 ) -> impl IntoView {
     let newest = list.items.first().map(|r| r.rev).unwrap_or(1);
     let from = RwSignal::new(list.items.get(1).map_or(newest, |r| r.rev));
@@ -149,6 +174,7 @@ fn Revisions(
                     current=newest
                     on_restore=Callback::new(restore)
                     on_undo=Callback::new(undo)
+                    can_change
                 />
             }
         })
@@ -187,6 +213,7 @@ fn RevisionRow(
     current: i64,
     on_restore: Callback<i64>,
     on_undo: Callback<i64>,
+    can_change: Signal<bool>,
 ) -> impl IntoView {
     let rev = revision.rev;
     let status_only = revision.fields == [Field::Status];
@@ -205,17 +232,17 @@ fn RevisionRow(
             <th scope="row">
                 <a href=format!("/docs/{id}/revisions/{rev}") aria-label=format!("Revision {rev}")>{rev}</a>
             </th>
-            <td>{revision.by.name}</td>
-            <td><RelativeTime at=revision.at/></td>
-            <td>{changed.join(", ")}{merged}</td>
-            <td>{revision.status.as_str()}</td>
+            <td data-label="By">{revision.by.name}</td>
+            <td data-label="When"><RelativeTime at=revision.at/></td>
+            <td data-label="Changed">{changed.join(", ")}{merged}</td>
+            <td data-label="Status">{revision.status.as_str()}</td>
             <td><div class="row-actions">
                 // A revision that only moved the status has the text of the one before it.
-                {(rev != current && !status_only).then(|| view! {
+                {move || (can_change.get() && rev != current && !status_only).then(|| view! {
                     <button type="button" on:click=move |_| on_restore.run(rev)>{format!("Restore revision {rev}")}</button>
                 })}
                 // The first revision made the document; a status move is undone by a transition.
-                {(rev > 1 && !status_only).then(|| view! {
+                {move || (can_change.get() && rev > 1 && !status_only).then(|| view! {
                     <button type="button" on:click=move |_| on_undo.run(rev)>{format!("Undo revision {rev}")}</button>
                 })}
             </div></td>

@@ -45,7 +45,7 @@ fn DocList() -> impl IntoView {
     let selected = move |status: &'static str| move || current("status") == status;
 
     view! {
-        <div class="heading-row">
+        <div class="heading-row list">
             <h1>"Documents"</h1>
             <a href="/new" class="button">"New document"</a>
             <a href="/trash">"Trash"</a>
@@ -139,17 +139,20 @@ fn DocTable(page: DocPage, params: ListParams) -> impl IntoView {
                             <p class="snippet">{found.before}<mark>{found.hit}</mark>{found.after}</p>
                         })}
                     </td>
-                    <td>{doc.slug}</td>
-                    <td>{doc.status.as_str()}</td>
-                    <td class="tags">
-                        {doc.tags.iter().map(|tag| view! {
-                            <a href=format!("/?tag={tag}") title=format!("Documents tagged {tag}")>{tag.clone()}</a>
-                        }).collect_view()}
+                    <td data-label="Slug">{doc.slug}</td>
+                    <td data-label="Status">{doc.status.as_str()}</td>
+                    // A list, so tags read as separate words ("planning, q4"), not "planningq4".
+                    <td class="tags" data-label="Tags">
+                        <ul class="tags" aria-label="Tags">
+                            {doc.tags.iter().map(|tag| view! {
+                                <li><a href=format!("/?tag={tag}") title=format!("Documents tagged {tag}")>{tag.clone()}</a></li>
+                            }).collect_view()}
+                        </ul>
                     </td>
-                    <td><RelativeTime at=doc.updated_at/>{format!(" by {}", doc.updated_by.name)}</td>
-                    <td>{doc.owner.name}</td>
-                    <td>{doc.your_role.as_str()}</td>
-                    <td>{doc.rev}</td>
+                    <td data-label="Last changed"><RelativeTime at=doc.updated_at/>{format!(" by {}", doc.updated_by.name)}</td>
+                    <td data-label="Owner">{doc.owner.name}</td>
+                    <td data-label="Your role">{doc.your_role.as_str()}</td>
+                    <td data-label="Revision">{doc.rev}</td>
                 </tr>
             }
         })

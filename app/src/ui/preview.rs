@@ -4,6 +4,7 @@
 use leptos::{prelude::*, task::spawn_local};
 
 use super::{api, browser};
+use crate::domain::tasks;
 
 /// `body` rendered, following it as it changes: a short pause after the last change, and
 /// only the newest answer is shown.
@@ -34,12 +35,34 @@ fn rendered(body: RwSignal<String>, active: Signal<bool>) -> RwSignal<Option<Str
     html
 }
 
-/// The document as readers see it: rendered, not a form.
+/// The document as readers see it: rendered, not a form. With `on_tick`, its task boxes can
+/// be ticked (for people who may change it): each tick names where its `[ ]` starts.
 #[component]
-pub fn ReadView(body: RwSignal<String>) -> impl IntoView {
+pub fn ReadView(
+    body: RwSignal<String>,
+    #[prop(optional, into)] on_tick: Option<Callback<usize>>,
+    #[prop(optional, into)] can_tick: Option<Signal<bool>>,
+) -> impl IntoView {
     let html = rendered(body, Signal::derive(|| true));
+    let can_tick = move || on_tick.is_some() && can_tick.is_some_and(|c| c.get());
+    let shown = move || {
+        let html = html.get().unwrap_or_default();
+        if can_tick() {
+            tasks::tickable(&html)
+        } else {
+            html
+        }
+    };
+    let on_change = move |ev: leptos::ev::Event| {
+        let place = event_target::<leptos::web_sys::Element>(&ev)
+            .get_attribute("data-task")
+            .and_then(|value| tasks::place(&value));
+        if let (Some(place), Some(on_tick)) = (place, on_tick) {
+            on_tick.run(place);
+        }
+    };
     view! {
-        <article class="read" aria-label="Document" inner_html=move || html.get().unwrap_or_default()></article>
+        <article class="read" aria-label="Document" on:change=on_change inner_html=shown></article>
     }
 }
 

@@ -15,10 +15,14 @@ pub fn SharePanel(doc_id: String, members: RwSignal<Members>) -> impl IntoView {
     let name = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Viewer);
     let message = RwSignal::new(String::new());
+    // Why the name typed into the form was refused, shown at the field.
+    let name_error = RwSignal::new(None::<String>);
     let owner = move || members.with(|m| m.your_role == Role::Owner);
     let matching = people_matching(name, members);
 
-    let set_role = move |who: String, to: Role| {
+    // `typed`: the name came from the form, which keeps it (and says why at the field) when
+    // it is refused, and empties only once it is shared.
+    let set_role = move |who: String, to: Role, typed: bool| {
         spawn_local(async move {
             match api::share(
                 &doc_id.get_value(),
@@ -32,6 +36,13 @@ pub fn SharePanel(doc_id: String, members: RwSignal<Members>) -> impl IntoView {
                 Ok(updated) => {
                     message.set(format!("{who} is now {} {}.", article(to), to.as_str()));
                     members.set(updated);
+                    if typed && name.get_untracked().trim() == who {
+                        name.set(String::new());
+                    }
+                }
+                Err(failure) if typed => {
+                    message.set(String::new());
+                    name_error.set(Some(failure.problem.detail));
                 }
                 Err(failure) => message.set(format!("Not shared: {}", failure.problem.detail)),
             }
@@ -41,8 +52,8 @@ pub fn SharePanel(doc_id: String, members: RwSignal<Members>) -> impl IntoView {
         ev.prevent_default();
         let who = name.get_untracked().trim().to_owned();
         if !who.is_empty() {
-            set_role(who, role.get_untracked());
-            name.set(String::new());
+            name_error.set(None);
+            set_role(who, role.get_untracked(), true);
         }
     };
     let remove = move |who: String| {
@@ -74,7 +85,7 @@ pub fn SharePanel(doc_id: String, members: RwSignal<Members>) -> impl IntoView {
                             id=select_id
                             on:change=move |ev| {
                                 let to = if event_target_value(&ev) == "editor" { Role::Editor } else { Role::Viewer };
-                                set_role(change.clone(), to);
+                                set_role(change.clone(), to, false);
                             }
                         >
                             <option value="editor" selected=member.role == Role::Editor>"editor"</option>
@@ -99,7 +110,14 @@ pub fn SharePanel(doc_id: String, members: RwSignal<Members>) -> impl IntoView {
             <Show when=owner>
                 <form class="share-form" on:submit=on_share>
                     <label for="share-name">"User name"</label>
-                    <input id="share-name" autocomplete="off" aria-describedby="share-matching" bind:value=name/>
+                    <input
+                        id="share-name"
+                        autocomplete="off"
+                        aria-describedby="share-name-error share-matching"
+                        aria-invalid=move || name_error.with(Option::is_some).then_some("true")
+                        bind:value=name
+                        on:input=move |_| name_error.set(None)
+                    />
                     <label for="share-role">"Role"</label>
                     <select
                         id="share-role"
@@ -109,6 +127,7 @@ pub fn SharePanel(doc_id: String, members: RwSignal<Members>) -> impl IntoView {
                         <option value="editor">"editor"</option>
                     </select>
                     <button type="submit">"Share"</button>
+                    <p id="share-name-error" class="error">{move || name_error.get()}</p>
                 </form>
                 <ul id="share-matching" class="suggestions" aria-label="Matching people">
                     {move || {

@@ -74,10 +74,10 @@ test('an offered draft can be saved as a copy, leaving the document as it is', a
   await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
   const offer = page.getByRole('region', { name: 'Unsaved changes' });
   await offer.getByRole('button', { name: 'Save them as a copy' }).click();
-  await expect(page.getByRole('status')).toHaveText(
-    'Your version is saved as a new document, “Minutes (my version)”. This document stays as others saved it (revision 1).',
-  );
+  // The draft becomes its own document; this one, and its form, stay as they are.
+  await expect(page.getByRole('status')).toHaveText('Your draft is saved as a new document, “Minutes (my version)”.');
   await expect(offer).toHaveCount(0);
+  await expect(formBody(page)).toHaveValue('Agreed');
   expect((await stored(page, id)).body).toBe('Agreed');
   await page.getByRole('link', { name: 'Open your version, “Minutes (my version)”' }).click();
   await expect(formBody(page)).toHaveValue(

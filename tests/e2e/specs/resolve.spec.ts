@@ -39,7 +39,7 @@ test('keeping mine in a conflict keeps their change elsewhere in the same field'
   const { bob, annName, id, panel, body } = await sevenLineConflict(browser);
   await expect(body).toContainText('Merged and kept: their changes at line 7.');
   const hunk = body.getByRole('group', { name: 'Conflict 1 of 1, at line 1' });
-  await expect(hunk.getByRole('radio', { name: 'Keep mine' })).toBeChecked();
+  await hunk.getByRole('radio', { name: 'Keep mine' }).check();
   await expect(hunk).toContainText(`This leaves out ${annName}'s words: Ann`);
 
   await panel.getByRole('button', { name: 'Save merged' }).first().click();
@@ -87,6 +87,7 @@ test('editing the merged text starts from the clean merge with the conflict mark
 test('text typed into the form while the panel is open is saved with the resolution', async ({ browser }) => {
   const { bob, id, panel } = await sevenLineConflict(browser);
   await formBody(bob).fill(`${BOB_SEVEN}eight, typed while the panel was open\n`);
+  await panel.getByRole('radio', { name: 'Keep mine' }).check();
 
   await panel.getByRole('button', { name: 'Save merged' }).first().click();
 
@@ -107,6 +108,7 @@ test('text typed into a conflicting part while the panel is open refreshes the p
   await expect(bob.getByRole('status')).toContainText('you typed into a part that is in conflict');
   await expect(body.getByRole('group', { name: 'Conflict 1 of 1, at line 1' })).toContainText('typed late');
   expect((await stored(bob, id)).rev).toBe(2);
+  await body.getByRole('radio', { name: 'Keep mine' }).check();
   await panel.getByRole('button', { name: 'Save merged' }).first().click();
   await expect(bob.getByRole('status')).toHaveText('Saved as revision 3');
   expect((await stored(bob, id)).body).toBe('one, by Bob, typed late\ntwo\nthree\nfour\nfive\nsix\nseven, by Ann\n');

@@ -3,13 +3,16 @@
 
 use leptos::{prelude::*, task::spawn_local};
 
-use super::{conflict::Conflict, EditorState};
+use super::{
+    conflict::{Conflict, Origin},
+    EditorState,
+};
 use crate::{
-    domain::{copy::my_version, merge::compare, resolve::resolve, Fields, Status},
+    domain::{copy::my_version, merge::compare, resolve::resolve, tasks, Fields, Status},
     protocol::{problem, ApiFailure, ChangedBy, CreateDoc, Document, PutDoc},
     ui::{
         api, browser,
-        draft::{self, Draft},
+        draft::{self, restore_into, Draft, Restored},
         fields::tags_to_input,
         retry,
     },
@@ -17,6 +20,11 @@ use crate::{
 
 impl EditorState {
     pub(super) fn save(self) {
+        self.save_merging(self.merge_on_save.get_untracked());
+    }
+
+    /// Saves the form; `merge` asks the server to merge a stale save that merges cleanly.
+    fn save_merging(self, merge: bool) {
         if self.saving.get_untracked() || untrack(|| self.readonly()) {
             return;
         }
@@ -26,7 +34,6 @@ impl EditorState {
             .with_untracked(|d| (d.id.clone(), d.rev, d.fields()));
         self.saving.set(true);
         self.conflict.set(None);
-        let merge = self.merge_on_save.get_untracked();
         spawn_local(async move {
             // One key for this save and all its retries: a retry of a save that did reach
             // the server gets the original answer, not a false conflict.
@@ -60,7 +67,30 @@ impl EditorState {
                 Err(failure) => self.refused(&base_fields, base_rev, failure),
             }
             self.saving.set(false);
+            if self.retick.get_untracked() {
+                self.retick.set(false);
+                self.save_merging(true);
+            }
         });
+    }
+
+    /// Ticks or clears the task box whose mark starts at `place`, and saves just that, with
+    /// the server merging it over anything saved meanwhile (`Prefer: merge=auto`).
+    pub(super) fn tick(self, place: usize) {
+        let body = self.inputs.body.get_untracked();
+        match tasks::toggle(&body, place) {
+            Some(ticked) => {
+                self.inputs.body.set(ticked);
+                if self.saving.get_untracked() {
+                    self.retick.set(true);
+                } else {
+                    self.save_merging(true);
+                }
+            }
+            None => self
+                .status
+                .set("That box moved since the page was shown; try again.".into()),
+        }
     }
 
     /// Says why a save did not happen; a stale save opens the conflict panel.
@@ -131,6 +161,9 @@ impl EditorState {
     pub(super) fn transition(self, to: Status) {
         let (id, rev) = self.base.with_untracked(|d| (d.id.clone(), d.rev));
         self.status.set("Changing the status…".into());
+        // Like a save: while it is under way, the live news of this very change is not
+        // somebody else's revision.
+        self.saving.set(true);
         spawn_local(async move {
             match api::transition(&id, rev, to).await {
                 Ok(doc) => {
@@ -145,6 +178,7 @@ impl EditorState {
                     .status
                     .set(format!("Status not changed: {}", failure.problem.detail)),
             }
+            self.saving.set(false);
         });
     }
 
@@ -221,6 +255,16 @@ impl EditorState {
                 latest.rev
             ));
             self.base.set(latest);
+        } else if self.conflict.with_untracked(|open| {
+            open.as_ref().is_some_and(|open| {
+                open.origin == Origin::Stale && open.current.rev == latest.rev && open.mine == mine
+            })
+        }) {
+            // The panel already shows exactly this: keep it, and the choices made in it.
+            self.status.set(format!(
+                "Revision {} is still the latest. Your changes are re-applied on it; the places you both changed still need your choice below.",
+                latest.rev
+            ));
         } else {
             self.status.set(format!(
                 "Some of your changes overlap with revision {}. Choose below.",
@@ -231,17 +275,43 @@ impl EditorState {
     }
 
     pub(super) fn reload_and_reapply(self) {
-        let id = self.base.with_untracked(|d| d.id.clone());
+        let (id, base_rev) = self.base.with_untracked(|d| (d.id.clone(), d.rev));
         self.status.set("Loading the latest revision…".into());
         spawn_local(async move {
-            match api::get_doc(id).await {
-                Ok(latest) => self.reapply_onto(latest, Vec::new(), false),
+            match api::get_doc(id.clone()).await {
+                Ok(latest) => {
+                    let (changed_by, self_conflict) = self.changes_since(id, base_rev).await;
+                    self.reapply_onto(latest, changed_by, self_conflict)
+                }
                 Err(failure) => self.status.set(format!(
                     "Could not load the latest revision: {}",
                     failure.problem.detail
                 )),
             }
         });
+    }
+
+    /// Who saved which revisions after `base_rev`, so a panel can name them; and whether
+    /// they were all this person's own (another tab).
+    async fn changes_since(self, id: String, base_rev: i64) -> (Vec<ChangedBy>, bool) {
+        let Ok(history) = api::revisions(id).await else {
+            return (Vec::new(), false);
+        };
+        let me = self.me.get_untracked();
+        let mut since: Vec<ChangedBy> = history
+            .items
+            .into_iter()
+            .filter(|r| r.rev > base_rev)
+            .map(|r| ChangedBy {
+                rev: r.rev,
+                by: r.by,
+                at: r.at,
+                fields: r.fields,
+            })
+            .collect();
+        since.sort_by_key(|c| c.rev);
+        let own = !since.is_empty() && since.iter().all(|c| Some(&c.by.id) == me.as_ref());
+        (since, own)
     }
 
     pub(super) fn open_conflict(self, conflict: Conflict) {
@@ -266,6 +336,19 @@ impl EditorState {
         let Some(conflict) = self.conflict.get_untracked() else {
             return;
         };
+        if let Some(((field, index), count)) =
+            self.resolution.with_untracked(|r| conflict.undecided(r))
+        {
+            let why = if count == 1 {
+                "1 conflicting change still needs a choice: keep mine, take theirs, both, or edit it.".to_owned()
+            } else {
+                format!("{count} conflicting changes still need a choice: keep mine, take theirs, both, or edit them. The first is selected.")
+            };
+            self.status.set(format!("Not saved yet: {why}"));
+            self.refusal.set(Some(why));
+            browser::focus_id(&super::hunks::first_choice_id(field, index));
+            return;
+        }
         let resolved = match resolve(&conflict.comparison, &self.resolution.get_untracked()) {
             Ok(resolved) => resolved,
             Err(errors) => {
@@ -285,7 +368,7 @@ impl EditorState {
         } else {
             let late = compare(&conflict.mine, &resolved, &now);
             if !late.merge.clean {
-                let refreshed = Conflict::new(
+                let mut refreshed = Conflict::new(
                     &conflict.base,
                     conflict.base_rev,
                     conflict.current,
@@ -293,6 +376,7 @@ impl EditorState {
                     conflict.changed_by,
                     conflict.self_conflict,
                 );
+                refreshed.origin = conflict.origin;
                 self.status.set(
                     "Not saved yet: you typed into a part that is in conflict. The panel now includes what you typed; choose again and save."
                         .into(),
@@ -303,9 +387,36 @@ impl EditorState {
             late.merge.proposal
         };
         self.show(&result);
-        self.base.set(conflict.current);
         self.conflict.set(None);
+        if let Origin::Draft { .. } = conflict.origin {
+            // A restored draft fills the form for review; the form's base stays.
+            self.status
+                .set("Your draft is merged into the form. Review it and save.".into());
+            return;
+        }
+        self.base.set(conflict.current);
         self.save();
+    }
+
+    /// The panel's way back: a stale save's "Reload and reapply", a restored draft's "Not
+    /// now", which offers the draft again and leaves the form as typed.
+    pub(super) fn panel_back(self) {
+        let Some(conflict) = self.conflict.get_untracked() else {
+            return;
+        };
+        match conflict.origin {
+            Origin::Stale => self.reload_and_reapply(),
+            Origin::Draft { .. } => {
+                if let Some(offered) = conflict.pending_draft() {
+                    self.offer.update(|o| o.push(offered));
+                }
+                self.conflict.set(None);
+                self.status.set(
+                    "Your draft is offered again above the form; the form is as you typed it."
+                        .into(),
+                );
+            }
+        }
     }
 
     /// Saves `mine` as a new document linked to this one ("… (my version)"). This one is
@@ -314,43 +425,55 @@ impl EditorState {
         let (id, title) = self
             .base
             .with_untracked(|d| (d.id.clone(), d.title.clone()));
-        let mut fields = my_version(&mine, &id, &title);
+        let fields = my_version(&mine, &id, &title);
         self.status.set("Saving your version as a copy…".into());
         spawn_local(async move {
-            // A taken slug is replaced by a free one the server suggests, a few times over.
-            for _ in 0..4 {
-                let key = browser::new_idempotency_key();
-                let request = CreateDoc {
-                    title: fields.title.clone(),
-                    slug: fields.slug.clone(),
-                    tags: fields.tags.clone(),
-                    body: fields.body.clone(),
-                };
-                let outcome =
-                    retry::retrying(self.retrying, || api::create_doc(request.clone(), &key)).await;
-                match outcome {
-                    Ok(copy) => return self.copied(copy).await,
-                    Err(failure) if failure.problem.kind == problem::SLUG_TAKEN => {
-                        match failure.problem.suggestions().into_iter().next() {
-                            Some(free) => fields.slug = free,
-                            None => return self.copy_refused(failure),
-                        }
-                    }
-                    Err(failure) => return self.copy_refused(failure),
-                }
+            match self.create_copy(fields).await {
+                Ok(copy) => self.copied(copy).await,
+                Err(why) => self.status.set(why),
             }
-            self.status.set(
-                "Not saved as a copy: no free address was found. Your changes are kept; try again."
-                    .into(),
-            );
         });
+    }
+
+    /// Creates the copy; a taken slug is replaced by a free one the server suggests, a
+    /// few times over. Refused: why, as the status line says it.
+    async fn create_copy(self, mut fields: Fields) -> Result<Document, String> {
+        let refused = |failure: ApiFailure| {
+            format!(
+                "Not saved as a copy: {} Your changes are kept.",
+                failure.problem.detail
+            )
+        };
+        for _ in 0..4 {
+            let key = browser::new_idempotency_key();
+            let request = CreateDoc {
+                title: fields.title.clone(),
+                slug: fields.slug.clone(),
+                tags: fields.tags.clone(),
+                body: fields.body.clone(),
+            };
+            let outcome =
+                retry::retrying(self.retrying, || api::create_doc(request.clone(), &key)).await;
+            match outcome {
+                Ok(copy) => return Ok(copy),
+                Err(failure) if failure.problem.kind == problem::SLUG_TAKEN => {
+                    match failure.problem.suggestions().into_iter().next() {
+                        Some(free) => fields.slug = free,
+                        None => return Err(refused(failure)),
+                    }
+                }
+                Err(failure) => return Err(refused(failure)),
+            }
+        }
+        Err(
+            "Not saved as a copy: no free address was found. Your changes are kept; try again."
+                .into(),
+        )
     }
 
     async fn copied(self, copy: Document) {
         let id = self.base.with_untracked(|d| d.id.clone());
-        draft::clear(&id);
         self.conflict.set(None);
-        self.offer.set(None);
         self.failing.set(false);
         self.copy.set(Some((copy.id.clone(), copy.title.clone())));
         let latest = match api::get_doc(id).await {
@@ -363,42 +486,90 @@ impl EditorState {
             copy.title, latest.rev
         ));
         self.base.set(latest);
-        self.drafting.set(true);
     }
 
-    fn copy_refused(self, failure: ApiFailure) {
-        self.status.set(format!(
-            "Not saved as a copy: {} Your changes are kept.",
-            failure.problem.detail
-        ));
+    /// Saves an offered draft as a new document; the form and the other offers stay.
+    pub(super) fn save_draft_copy(self, offered: Draft) {
+        self.offer.update(|o| o.retain(|d| d != &offered));
+        let (id, title) = self
+            .base
+            .with_untracked(|d| (d.id.clone(), d.title.clone()));
+        let fields = my_version(&offered.mine, &id, &title);
+        self.status.set("Saving your draft as a copy…".into());
+        spawn_local(async move {
+            match self.create_copy(fields).await {
+                Ok(copy) => {
+                    self.copy.set(Some((copy.id.clone(), copy.title.clone())));
+                    self.status.set(format!(
+                        "Your draft is saved as a new document, “{}”.",
+                        copy.title
+                    ));
+                }
+                Err(why) => {
+                    // Offered again: nothing is lost by a copy that failed.
+                    self.offer.update(|o| o.insert(0, offered));
+                    self.status.set(why);
+                }
+            }
+        });
     }
 
-    /// Puts the editor back where the draft left it, then brings it up to date.
-    pub(super) fn restore(self, draft: Draft) {
+    /// Restores an offered draft by merging it into what the form holds now: never by
+    /// replacing it. Where the two clash, the person chooses per place.
+    pub(super) fn restore(self, offered: Draft) {
         let latest = self.base.get_untracked();
-        let mut at_base = latest.clone();
-        at_base.rev = draft.base_rev;
-        (at_base.title, at_base.slug, at_base.tags, at_base.body) = (
-            draft.base.title.clone(),
-            draft.base.slug.clone(),
-            draft.base.tags.clone(),
-            draft.base.body.clone(),
-        );
-        self.base.set(at_base);
-        self.show(&draft.mine);
-        self.offer.set(None);
-        self.drafting.set(true);
-        if draft.base_rev == latest.rev {
-            self.status.set("Your unsaved changes are restored.".into());
-        } else {
-            self.reapply_onto(latest, Vec::new(), false);
+        let form = untrack(|| self.mine());
+        let rest = |o: &mut Vec<Draft>| o.retain(|d| d != &offered);
+        match restore_into(&offered, latest.rev, &latest.fields(), &form) {
+            Restored::Merged(merged) => {
+                self.offer.update(rest);
+                self.show(&merged);
+                let onto = if offered.base_rev == latest.rev {
+                    String::new()
+                } else {
+                    format!(", re-applied on revision {}", latest.rev)
+                };
+                self.status.set(if form == latest.fields() {
+                    format!("Your unsaved changes are restored{onto}. Review them and save.")
+                } else {
+                    format!("Your unsaved changes are restored{onto} and merged with what you typed since. Review them and save.")
+                });
+            }
+            Restored::Clash { draft } => {
+                self.offer.update(rest);
+                self.status.set(
+                    "Your draft and what you typed since change the same place. Choose below."
+                        .into(),
+                );
+                let conflict =
+                    Conflict::restoring(&latest, draft, &form, offered.saved_at.clone());
+                self.open_conflict(conflict);
+            }
+            Restored::Behind if form == latest.fields() => {
+                // Nothing typed since: the draft goes back on its own base and meets the
+                // revisions saved since as a save would.
+                self.offer.update(rest);
+                let mut at_base = latest.clone();
+                at_base.rev = offered.base_rev;
+                (at_base.title, at_base.slug, at_base.tags, at_base.body) = (
+                    offered.base.title.clone(),
+                    offered.base.slug.clone(),
+                    offered.base.tags.clone(),
+                    offered.base.body.clone(),
+                );
+                self.base.set(at_base);
+                self.show(&offered.mine);
+                self.reapply_onto(latest, Vec::new(), false);
+            }
+            Restored::Behind => self.status.set(format!(
+                "Your draft from revision {} overlaps both with changes saved since and with what you typed now. Save what you typed first and then restore the draft, or save the draft as a copy.",
+                offered.base_rev
+            )),
         }
     }
 
-    pub(super) fn discard(self, draft: Draft) {
-        draft::clear(&draft.doc_id);
-        self.offer.set(None);
-        self.drafting.set(true);
+    pub(super) fn discard(self, offered: Draft) {
+        self.offer.update(|o| o.retain(|d| d != &offered));
         self.status
             .set("The unsaved changes were discarded.".into());
     }

@@ -10,13 +10,25 @@ use super::hunks::FieldRow;
 use crate::{
     domain::{
         merge::{compare, Comparison, FieldState},
-        resolve::{FieldResolution, HunkChoice},
+        resolve::FieldResolution,
         Field, Fields,
     },
     protocol::{who_saved, ChangedBy, Document},
+    ui::draft::Draft,
 };
 
-/// A save that met a newer revision: what it was based on, what is current, what I wanted.
+/// Where the two sides of a conflict come from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Origin {
+    /// A save met a newer revision: theirs is that revision.
+    Stale,
+    /// A restored draft met what was typed since it was offered: theirs is the draft
+    /// (saved at this time), mine the form. Resolving it fills the form; it saves nothing.
+    Draft { saved_at: String },
+}
+
+/// Two versions of the same fields to reconcile: a save that met a newer revision (what it
+/// was based on, what is current, what I wanted), or a restored draft and the form.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Conflict {
     pub base_rev: i64,
@@ -28,6 +40,7 @@ pub struct Conflict {
     pub comparison: Comparison,
     pub changed_by: Vec<ChangedBy>,
     pub self_conflict: bool,
+    pub origin: Origin,
 }
 
 impl Conflict {
@@ -48,6 +61,52 @@ impl Conflict {
             comparison,
             changed_by,
             self_conflict,
+            origin: Origin::Stale,
+        }
+    }
+
+    /// A restored draft (already brought up to the form's base) against the form.
+    pub fn restoring(base: &Document, draft: Fields, form: &Fields, saved_at: String) -> Conflict {
+        let mut theirs = base.clone();
+        (theirs.title, theirs.slug, theirs.tags, theirs.body) =
+            (draft.title, draft.slug, draft.tags, draft.body);
+        let mut conflict = Conflict::new(&base.fields(), base.rev, theirs, form, Vec::new(), false);
+        conflict.origin = Origin::Draft { saved_at };
+        conflict
+    }
+
+    /// A restored draft still being reconciled, as it must be kept until it is.
+    pub fn pending_draft(&self) -> Option<Draft> {
+        let Origin::Draft { saved_at } = &self.origin else {
+            return None;
+        };
+        Some(Draft {
+            doc_id: self.current.id.clone(),
+            base_rev: self.base_rev,
+            base: self.base.clone(),
+            mine: self.current.fields(),
+            saved_at: saved_at.clone(),
+            pending: Vec::new(),
+        })
+    }
+
+    /// The words the panel uses for the two sides.
+    pub fn sides(&self) -> Sides {
+        match self.origin {
+            Origin::Stale => Sides {
+                theirs: "Their change",
+                mine: "Your change",
+                keep_mine: "Keep mine",
+                take_theirs: "Take theirs",
+                whose: self.whose(),
+            },
+            Origin::Draft { .. } => Sides {
+                theirs: "Your draft",
+                mine: "What you typed since",
+                keep_mine: "Keep what I typed since",
+                take_theirs: "Take the draft",
+                whose: "your draft's".to_owned(),
+            },
         }
     }
 
@@ -60,7 +119,7 @@ impl Conflict {
     }
 
     /// Who saved in between, as an owner of words: "Ann's", "your other tab's".
-    pub fn whose(&self) -> String {
+    fn whose(&self) -> String {
         let names: Vec<&str> = self.changed_by.iter().map(|c| c.by.name.as_str()).collect();
         match names.as_slice() {
             _ if self.self_conflict => "your other tab's".to_owned(),
@@ -70,8 +129,8 @@ impl Conflict {
         }
     }
 
-    /// The starting choices: mine for every conflicting hunk. Their changes outside the
-    /// hunks are kept whatever is chosen.
+    /// The starting choices: none. Every conflicting hunk waits for the person's choice;
+    /// their changes outside the hunks are kept whatever is chosen.
     pub fn default_resolution(&self) -> BTreeMap<Field, FieldResolution> {
         self.comparison
             .fields
@@ -80,13 +139,37 @@ impl Conflict {
             .map(|f| {
                 (
                     f.field,
-                    FieldResolution::all(HunkChoice::Mine, f.hunks.len()),
+                    FieldResolution {
+                        hunks: vec![None; f.hunks.len()],
+                        edited: None,
+                    },
                 )
             })
             .collect()
     }
 
-    fn conflicting(&self) -> Vec<Field> {
+    /// The first conflicting hunk still waiting for a choice, and how many wait in all.
+    pub fn undecided(
+        &self,
+        resolution: &BTreeMap<Field, FieldResolution>,
+    ) -> Option<((Field, usize), usize)> {
+        let waiting: Vec<(Field, usize)> = self
+            .comparison
+            .fields
+            .iter()
+            .filter(|f| f.state == FieldState::BothConflict)
+            .flat_map(|f| {
+                let chosen = resolution.get(&f.field).cloned().unwrap_or_default();
+                chosen
+                    .undecided(f.hunks.len())
+                    .into_iter()
+                    .map(move |i| (f.field, i))
+            })
+            .collect();
+        waiting.first().map(|&first| (first, waiting.len()))
+    }
+
+    pub fn conflicting(&self) -> Vec<Field> {
         self.comparison
             .fields
             .iter()
@@ -96,13 +179,26 @@ impl Conflict {
     }
 }
 
+/// How the panel names each side and its choices.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sides {
+    pub theirs: &'static str,
+    pub mine: &'static str,
+    pub keep_mine: &'static str,
+    pub take_theirs: &'static str,
+    /// Whose words "take mine" would leave out: "Ann's", "your draft's".
+    pub whose: String,
+}
+
 #[component]
 pub fn ConflictPanel(
     conflict: Conflict,
     resolution: RwSignal<BTreeMap<Field, FieldResolution>>,
     /// Why the last attempt to save the resolution was refused, if it was.
     refusal: RwSignal<Option<String>>,
+    /// Saves the resolution (a restored draft's: puts it into the form).
     on_save: Callback<()>,
+    /// A stale save's "Reload and reapply"; a restored draft's "Not now".
     on_reload: Callback<()>,
     /// Saves my version as a new document instead of resolving.
     on_copy: Callback<()>,
@@ -116,21 +212,36 @@ pub fn ConflictPanel(
     });
 
     let conflicting = conflict.conflicting();
-    let summary = if conflicting.is_empty() {
-        "Everybody's changes merge cleanly. Below is what \"Save merged\" will save; the form keeps your own text until then.".to_owned()
-    } else {
-        let names: Vec<&str> = conflicting.iter().map(|f| f.name()).collect();
-        format!(
-            "Both of you changed the same part of: {}. Everything else merged and is kept. Choose what to keep for each conflicting change, then save.",
-            names.join(", ")
-        )
+    let names: Vec<&str> = conflicting.iter().map(|f| f.name()).collect();
+    let stale = conflict.origin == Origin::Stale;
+    let (title, headline, summary) = match &conflict.origin {
+        Origin::Stale => (
+            "Your save met a newer revision",
+            format!(
+                "{} saved revision {} while you were editing revision {}.",
+                conflict.who(),
+                conflict.current.rev,
+                conflict.base_rev
+            ),
+            if conflicting.is_empty() {
+                "Everybody's changes merge cleanly. Below is what \"Save merged\" will save; the form keeps your own text until then.".to_owned()
+            } else {
+                format!(
+                    "Both of you changed the same part of: {}. Everything else merged and is kept. Choose what to keep for each conflicting change, then save.",
+                    names.join(", ")
+                )
+            },
+        ),
+        Origin::Draft { saved_at } => (
+            "Your draft meets what you typed since",
+            format!(
+                "Your unsaved changes, kept {}, and what you typed since change the same part of: {}.",
+                super::offer::when(saved_at),
+                names.join(", ")
+            ),
+            "Everything else is merged. Choose what to keep for each place below; the form keeps what you typed until you choose \"Use this\".".to_owned(),
+        ),
     };
-    let headline = format!(
-        "{} saved revision {} while you were editing revision {}.",
-        conflict.who(),
-        conflict.current.rev,
-        conflict.base_rev
-    );
     let unchanged: Vec<&str> = conflict
         .comparison
         .fields
@@ -138,32 +249,45 @@ pub fn ConflictPanel(
         .filter(|f| f.state == FieldState::Unchanged)
         .map(|f| f.field.label())
         .collect();
-    let unchanged =
-        (!unchanged.is_empty()).then(|| format!("Unchanged by both: {}.", unchanged.join(", ")));
-    let whose = conflict.whose();
+    let unchanged = (stale && !unchanged.is_empty())
+        .then(|| format!("Unchanged by both: {}.", unchanged.join(", ")));
+    let sides = conflict.sides();
     let rows = conflict
         .comparison
         .fields
         .iter()
-        .filter(|f| f.state != FieldState::Unchanged)
+        // A restored draft shows only where it clashes: the rest is merged already.
+        .filter(|f| {
+            f.state != FieldState::Unchanged && (stale || f.state == FieldState::BothConflict)
+        })
         .cloned()
-        .map(|compared| view! { <FieldRow compared resolution whose=whose.clone()/> })
+        .map(|compared| view! { <FieldRow compared resolution sides=sides.clone()/> })
         .collect_view();
+    let save_label = if stale { "Save merged" } else { "Use this" };
     let save_button = move || {
-        view! { <button type="button" class="primary" on:click=move |_| on_save.run(())>"Save merged"</button> }
+        view! { <button type="button" class="primary" on:click=move |_| on_save.run(())>{save_label}</button> }
+    };
+    let others = if stale {
+        view! {
+            <button type="button" on:click=move |_| on_reload.run(())>"Reload and reapply"</button>
+            <button type="button" on:click=move |_| on_copy.run(())>"Save mine as a copy"</button>
+        }
+        .into_any()
+    } else {
+        view! { <button type="button" on:click=move |_| on_reload.run(())>"Not now: offer the draft again"</button> }
+            .into_any()
     };
 
     view! {
         <section class="conflict-panel" aria-labelledby="conflict-heading">
-            <h2 id="conflict-heading" tabindex="-1" node_ref=heading>"Your save met a newer revision"</h2>
+            <h2 id="conflict-heading" tabindex="-1" node_ref=heading>{title}</h2>
             <div role="alert">
                 <p><strong>{headline}</strong></p>
                 <p>{summary}</p>
             </div>
             <div class="actions">
                 {save_button()}
-                <button type="button" on:click=move |_| on_reload.run(())>"Reload and reapply"</button>
-                <button type="button" on:click=move |_| on_copy.run(())>"Save mine as a copy"</button>
+                {others}
             </div>
             {unchanged.map(|text| view! { <p class="muted">{text}</p> })}
             {rows}

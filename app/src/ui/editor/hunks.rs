@@ -12,11 +12,13 @@ use crate::{
             word_pieces, ConflictHunk, FieldComparison, FieldState, FieldValue, MergeSegment,
             WordPiece,
         },
-        resolve::{chosen_text, dropped_words, marked_text, FieldResolution, HunkChoice},
+        resolve::{box_text, chosen_text, dropped_words, marked_text, FieldResolution, HunkChoice},
         Field,
     },
     ui::diff::Segments,
 };
+
+use super::conflict::Sides;
 
 /// Unchanged lines shown around a change, and how many more "more context" reveals.
 const CONTEXT: usize = 2;
@@ -40,11 +42,7 @@ fn text(value: &Option<FieldValue>) -> String {
 }
 
 #[component]
-pub fn FieldRow(
-    compared: FieldComparison,
-    resolution: Resolutions,
-    whose: String,
-) -> impl IntoView {
+pub fn FieldRow(compared: FieldComparison, resolution: Resolutions, sides: Sides) -> impl IntoView {
     let legend = format!(
         "{} — {}",
         compared.field.label(),
@@ -54,7 +52,7 @@ pub fn FieldRow(
     let base = text(&compared.base);
     let detail = match compared.state {
         FieldState::BothConflict => {
-            view! { <ConflictingField compared resolution whose/> }.into_any()
+            view! { <ConflictingField compared resolution sides/> }.into_any()
         }
         FieldState::BothMerged => {
             let merged = text(&compared.merged);
@@ -146,7 +144,7 @@ fn describe_lines(ranges: &[(usize, usize)]) -> String {
 fn ConflictingField(
     compared: FieldComparison,
     resolution: Resolutions,
-    whose: String,
+    sides: Sides,
 ) -> impl IntoView {
     let field = compared.field;
     let hunks = compared.hunks.clone();
@@ -178,7 +176,7 @@ fn ConflictingField(
             .map(|(index, hunk)| {
                 let (before, after) = context_of(&segments, index);
                 view! {
-                    <HunkView field index count hunk before after resolution whose=whose.clone()/>
+                    <HunkView field index count hunk before after resolution sides=sides.clone()/>
                 }
             })
             .collect_view()
@@ -224,7 +222,12 @@ fn ConflictingField(
 /// The hunk merged word by word, with the words both sides changed marked — where the
 /// two sides share some text, so the clash is narrower than the lines.
 #[component]
-fn ClashingWords(hunk: ConflictHunk) -> impl IntoView {
+fn ClashingWords(
+    hunk: ConflictHunk,
+    /// Whose words each colour marks: "Their change", "Your change".
+    theirs_label: &'static str,
+    mine_label: &'static str,
+) -> impl IntoView {
     let pieces = word_pieces(&hunk)?;
     let shared = pieces
         .iter()
@@ -246,9 +249,9 @@ fn ClashingWords(hunk: ConflictHunk) -> impl IntoView {
             WordPiece::Clash { theirs, mine } => view! {
                 <span class="clash">
                     <span class="sr-only">"their words: "</span>
-                    <mark class="theirs" title="Their words">{shown(theirs)}</mark>
+                    <mark class="theirs" title=theirs_label>{shown(theirs)}</mark>
                     <span class="sr-only">", your words: "</span>
-                    <mark class="mine" title="Your words">{shown(mine)}</mark>
+                    <mark class="mine" title=mine_label>{shown(mine)}</mark>
                 </span>
             }
             .into_any(),
@@ -257,6 +260,10 @@ fn ClashingWords(hunk: ConflictHunk) -> impl IntoView {
     Some(view! {
         <div class="word-clash">
             <h3>"Where you both changed the same words"</h3>
+            <p class="legend" aria-hidden="true">
+                <span class="key theirs">{theirs_label}</span>
+                <span class="key mine">{mine_label}</span>
+            </p>
             <p class="words">{line}</p>
         </div>
     })
@@ -305,8 +312,15 @@ fn HunkView(
     before: Context,
     after: Context,
     resolution: Resolutions,
-    whose: String,
+    sides: Sides,
 ) -> impl IntoView {
+    let Sides {
+        theirs: theirs_heading,
+        mine: mine_heading,
+        keep_mine,
+        take_theirs,
+        whose,
+    } = sides;
     let legend = if field == Field::Body {
         format!(
             "Conflict {} of {count}, at line {}",
@@ -316,37 +330,29 @@ fn HunkView(
     } else {
         format!("Conflict {} of {count}", index + 1)
     };
-    let choice = move || {
-        resolution.with(|r| {
-            r.get(&field)
-                .map(|f| f.choice(index).clone())
-                .unwrap_or(HunkChoice::Mine)
-        })
-    };
+    // Undecided until the person chooses: no side is picked for them.
+    let choice = move || resolution.with(|r| r.get(&field).and_then(|f| f.choice(index).cloned()));
     let set = move |picked: HunkChoice| {
-        resolution.update(|r| {
-            let entry = r.entry(field).or_default();
-            if entry.hunks.len() <= index {
-                entry.hunks.resize(index + 1, HunkChoice::Mine);
-            }
-            entry.hunks[index] = picked;
-        })
+        resolution.update(|r| r.entry(field).or_default().set(index, picked))
     };
-    let name = format!("choice-{}-{index}", field.name());
-    let mine_text = hunk.mine.clone();
+    let name = choice_name(field, index);
+    // The box starts from my lines, without the line break that ends the hunk.
+    let mine_text = box_text(&hunk, &hunk.mine);
     let radio = {
         let name = name.clone();
-        move |label: &'static str, pick: HunkChoice| {
+        move |label: &'static str, pick: HunkChoice, first: bool| {
             let is = pick.clone();
             let same_kind =
                 move |c: &HunkChoice| std::mem::discriminant(c) == std::mem::discriminant(&is);
             let mine_text = mine_text.clone();
+            let id = first.then(|| first_choice_id(field, index));
             view! {
                 <label class="choice">
                     <input
                         type="radio"
+                        id=id
                         name=name.clone()
-                        prop:checked=move || same_kind(&choice())
+                        prop:checked=move || choice().is_some_and(|c| same_kind(&c))
                         on:change=move |_| set(match &pick {
                             HunkChoice::Edit(_) => HunkChoice::Edit(mine_text.clone()),
                             other => other.clone(),
@@ -360,11 +366,21 @@ fn HunkView(
     let edit_id = format!("hunk-{}-{index}", field.name());
     let edit_label = format!("Text for conflict {}", index + 1);
     let result_hunk = hunk.clone();
-    let result = move || chosen_text(&result_hunk, &choice());
+    let result = move || match choice() {
+        Some(choice) => {
+            let text = chosen_text(&result_hunk, &choice);
+            if text.is_empty() {
+                "(nothing)".to_owned()
+            } else {
+                text
+            }
+        }
+        None => "Not chosen yet: pick one of the choices above.".to_owned(),
+    };
     let dropped = {
         let hunk = hunk.clone();
         move || {
-            let words = dropped_words(&hunk, &chosen_text(&hunk, &choice()));
+            let words = dropped_words(&hunk, &chosen_text(&hunk, &choice()?));
             (!words.is_empty())
                 .then(|| format!("This leaves out {whose} words: {}", words.join(" ")))
         }
@@ -386,31 +402,41 @@ fn HunkView(
             <legend>{legend}</legend>
             {context(before, true)}
             <div class="sides">
-                <div><h3>"Their change"</h3><Segments segments=crate::domain::diff::inline_diff(&hunk.base, &hunk.theirs)/></div>
-                <div><h3>"Your change"</h3><Segments segments=crate::domain::diff::inline_diff(&hunk.base, &hunk.mine)/></div>
+                <div><h3>{theirs_heading}</h3><Segments segments=crate::domain::diff::inline_diff(&hunk.base, &hunk.theirs)/></div>
+                <div><h3>{mine_heading}</h3><Segments segments=crate::domain::diff::inline_diff(&hunk.base, &hunk.mine)/></div>
             </div>
-            <ClashingWords hunk=hunk.clone()/>
+            <ClashingWords hunk=hunk.clone() theirs_label=theirs_heading mine_label=mine_heading/>
             {context(after, false)}
             <div class="choices">
-                {radio("Keep mine", HunkChoice::Mine)}
-                {radio("Take theirs", HunkChoice::Theirs)}
-                {(field == Field::Body).then(|| radio("Keep both", HunkChoice::Both))}
-                {radio("Edit this part", HunkChoice::Edit(String::new()))}
+                {radio(keep_mine, HunkChoice::Mine, true)}
+                {radio(take_theirs, HunkChoice::Theirs, false)}
+                {(field == Field::Body).then(|| radio("Keep both", HunkChoice::Both, false))}
+                {radio("Edit this part", HunkChoice::Edit(String::new()), false)}
             </div>
-            <Show when=move || matches!(choice(), HunkChoice::Edit(_))>
+            <Show when=move || matches!(choice(), Some(HunkChoice::Edit(_)))>
                 <label for=edit_id.clone()>{edit_label.clone()}</label>
                 <textarea
                     id=edit_id.clone()
                     rows="4"
-                    prop:value=move || match choice() { HunkChoice::Edit(text) => text, _ => String::new() }
+                    prop:value=move || match choice() { Some(HunkChoice::Edit(text)) => text, _ => String::new() }
                     on:input=move |ev| set(HunkChoice::Edit(event_target_value(&ev)))
                 ></textarea>
             </Show>
             <div class="result">
                 <h3>"Result"</h3>
-                <pre>{move || { let r = result(); if r.is_empty() { "(nothing)".to_owned() } else { r } }}</pre>
+                <pre class=move || choice().is_none().then_some("undecided")>{result}</pre>
                 {move || dropped().map(|text| view! { <p class="dropped">{text}</p> })}
             </div>
         </fieldset>
     }
+}
+
+fn choice_name(field: Field, index: usize) -> String {
+    format!("choice-{}-{index}", field.name())
+}
+
+/// The id of a hunk's first choice: where "Save merged" takes the person when it is
+/// still undecided.
+pub fn first_choice_id(field: Field, index: usize) -> String {
+    format!("{}-first", choice_name(field, index))
 }

@@ -97,14 +97,21 @@ struct EditorState {
     resolution: RwSignal<BTreeMap<Field, FieldResolution>>,
     /// Why saving the panel's resolution was refused (e.g. markers left in).
     refusal: RwSignal<Option<String>>,
-    /// A draft found on opening, waiting for the person to restore or discard it.
-    offer: RwSignal<Option<Draft>>,
-    /// Drafts are written only once any offered draft has been dealt with.
+    /// Drafts found on opening, oldest first, each waiting for the person to restore, copy
+    /// or discard it. They stay in storage beside the form's own draft until then.
+    offer: RwSignal<Vec<Draft>>,
+    /// The stored draft has been read: until then nothing may be written over it.
     drafting: RwSignal<bool>,
     /// Who has access, including this person's own role.
     members: RwSignal<Members>,
     /// The owner took this person's access away while the page was open.
     revoked: RwSignal<bool>,
+    /// A task box was ticked while a save was under way: save again once it is done.
+    retick: RwSignal<bool>,
+    /// Who moved the document to the trash while the page was open.
+    trashed: RwSignal<Option<String>>,
+    /// The signed-in person's id: their saves elsewhere are "you, in another tab".
+    me: Signal<Option<String>>,
     /// Saves waiting to be retried, and "Retry now".
     retrying: Retrying,
     /// The last save was refused because the session ended: it is made again once the
@@ -113,7 +120,7 @@ struct EditorState {
 }
 
 impl EditorState {
-    fn new(doc: Document, members: Members) -> EditorState {
+    fn new(doc: Document, members: Members, me: Signal<Option<String>>) -> EditorState {
         let status = RwSignal::new(String::new());
         EditorState {
             inputs: FieldInputs::new(&doc.title, &doc.slug, &doc.tags, &doc.body),
@@ -129,10 +136,13 @@ impl EditorState {
             conflict: RwSignal::new(None),
             resolution: RwSignal::new(BTreeMap::new()),
             refusal: RwSignal::new(None),
-            offer: RwSignal::new(None),
+            offer: RwSignal::new(Vec::new()),
             drafting: RwSignal::new(false),
             members: RwSignal::new(members),
             revoked: RwSignal::new(false),
+            trashed: RwSignal::new(None),
+            retick: RwSignal::new(false),
+            me,
             retrying: Retrying::new(status),
             needs_session: RwSignal::new(false),
         }
@@ -140,7 +150,9 @@ impl EditorState {
 
     /// Whether this person's role lets them change the document (owner or editor).
     fn may_edit(self) -> bool {
-        !self.revoked.get() && self.members.with(|m| m.your_role.can_edit())
+        !self.revoked.get()
+            && self.trashed.with(Option::is_none)
+            && self.members.with(|m| m.your_role.can_edit())
     }
 
     /// Whether leaving now could lose work or leave it unsaved without the person knowing.
@@ -185,7 +197,10 @@ impl EditorState {
 #[component]
 fn Editor(doc: Document, members: Members) -> impl IntoView {
     let doc_id = doc.id.clone();
-    let state = EditorState::new(doc, members);
+    // Signed in again on this page after the session ended: the refused save is made now.
+    let session = expect_context::<Session>();
+    let me = Signal::derive(move || session.0.get().and_then(|r| r.ok().flatten()).map(|u| u.id));
+    let state = EditorState::new(doc, members, me);
     let may_edit = Memo::new(move |_| state.may_edit());
     let EditorState {
         inputs,
@@ -205,11 +220,12 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
         drafting,
         members,
         revoked,
+        trashed,
+        retick: _,
+        me: _,
         retrying,
         needs_session,
     } = state;
-    // Signed in again on this page after the session ended: the refused save is made now.
-    let session = expect_context::<Session>();
     Effect::new(move |_| {
         if !session.1.get() && needs_session.get_untracked() {
             needs_session.set(false);
@@ -222,19 +238,23 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
     Effect::new(move |_| {
         merge_on_save.set(browser::storage_get(MERGE_ON_SAVE).as_deref() == Some("on"));
         let current = base.get_untracked();
-        match draft::load(&current.id) {
-            Some(found) if found.mine != current.fields() => offer.set(Some(found)),
-            _ => drafting.set(true),
+        if let Some(found) = draft::load(&current.id) {
+            offer.set(found.offers(&current.fields()));
         }
+        drafting.set(true);
     });
-    // Every change is kept locally until the server confirms a save holding it.
+    // Every keystroke is kept locally until the server confirms a save holding it, whatever
+    // is on screen; drafts still offered are kept beside it.
     Effect::new(move |_| {
         let mine = state.mine();
         let doc = base.get();
+        let mut pending = offer.get();
+        // A draft being reconciled in the panel is kept until the person is done with it.
+        pending.extend(conflict.with(|c| c.as_ref().and_then(Conflict::pending_draft)));
         if !drafting.get() {
             return;
         }
-        if mine == doc.fields() {
+        if mine == doc.fields() && pending.is_empty() {
             draft::clear(&doc.id);
             draft_kept.set(true);
         } else {
@@ -244,6 +264,7 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
                 base: doc.fields(),
                 mine,
                 saved_at: browser::now_rfc3339(),
+                pending,
             });
             draft_kept.set(kept);
             if !kept {
@@ -265,7 +286,6 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
     on_cleanup(move || guard.set_value(None));
 
     // Live: one socket for this tab, opened once the page runs in the browser.
-    let me = Signal::derive(move || session.0.get().and_then(|r| r.ok().flatten()).map(|u| u.id));
     let tab_id = StoredValue::new(browser::tab_id());
     let together = Together::new();
     // Plain (thread-safe) storage: server rendering may drop these on any thread.
@@ -331,7 +351,7 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
         };
         let busy = dirty.get_untracked()
             || conflict.with_untracked(Option::is_some)
-            || offer.with_untracked(Option::is_some);
+            || offer.with_untracked(|o| !o.is_empty());
         if !change.deleted && !busy {
             state.refresh_in_place();
         }
@@ -346,9 +366,16 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
         Callback::new(move |(from, to): (i64, i64)| state.show_changes(together, from, to));
     // Banners appear without focus moving: a polite notice tells screen-reader users.
     let notice = RwSignal::new(String::new());
+    // Only where the banner waits for the person: with nothing unsaved the new revision is
+    // taken in place, and the status line says so.
     Effect::new(move |_| {
         if let Some((change, base_rev)) = remote.get() {
-            notice.set(change.sentence(base_rev));
+            let waiting = dirty.get_untracked()
+                || conflict.with_untracked(Option::is_some)
+                || offer.with_untracked(|o| !o.is_empty());
+            if waiting && !change.deleted {
+                notice.set(change.sentence(base_rev));
+            }
         }
     });
     Effect::new(move |_| {
@@ -357,7 +384,7 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
         }
     });
     Effect::new(move |_| {
-        if let Some(draft) = offer.get() {
+        if let Some(draft) = offer.with(|o| o.last().cloned()) {
             notice.set(format!(
                 "You have unsaved changes to this document, based on revision {}. Restore or discard them above the form.",
                 draft.base_rev
@@ -377,14 +404,22 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
     let archived = Signal::derive(move || base.with(|doc| !doc.status.is_editable()));
     // Readers get the page, not a form: viewers always, and everybody opening a published
     // document until an editor chooses "Edit".
-    let reading = RwSignal::new(
+    let read_chosen = RwSignal::new(
         !may_edit.get_untracked() || base.with_untracked(|d| d.status == Status::Published),
     );
+    // Archived documents are read, not shown as a greyed-out form — unless this person has
+    // unsaved text on screen (somebody else archived it meanwhile): that text stays.
+    let reading = Signal::derive(move || read_chosen.get() || (archived.get() && !dirty.get()));
     let readonly = Signal::derive(move || state.readonly());
+    // Ticking a task box in the read view is a save of that one change.
+    // Not tied to the save in flight: the page must not flip the boxes back meanwhile.
+    let can_tick = Signal::derive(move || !readonly.get());
+    let on_tick = Callback::new(move |place: usize| state.tick(place));
     let on_save_merged = Callback::new(move |_| state.save_resolution());
     let on_reload = Callback::new(move |_| state.reload_and_reapply());
+    let on_panel_back = Callback::new(move |_| state.panel_back());
     let on_copy = Callback::new(move |_| state.save_copy(state.mine()));
-    let on_copy_draft = Callback::new(move |draft: Draft| state.save_copy(draft.mine));
+    let on_copy_draft = Callback::new(move |draft: Draft| state.save_draft_copy(draft));
     let on_restore = Callback::new(move |draft: Draft| state.restore(draft));
     let on_discard = Callback::new(move |draft: Draft| state.discard(draft));
     let on_suggestion = Callback::new(move |slug: String| {
@@ -415,6 +450,26 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
             .into()
     };
 
+    let status_line = move || {
+        view! {
+            <div class="status-row">
+                <p role="status" class="status" aria-live="polite">{move || status.get()}</p>
+                {move || retrying.waiting.get().then(|| view! {
+                    <button type="button" on:click=move |_| retrying.retry_now()>"Retry now"</button>
+                })}
+            </div>
+        }
+    };
+    // While a stale save's panel is open the form is still based on its old revision; the
+    // header says which one it is being reconciled with.
+    let resolving = move || {
+        conflict.with(|c| {
+            c.as_ref()
+                .filter(|c| c.origin == conflict::Origin::Stale)
+                .map(|c| format!(" · resolving against revision {}", c.current.rev))
+        })
+    };
+
     view! {
         <Title text=move || format!("{} — Concord", base.with(|doc| doc.title.clone()))/>
         <div class="heading-row">
@@ -425,6 +480,7 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
                         format!("Revision {} · {} · last saved by {}", doc.rev, doc.status.as_str(), doc.updated_by.name)
                     })
                 }}
+                {resolving}
             </p>
         </div>
         <div class="workflow" role="group" aria-label="Status">
@@ -446,6 +502,15 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
             </Show>
         </div>
         {move || {
+            if let Some(by) = trashed.get() {
+                let who = if by.is_empty() { "Somebody".to_owned() } else { by };
+                return Some(view! {
+                    <div class="banner" role="region" aria-label="Moved to the trash">
+                        <p>{format!("{who} moved this document to the trash. What you typed stays on this page until you leave it.")}</p>
+                        <button type="button" on:click=move |_| on_copy.run(())>"Save my text as a new document"</button>
+                    </div>
+                }.into_any());
+            }
             if revoked.get() {
                 return Some(view! {
                     <div class="banner" role="region" aria-label="No longer shared">
@@ -472,11 +537,11 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
         {move || {
             remote
                 .get()
-                .filter(|_| conflict.with(Option::is_none))
+                .filter(|(change, _)| conflict.with(Option::is_none) && !change.deleted)
                 .map(|(change, base_rev)| view! { <RemoteBanner change base_rev shown=together.shown on_show on_reload/> })
         }}
-        {move || offer.get().map(|draft| view! { <DraftOffer draft on_restore on_discard on_copy=on_copy_draft/> })}
-        {move || conflict.get().map(|conflict| view! { <ConflictPanel conflict resolution refusal on_save=on_save_merged on_reload on_copy/> })}
+        {move || offer.get().into_iter().map(|draft| view! { <DraftOffer draft on_restore on_discard on_copy=on_copy_draft/> }).collect_view()}
+        {move || conflict.get().map(|conflict| view! { <ConflictPanel conflict resolution refusal on_save=on_save_merged on_reload=on_panel_back on_copy/> })}
         <Show
             when=move || reading.get()
             fallback=move || view! {
@@ -489,7 +554,8 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
             }
         >
             <FieldsForm inputs errors readonly suggestions on_suggestion/>
-            <div class="actions">
+            // The one status line sits in the sticky bar, in sight however long the document.
+            <div class="actions" role="group" aria-label="Save">
                 <button type="submit" disabled=move || saving.get() || readonly.get()>"Save"</button>
                 <Show when=move || conflict.with(Option::is_none) && remote.with(Option::is_none)>
                     <button type="button" disabled=move || readonly.get() on:click=move |_| state.reload_and_reapply()>
@@ -510,24 +576,20 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
                 </label>
                 <span class="hint">"Ctrl+S / ⌘S"</span>
                 <span class="dirty">{move || dirty.get().then_some("Unsaved changes")}</span>
+                {status_line}
             </div>
         </form>
         <PreviewPane body=inputs.body/>
             }
         >
-            <ReadView body=inputs.body/>
-            {move || may_edit.get().then(|| view! {
+            <ReadView body=inputs.body on_tick can_tick/>
+            {move || (may_edit.get() && !archived.get()).then(|| view! {
                 <div class="actions">
-                    <button type="button" class="primary" on:click=move |_| reading.set(false)>"Edit"</button>
+                    <button type="button" class="primary" on:click=move |_| read_chosen.set(false)>"Edit"</button>
                 </div>
             })}
+            {status_line}
         </Show>
-        <div class="status-row">
-            <p role="status" class="status" aria-live="polite">{move || status.get()}</p>
-            {move || retrying.waiting.get().then(|| view! {
-                <button type="button" on:click=move |_| retrying.retry_now()>"Retry now"</button>
-            })}
-        </div>
         {move || copy.get().map(|(id, title)| view! {
             <p><a href=format!("/docs/{id}")>{format!("Open your version, “{title}”")}</a></p>
         })}

@@ -2,7 +2,20 @@
 
 use leptos::prelude::*;
 
-use crate::ui::{browser, draft::Draft};
+use crate::ui::{browser, draft::Draft, time::relative};
+
+/// When a draft was kept, as the rest of the app says times: "5 minutes ago", or the
+/// local time where the browser cannot say how long ago.
+pub fn when(saved_at: &str) -> String {
+    let Ok(at) = chrono::DateTime::parse_from_rfc3339(saved_at) else {
+        return saved_at.to_owned();
+    };
+    let at = at.to_utc();
+    browser::now()
+        .and_then(|now| relative(now, at))
+        .or_else(|| browser::local_time(at))
+        .unwrap_or_else(|| format!("{} UTC", at.format("%Y-%m-%d %H:%M")))
+}
 
 #[component]
 pub fn DraftOffer(
@@ -12,16 +25,9 @@ pub fn DraftOffer(
     /// Saves the draft as a new document, leaving this one as it is.
     on_copy: Callback<Draft>,
 ) -> impl IntoView {
-    // In the reader's time zone; UTC if the browser cannot say.
-    let when = chrono::DateTime::parse_from_rfc3339(&draft.saved_at)
-        .ok()
-        .and_then(|at| browser::local_time(at.to_utc()))
-        .unwrap_or_else(|| {
-            let utc: String = draft.saved_at.replace('T', " ").chars().take(16).collect();
-            format!("{utc} UTC")
-        });
     let text = format!(
-        "You have unsaved changes to this document from {when}, based on revision {}.",
+        "You have unsaved changes to this document, kept {}, based on revision {}.",
+        when(&draft.saved_at),
         draft.base_rev
     );
     let (restore, copy, discard) = (draft.clone(), draft.clone(), draft);

@@ -44,17 +44,16 @@ impl EditorState {
                 }
             }
             LiveEvent::Message(ServerMessage::Deleted { by, .. }) => {
-                let base_rev = self.base.with_untracked(|d| d.rev);
-                let mine = me.as_deref() == Some(by.id.as_str());
-                together.heard(
-                    RemoteChange {
-                        rev: base_rev + 1,
-                        names: vec![by.name],
-                        fields: Vec::new(),
-                        mine,
-                        deleted: true,
-                    },
-                    base_rev,
+                // Nothing can be saved here any more; what was typed can become a new
+                // document (the banner offers it).
+                let who = if me.as_deref() == Some(by.id.as_str()) {
+                    "You, in another tab or window,".to_owned()
+                } else {
+                    by.name
+                };
+                self.trashed.set(Some(who));
+                self.status.set(
+                    "This document was moved to the trash; your text stays on this page.".into(),
                 );
             }
             LiveEvent::Message(ServerMessage::Resync { .. }) => self.catch_up(together, me),
