@@ -36,17 +36,19 @@ test('typing at the end of a long document keeps the caret clear of the sticky S
 test('save feedback is shown in the sticky bar, in sight on a long document', async ({ page }) => {
   await page.setViewportSize({ width: 1280, height: 720 });
   await signUp(page, uniqueName('dan'));
-  await createDoc(page, 'Long feedback', LONG);
+  const id = await createDoc(page, 'Long feedback', LONG);
   await formBody(page).click();
   await page.keyboard.press('Control+End');
   await page.keyboard.type('!');
-  await page.context().setOffline(true);
+  // The network is down for saves until the person retries.
+  const down = (route: import('@playwright/test').Route) => route.abort('internetdisconnected');
+  await page.route(`**/api/docs/${id}`, down);
   await page.keyboard.press('Control+s');
   const status = page.getByRole('status');
   await expect(status).toContainText('offline');
   await expect(status).toBeInViewport();
   await expect(page.getByRole('button', { name: 'Retry now' })).toBeInViewport();
-  await page.context().setOffline(false);
+  await page.unroute(`**/api/docs/${id}`, down);
   await page.getByRole('button', { name: 'Retry now' }).click();
   await expect(status).toHaveText('Saved as revision 2');
   await expect(status).toBeInViewport();
