@@ -37,13 +37,18 @@ pub fn service(site_root: &Path) -> Router {
         .layer(axum::middleware::map_response(immutable))
 }
 
+/// Every answer for a file found (200, 206, 304) says it varies by `Accept-Encoding`: each
+/// file has brotli and gzip twins, so a shared cache must not hand one to a client that did
+/// not ask for it. (`ServeDir` says so only on the uncompressed 200.)
 async fn immutable(mut response: Response) -> Response {
     let found = response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED;
     if found {
-        response.headers_mut().insert(
+        let headers = response.headers_mut();
+        headers.insert(
             header::CACHE_CONTROL,
             HeaderValue::from_static("public, max-age=31536000, immutable"),
         );
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
     response
 }

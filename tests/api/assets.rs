@@ -79,6 +79,12 @@ async fn pages_name_the_hashed_files_which_are_served_precompressed_and_immutabl
             header_of(&response, header::CACHE_CONTROL).as_deref(),
             Some("public, max-age=31536000, immutable")
         );
+        // Whichever twin is sent, a shared cache must know it depends on Accept-Encoding.
+        assert_eq!(
+            header_of(&response, header::VARY).as_deref(),
+            Some("accept-encoding"),
+            "{accepts}"
+        );
         assert_eq!(response.text().await.unwrap(), body);
     }
 
@@ -93,6 +99,10 @@ async fn pages_name_the_hashed_files_which_are_served_precompressed_and_immutabl
         header_of(&range, header::CONTENT_RANGE).as_deref(),
         Some(format!("bytes 0-5/{}", SCRIPT.len()).as_str())
     );
+    assert_eq!(
+        header_of(&range, header::VARY).as_deref(),
+        Some("accept-encoding")
+    );
     assert_eq!(range.text().await.unwrap(), &SCRIPT[..6]);
 
     let first = client.get(&url).send().await.unwrap();
@@ -104,6 +114,11 @@ async fn pages_name_the_hashed_files_which_are_served_precompressed_and_immutabl
         .await
         .unwrap();
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(
+        header_of(&again, header::VARY).as_deref(),
+        Some("accept-encoding"),
+        "a 304 carries the Vary its 200 does"
+    );
 
     let missing = client
         .get(app.url("/pkg/concord.ffffffffffffffff.js"))

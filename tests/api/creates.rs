@@ -324,7 +324,7 @@ async fn a_claim_whose_request_died_a_minute_ago_is_taken_over() {
 }
 
 #[tokio::test]
-async fn a_create_whose_client_went_away_frees_its_key_at_once() {
+async fn a_create_whose_client_went_away_still_finishes_and_its_retry_replays_it() {
     let app = TestApp::spawn().await;
     // Holding back the create's insert needs a lock on one table only: PostgreSQL.
     if !app.on_postgres() {
@@ -340,14 +340,7 @@ async fn a_create_whose_client_went_away_frees_its_key_at_once() {
 
     // The request claims its key, then waits on the lock; its client goes away.
     let body = json!({"title": "Plan", "slug": "plan", "tags": [], "body": ""}).to_string();
-    let addr = app.base.trim_start_matches("http://").to_owned();
-    let mut socket = tokio::net::TcpStream::connect(&addr).await.unwrap();
-    let request = format!(
-        "POST /api/docs HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nIdempotency-Key: gone\r\n\
-         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-        body.len()
-    );
-    socket.write_all(request.as_bytes()).await.unwrap();
+    let socket = send_raw_create(&app, &cookie, "gone", &body).await;
     let claims = "SELECT count(*) FROM idempotency_keys WHERE key = 'gone'";
     let mut observer = PgConnection::connect(&app.database_url).await.unwrap();
     while sqlx::query_scalar::<_, i64>(claims)
@@ -359,33 +352,97 @@ async fn a_create_whose_client_went_away_frees_its_key_at_once() {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     drop(socket);
+    // Still locked: the create is still running, so its key is rightly in flight.
     tokio::time::sleep(Duration::from_millis(300)).await;
+    let busy = post(
+        &app,
+        &ann,
+        Some("gone"),
+        &serde_json::from_str(&body).unwrap(),
+    )
+    .await;
+    assert_eq!(busy.status(), StatusCode::CONFLICT);
 
-    // Still locked: only the dropped request's own clean-up can have freed the key.
-    let claimed: i64 = sqlx::query_scalar(claims)
-        .fetch_one(&mut observer)
-        .await
-        .unwrap();
-    assert_eq!(claimed, 0, "the abandoned claim was released");
+    // Once it can, it finishes on its own, and the retry gets its answer.
     lock.rollback().await.unwrap();
-    let retry = ann
-        .post(app.url("/api/docs"))
-        .header("idempotency-key", "gone")
-        .body(body)
-        .header("content-type", "application/json")
-        .send()
-        .await
-        .unwrap();
+    let retry = retry_until_settled(&app, &ann, "gone", &body).await;
     assert_eq!(retry.status(), StatusCode::CREATED);
-    let page: Value = ann
-        .get(app.url("/api/docs"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        retry.headers().get("idempotent-replayed").unwrap(),
+        "true",
+        "the first request created it"
+    );
+    assert_eq!(count(&app, &ann).await, 1);
+}
+
+#[tokio::test]
+async fn creates_cut_off_at_any_point_finish_or_vanish_and_a_retry_never_meets_a_stuck_key() {
+    let app = TestApp::spawn().await;
+    let (ann, cookie) = app.user_with_cookie("Ann").await;
+    // Clients that go away before, during and after the claim: from at once to well after
+    // the answer.
+    let delays_us: Vec<u64> = (0..24)
+        .map(|i| i * 250)
+        .chain([8_000, 15_000, 30_000])
+        .collect();
+    for (i, delay) in delays_us.iter().enumerate() {
+        let key = format!("cut-{i}");
+        let body =
+            json!({"title": format!("Plan {i}"), "slug": format!("plan-{i}"), "tags": [], "body": ""})
+                .to_string();
+        let socket = send_raw_create(&app, &cookie, &key, &body).await;
+        tokio::time::sleep(Duration::from_micros(*delay)).await;
+        drop(socket);
+        let retry = retry_until_settled(&app, &ann, &key, &body).await;
+        assert_eq!(
+            retry.status(),
+            StatusCode::CREATED,
+            "{key} after {delay} µs"
+        );
+    }
+    // Exactly one document per key, whether the first request or its retry made it.
+    assert_eq!(count(&app, &ann).await, delays_us.len());
+}
+
+/// Writes a keyed create on a socket of its own, which the caller may drop at any moment.
+async fn send_raw_create(
+    app: &TestApp,
+    cookie: &str,
+    key: &str,
+    body: &str,
+) -> tokio::net::TcpStream {
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let mut socket = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let request = format!(
+        "POST /api/docs HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nIdempotency-Key: {key}\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    socket.write_all(request.as_bytes()).await.unwrap();
+    socket
+}
+
+/// Retries a keyed create while its first request may legitimately still run (409 in
+/// flight), for at most three seconds: a key still in flight after that is stuck.
+async fn retry_until_settled(
+    app: &TestApp,
+    client: &reqwest::Client,
+    key: &str,
+    body: &str,
+) -> reqwest::Response {
+    let body: Value = serde_json::from_str(body).unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(3);
+    loop {
+        let retry = post(app, client, Some(key), &body).await;
+        if retry.status() != StatusCode::CONFLICT {
+            return retry;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{key} is still in flight 3 s after its client went away"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 /// Claims `key` for `create` in the store, as a first request that has not finished would.

@@ -4,6 +4,7 @@ pub mod copy;
 pub mod diff;
 mod fields;
 pub mod merge;
+pub mod rebase;
 pub mod resolve;
 pub mod snippet;
 pub mod tasks;

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::browser;
-use crate::domain::{merge::compare, Fields};
+use crate::domain::{merge::compare, rebase::rebase, Fields};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Draft {
@@ -99,9 +99,9 @@ pub fn restore_into(draft: &Draft, base_rev: i64, base: &Fields, form: &Fields) 
         rebased.merge.proposal
     };
     // Then the draft and what was typed since, both over that base.
-    let together = compare(base, &draft_now, form);
-    if together.merge.clean {
-        Restored::Merged(together.merge.proposal)
+    let together = rebase(base, &draft_now, form);
+    if together.clean() {
+        Restored::Merged(together.fields)
     } else {
         Restored::Clash { draft: draft_now }
     }

@@ -64,26 +64,42 @@ async fn create(
 ) -> Result<Response, ApiError> {
     let canonical = serde_json::to_vec(&input).map_err(ApiError::internal)?;
     let idempotency = Idempotency::from_request(&state, &headers, "POST", "/api/docs", &canonical)?;
-    if let Some(idempotency) = &idempotency {
-        if let Some(replay) = idempotency.claim(&state, &user.id).await? {
-            return Ok(replay);
-        }
+    let Some(idempotency) = idempotency else {
+        return create_doc(&state, &user, input, None).await;
+    };
+    // Once accepted, a keyed create runs to completion in a task of its own even if its
+    // client goes away meanwhile (its connection closed, its future dropped): a retry then
+    // replays its answer, and no claim is ever left half-made by a cancelled statement.
+    tokio::spawn(keyed_create(state, user, input, idempotency))
+        .await
+        .unwrap_or_else(|failed| Err(ApiError::internal(failed)))
+}
+
+/// Claims the key (or replays what it recorded), creates, and records the answer.
+async fn keyed_create(
+    state: AppState,
+    user: UserRef,
+    input: CreateDoc,
+    idempotency: Idempotency,
+) -> Result<Response, ApiError> {
+    if let Some(replay) = idempotency.claim(&state, &user.id).await? {
+        return Ok(replay);
     }
-    let key = idempotency.as_ref().map(|i| i.claimed(&user.id));
-    let mut unfinished = key.map(|key| UnfinishedClaim::new(&state, key));
-    let created = create_doc(&state, &user, input, key).await;
+    let key = idempotency.claimed(&user.id);
+    // Released if this task itself fails (a panic), not by the client's going away.
+    let mut unfinished = UnfinishedClaim::new(&state, key);
+    let created = create_doc(&state, &user, input, Some(key)).await;
     // The first response is what a retry with the key gets: record refusals too, but
     // free the key after our own failures so a retry can succeed.
-    let answer = match (created, key) {
-        (Ok(response), _) => Ok(response),
-        (Err(error), None) => Err(error),
-        (Err(error), Some(key)) if error.status().is_server_error() => {
+    let answer = match created {
+        Ok(response) => Ok(response),
+        Err(error) if error.status().is_server_error() => {
             if let Err(release) = state.store.release_idempotency_key(key).await {
                 tracing::error!(%release, "could not release an idempotency key");
             }
             Err(error)
         }
-        (Err(error), Some(key)) => {
+        Err(error) => {
             let (status, body) = error.into_parts();
             state
                 .store
@@ -93,15 +109,13 @@ async fn create(
         }
     };
     // Completed, recorded or released: no longer the guard's to release.
-    if let Some(claim) = unfinished.as_mut() {
-        claim.settled();
-    }
+    unfinished.settled();
     answer
 }
 
-/// A create's claimed idempotency key, released at once if the request is dropped before
-/// it finishes (the client went away mid-request): its retry must not wait for the
-/// abandoned-claim takeover, which is only for a process that died.
+/// A create's claimed idempotency key, released at once if its task ends before it
+/// finishes (a panic): a retry must not wait for the abandoned-claim takeover, which is
+/// only for a process that died.
 struct UnfinishedClaim {
     store: std::sync::Arc<dyn crate::store::Store>,
     user_id: String,

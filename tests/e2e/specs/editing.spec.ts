@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { createDoc, open, signUp, showMore, uniqueName } from './helpers';
+import { createDocWithTheForm, open, signUp, signUpWithTheForm, showMore, uniqueName } from './helpers';
 
 test('the page is rendered on the server before the client hydrates it', async ({ request }) => {
   const response = await request.get('/signup');
@@ -16,8 +16,8 @@ test('the page is rendered on the server before the client hydrates it', async (
 });
 
 test('a new user signs up, creates a document, saves with the button and Ctrl+S, and a reload shows the saved text', async ({ page }) => {
-  await signUp(page, uniqueName('ann'));
-  const id = await createDoc(page, 'Quarterly plan', 'First line');
+  await signUpWithTheForm(page, uniqueName('ann'));
+  const id = await createDocWithTheForm(page, 'Quarterly plan', 'First line');
   // Only a title was needed: the slug was made from it, and waits under "More".
   await showMore(page);
   await expect(page.getByLabel('Slug')).toHaveValue(/^quarterly-plan(-[0-9a-z]+)?$/);
@@ -49,7 +49,7 @@ test('a new user signs up, creates a document, saves with the button and Ctrl+S,
 test('a person signs out and back in and finds their document in the list', async ({ page }) => {
   const name = uniqueName('cy');
   await signUp(page, name, 'a long enough password');
-  await createDoc(page, 'Meeting notes', 'Agenda');
+  await createDocWithTheForm(page, 'Meeting notes', 'Agenda');
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
 

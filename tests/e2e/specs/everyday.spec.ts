@@ -1,6 +1,6 @@
 // The everyday editor: each tab is titled by its document, and the site has an icon.
 import { expect, test } from '@playwright/test';
-import { createDoc, open, share, signUp, twoPeople, uniqueName } from './helpers';
+import { createDoc, createDocWithTheForm, open, share, signUp, twoPeople, uniqueName } from './helpers';
 
 test('the editor and history tabs are titled by the document, and the site has an icon', async ({ page }) => {
   await signUp(page, uniqueName('tia'));
@@ -109,7 +109,7 @@ test('after navigating inside the app, focus is on the new page\'s heading', asy
   await page.getByRole('link', { name: 'New document' }).click();
   await expect(page.getByRole('heading', { name: 'New document' })).toBeFocused();
   await open(page, '/');
-  const id = await createDoc(page, 'Focus test', 'Body');
+  const id = await createDocWithTheForm(page, 'Focus test', 'Body');
   await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
   await page.getByRole('link', { name: 'History' }).click();
   await expect(page).toHaveURL(new RegExp(`/docs/${id}/history$`));

@@ -15,7 +15,20 @@ export async function open(page: Page, url: string): Promise<void> {
   await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
 }
 
+/**
+ * Signs a new person up (through the API, sharing the page's cookies: the form itself is
+ * tested by `signUpWithTheForm`) and leaves the page on the document list.
+ */
 export async function signUp(page: Page, name: string, password = 'correct horse battery'): Promise<void> {
+  const response = await page.request.post('/api/auth/signup', { data: { name, password } });
+  expect(response.status()).toBe(201);
+  await open(page, '/');
+  await expect(page.getByRole('heading', { name: 'Documents' })).toBeVisible();
+  await expect(page.getByText(`Signed in as ${name}`)).toBeVisible();
+}
+
+/** Signs up through the page's form, as a person does. */
+export async function signUpWithTheForm(page: Page, name: string, password = 'correct horse battery'): Promise<void> {
   await open(page, '/signup');
   await page.getByLabel('Name').fill(name);
   await page.getByLabel('Password').fill(password);
@@ -25,10 +38,21 @@ export async function signUp(page: Page, name: string, password = 'correct horse
 }
 
 /**
- * Creates a document through the UI with a title, tags and body (the slug is made from the
- * title), returns its id, and leaves the page in the editor.
+ * Creates a document with a title, tags and body (the slug is made from the title; through
+ * the API: the form is tested by `createDocWithTheForm`), returns its id, and leaves the
+ * page in the editor.
  */
 export async function createDoc(page: Page, title: string, body: string): Promise<string> {
+  const response = await page.request.post('/api/docs', { data: { title, tags: ['e2e', 'draft-notes'], body } });
+  expect(response.status()).toBe(201);
+  const id: string = (await response.json()).id;
+  await open(page, `/docs/${id}`);
+  await expect(page.getByText(/^Revision 1 ·/)).toBeVisible();
+  return id;
+}
+
+/** Creates a document through the New document form, from the list, as a person does. */
+export async function createDocWithTheForm(page: Page, title: string, body: string): Promise<string> {
   await page.getByRole('link', { name: 'New document' }).click();
   await expect(page.getByRole('heading', { name: 'New document' })).toBeVisible();
   await page.getByLabel('Title').fill(title);

@@ -8,7 +8,9 @@ use super::{
     EditorState,
 };
 use crate::{
-    domain::{copy::my_version, merge::compare, resolve::resolve, tasks, Fields, Status},
+    domain::{
+        copy::my_version, merge::compare, rebase::rebase, resolve::resolve, tasks, Fields, Status,
+    },
     protocol::{problem, ApiFailure, ChangedBy, CreateDoc, Document, PutDoc},
     ui::{
         api, browser,
@@ -239,6 +241,7 @@ impl EditorState {
             ));
             return;
         }
+        let rebased = rebase(&base_fields, &latest.fields(), &mine);
         let conflict = Conflict::new(
             &base_fields,
             base_rev,
@@ -247,8 +250,8 @@ impl EditorState {
             changed_by,
             self_conflict,
         );
-        if conflict.comparison.merge.clean {
-            self.show(&conflict.comparison.merge.proposal);
+        if rebased.clean() {
+            self.show(&rebased.fields);
             self.conflict.set(None);
             self.status.set(format!(
                 "Your changes are re-applied on revision {}. Review them and save.",
