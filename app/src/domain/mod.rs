@@ -3,6 +3,8 @@
 pub mod copy;
 pub mod diff;
 mod fields;
+#[cfg(test)]
+mod line_edits;
 pub mod merge;
 pub mod rebase;
 pub mod resolve;

@@ -1,6 +1,7 @@
 use proptest::prelude::*;
 
 use super::*;
+use crate::domain::line_edits::{apply, edits, text};
 
 fn fields(body: &str) -> Fields {
     Fields {
@@ -56,47 +57,6 @@ fn a_caret_moves_with_its_words() {
     assert_eq!(map_offset("", "new text", 0), 0);
 }
 
-#[derive(Debug, Clone, Copy)]
-enum Edit {
-    Keep,
-    Replace,
-    Delete,
-    InsertAfter,
-}
-
-fn edits() -> impl Strategy<Value = Vec<Edit>> {
-    prop::collection::vec(
-        prop_oneof![
-            3 => Just(Edit::Keep),
-            1 => Just(Edit::Replace),
-            1 => Just(Edit::Delete),
-            1 => Just(Edit::InsertAfter),
-        ],
-        12,
-    )
-}
-
-/// Every new line is named after its side and the base line it came from: all unique.
-fn apply(base: &[String], edits: &[Edit], side: char) -> Vec<String> {
-    let mut out = Vec::new();
-    for (i, line) in base.iter().enumerate() {
-        match edits[i] {
-            Edit::Keep => out.push(line.clone()),
-            Edit::Replace => out.push(format!("{side}{i} words here")),
-            Edit::Delete => {}
-            Edit::InsertAfter => {
-                out.push(line.clone());
-                out.push(format!("{side}{i}+ more words"));
-            }
-        }
-    }
-    out
-}
-
-fn text(lines: &[String]) -> String {
-    lines.iter().map(|l| format!("{l}\n")).collect()
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(1000))]
 
@@ -111,7 +71,7 @@ proptest! {
         caret_pick in any::<prop::sample::Index>(),
     ) {
         let base: Vec<String> = (0..len).map(|i| format!("b{i} base words")).collect();
-        let (t, m) = (apply(&base, &theirs_edits, 't'), apply(&base, &mine_edits, 'm'));
+        let (t, m) = (apply(&base, &theirs_edits, 't', " words"), apply(&base, &mine_edits, 'm', " words"));
         let (b, t, m) = (text(&base), text(&t), text(&m));
         let rebased = rebase(&fields(&b), &fields(&t), &fields(&m));
         let result = rebased.fields.body.clone();
@@ -143,7 +103,11 @@ proptest! {
             let word = line.find("words").unwrap();
             let caret = m.find(line).unwrap() + word;
             let mapped = map_offset(&m, &result, caret);
-            prop_assert!(result[mapped..].starts_with(&line[word..]), "caret in {line:?} went to {:?}", &result[mapped..]);
+            let (before, after) = line.split_at(word);
+            prop_assert!(
+                result[..mapped].ends_with(before) && result[mapped..].starts_with(after),
+                "caret in {line:?} went to {:?}", &result[mapped..]
+            );
         }
     }
 }

@@ -1,7 +1,10 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::domain::merge::{compare, merge_text, Conflicted, TextMerge};
+use crate::domain::{
+    line_edits::{apply, edits, text},
+    merge::{compare, merge_text, Conflicted, TextMerge},
+};
 
 fn conflicted(base: &str, theirs: &str, mine: &str) -> Conflicted {
     match merge_text(base, theirs, mine) {
@@ -141,27 +144,6 @@ fn a_slug_conflict_is_one_hunk_resolved_like_text() {
     assert_eq!(resolve(&comparison, &resolutions).unwrap().slug, "plan-bob");
 }
 
-/// What one side does to one base line.
-#[derive(Debug, Clone, Copy)]
-enum Edit {
-    Keep,
-    Replace,
-    Delete,
-    InsertAfter,
-}
-
-fn edits() -> impl Strategy<Value = Vec<Edit>> {
-    prop::collection::vec(
-        prop_oneof![
-            3 => Just(Edit::Keep),
-            1 => Just(Edit::Replace),
-            1 => Just(Edit::Delete),
-            1 => Just(Edit::InsertAfter),
-        ],
-        12,
-    )
-}
-
 fn choices() -> impl Strategy<Value = Vec<HunkChoice>> {
     prop::collection::vec(
         prop_oneof![
@@ -172,28 +154,6 @@ fn choices() -> impl Strategy<Value = Vec<HunkChoice>> {
         ],
         12,
     )
-}
-
-/// Applies per-line edits to `base`, naming every new line after the side (`t`/`m`) and
-/// the base line it came from, so every line of all three versions is unique.
-fn apply(base: &[String], edits: &[Edit], side: char) -> Vec<String> {
-    let mut out = Vec::new();
-    for (i, line) in base.iter().enumerate() {
-        match edits[i] {
-            Edit::Keep => out.push(line.clone()),
-            Edit::Replace => out.push(format!("{side}{i}")),
-            Edit::Delete => {}
-            Edit::InsertAfter => {
-                out.push(line.clone());
-                out.push(format!("{side}{i}+"));
-            }
-        }
-    }
-    out
-}
-
-fn text(lines: &[String]) -> String {
-    lines.iter().map(|l| format!("{l}\n")).collect()
 }
 
 fn is_subsequence(needle: &[&str], haystack: &[String]) -> bool {
@@ -307,8 +267,8 @@ proptest! {
         picks in choices(),
     ) {
         let base: Vec<String> = (0..len).map(|i| format!("b{i}")).collect();
-        let theirs = apply(&base, &theirs_edits, 't');
-        let mine = apply(&base, &mine_edits, 'm');
+        let theirs = apply(&base, &theirs_edits, 't', "");
+        let mine = apply(&base, &mine_edits, 'm', "");
         prop_assume!(theirs != base && mine != base && theirs != mine);
         let (b, t, m) = (text(&base), text(&theirs), text(&mine));
 
@@ -367,7 +327,7 @@ proptest! {
         mine_edits in edits(),
     ) {
         let base: Vec<String> = (0..len).map(|i| format!("b{i}")).collect();
-        let (t, m) = (text(&apply(&base, &theirs_edits, 't')), text(&apply(&base, &mine_edits, 'm')));
+        let (t, m) = (text(&apply(&base, &theirs_edits, 't', "")), text(&apply(&base, &mine_edits, 'm', "")));
         let comparison = compare(&fields("x", "s", &text(&base)), &fields("x", "s", &t), &fields("x", "s", &m));
         let body = comparison.field(Field::Body);
         if body.state == FieldState::BothConflict {

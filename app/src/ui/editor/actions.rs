@@ -343,9 +343,11 @@ impl EditorState {
             self.resolution.with_untracked(|r| conflict.undecided(r))
         {
             let why = if count == 1 {
-                "1 conflicting change still needs a choice: keep mine, take theirs, both, or edit it.".to_owned()
+                "1 conflicting change still needs a choice; the focus is on it.".to_owned()
             } else {
-                format!("{count} conflicting changes still need a choice: keep mine, take theirs, both, or edit them. The first is selected.")
+                format!(
+                    "{count} conflicting changes still need a choice; the focus is on the first."
+                )
             };
             self.status.set(format!("Not saved yet: {why}"));
             self.refusal.set(Some(why));

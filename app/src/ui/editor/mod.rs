@@ -197,7 +197,6 @@ impl EditorState {
 #[component]
 fn Editor(doc: Document, members: Members) -> impl IntoView {
     let doc_id = doc.id.clone();
-    // Signed in again on this page after the session ended: the refused save is made now.
     let session = expect_context::<Session>();
     let me = Signal::derive(move || session.0.get().and_then(|r| r.ok().flatten()).map(|u| u.id));
     let state = EditorState::new(doc, members, me);
@@ -226,6 +225,7 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
         retrying,
         needs_session,
     } = state;
+    // Signed in again on this page after the session ended: the refused save is made now.
     Effect::new(move |_| {
         if !session.1.get() && needs_session.get_untracked() {
             needs_session.set(false);
