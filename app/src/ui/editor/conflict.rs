@@ -296,3 +296,60 @@ pub fn ConflictPanel(
         </section>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::resolve::HunkChoice;
+
+    fn doc(body: &str) -> Document {
+        serde_json::from_value(serde_json::json!({
+            "id": "d", "title": "Plan", "slug": "plan", "tags": [], "body": body,
+            "status": "draft", "rev": 2,
+            "created_at": "2026-12-06T10:00:00Z", "created_by": {"id": "a", "name": "Ann"},
+            "updated_at": "2026-12-06T10:00:00Z", "updated_by": {"id": "a", "name": "Ann"}
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn no_conflicting_change_is_decided_until_the_person_chooses() {
+        let base = doc("a\nb\nc\nd\ne\n").fields();
+        let mine = doc("a1\nb\nc\nd\ne1\n").fields();
+        let conflict = Conflict::new(&base, 1, doc("A\nb\nc\nd\nE\n"), &mine, Vec::new(), false);
+        let mut resolution = conflict.default_resolution();
+        // Two hunks, both waiting; the first is where "Save merged" takes the person.
+        assert_eq!(conflict.undecided(&resolution), Some(((Field::Body, 0), 2)));
+        resolution
+            .get_mut(&Field::Body)
+            .unwrap()
+            .set(0, HunkChoice::Theirs);
+        assert_eq!(conflict.undecided(&resolution), Some(((Field::Body, 1), 1)));
+        resolution.insert(Field::Body, FieldResolution::all(HunkChoice::Mine, 2));
+        assert_eq!(conflict.undecided(&resolution), None);
+    }
+
+    #[test]
+    fn a_draft_being_reconciled_is_kept_as_a_draft_and_named_as_such() {
+        let base = doc("one\n");
+        let conflict = Conflict::restoring(
+            &base,
+            doc("one, draft\n").fields(),
+            &doc("one, typed\n").fields(),
+            "2026-12-06T10:00:00Z".into(),
+        );
+        let kept = conflict.pending_draft().unwrap();
+        assert_eq!(kept.mine.body, "one, draft\n");
+        assert_eq!(kept.base_rev, 2);
+        assert_eq!(conflict.sides().take_theirs, "Take the draft");
+        let stale = Conflict::new(
+            &base.fields(),
+            1,
+            base.clone(),
+            &base.fields(),
+            Vec::new(),
+            false,
+        );
+        assert!(stale.pending_draft().is_none());
+    }
+}
