@@ -242,14 +242,6 @@ impl EditorState {
             return;
         }
         let rebased = rebase(&base_fields, &latest.fields(), &mine);
-        let conflict = Conflict::new(
-            &base_fields,
-            base_rev,
-            latest.clone(),
-            &mine,
-            changed_by,
-            self_conflict,
-        );
         if rebased.clean() {
             self.show(&rebased.fields);
             self.conflict.set(None);
@@ -273,6 +265,14 @@ impl EditorState {
                 "Some of your changes overlap with revision {}. Choose below.",
                 latest.rev
             ));
+            let conflict = Conflict::new(
+                &base_fields,
+                base_rev,
+                latest,
+                &mine,
+                changed_by,
+                self_conflict,
+            );
             self.open_conflict(conflict);
         }
     }
