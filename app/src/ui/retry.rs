@@ -80,23 +80,27 @@ where
     Fut: Future<Output = Result<T, ApiFailure>>,
 {
     let mut retries = 0;
-    loop {
+    retry.now.set(false);
+    // "Retry now" stays offered from the first passing failure to the outcome, through the
+    // attempts between waits, so the button is never pulled from under a click.
+    let outcome = loop {
         match attempt().await {
             Err(failure) if is_transient(failure.status) && retries < MAX_RETRIES => {
                 retries += 1;
                 retry.waiting.set(true);
                 countdown(retry, failure.status, delay(retries, browser::random())).await;
-                retry.waiting.set(false);
             }
-            outcome => return outcome,
+            outcome => break outcome,
         }
-    }
+    };
+    retry.waiting.set(false);
+    outcome
 }
 
 async fn countdown(retry: Retrying, failed_with: u16, delay: Duration) {
     // Short steps, so "Retry now" is felt at once.
     const STEP: Duration = Duration::from_millis(200);
-    retry.now.set(false);
+    // A click during the attempt before this wait counts: this wait is skipped.
     let mut left = delay;
     while !left.is_zero() && !retry.now.get_untracked() {
         let seconds = left.as_secs() + u64::from(left.subsec_nanos() > 0);

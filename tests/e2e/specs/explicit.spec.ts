@@ -47,9 +47,15 @@ test('save feedback is shown in the sticky bar, in sight on a long document', as
   const status = page.getByRole('status');
   await expect(status).toContainText('offline');
   await expect(status).toBeInViewport();
-  await expect(page.getByRole('button', { name: 'Retry now' })).toBeInViewport();
+  const retryNow = page.getByRole('button', { name: 'Retry now' });
+  await expect(retryNow).toBeInViewport();
+  // The button stays put through the retries in between, so a click never misses it.
+  const button = await retryNow.elementHandle();
+  await expect(status).toContainText('retrying in');
+  await page.waitForTimeout(2500);
+  expect(await button!.evaluate((b) => b.isConnected)).toBe(true);
   await page.unroute(`**/api/docs/${id}`, down);
-  await page.getByRole('button', { name: 'Retry now' }).click();
+  await retryNow.click();
   await expect(status).toHaveText('Saved as revision 2');
   await expect(status).toBeInViewport();
 });
