@@ -4,7 +4,7 @@ pub mod copy;
 pub mod diff;
 mod fields;
 #[cfg(test)]
-mod line_edits;
+pub mod line_edits;
 pub mod merge;
 pub mod rebase;
 pub mod resolve;

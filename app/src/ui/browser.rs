@@ -305,3 +305,69 @@ impl Drop for LeaveGuard {
         }
     }
 }
+
+/// The text field that has the focus: its id, its selection (in UTF-16 units, as the
+/// browser counts) and how far it is scrolled.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FocusedField {
+    pub id: String,
+    pub start: u32,
+    pub end: u32,
+    pub scroll_top: i32,
+    /// The field's full scrollable height, to turn lines into pixels.
+    pub scroll_height: i32,
+}
+
+pub fn focused_field() -> Option<FocusedField> {
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        use wasm_bindgen::JsCast;
+        let active = web_sys::window()?.document()?.active_element()?;
+        let id = active.id();
+        if let Some(area) = active.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+            return Some(FocusedField {
+                id,
+                start: area.selection_start().ok()??,
+                end: area.selection_end().ok()??,
+                scroll_top: area.scroll_top(),
+                scroll_height: area.scroll_height(),
+            });
+        }
+        let input = active.dyn_ref::<web_sys::HtmlInputElement>()?;
+        Some(FocusedField {
+            id,
+            start: input.selection_start().ok()??,
+            end: input.selection_end().ok()??,
+            scroll_top: 0,
+            scroll_height: 0,
+        })
+    }
+    #[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
+    None
+}
+
+/// Puts `value` into the focused field at once, with its selection and scroll, before the
+/// page re-renders it: re-rendering an unchanged value leaves the caret where it is, where
+/// a changed one would send it to the end.
+pub fn put_into_focused(field: &FocusedField, value: &str) {
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(element) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(&field.id))
+        else {
+            return;
+        };
+        if let Some(area) = element.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+            area.set_value(value);
+            let _ = area.set_selection_range(field.start, field.end);
+            area.set_scroll_top(field.scroll_top);
+        } else if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
+            input.set_value(value);
+            let _ = input.set_selection_range(field.start, field.end);
+        }
+    }
+    #[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
+    let _ = (field, value);
+}

@@ -1,9 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { createDoc, open, share, signUp, uniqueName } from './helpers';
+import { arrivalsWait, createDoc, open, share, signUp, uniqueName } from './helpers';
 
 test('when somebody else saves first, the stale save names them and keeps every typed word', async ({ browser }) => {
   const annContext = await browser.newContext();
   const bobContext = await browser.newContext();
+  await arrivalsWait(annContext);
+  await arrivalsWait(bobContext);
   const ann = await annContext.newPage();
   const bob = await bobContext.newPage();
   const annName = uniqueName('ann');

@@ -1,5 +1,5 @@
 // Shared steps, written the way a person does them: by role and label.
-import { expect, type Browser, type Page } from '@playwright/test';
+import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
 
 let counter = 0;
 
@@ -80,19 +80,38 @@ export async function share(owner: Page, id: string, name: string, role: 'editor
 }
 
 /**
+ * Makes the pages of a context wait for the person when others save ("Take others' changes
+ * as they arrive" off), as its person can choose: the banner, "Reload and reapply" and the
+ * panel of a save that meets a newer revision. rebase.spec.ts tests the editor with it on.
+ */
+export async function arrivalsWait(context: BrowserContext): Promise<void> {
+  await context.addInitScript(() => window.localStorage.setItem('concord:follow', 'off'));
+}
+
+/**
  * Two people in two browser contexts: Ann creates a document and makes Bob an editor;
  * Bob's page is left on the document list, or opened on the document with `openBob`.
+ * Unless `follow`, both have arrivals wait for them (`arrivalsWait`).
  */
-export async function twoPeople(browser: Browser, title: string, body: string, options = { openBob: true }) {
-  const ann = await (await browser.newContext()).newPage();
-  const bob = await (await browser.newContext()).newPage();
+export async function twoPeople(
+  browser: Browser,
+  title: string,
+  body: string,
+  { openBob = true, follow = false }: { openBob?: boolean; follow?: boolean } = {},
+) {
+  const contexts = [await browser.newContext(), await browser.newContext()];
+  if (!follow) {
+    await Promise.all(contexts.map(arrivalsWait));
+  }
+  const ann = await contexts[0].newPage();
+  const bob = await contexts[1].newPage();
   const annName = uniqueName('ann');
   const bobName = uniqueName('bob');
   await signUp(ann, annName);
   await signUp(bob, bobName);
   const id = await createDoc(ann, title, body);
   await share(ann, id, bobName);
-  if (options.openBob) {
+  if (openBob) {
     await open(bob, `/docs/${id}`);
     await expect(bob.getByText(/^Revision 1 ·/)).toBeVisible();
   }

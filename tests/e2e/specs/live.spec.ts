@@ -1,7 +1,7 @@
 // Live collaboration in real browsers: presence, changes announced before you save,
 // and the same document open in two tabs.
 import { expect, test, type WebSocketRoute } from '@playwright/test';
-import { createDoc, open, signUp, twoPeople, uniqueName } from './helpers';
+import { arrivalsWait, createDoc, open, signUp, twoPeople, uniqueName } from './helpers';
 
 test('somebody else\'s save is announced with the changed fields before you save, and one click takes it in', async ({ browser }) => {
   const { ann, bob, annName, bobName, id } = await twoPeople(browser, 'Launch checklist', 'Step one\n');
@@ -34,6 +34,7 @@ test('somebody else\'s save is announced with the changed fields before you save
 });
 
 test('the same document in two tabs warns in both, kindly, and the warning can be dismissed', async ({ context }) => {
+  await arrivalsWait(context);
   const first = await context.newPage();
   await signUp(first, uniqueName('cat'));
   const id = await createDoc(first, 'Two tabs', 'Hello');

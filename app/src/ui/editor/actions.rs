@@ -201,6 +201,7 @@ impl EditorState {
             self.inputs.body.set(saved.body.clone());
         }
         self.status.set(format!("Saved as revision {}", saved.rev));
+        self.arrived.set(None);
         self.errors.set(Vec::new());
         self.suggestions.set(Vec::new());
         self.base.set(saved);
@@ -296,7 +297,7 @@ impl EditorState {
 
     /// Who saved which revisions after `base_rev`, so a panel can name them; and whether
     /// they were all this person's own (another tab).
-    async fn changes_since(self, id: String, base_rev: i64) -> (Vec<ChangedBy>, bool) {
+    pub(super) async fn changes_since(self, id: String, base_rev: i64) -> (Vec<ChangedBy>, bool) {
         let Ok(history) = api::revisions(id).await else {
             return (Vec::new(), false);
         };
@@ -327,15 +328,17 @@ impl EditorState {
     /// resolution, never the form over it.
     pub(super) fn save_or_resolve(self) {
         if self.conflict.with_untracked(Option::is_some) {
-            self.save_resolution();
+            self.save_resolution(true);
         } else {
             self.save();
         }
     }
 
     /// Saves the panel's resolution on top of the revision it was resolved against. Text
-    /// typed into the form since the panel opened is merged in, not overwritten.
-    pub(super) fn save_resolution(self) {
+    /// typed into the form since the panel opened is merged in, not overwritten. A restored
+    /// draft's resolution only fills the form, and so does a clash that arrived while the
+    /// person typed unless they asked to save (`save`: the form's Save, Ctrl+S).
+    pub(super) fn save_resolution(self, save: bool) {
         let Some(conflict) = self.conflict.get_untracked() else {
             return;
         };
@@ -393,14 +396,21 @@ impl EditorState {
         };
         self.show(&result);
         self.conflict.set(None);
-        if let Origin::Draft { .. } = conflict.origin {
-            // A restored draft fills the form for review; the form's base stays.
-            self.status
-                .set("Your draft is merged into the form. Review it and save.".into());
-            return;
+        match conflict.origin {
+            Origin::Draft { .. } => {
+                // A restored draft fills the form for review; the form's base stays.
+                self.status
+                    .set("Your draft is merged into the form. Review it and save.".into());
+            }
+            Origin::Live if !save => {
+                self.status
+                    .set("Your choices are in your text. Save when you are ready.".into());
+            }
+            Origin::Stale | Origin::Live => {
+                self.base.set(conflict.current);
+                self.save();
+            }
         }
-        self.base.set(conflict.current);
-        self.save();
     }
 
     /// The panel's way back: a stale save's "Reload and reapply", a restored draft's "Not
@@ -410,7 +420,7 @@ impl EditorState {
             return;
         };
         match conflict.origin {
-            Origin::Stale => self.reload_and_reapply(),
+            Origin::Stale | Origin::Live => self.reload_and_reapply(),
             Origin::Draft { .. } => {
                 if let Some(offered) = conflict.pending_draft() {
                     self.offer.update(|o| o.push(offered));

@@ -22,6 +22,10 @@ use crate::{
 pub enum Origin {
     /// A save met a newer revision: theirs is that revision.
     Stale,
+    /// Another person's save arrived while this person typed and both changed the same
+    /// place: theirs is that revision, which the form is already based on; mine is the form.
+    /// Deciding fills the form; it saves nothing by itself.
+    Live,
     /// A restored draft met what was typed since it was offered: theirs is the draft
     /// (saved at this time), mine the form. Resolving it fills the form; it saves nothing.
     Draft { saved_at: String },
@@ -93,7 +97,7 @@ impl Conflict {
     /// The words the panel uses for the two sides.
     pub fn sides(&self) -> Sides {
         match self.origin {
-            Origin::Stale => Sides {
+            Origin::Stale | Origin::Live => Sides {
                 theirs: "Their change",
                 mine: "Your change",
                 keep_mine: "Keep mine",
@@ -204,9 +208,11 @@ pub fn ConflictPanel(
     on_copy: Callback<()>,
 ) -> impl IntoView {
     let heading = NodeRef::<html::H2>::new();
-    // Screen-reader and keyboard users land on the panel when it opens.
+    // Screen-reader and keyboard users land on the panel when it opens — unless it opened
+    // by itself while the person types: then the focus stays in their text.
+    let live = conflict.origin == Origin::Live;
     Effect::new(move |_| {
-        if let Some(heading) = heading.get() {
+        if let Some(heading) = heading.get().filter(|_| !live) {
             let _ = heading.focus();
         }
     });
@@ -231,6 +237,16 @@ pub fn ConflictPanel(
                     names.join(", ")
                 )
             },
+        ),
+        Origin::Live => (
+            "Also changed by somebody else",
+            format!(
+                "{} saved revision {}, changing the same part of {} as you. Everything else of theirs is merged into your text.",
+                conflict.who(),
+                conflict.current.rev,
+                names.join(", ")
+            ),
+            "Your text stays as you typed it. Choose for each place below when you are ready; you can keep typing, and Save asks for these choices first.".to_owned(),
         ),
         Origin::Draft { saved_at } => (
             "Your draft meets what you typed since",
@@ -263,11 +279,18 @@ pub fn ConflictPanel(
         .cloned()
         .map(|compared| view! { <FieldRow compared resolution sides=sides.clone()/> })
         .collect_view();
-    let save_label = if stale { "Save merged" } else { "Use this" };
+    let save_label = match conflict.origin {
+        Origin::Stale => "Save merged",
+        Origin::Live => "Apply my choices",
+        Origin::Draft { .. } => "Use this",
+    };
     let save_button = move || {
         view! { <button type="button" class="primary" on:click=move |_| on_save.run(())>{save_label}</button> }
     };
-    let others = if stale {
+    let others = if live {
+        view! { <button type="button" on:click=move |_| on_copy.run(())>"Save mine as a copy"</button> }
+            .into_any()
+    } else if stale {
         view! {
             <button type="button" on:click=move |_| on_reload.run(())>"Reload and reapply"</button>
             <button type="button" on:click=move |_| on_copy.run(())>"Save mine as a copy"</button>
@@ -281,7 +304,9 @@ pub fn ConflictPanel(
     view! {
         <section class="conflict-panel" aria-labelledby="conflict-heading">
             <h2 id="conflict-heading" tabindex="-1" node_ref=heading>{title}</h2>
-            <div role="alert">
+            // Announced at once when a save meets it; when it arrives while typing, the
+            // arrival note announces it politely instead.
+            <div role=(!live).then_some("alert")>
                 <p><strong>{headline}</strong></p>
                 <p>{summary}</p>
             </div>

@@ -2,9 +2,12 @@
 //! to a saved document when somebody else saved first — without losing a keystroke.
 
 mod actions;
+mod arrival;
+mod arrived;
 mod conflict;
 mod hunks;
 mod offer;
+mod standing;
 mod sync;
 mod together;
 
@@ -33,7 +36,9 @@ use crate::{
     domain::{resolve::FieldResolution, Field, FieldError, Fields, Status},
     protocol::{Document, Members},
 };
-use conflict::{Conflict, ConflictPanel};
+use arrival::{on_arrival, Arrived, Moment, OnArrival};
+use arrived::ArrivalNote;
+use conflict::{Conflict, ConflictPanel, Origin};
 use offer::DraftOffer;
 use together::{RemoteBanner, TabsBanner, Together, WhoIsHere};
 
@@ -117,6 +122,14 @@ struct EditorState {
     /// The last save was refused because the session ended: it is made again once the
     /// person signs in on this page.
     needs_session: RwSignal<bool>,
+    /// "Take others' changes as they arrive": on unless the person turned it off.
+    following: RwSignal<bool>,
+    /// An input method is composing: the form must not change under it.
+    composing: RwSignal<bool>,
+    /// The latest revision fetched to merge into the form is on its way.
+    merging: RwSignal<bool>,
+    /// The last arrival merged into the form, for its note and its undo.
+    arrived: RwSignal<Option<Arrived>>,
 }
 
 impl EditorState {
@@ -145,6 +158,10 @@ impl EditorState {
             me,
             retrying: Retrying::new(status),
             needs_session: RwSignal::new(false),
+            following: RwSignal::new(true),
+            composing: RwSignal::new(false),
+            merging: RwSignal::new(false),
+            arrived: RwSignal::new(None),
         }
     }
 
@@ -224,6 +241,10 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
         me: _,
         retrying,
         needs_session,
+        following,
+        composing,
+        merging: _,
+        arrived,
     } = state;
     // Signed in again on this page after the session ended: the refused save is made now.
     Effect::new(move |_| {
@@ -237,6 +258,7 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
     // and take the person's merge-on-save choice from earlier visits.
     Effect::new(move |_| {
         merge_on_save.set(browser::storage_get(MERGE_ON_SAVE).as_deref() == Some("on"));
+        following.set(browser::storage_get(FOLLOW).as_deref() != Some("off"));
         let current = base.get_untracked();
         if let Some(found) = draft::load(&current.id) {
             offer.set(found.offers(&current.fields()));
@@ -343,18 +365,69 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
             .filter(|change| change.rev > base_rev && !saving.get())
             .map(|change| (change, base_rev))
     });
-    // Nothing of mine to protect: take others' new revisions in place (SPEC 6); the banner
-    // and reload-and-reapply are for when there is.
+    // What a newer revision does to this editor (arrival.rs decides): taken in place when
+    // there is nothing of the person's to protect (SPEC 6), merged into their text as it
+    // arrives, or left to a banner and "Reload and reapply".
+    let on_news = Memo::new(move |_| {
+        remote.get().map(|(change, _)| {
+            on_arrival(Moment {
+                dirty: dirty.get(),
+                following: following.get(),
+                saving: saving.get(),
+                composing: composing.get(),
+                deciding: conflict.with(|c| c.as_ref().is_some_and(|c| c.origin != Origin::Live)),
+                offers: offer.with(|o| !o.is_empty()),
+                deleted: change.deleted,
+            })
+        })
+    });
     Effect::new(move |_| {
-        let Some((change, _)) = remote.get() else {
+        let Some(action) = on_news.get() else {
             return;
         };
-        let busy = dirty.get_untracked()
-            || conflict.with_untracked(Option::is_some)
-            || offer.with_untracked(|o| !o.is_empty());
-        if !change.deleted && !busy {
-            state.refresh_in_place();
+        match action {
+            OnArrival::TakeInPlace => state.refresh_in_place(),
+            OnArrival::Merge => {
+                if let Some((change, _)) = remote.get_untracked() {
+                    state.merge_in(change);
+                }
+            }
+            OnArrival::Later | OnArrival::Banner => {}
         }
+    });
+    // A clash that arrived while typing always shows the person's text as it is now, so a
+    // choice is made on what they see; typing their way out of it closes it.
+    Effect::new(move |_| {
+        let mine = state.mine();
+        let Some(open) = conflict.get_untracked() else {
+            return;
+        };
+        if open.origin != Origin::Live || open.mine == mine {
+            return;
+        }
+        let mut fresh = Conflict::new(
+            &open.base,
+            open.base_rev,
+            open.current,
+            &mine,
+            open.changed_by,
+            open.self_conflict,
+        );
+        fresh.origin = Origin::Live;
+        if fresh.comparison.merge.clean {
+            conflict.set(None);
+        } else {
+            state.keep_choices_into(fresh);
+        }
+    });
+    // An input method's composition is never changed under it; the merge waits for its end.
+    let composition = (
+        window_event_listener(ev::compositionstart, move |_| composing.set(true)),
+        window_event_listener(ev::compositionend, move |_| composing.set(false)),
+    );
+    on_cleanup(move || {
+        composition.0.remove();
+        composition.1.remove();
     });
     // A banner about revisions this editor has caught up with is history.
     Effect::new(move |_| {
@@ -370,12 +443,14 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
     // taken in place, and the status line says so.
     Effect::new(move |_| {
         if let Some((change, base_rev)) = remote.get() {
-            let waiting = dirty.get_untracked()
-                || conflict.with_untracked(Option::is_some)
-                || offer.with_untracked(|o| !o.is_empty());
-            if waiting && !change.deleted {
+            if on_news.get_untracked() == Some(OnArrival::Banner) && !change.deleted {
                 notice.set(change.sentence(base_rev));
             }
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(arrived) = arrived.get() {
+            notice.set(format!("{}, merged into your text.", arrived.note));
         }
     });
     Effect::new(move |_| {
@@ -415,7 +490,8 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
     // Not tied to the save in flight: the page must not flip the boxes back meanwhile.
     let can_tick = Signal::derive(move || !readonly.get());
     let on_tick = Callback::new(move |place: usize| state.tick(place));
-    let on_save_merged = Callback::new(move |_| state.save_resolution());
+    let on_save_merged = Callback::new(move |_| state.save_resolution(false));
+    let on_undo_arrival = Callback::new(move |_| state.undo_arrival());
     let on_reload = Callback::new(move |_| state.reload_and_reapply());
     let on_panel_back = Callback::new(move |_| state.panel_back());
     let on_copy = Callback::new(move |_| state.save_copy(state.mine()));
@@ -450,6 +526,26 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
             .into()
     };
 
+    // Where the editor stands, derived from its state (standing.rs), never set by a handler.
+    let standing_line = move || {
+        standing::standing(&standing::Facts {
+            rev: base.with(|d| d.rev),
+            dirty: dirty.get(),
+            saving: saving.get(),
+            retrying: retrying.waiting.get(),
+            choices: conflict.with(|c| {
+                c.as_ref().map_or(0, |c| {
+                    resolution.with(|r| c.undecided(r).map_or(0, |(_, count)| count))
+                })
+            }),
+            readonly: readonly.get(),
+            revoked: revoked.get(),
+            trashed: trashed.with(Option::is_some),
+            session_ended: needs_session.get(),
+            merged: arrived.with(|a| a.as_ref().map(|a| (a.whose.clone(), a.rev))),
+        })
+        .line()
+    };
     let status_line = move || {
         view! {
             <div class="status-row">
@@ -537,9 +633,14 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
         {move || {
             remote
                 .get()
-                .filter(|(change, _)| conflict.with(Option::is_none) && !change.deleted)
+                .filter(|(change, _)| {
+                    conflict.with(Option::is_none)
+                        && !change.deleted
+                        && on_news.get() == Some(OnArrival::Banner)
+                })
                 .map(|(change, base_rev)| view! { <RemoteBanner change base_rev shown=together.shown on_show on_reload/> })
         }}
+        {move || arrived.get().filter(|a| a.rev == base.with(|d| d.rev)).map(|arrived| view! { <ArrivalNote arrived shown=together.shown on_show on_undo=on_undo_arrival/> })}
         {move || offer.get().into_iter().map(|draft| view! { <DraftOffer draft on_restore on_discard on_copy=on_copy_draft/> }).collect_view()}
         {move || conflict.get().map(|conflict| view! { <ConflictPanel conflict resolution refusal on_save=on_save_merged on_reload=on_panel_back on_copy/> })}
         <Show
@@ -574,8 +675,20 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
                     />
                     "Merge others' changes when I save"
                 </label>
+                <label class="choice">
+                    <input
+                        type="checkbox"
+                        prop:checked=move || following.get()
+                        on:change=move |ev| {
+                            let on = event_target_checked(&ev);
+                            following.set(on);
+                            browser::storage_set(FOLLOW, if on { "on" } else { "off" });
+                        }
+                    />
+                    "Take others' changes as they arrive"
+                </label>
                 <span class="hint">"Ctrl+S / ⌘S"</span>
-                <span class="dirty">{move || dirty.get().then_some("Unsaved changes")}</span>
+                <span class="standing">{standing_line}</span>
                 {status_line}
             </div>
         </form>
@@ -598,6 +711,8 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
 
 /// Where the "Merge others' changes when I save" choice is kept, for every document.
 const MERGE_ON_SAVE: &str = "concord:merge-on-save";
+/// Where the "Take others' changes as they arrive" choice is kept, for every document.
+const FOLLOW: &str = "concord:follow";
 
 fn transition_label(to: Status) -> &'static str {
     match to {

@@ -3,12 +3,16 @@
 use leptos::{prelude::*, task::spawn_local};
 
 use super::{
+    arrival::{self, arrival_sentence, follow_caret, merge_arrival, whose, Arrived},
+    conflict::{Conflict, Origin},
     together::{RemoteChange, Together},
     EditorState,
 };
 use crate::{
+    domain::Fields,
     live::ServerMessage,
-    ui::{api, live::LiveEvent},
+    protocol::who_saved,
+    ui::{api, browser, fields::tags_to_input, live::LiveEvent},
 };
 
 impl EditorState {
@@ -162,5 +166,136 @@ impl EditorState {
                 )),
             }
         });
+    }
+
+    /// Merges the latest revision into what the person is typing: their text stays, every
+    /// change of the arrival that does not touch it comes in, and a place both changed is
+    /// listed at once for a choice. The form is then based on the latest revision.
+    pub(super) fn merge_in(self, change: RemoteChange) {
+        if self.merging.get_untracked() {
+            return;
+        }
+        let (id, seen_rev) = self.base.with_untracked(|d| (d.id.clone(), d.rev));
+        self.merging.set(true);
+        spawn_local(async move {
+            let fetched = api::get_doc(id.clone()).await;
+            self.merging.set(false);
+            let Ok(latest) = fetched else {
+                return;
+            };
+            // The moment may have passed while the revision was fetched (a save, a reload,
+            // a panel); the editor asks again whenever it changes.
+            let deciding = self
+                .conflict
+                .with_untracked(|c| c.as_ref().is_some_and(|c| c.origin != Origin::Live));
+            let base = self.base.get_untracked();
+            if base.rev != seen_rev
+                || latest.rev <= seen_rev
+                || self.saving.get_untracked()
+                || self.composing.get_untracked()
+                || deciding
+            {
+                return;
+            }
+            let form = untrack(|| self.mine());
+            let open = self
+                .conflict
+                .get_untracked()
+                .filter(|c| c.origin == Origin::Live);
+            let (ancestor, ancestor_rev) = open
+                .as_ref()
+                .map_or((base.fields(), base.rev), |c| (c.base.clone(), c.base_rev));
+            let merged = merge_arrival(&ancestor, &base.fields(), &latest.fields(), &form);
+            self.show_following(&form, &merged.fields);
+            let who = who_saved(change.mine, change.names.iter().map(String::as_str));
+            self.arrived.set(Some(Arrived {
+                from: seen_rev,
+                rev: latest.rev,
+                before: base.fields(),
+                after: latest.fields(),
+                note: arrival_sentence(&who, &merged.changed, &merged.lines),
+                whose: whose(&change.names, change.mine),
+            }));
+            self.base.set(latest.clone());
+            match merged.clash {
+                Some(clash) => {
+                    let from_rev = if clash.base == ancestor {
+                        ancestor_rev
+                    } else {
+                        seen_rev
+                    };
+                    let (changed_by, own) = self.changes_since(id, from_rev).await;
+                    let mut conflict =
+                        Conflict::new(&clash.base, from_rev, latest, &clash.mine, changed_by, own);
+                    conflict.origin = Origin::Live;
+                    self.keep_choices_into(conflict);
+                }
+                None if open.is_some() => self.conflict.set(None),
+                None => {}
+            }
+        });
+    }
+
+    /// Opens a clash that arrived while typing, keeping the choices already made for the
+    /// places that are still the same.
+    pub(super) fn keep_choices_into(self, conflict: Conflict) {
+        let mut resolution = conflict.default_resolution();
+        if let Some(open) = self.conflict.get_untracked() {
+            let chosen = self.resolution.get_untracked();
+            for (field, choice) in resolution.iter_mut() {
+                let same =
+                    open.comparison.field(*field).hunks == conflict.comparison.field(*field).hunks;
+                if let (true, Some(kept)) = (same, chosen.get(field)) {
+                    *choice = kept.clone();
+                }
+            }
+        }
+        self.resolution.set(resolution);
+        self.refusal.set(None);
+        self.conflict.set(Some(conflict));
+    }
+
+    /// Takes the last arrival back out of the form, where the person has not changed the
+    /// same place since. Their next save undoes it for everybody, as they chose.
+    pub(super) fn undo_arrival(self) {
+        let Some(arrived) = self.arrived.get_untracked() else {
+            return;
+        };
+        let form = untrack(|| self.mine());
+        let undone = arrival::undo_arrival(&arrived.before, &arrived.after, &form);
+        self.show_following(&form, &undone);
+        self.arrived.set(None);
+        self.status.set(format!(
+            "Revision {}'s changes are taken out of your text; saving undoes them for everybody.",
+            arrived.rev
+        ));
+    }
+
+    /// Shows new values in the fields that changed; the one with the focus keeps its
+    /// caret, selection and scroll on the same words.
+    fn show_following(self, now: &Fields, next: &Fields) {
+        let focused = browser::focused_field();
+        let put = |id: &str, input: RwSignal<String>, value: String| {
+            let before = input.get_untracked();
+            if before == value {
+                return;
+            }
+            if let Some(field) = focused.as_ref().filter(|f| f.id == id) {
+                browser::put_into_focused(&follow_caret(&before, &value, field), &value);
+            }
+            input.set(value);
+        };
+        if now.title != next.title {
+            put("title", self.inputs.title, next.title.clone());
+        }
+        if now.slug != next.slug {
+            put("slug", self.inputs.slug, next.slug.clone());
+        }
+        if now.tags != next.tags {
+            put("tags", self.inputs.tags, tags_to_input(&next.tags));
+        }
+        if now.body != next.body {
+            put("body", self.inputs.body, next.body.clone());
+        }
     }
 }
