@@ -1,16 +1,20 @@
 // Two people on two server instances of one PostgreSQL database, as behind a load
 // balancer: presence, the "changed before you save" banner and the conflict panel work
-// exactly as on one instance. Runs when scripts/test provides the database (E2E_PG_URL).
+// exactly as on one instance, and so do others' saves merging into an open edit. Runs when scripts/test provides the database (E2E_PG_URL).
 import { expect, test, type Browser } from '@playwright/test';
-import { createDoc, open, share, signUp, uniqueName } from './helpers';
+import { arrivalsWait, createDoc, open, share, signUp, uniqueName } from './helpers';
 
 const A = process.env.E2E_INSTANCE_A!;
 const B = process.env.E2E_INSTANCE_B!;
 
 test.skip(!process.env.E2E_PG_URL, 'needs the PostgreSQL instances scripts/test starts');
 
-async function personOn(browser: Browser, baseURL: string, prefix: string) {
-  const page = await (await browser.newContext({ baseURL })).newPage();
+async function personOn(browser: Browser, baseURL: string, prefix: string, follow = false) {
+  const context = await browser.newContext({ baseURL });
+  if (!follow) {
+    await arrivalsWait(context);
+  }
+  const page = await context.newPage();
   const name = uniqueName(prefix);
   await signUp(page, name);
   return { page, name };
@@ -67,4 +71,43 @@ test('one person with the document open on two instances sees themself elsewhere
   await expect(onB.getByRole('region', { name: 'Who is here' })).toContainText('You (in another tab or window)');
   await onB.close();
   await expect(onA.getByRole('region', { name: 'Who is here' })).toContainText('Only you are here.');
+});
+
+test('saves on one instance merge into the text typed on the other, and a clash shows at once', async ({ browser }) => {
+  const { page: ann, name: annName } = await personOn(browser, A, 'ann', true);
+  const { page: bob, name: bobName } = await personOn(browser, B, 'bob', true);
+  const body = 'One.\nTwo.\nThree.\nFour.\n';
+  const id = await createDoc(ann, 'Live across instances', body);
+  await share(ann, id, bobName);
+  await open(bob, `/docs/${id}`);
+  const bobBody = bob.getByRole('form', { name: 'Edit document' }).getByLabel('Body');
+  await bobBody.click();
+  await bob.keyboard.press('Control+End');
+  const typing = bob.keyboard.type('Five, typed by Bob while Ann saves on the other instance.', { delay: 50 });
+  const annBody = ann.getByRole('form', { name: 'Edit document' }).getByLabel('Body');
+  let expected = body;
+  for (const [n, word] of [[1, 'One'], [2, 'Two']] as const) {
+    expected = expected.replace(`${word}.`, `${word}, by Ann.`);
+    await annBody.fill(expected);
+    await ann.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect(ann.getByRole('status')).toHaveText(`Saved as revision ${n + 1}`);
+  }
+  await typing;
+  await expect(bobBody).toHaveValue(`${expected}Five, typed by Bob while Ann saves on the other instance.`);
+  await expect(bob.getByRole('region', { name: 'Merged while you typed' })).toContainText(`${annName} changed line 2 (revision 3)`);
+
+  // Both change line 3: Bob's words stay, and the clash is there before Bob saves.
+  await bobBody.fill(`${expected.replace('Three.', 'Three, says Bob.')}Five, typed by Bob while Ann saves on the other instance.`);
+  await annBody.fill(expected.replace('Three.', 'Three, says Ann.'));
+  await ann.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(ann.getByRole('status')).toHaveText('Saved as revision 4');
+  const clash = bob.getByRole('region', { name: 'Also changed by somebody else' });
+  await expect(clash).toContainText(`${annName} saved revision 4`);
+  await expect(bobBody).toHaveValue(`${expected.replace('Three.', 'Three, says Bob.')}Five, typed by Bob while Ann saves on the other instance.`);
+  await clash.getByRole('radio', { name: 'Take theirs' }).check();
+  await clash.getByRole('button', { name: 'Apply my choices' }).first().click();
+  await bob.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(bob.getByRole('status')).toHaveText('Saved as revision 5');
+  const stored = await (await bob.request.get(`/api/docs/${id}`)).json();
+  expect(stored.body).toBe(`${expected.replace('Three.', 'Three, says Ann.')}Five, typed by Bob while Ann saves on the other instance.`);
 });

@@ -32,9 +32,12 @@ async function caretAtEndOfLine(page: Page, line: number) {
   await page.keyboard.press('End');
 }
 
-test('others’ saves merge into the text while it is typed; a clash shows before saving', async ({ browser }) => {
-  test.setTimeout(90_000);
-  const { ann, bob, annName, id } = await twoPeople(browser, 'Live plan', BODY, { follow: true });
+/**
+ * Bob types without pause while `ann` (another person, or Bob's own other tab, named
+ * `who`) saves five times in other paragraphs and once in Bob's: every key and every one
+ * of the other saves ends up in Bob's text, with no panel but for the clash, before saving.
+ */
+async function typingThroughSaves(ann: Page, bob: Page, id: string, who: string) {
   await caretAtEndOfLine(bob, 5);
   // Bob rewrites the end of paragraph 5, one key at a time.
   for (let i = 0; i < 'words.'.length; i += 1) {
@@ -61,16 +64,17 @@ test('others’ saves merge into the text while it is typed; a clash shows befor
   const caret = await formBody(bob).evaluate((area) => (area as HTMLTextAreaElement).selectionStart);
   expect(caret).toBe(expected.indexOf(typed) + typed.length);
   const note = bob.getByRole('region', { name: 'Merged while you typed' });
-  await expect(note).toContainText(`${annName} changed line 8 (revision 6)`);
+  await expect(note).toContainText(`${who} changed line 8 (revision 6)`);
+  const whose = who.startsWith('You') ? 'Your other tab' : who;
   await expect(bob.getByRole('group', { name: 'Save' })).toContainText(
-    `${annName}'s revision 6 merged into your text — not saved yet`,
+    `${whose}'s revision 6 merged into your text — not saved yet`,
   );
 
   // Ann changes the very words Bob changed: marked at once, Bob's text as typed.
   rev = await saveAs(ann, id, rev, (body) => body.replace('Paragraph 5: plain words.', 'Paragraph 5: ANN WAS HERE.'));
   const clash = bob.getByRole('region', { name: 'Also changed by somebody else' });
   await expect(clash).toBeVisible();
-  await expect(clash).toContainText(`${annName} saved revision 7`);
+  await expect(clash).toContainText(`${who} saved revision 7`);
   await expect(formBody(bob)).toHaveValue(expected);
   await expect(formBody(bob)).toBeFocused();
   await bob.keyboard.type(' More.');
@@ -87,6 +91,20 @@ test('others’ saves merge into the text while it is typed; a clash shows befor
   expect(stored.body).toContain('Paragraph 5: ANN WAS HERE.');
   expect(stored.body).toContain(`${typed} More.`);
   expect(stored.body).toContain("Paragraph 8: Ann's words.");
+}
+
+test('others’ saves merge into the text while it is typed; a clash shows before saving', async ({ browser }) => {
+  test.setTimeout(90_000);
+  const { ann, bob, annName, id } = await twoPeople(browser, 'Live plan', BODY, { follow: true });
+  await typingThroughSaves(ann, bob, id, annName);
+});
+
+test('the same with my own other tab saving, named as such', async ({ browser }) => {
+  test.setTimeout(90_000);
+  const { bob, id } = await twoPeople(browser, 'Two tabs plan', BODY, { follow: true });
+  const other = await bob.context().newPage();
+  await open(other, `/docs/${id}`);
+  await typingThroughSaves(other, bob, id, 'You (in another tab or window)');
 });
 
 test('an arrival can be shown and taken back out of my text; my own other tab counts as another person', async ({ browser }) => {
@@ -128,4 +146,28 @@ test('with "Take others’ changes as they arrive" off, the banner waits for the
   await expect(bob.getByRole('group', { name: 'Save' })).toContainText('Unsaved changes based on revision 1');
   await open(bob, `/docs/${id}`);
   await expect(bob.getByRole('checkbox', { name: "Take others' changes as they arrive" })).not.toBeChecked();
+});
+
+test('a composition in progress is never changed; the arrival merges when it ends', async ({ browser }) => {
+  const { ann, bob, annName, id } = await twoPeople(browser, 'IME plan', BODY, { follow: true });
+  await caretAtEndOfLine(bob, 4);
+  await bob.keyboard.type(' Typed');
+  const cdp = await bob.context().newCDPSession(bob);
+  // An input method starts composing a word (as a Japanese keyboard does) …
+  await cdp.send('Input.imeSetComposition', { text: 'にほ', selectionStart: 2, selectionEnd: 2 });
+  await saveAs(ann, id, 1, (body) => body.replace('Paragraph 1: plain', 'Paragraph 1: Ann'));
+  // … the arrival waits: the field keeps the composition untouched.
+  await bob.waitForTimeout(1500);
+  const typed = 'Paragraph 4: plain words. Typed';
+  expect(await formBody(bob).inputValue()).toBe(BODY.replace('Paragraph 4: plain words.', `${typed}にほ`));
+  await expect(bob.getByRole('region', { name: 'Merged while you typed' })).toHaveCount(0);
+  // The composition ends with the chosen word; then the arrival comes in around it.
+  await cdp.send('Input.insertText', { text: '日本' });
+  await expect(bob.getByRole('region', { name: 'Merged while you typed' })).toContainText(`${annName} changed line 1`);
+  await expect(formBody(bob)).toHaveValue(
+    BODY.replace('Paragraph 1: plain', 'Paragraph 1: Ann').replace('Paragraph 4: plain words.', `${typed}日本`),
+  );
+  const caret = await formBody(bob).evaluate((area) => (area as HTMLTextAreaElement).selectionStart);
+  const value = await formBody(bob).inputValue();
+  expect(caret).toBe(value.indexOf('日本') + 2);
 });

@@ -5,6 +5,7 @@ use leptos::{prelude::*, task::spawn_local};
 
 use super::{
     conflict::{Conflict, Origin},
+    phase::{Answer, Event},
     EditorState,
 };
 use crate::{
@@ -26,15 +27,15 @@ impl EditorState {
     }
 
     /// Saves the form; `merge` asks the server to merge a stale save that merges cleanly.
-    fn save_merging(self, merge: bool) {
-        if self.saving.get_untracked() || untrack(|| self.readonly()) {
+    pub(super) fn save_merging(self, merge: bool) {
+        if untrack(|| self.saving() || self.readonly()) {
             return;
         }
         let sent = untrack(|| self.mine());
         let (id, base_rev, base_fields) = self
             .base
             .with_untracked(|d| (d.id.clone(), d.rev, d.fields()));
-        self.saving.set(true);
+        self.step(Event::SaveSent);
         self.conflict.set(None);
         spawn_local(async move {
             // One key for this save and all its retries: a retry of a save that did reach
@@ -51,7 +52,12 @@ impl EditorState {
                 )
             })
             .await;
-            self.failing.set(outcome.is_err());
+            let answer = match &outcome {
+                Ok(_) => Answer::Saved,
+                Err(failure) if failure.problem.stale().is_some() => Answer::Stale,
+                Err(failure) if failure.status == 401 => Answer::SessionEnded,
+                Err(_) => Answer::Failed,
+            };
             match outcome {
                 Ok(saved) => {
                     let (first, last) = (base_rev + 1, saved.rev - 1);
@@ -68,11 +74,7 @@ impl EditorState {
                 }
                 Err(failure) => self.refused(&base_fields, base_rev, failure),
             }
-            self.saving.set(false);
-            if self.retick.get_untracked() {
-                self.retick.set(false);
-                self.save_merging(true);
-            }
+            self.step(Event::Answered(answer));
         });
     }
 
@@ -83,11 +85,7 @@ impl EditorState {
         match tasks::toggle(&body, place) {
             Some(ticked) => {
                 self.inputs.body.set(ticked);
-                if self.saving.get_untracked() {
-                    self.retick.set(true);
-                } else {
-                    self.save_merging(true);
-                }
+                self.step(Event::Ticked);
             }
             None => self
                 .status
@@ -114,7 +112,6 @@ impl EditorState {
             ));
             self.open_conflict(conflict);
         } else if failure.status == 401 {
-            self.needs_session.set(true);
             self.status.set(
                 "Not saved: your session has ended. Sign in again on this page and it is saved — your changes are kept on this device."
                     .into(),
@@ -165,7 +162,7 @@ impl EditorState {
         self.status.set("Changing the status…".into());
         // Like a save: while it is under way, the live news of this very change is not
         // somebody else's revision.
-        self.saving.set(true);
+        self.step(Event::SaveSent);
         spawn_local(async move {
             match api::transition(&id, rev, to).await {
                 Ok(doc) => {
@@ -180,7 +177,7 @@ impl EditorState {
                     .status
                     .set(format!("Status not changed: {}", failure.problem.detail)),
             }
-            self.saving.set(false);
+            self.step(Event::StatusChanged);
         });
     }
 
@@ -489,7 +486,7 @@ impl EditorState {
     async fn copied(self, copy: Document) {
         let id = self.base.with_untracked(|d| d.id.clone());
         self.conflict.set(None);
-        self.failing.set(false);
+        self.step(Event::Copied);
         self.copy.set(Some((copy.id.clone(), copy.title.clone())));
         let latest = match api::get_doc(id).await {
             Ok(latest) => latest,

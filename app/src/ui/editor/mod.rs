@@ -7,6 +7,7 @@ mod arrived;
 mod conflict;
 mod hunks;
 mod offer;
+mod phase;
 mod standing;
 mod sync;
 mod together;
@@ -40,6 +41,7 @@ use arrival::{on_arrival, Arrived, Moment, OnArrival};
 use arrived::ArrivalNote;
 use conflict::{Conflict, ConflictPanel, Origin};
 use offer::DraftOffer;
+use phase::{Access, Event, Phase, Saving, Then};
 use together::{RemoteBanner, TabsBanner, Together, WhoIsHere};
 
 #[component]
@@ -88,9 +90,8 @@ struct EditorState {
     /// Free slugs offered after a slug clash.
     suggestions: RwSignal<Vec<String>>,
     status: RwSignal<String>,
-    saving: RwSignal<bool>,
-    /// The last save failed (other than by conflict) and was not retried to success.
-    failing: RwSignal<bool>,
+    /// Where saving and access stand (phase.rs): one value, changed only by its events.
+    phase: RwSignal<Phase>,
     /// This browser kept the latest local draft (storage can be full or refused).
     draft_kept: RwSignal<bool>,
     /// The person chose to let the server merge a stale save that merges cleanly.
@@ -109,19 +110,10 @@ struct EditorState {
     drafting: RwSignal<bool>,
     /// Who has access, including this person's own role.
     members: RwSignal<Members>,
-    /// The owner took this person's access away while the page was open.
-    revoked: RwSignal<bool>,
-    /// A task box was ticked while a save was under way: save again once it is done.
-    retick: RwSignal<bool>,
-    /// Who moved the document to the trash while the page was open.
-    trashed: RwSignal<Option<String>>,
     /// The signed-in person's id: their saves elsewhere are "you, in another tab".
     me: Signal<Option<String>>,
     /// Saves waiting to be retried, and "Retry now".
     retrying: Retrying,
-    /// The last save was refused because the session ended: it is made again once the
-    /// person signs in on this page.
-    needs_session: RwSignal<bool>,
     /// "Take others' changes as they arrive": on unless the person turned it off.
     following: RwSignal<bool>,
     /// An input method is composing: the form must not change under it.
@@ -141,8 +133,7 @@ impl EditorState {
             errors: RwSignal::new(Vec::new()),
             suggestions: RwSignal::new(Vec::new()),
             status,
-            saving: RwSignal::new(false),
-            failing: RwSignal::new(false),
+            phase: RwSignal::new(Phase::default()),
             draft_kept: RwSignal::new(true),
             copy: RwSignal::new(None),
             merge_on_save: RwSignal::new(false),
@@ -152,12 +143,8 @@ impl EditorState {
             offer: RwSignal::new(Vec::new()),
             drafting: RwSignal::new(false),
             members: RwSignal::new(members),
-            revoked: RwSignal::new(false),
-            trashed: RwSignal::new(None),
-            retick: RwSignal::new(false),
             me,
             retrying: Retrying::new(status),
-            needs_session: RwSignal::new(false),
             following: RwSignal::new(true),
             composing: RwSignal::new(false),
             merging: RwSignal::new(false),
@@ -167,22 +154,31 @@ impl EditorState {
 
     /// Whether this person's role lets them change the document (owner or editor).
     fn may_edit(self) -> bool {
-        !self.revoked.get()
-            && self.trashed.with(Option::is_none)
-            && self.members.with(|m| m.your_role.can_edit())
+        let role_can_edit = self.members.with(|m| m.your_role.can_edit());
+        self.phase.with(|p| p.may_edit(role_can_edit))
+    }
+
+    /// A save (or a status change) is on its way.
+    fn saving(self) -> bool {
+        self.phase.with(Phase::in_flight)
+    }
+
+    /// Tells the phase what happened and does what it answers.
+    fn step(self, event: Event) {
+        match self.phase.try_update(|p| p.on(event)) {
+            Some(Then::Save) => self.save(),
+            Some(Then::SaveMerging) => self.save_merging(true),
+            Some(Then::Nothing) | None => {}
+        }
     }
 
     /// Whether leaving now could lose work or leave it unsaved without the person knowing.
     fn at_risk(self, dirty: bool) -> bool {
-        let (saving, failing, kept, conflict) = untrack(|| {
-            (
-                self.saving.get(),
-                self.failing.get(),
-                self.draft_kept.get(),
-                self.conflict.with(Option::is_some),
-            )
-        });
-        saving || (dirty && (failing || conflict || !kept))
+        untrack(|| {
+            let conflict = self.conflict.with(Option::is_some);
+            self.phase
+                .with(|p| p.at_risk(dirty, conflict, self.draft_kept.get()))
+        })
     }
 
     /// Nothing can be saved: archived, or the person may only view.
@@ -224,8 +220,7 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
         errors,
         suggestions,
         status,
-        saving,
-        failing: _,
+        phase,
         draft_kept,
         copy,
         merge_on_save,
@@ -235,22 +230,20 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
         offer,
         drafting,
         members,
-        revoked,
-        trashed,
-        retick: _,
         me: _,
         retrying,
-        needs_session,
         following,
         composing,
         merging: _,
         arrived,
     } = state;
+    let saving = Signal::derive(move || state.saving());
+    let revoked = Signal::derive(move || phase.with(|p| p.access == Access::Revoked));
+    let trashed = Signal::derive(move || phase.with(|p| p.trashed_by().map(str::to_owned)));
     // Signed in again on this page after the session ended: the refused save is made now.
     Effect::new(move |_| {
-        if !session.1.get() && needs_session.get_untracked() {
-            needs_session.set(false);
-            state.save();
+        if !session.1.get() && phase.with_untracked(|p| p.saving == Saving::SessionEnded) {
+            state.step(Event::SignedIn);
         }
     });
 
@@ -541,7 +534,7 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
             readonly: readonly.get(),
             revoked: revoked.get(),
             trashed: trashed.with(Option::is_some),
-            session_ended: needs_session.get(),
+            session_ended: phase.with(|p| p.saving == Saving::SessionEnded),
             merged: arrived.with(|a| a.as_ref().map(|a| (a.whose.clone(), a.rev))),
         })
         .line()

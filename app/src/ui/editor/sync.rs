@@ -5,6 +5,7 @@ use leptos::{prelude::*, task::spawn_local};
 use super::{
     arrival::{self, arrival_sentence, follow_caret, merge_arrival, whose, Arrived},
     conflict::{Conflict, Origin},
+    phase::Event,
     together::{RemoteChange, Together},
     EditorState,
 };
@@ -55,14 +56,14 @@ impl EditorState {
                 } else {
                     by.name
                 };
-                self.trashed.set(Some(who));
+                self.step(Event::Trashed { by: who });
                 self.status.set(
                     "This document was moved to the trash; your text stays on this page.".into(),
                 );
             }
             LiveEvent::Message(ServerMessage::Resync { .. }) => self.catch_up(together, me),
             LiveEvent::Message(ServerMessage::NotFound { .. }) => {
-                self.revoked.set(true);
+                self.step(Event::Revoked);
                 self.status.set(
                     "This document is no longer shared with you; your text stays on this page."
                         .into(),
@@ -141,7 +142,7 @@ impl EditorState {
             };
             let untouched = untrack(|| self.mine()) == seen
                 && self.conflict.with_untracked(Option::is_none)
-                && !self.saving.get_untracked()
+                && !untrack(|| self.saving())
                 && self.base.with_untracked(|d| d.rev) == seen_rev;
             if !untouched || latest.rev <= seen_rev {
                 return;
@@ -191,7 +192,7 @@ impl EditorState {
             let base = self.base.get_untracked();
             if base.rev != seen_rev
                 || latest.rev <= seen_rev
-                || self.saving.get_untracked()
+                || untrack(|| self.saving())
                 || self.composing.get_untracked()
                 || deciding
             {
