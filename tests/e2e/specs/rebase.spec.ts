@@ -1,6 +1,6 @@
 // Staying on the latest revision while typing: others' saves merge into the open editor as
 // they arrive, and a clash shows the moment it happens, not at save time.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test, type Page, type WebSocketRoute } from '@playwright/test';
 import { open, twoPeople } from './helpers';
 
 const paragraphs = Array.from({ length: 8 }, (_, i) => `Paragraph ${i + 1}: plain words.`);
@@ -170,4 +170,32 @@ test('a composition in progress is never changed; the arrival merges when it end
   const caret = await formBody(bob).evaluate((area) => (area as HTMLTextAreaElement).selectionStart);
   const value = await formBody(bob).inputValue();
   expect(caret).toBe(value.indexOf('日本') + 2);
+});
+
+test('offline, then back: the editor catches up with the newest revision through the same merge', async ({ browser }) => {
+  const { ann, bob, annName, id } = await twoPeople(browser, 'Offline plan', BODY, { openBob: false, follow: true });
+  // Bob's live connections pass through here, so the test can cut them and hold them off.
+  let allow = true;
+  const sockets: WebSocketRoute[] = [];
+  await bob.routeWebSocket(/\/api\/live$/, (ws) => {
+    if (!allow) return ws.close();
+    sockets.push(ws);
+    ws.connectToServer();
+  });
+  await open(bob, `/docs/${id}`);
+  await expect(bob.getByRole('region', { name: 'Who is here' })).toContainText(annName);
+  allow = false;
+  await sockets[0].close();
+  await expect(bob.getByText('Live updates are reconnecting…')).toBeVisible();
+  await caretAtEndOfLine(bob, 8);
+  await bob.keyboard.type(' Typed offline.');
+  await saveAs(ann, id, 1, (body) => body.replace('Paragraph 1: plain', 'Paragraph 1: Ann'));
+  await saveAs(ann, id, 2, (body) => body.replace('Paragraph 3: plain', 'Paragraph 3: Ann'));
+  allow = true;
+  const note = bob.getByRole('region', { name: 'Merged while you typed' });
+  await expect(note).toContainText(`${annName} changed lines 1 and 3 (revision 3)`, { timeout: 30_000 });
+  await expect(formBody(bob)).toHaveValue(
+    BODY.replace(/Paragraph ([13]): plain/g, 'Paragraph $1: Ann').replace('Paragraph 8: plain words.', 'Paragraph 8: plain words. Typed offline.'),
+  );
+  await expect(bob.getByRole('region', { name: 'Changes by others' })).toHaveCount(0);
 });
