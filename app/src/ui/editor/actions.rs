@@ -4,14 +4,13 @@
 use leptos::{prelude::*, task::spawn_local};
 
 use super::{
+    answers::{after_save, reapply, Reapply},
     conflict::{Conflict, Origin},
     phase::{Answer, Event},
     EditorState,
 };
 use crate::{
-    domain::{
-        copy::my_version, merge::compare, rebase::rebase, resolve::resolve, tasks, Fields, Status,
-    },
+    domain::{copy::my_version, merge::compare, resolve::resolve, tasks, Fields, Status},
     protocol::{problem, ApiFailure, ChangedBy, CreateDoc, Document, PutDoc},
     ui::{
         api, browser,
@@ -185,17 +184,10 @@ impl EditorState {
     /// has not typed since the save was sent.
     pub(super) fn adopt(self, sent: &Fields, saved: Document) {
         let now = untrack(|| self.mine());
-        if now.title == sent.title {
-            self.inputs.title.set(saved.title.clone());
-        }
-        if now.slug == sent.slug {
-            self.inputs.slug.set(saved.slug.clone());
-        }
+        self.show_following(&now, &after_save(sent, &now, &saved.fields()));
+        // The tags field takes the stored spelling (sorted, one space) unless typed in since.
         if now.tags == sent.tags {
             self.inputs.tags.set(tags_to_input(&saved.tags));
-        }
-        if now.body == sent.body {
-            self.inputs.body.set(saved.body.clone());
         }
         self.status.set(format!("Saved as revision {}", saved.rev));
         self.arrived.set(None);
@@ -214,8 +206,21 @@ impl EditorState {
     ) {
         let (base_fields, base_rev) = self.base.with_untracked(|d| (d.fields(), d.rev));
         let mine = untrack(|| self.mine());
-        if mine == base_fields {
-            // Nothing of mine to protect: just take the latest revision.
+        let panel_shows_it = self.conflict.with_untracked(|open| {
+            open.as_ref().is_some_and(|open| {
+                open.origin == Origin::Stale && open.current.rev == latest.rev && open.mine == mine
+            })
+        });
+        let decided = reapply(
+            &base_fields,
+            base_rev,
+            &latest.fields(),
+            latest.rev,
+            &mine,
+            panel_shows_it,
+        );
+        match decided {
+            Reapply::TakeLatest => {
             self.show(&latest.fields());
             self.conflict.set(None);
             self.status.set(if latest.rev == base_rev {
@@ -230,35 +235,26 @@ impl EditorState {
                 )
             });
             self.base.set(latest);
-            return;
-        }
-        if latest.rev == base_rev {
-            self.status.set(format!(
+            }
+            Reapply::AlreadyLatest => self.status.set(format!(
                 "This is still the latest revision ({}); your unsaved changes are as you left them.",
                 latest.rev
-            ));
-            return;
-        }
-        let rebased = rebase(&base_fields, &latest.fields(), &mine);
-        if rebased.clean() {
-            self.show(&rebased.fields);
+            )),
+            Reapply::Clean(rebased) => {
+            self.show_following(&mine, &rebased);
             self.conflict.set(None);
             self.status.set(format!(
                 "Your changes are re-applied on revision {}. Review them and save.",
                 latest.rev
             ));
             self.base.set(latest);
-        } else if self.conflict.with_untracked(|open| {
-            open.as_ref().is_some_and(|open| {
-                open.origin == Origin::Stale && open.current.rev == latest.rev && open.mine == mine
-            })
-        }) {
+            }
             // The panel already shows exactly this: keep it, and the choices made in it.
-            self.status.set(format!(
+            Reapply::SamePanel => self.status.set(format!(
                 "Revision {} is still the latest. Your changes are re-applied on it; the places you both changed still need your choice below.",
                 latest.rev
-            ));
-        } else {
+            )),
+            Reapply::Clash => {
             self.status.set(format!(
                 "Some of your changes overlap with revision {}. Choose below.",
                 latest.rev
@@ -272,6 +268,7 @@ impl EditorState {
                 self_conflict,
             );
             self.open_conflict(conflict);
+            }
         }
     }
 

@@ -2,6 +2,7 @@
 //! to a saved document when somebody else saved first — without losing a keystroke.
 
 mod actions;
+mod answers;
 mod arrival;
 mod arrived;
 mod conflict;

@@ -3,6 +3,7 @@
 use leptos::{prelude::*, task::spawn_local};
 
 use super::{
+    answers::role_changed,
     arrival::{self, arrival_sentence, follow_caret, merge_arrival, whose, Arrived},
     conflict::{Conflict, Origin},
     phase::Event,
@@ -72,22 +73,11 @@ impl EditorState {
             LiveEvent::Message(ServerMessage::Role { role, by, .. }) => {
                 let before = self.members.with_untracked(|m| m.your_role);
                 self.members.update(|m| m.your_role = role);
-                if role.can_edit() && !before.can_edit() {
-                    self.status.set(format!(
-                        "{} made you an editor: you can change this document now.",
-                        by.name
-                    ));
-                } else if !role.can_edit() && before.can_edit() {
-                    let kept =
-                        if untrack(|| self.mine()) != self.base.with_untracked(|d| d.fields()) {
-                            " Your unsaved text stays on this page."
-                        } else {
-                            ""
-                        };
-                    self.status.set(format!(
-                        "{} made you a viewer: you can read this document but no longer change it.{kept}",
-                        by.name
-                    ));
+                let unsaved = untrack(|| self.mine()) != self.base.with_untracked(|d| d.fields());
+                if let Some(news) =
+                    role_changed(&by.name, before.can_edit(), role.can_edit(), unsaved)
+                {
+                    self.status.set(news);
                 }
             }
             LiveEvent::Message(_) => {}
@@ -274,7 +264,7 @@ impl EditorState {
 
     /// Shows new values in the fields that changed; the one with the focus keeps its
     /// caret, selection and scroll on the same words.
-    fn show_following(self, now: &Fields, next: &Fields) {
+    pub(super) fn show_following(self, now: &Fields, next: &Fields) {
         let focused = browser::focused_field();
         let put = |id: &str, input: RwSignal<String>, value: String| {
             let before = input.get_untracked();
