@@ -225,6 +225,13 @@ proptest! {
         for line in &out {
             prop_assert!(base.iter().chain(&theirs).chain(&mine).any(|l| l == line));
         }
+        // Nothing removed comes back: a base line I removed stays out, and so does one the
+        // arrival removed, wherever it merged cleanly.
+        for line in &base {
+            if !mine.contains(line) || (merged.clash.is_none() && !theirs.contains(line)) {
+                prop_assert!(!out.contains(&line.as_str()), "{line} came back");
+            }
+        }
         if merged.clash.is_none() {
             for line in &theirs {
                 if line.starts_with('t') {
