@@ -179,6 +179,7 @@ fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn(http::security::headers))
         .layer(http::compression())
+        .layer(axum::middleware::from_fn(http::encoded_tags::per_encoding))
         .layer(tower_http::catch_panic::CatchPanicLayer::custom(
             http::error::on_panic,
         ))

@@ -1,6 +1,7 @@
 //! Built files named by content, served precompressed with ranges, revalidation and a
 //! year's `immutable`; everything that depends on the session kept out of shared caches;
-//! pages and JSON compressed, but never a response whose ETag `If-Match` relies on.
+//! pages and JSON compressed, a document's JSON with a tag per encoding that `If-Match`
+//! maps back to its revision.
 
 use reqwest::{header, StatusCode};
 
@@ -168,7 +169,7 @@ async fn what_depends_on_the_session_is_private_and_pages_are_not_stored() {
 }
 
 #[tokio::test]
-async fn json_is_compressed_but_a_document_keeps_its_revision_tag_uncompressed() {
+async fn a_document_is_compressed_with_a_tag_per_encoding_and_if_match_stays_exact() {
     let app = TestApp::spawn().await;
     let ann = app.user("Ann").await;
     for n in 0..5 {
@@ -188,23 +189,92 @@ async fn json_is_compressed_but_a_document_keeps_its_revision_tag_uncompressed()
 
     let doc = app.create(&ann, "tagged").await;
     let url = app.url(&format!("/api/docs/{}", doc["id"].as_str().unwrap()));
+    let plain = ann.get(&url).send().await.unwrap();
+    assert_eq!(header_of(&plain, header::ETAG).as_deref(), Some("\"1\""));
+    assert_eq!(
+        header_of(&plain, header::VARY).as_deref(),
+        Some("accept-encoding")
+    );
+    let plain = plain.bytes().await.unwrap();
+
+    // Compressed, the representation has a tag of its own that still names revision 1.
     let read = ann
         .get(&url)
-        .header(header::ACCEPT_ENCODING, "br, gzip")
+        .header(header::ACCEPT_ENCODING, "gzip")
         .send()
         .await
         .unwrap();
-    assert!(header_of(&read, header::CONTENT_ENCODING).is_none());
+    assert_eq!(
+        header_of(&read, header::CONTENT_ENCODING).as_deref(),
+        Some("gzip")
+    );
     let etag = header_of(&read, header::ETAG).unwrap();
-    assert_eq!(etag, "\"1\"");
+    assert_eq!(etag, "\"1-gzip\"");
+    assert_eq!(
+        header_of(&read, header::VARY).as_deref(),
+        Some("accept-encoding")
+    );
+    let mut unzipped = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(&read.bytes().await.unwrap()[..]),
+        &mut unzipped,
+    )
+    .unwrap();
+    assert_eq!(unzipped, plain);
+
+    // A cache revalidating the compressed copy gets its own tag back on the 304.
+    let again = ann
+        .get(&url)
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .header(header::IF_NONE_MATCH, &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(
+        header_of(&again, header::ETAG).as_deref(),
+        Some("\"1-gzip\"")
+    );
+    assert_eq!(
+        header_of(&again, header::VARY).as_deref(),
+        Some("accept-encoding")
+    );
+
+    // If-Match with the compressed tag means revision 1, exactly: a save on it succeeds…
     let saved = ann
         .put(&url)
-        .header(header::IF_MATCH, etag)
+        .header(header::IF_MATCH, &etag)
         .header(header::ACCEPT_ENCODING, "br, gzip")
         .json(&put_body(&doc, "a compressed client's save"))
         .send()
         .await
         .unwrap();
     assert_eq!(saved.status(), StatusCode::OK);
-    assert_eq!(header_of(&saved, header::ETAG).as_deref(), Some("\"2\""));
+    assert_eq!(header_of(&saved, header::ETAG).as_deref(), Some("\"2-br\""));
+    // …and another one on the same tag is stale, in either spelling.
+    for stale in [etag.as_str(), "\"1\"", "\"1-br\""] {
+        let refused = ann
+            .put(&url)
+            .header(header::IF_MATCH, stale)
+            .json(&put_body(&doc, "a stale save"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::PRECONDITION_FAILED, "{stale}");
+    }
+    // Tags that name no coding this server uses are not revisions.
+    for made_up in ["\"2-zip\"", "\"2-\"", "\"-br\"", "\"02-br\""] {
+        let refused = ann
+            .put(&url)
+            .header(header::IF_MATCH, made_up)
+            .json(&put_body(&doc, "a made-up tag"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            refused.status(),
+            StatusCode::PRECONDITION_FAILED,
+            "{made_up}"
+        );
+    }
 }

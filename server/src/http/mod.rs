@@ -3,6 +3,7 @@
 pub mod access;
 pub mod auth;
 pub mod docs;
+pub mod encoded_tags;
 pub mod error;
 pub mod extract;
 mod history;
@@ -58,19 +59,17 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(crate::metrics::scrape))
 }
 
-/// Compresses pages and JSON (brotli or gzip, as the client accepts), but never a response
-/// with an `ETag`: its strong validator names the revision, which `If-Match` must keep
-/// meaning, and a compressed representation would need another one (RFC 9110 8.8.3).
-/// Built files come precompressed; upgrades, 204 and 304 have no body to compress.
+/// Compresses pages and JSON (brotli or gzip, as the client accepts), documents too: their
+/// tag then names the coding (`encoded_tags`). Built files come precompressed; upgrades,
+/// 204 and 304 have no body to compress.
 pub fn compression() -> CompressionLayer<impl Predicate> {
     let worth_it = |status: StatusCode,
                     _: axum::http::Version,
-                    headers: &axum::http::HeaderMap,
+                    _: &axum::http::HeaderMap,
                     _: &axum::http::Extensions| {
         !status.is_informational()
             && status != StatusCode::NO_CONTENT
             && status != StatusCode::NOT_MODIFIED
-            && !headers.contains_key(axum::http::header::ETAG)
     };
     CompressionLayer::new().compress_when(DefaultPredicate::new().and(worth_it))
 }

@@ -230,7 +230,7 @@ pub struct DocPatch {
 
 /// The revision a change is based on: `"7"` from the `ETag`. `W/` tags never match.
 pub const IF_MATCH: &str =
-    "The ETag of the revision this change is based on. Without it (and without `base_rev`), 428.";
+    "The ETag of the revision this change is based on (`\"7\"`, or the tag of a compressed read, `\"7-br\"`, `\"7-gzip\"`: the same revision). Without it (and without `base_rev`), 428.";
 /// A retry of a save whose answer was lost gets the first answer instead of a false conflict.
 pub const IDEMPOTENCY_KEY: &str = "1–255 visible ASCII characters; the same key with the same request replays the first answer (`Idempotent-Replayed: true`).";
 /// RFC 7240.

@@ -64,9 +64,21 @@ impl Precondition {
 /// (`"8"`). Comparison is of the opaque tag, character for character (RFC 9110 8.8.3.2):
 /// `"08"` or `"+8"` parse as 8 but are other tags, and never match.
 pub fn strong_rev(tag: &str) -> Option<i64> {
-    let rev: i64 = tag.strip_prefix('"')?.strip_suffix('"')?.parse().ok()?;
-    (rev > 0 && tag == app::protocol::etag(rev)).then_some(rev)
+    let inner = tag.strip_prefix('"')?.strip_suffix('"')?;
+    // A compressed representation's tag names its coding too ("3-br"): the same revision.
+    let (digits, coding) = match inner.split_once('-') {
+        Some((digits, coding)) => (digits, Some(coding)),
+        None => (inner, None),
+    };
+    if coding.is_some_and(|c| !CODINGS.contains(&c)) {
+        return None;
+    }
+    let rev: i64 = digits.parse().ok()?;
+    (rev > 0 && digits == rev.to_string()).then_some(rev)
 }
+
+/// The content codings the server compresses with, as they appear in a representation's tag.
+pub const CODINGS: [&str; 4] = ["br", "gzip", "deflate", "zstd"];
 
 /// What the refused request wanted the document to become.
 #[derive(Clone, Copy)]
