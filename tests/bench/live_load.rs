@@ -3,7 +3,7 @@
 //! commit-to-delivery latency (all deliveries and the last socket per save) and the
 //! server's resident memory.
 //!
-//! `cargo run --release -p concord-tests --bin live-load -- [--sockets 1000] [--saves 30] [--server target/release/concord]`
+//! `cargo run --release -p concord-tests --features bench --bin live-load -- [--sockets 1000] [--saves 30] [--server target/release/concord]`
 
 #[path = "support.rs"]
 mod support;

@@ -3,7 +3,7 @@
 //! runs each workload for `--secs`, checks the history afterwards (every acknowledged save is
 //! exactly one revision, nothing lost or extra), and prints a table.
 //!
-//! `cargo build --release -p server -p concord-tests && target/release/save-load
+//! `cargo build --release -p server -p concord-tests --features concord-tests/bench && target/release/save-load
 //!   [--server target/release/concord] [--url http://127.0.0.1:PORT] [--pg-url postgres://…]
 //!   [--secs 5] [--only own,race,lines,reads,sizes,ceiling]`
 //!

@@ -199,3 +199,18 @@ test('offline, then back: the editor catches up with the newest revision through
   );
   await expect(bob.getByRole('region', { name: 'Changes by others' })).toHaveCount(0);
 });
+
+test('saves that come in a burst all arrive, each merged in turn', async ({ browser }) => {
+  const { ann, bob, annName, id } = await twoPeople(browser, 'Burst plan', BODY, { follow: true });
+  await caretAtEndOfLine(bob, 8);
+  await bob.keyboard.type(' Mine.');
+  let rev = 1;
+  for (const n of [1, 2, 3, 4, 5, 6]) {
+    rev = await saveAs(ann, id, rev, (body) => body.replace(`Paragraph ${n}: plain`, `Paragraph ${n}: Ann's`));
+  }
+  await expect(formBody(bob)).toHaveValue(
+    BODY.replace(/Paragraph ([1-6]): plain/g, "Paragraph $1: Ann's").replace('Paragraph 8: plain words.', 'Paragraph 8: plain words. Mine.'),
+  );
+  await expect(bob.getByText(/^Revision 7 ·/)).toBeVisible();
+  await expect(bob.getByRole('region', { name: 'Merged while you typed' })).toContainText(annName);
+});

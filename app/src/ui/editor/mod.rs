@@ -375,17 +375,15 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
             })
         })
     });
+    // Runs for every new revision, not only when the decision changes: a revision saved
+    // while the last one was being merged is merged in turn.
     Effect::new(move |_| {
-        let Some(action) = on_news.get() else {
+        let (Some((change, _)), Some(action)) = (remote.get(), on_news.get()) else {
             return;
         };
         match action {
             OnArrival::TakeInPlace => state.refresh_in_place(),
-            OnArrival::Merge => {
-                if let Some((change, _)) = remote.get_untracked() {
-                    state.merge_in(change);
-                }
-            }
+            OnArrival::Merge => state.merge_in(change),
             OnArrival::Later | OnArrival::Banner => {}
         }
     });

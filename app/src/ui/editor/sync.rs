@@ -13,7 +13,7 @@ use super::{
 use crate::{
     domain::Fields,
     live::ServerMessage,
-    protocol::who_saved,
+    protocol::{who_saved, ChangedBy, Document},
     ui::{api, browser, fields::tags_to_input, live::LiveEvent},
 };
 
@@ -170,61 +170,107 @@ impl EditorState {
         self.merging.set(true);
         spawn_local(async move {
             let fetched = api::get_doc(id.clone()).await;
-            self.merging.set(false);
-            let Ok(latest) = fetched else {
-                return;
-            };
-            // The moment may have passed while the revision was fetched (a save, a reload,
-            // a panel); the editor asks again whenever it changes.
-            let deciding = self
-                .conflict
-                .with_untracked(|c| c.as_ref().is_some_and(|c| c.origin != Origin::Live));
-            let base = self.base.get_untracked();
-            if base.rev != seen_rev
-                || latest.rev <= seen_rev
-                || untrack(|| self.saving())
-                || self.composing.get_untracked()
-                || deciding
-            {
-                return;
-            }
-            let form = untrack(|| self.mine());
-            let open = self
-                .conflict
-                .get_untracked()
-                .filter(|c| c.origin == Origin::Live);
-            let (ancestor, ancestor_rev) = open
-                .as_ref()
-                .map_or((base.fields(), base.rev), |c| (c.base.clone(), c.base_rev));
-            let merged = merge_arrival(&ancestor, &base.fields(), &latest.fields(), &form);
-            self.show_following(&form, &merged.fields);
-            let who = who_saved(change.mine, change.names.iter().map(String::as_str));
-            self.arrived.set(Some(Arrived {
-                from: seen_rev,
-                rev: latest.rev,
-                before: base.fields(),
-                after: latest.fields(),
-                note: arrival_sentence(&who, &merged.changed, &merged.lines),
-                whose: whose(&change.names, change.mine),
-            }));
-            self.base.set(latest.clone());
-            match merged.clash {
-                Some(clash) => {
-                    let from_rev = if clash.base == ancestor {
-                        ancestor_rev
-                    } else {
-                        seen_rev
-                    };
-                    let (changed_by, own) = self.changes_since(id, from_rev).await;
-                    let mut conflict =
-                        Conflict::new(&clash.base, from_rev, latest, &clash.mine, changed_by, own);
-                    conflict.origin = Origin::Live;
-                    self.keep_choices_into(conflict);
+            // Who to name in a clash is asked before anything is applied: the form never
+            // stands on the new revision without its clash on screen, not even for a
+            // request's time in which Save could drop the other side's words.
+            let named = match &fetched {
+                Ok(latest) if self.arrival(latest).is_some_and(|m| m.clash.is_some()) => {
+                    let since = self.live_clash_base().map_or(seen_rev, |(_, rev)| rev);
+                    Some(self.changes_since(id, since).await)
                 }
-                None if open.is_some() => self.conflict.set(None),
-                None => {}
+                _ => None,
+            };
+            self.merging.set(false);
+            if let Ok(latest) = fetched {
+                if self.base.with_untracked(|d| d.rev) == seen_rev {
+                    self.take_arrival(latest, &change, named);
+                }
             }
         });
+    }
+
+    /// The open clash that arrived while typing: where it started, and at which revision.
+    fn live_clash_base(self) -> Option<(Fields, i64)> {
+        self.conflict.with_untracked(|c| {
+            c.as_ref()
+                .filter(|c| c.origin == Origin::Live)
+                .map(|c| (c.base.clone(), c.base_rev))
+        })
+    }
+
+    /// `latest` merged into the form as it is now, if the moment allows it (no save, no
+    /// composition, no other panel, and `latest` is newer than the form's base).
+    fn arrival(self, latest: &Document) -> Option<arrival::Merged> {
+        let deciding = self
+            .conflict
+            .with_untracked(|c| c.as_ref().is_some_and(|c| c.origin != Origin::Live));
+        let base = self.base.with_untracked(Document::fields);
+        let base_rev = self.base.with_untracked(|d| d.rev);
+        if latest.rev <= base_rev
+            || untrack(|| self.saving())
+            || self.composing.get_untracked()
+            || deciding
+        {
+            return None;
+        }
+        let ancestor = self
+            .live_clash_base()
+            .map_or(base.clone(), |(fields, _)| fields);
+        let form = untrack(|| self.mine());
+        Some(merge_arrival(&ancestor, &base, &latest.fields(), &form))
+    }
+
+    /// Applies an arrival, all at once: the form, its base, the note and any clash. When the
+    /// moment has passed, nothing; the editor asks again whenever it changes.
+    fn take_arrival(
+        self,
+        latest: Document,
+        change: &RemoteChange,
+        named: Option<(Vec<ChangedBy>, bool)>,
+    ) {
+        let Some(merged) = self.arrival(&latest) else {
+            return;
+        };
+        let base = self.base.get_untracked();
+        let form = untrack(|| self.mine());
+        let (ancestor, ancestor_rev) = self.live_clash_base().unwrap_or((base.fields(), base.rev));
+        self.show_following(&form, &merged.fields);
+        let who = who_saved(change.mine, change.names.iter().map(String::as_str));
+        self.arrived.set(Some(Arrived {
+            from: base.rev,
+            rev: latest.rev,
+            before: base.fields(),
+            after: latest.fields(),
+            note: arrival_sentence(&who, &merged.changed, &merged.lines),
+            whose: whose(&change.names, change.mine),
+        }));
+        self.base.set(latest.clone());
+        match merged.clash {
+            Some(clash) => {
+                let from_rev = if clash.base == ancestor {
+                    ancestor_rev
+                } else {
+                    base.rev
+                };
+                // Typing turned a clean arrival into a clash while the names were asked
+                // for: the arrival itself names who saved it.
+                let (changed_by, own) = named.unwrap_or_else(|| {
+                    let by = ChangedBy {
+                        rev: latest.rev,
+                        by: latest.updated_by.clone(),
+                        at: latest.updated_at,
+                        fields: change.fields.clone(),
+                    };
+                    (vec![by], change.mine)
+                });
+                let mut conflict =
+                    Conflict::new(&clash.base, from_rev, latest, &clash.mine, changed_by, own);
+                conflict.origin = Origin::Live;
+                self.keep_choices_into(conflict);
+            }
+            None if self.live_clash_base().is_some() => self.conflict.set(None),
+            None => {}
+        }
     }
 
     /// Opens a clash that arrived while typing, keeping the choices already made for the
