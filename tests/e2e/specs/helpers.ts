@@ -1,5 +1,5 @@
 // Shared steps, written the way a person does them: by role and label.
-import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import { expect, type Browser, type BrowserContext, type Page, type WebSocketRoute } from '@playwright/test';
 
 let counter = 0;
 
@@ -123,4 +123,27 @@ export async function twoPeople(
     await expect(bob.getByText(/^Revision 1 ·/)).toBeVisible();
   }
   return { ann, bob, annName, bobName, id };
+}
+
+/**
+ * Routes a page's live connections through the test, which can then cut the open one and
+ * hold new ones off (`cut`) until it lets them through again (`restore`).
+ */
+export async function interceptLive(page: Page) {
+  let allow = true;
+  const sockets: WebSocketRoute[] = [];
+  await page.routeWebSocket(/\/api\/live$/, (ws) => {
+    if (!allow) return ws.close();
+    sockets.push(ws);
+    ws.connectToServer();
+  });
+  return {
+    cut: async () => {
+      allow = false;
+      await sockets[sockets.length - 1].close();
+    },
+    restore: () => {
+      allow = true;
+    },
+  };
 }

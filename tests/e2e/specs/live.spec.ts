@@ -1,7 +1,7 @@
 // Live collaboration in real browsers: presence, changes announced before you save,
 // and the same document open in two tabs.
-import { expect, test, type WebSocketRoute } from '@playwright/test';
-import { arrivalsWait, createDoc, open, signUp, twoPeople, uniqueName } from './helpers';
+import { expect, test } from '@playwright/test';
+import { arrivalsWait, createDoc, interceptLive, open, signUp, twoPeople, uniqueName } from './helpers';
 
 test('somebody else\'s save is announced with the changed fields before you save, and one click takes it in', async ({ browser }) => {
   const { ann, bob, annName, bobName, id } = await twoPeople(browser, 'Launch checklist', 'Step one\n');
@@ -65,25 +65,17 @@ test('the same document in two tabs warns in both, kindly, and the warning can b
 test('after the live connection drops, the editor reconnects and shows the save it missed meanwhile', async ({ browser }) => {
   const { ann, bob, annName, id } = await twoPeople(browser, 'Flaky wifi', 'Start\n', { openBob: false });
 
-  // Bob's live connections pass through here, so the test can cut them and hold them off.
-  let allow = true;
-  const sockets: WebSocketRoute[] = [];
-  await bob.routeWebSocket(/\/api\/live$/, (ws) => {
-    if (!allow) return ws.close();
-    sockets.push(ws);
-    ws.connectToServer();
-  });
+  const live = await interceptLive(bob);
   await open(bob, `/docs/${id}`);
   await expect(bob.getByRole('region', { name: 'Who is here' })).toContainText(annName);
 
-  allow = false;
-  await sockets[0].close();
+  await live.cut();
   await expect(bob.getByText('Live updates are reconnecting…')).toBeVisible();
 
   await ann.getByLabel('Title').fill('Flaky wifi, fixed');
   await ann.getByRole('button', { name: 'Save', exact: true }).click();
   await expect(ann.getByRole('status').first()).toHaveText('Saved as revision 2');
-  allow = true;
+  live.restore();
 
   // Bob has nothing unsaved: the missed revision comes in place once he is back.
   await expect(bob.getByLabel('Title')).toHaveValue('Flaky wifi, fixed', { timeout: 30_000 });

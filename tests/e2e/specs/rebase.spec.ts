@@ -1,7 +1,7 @@
 // Staying on the latest revision while typing: others' saves merge into the open editor as
 // they arrive, and a clash shows the moment it happens, not at save time.
-import { expect, test, type Page, type WebSocketRoute } from '@playwright/test';
-import { open, twoPeople } from './helpers';
+import { expect, test, type Page } from '@playwright/test';
+import { interceptLive, open, twoPeople } from './helpers';
 
 const paragraphs = Array.from({ length: 8 }, (_, i) => `Paragraph ${i + 1}: plain words.`);
 const BODY = paragraphs.join('\n') + '\n';
@@ -174,24 +174,16 @@ test('a composition in progress is never changed; the arrival merges when it end
 
 test('offline, then back: the editor catches up with the newest revision through the same merge', async ({ browser }) => {
   const { ann, bob, annName, id } = await twoPeople(browser, 'Offline plan', BODY, { openBob: false, follow: true });
-  // Bob's live connections pass through here, so the test can cut them and hold them off.
-  let allow = true;
-  const sockets: WebSocketRoute[] = [];
-  await bob.routeWebSocket(/\/api\/live$/, (ws) => {
-    if (!allow) return ws.close();
-    sockets.push(ws);
-    ws.connectToServer();
-  });
+  const live = await interceptLive(bob);
   await open(bob, `/docs/${id}`);
   await expect(bob.getByRole('region', { name: 'Who is here' })).toContainText(annName);
-  allow = false;
-  await sockets[0].close();
+  await live.cut();
   await expect(bob.getByText('Live updates are reconnecting…')).toBeVisible();
   await caretAtEndOfLine(bob, 8);
   await bob.keyboard.type(' Typed offline.');
   await saveAs(ann, id, 1, (body) => body.replace('Paragraph 1: plain', 'Paragraph 1: Ann'));
   await saveAs(ann, id, 2, (body) => body.replace('Paragraph 3: plain', 'Paragraph 3: Ann'));
-  allow = true;
+  live.restore();
   const note = bob.getByRole('region', { name: 'Merged while you typed' });
   await expect(note).toContainText(`${annName} changed lines 1 and 3 (revision 3)`, { timeout: 30_000 });
   await expect(formBody(bob)).toHaveValue(

@@ -655,30 +655,8 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
                         "Reload and reapply"
                     </button>
                 </Show>
-                <label class="choice">
-                    <input
-                        type="checkbox"
-                        prop:checked=move || merge_on_save.get()
-                        on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            merge_on_save.set(on);
-                            browser::storage_set(MERGE_ON_SAVE, if on { "on" } else { "off" });
-                        }
-                    />
-                    "Merge others' changes when I save"
-                </label>
-                <label class="choice">
-                    <input
-                        type="checkbox"
-                        prop:checked=move || following.get()
-                        on:change=move |ev| {
-                            let on = event_target_checked(&ev);
-                            following.set(on);
-                            browser::storage_set(FOLLOW, if on { "on" } else { "off" });
-                        }
-                    />
-                    "Take others' changes as they arrive"
-                </label>
+                <RememberedChoice on=merge_on_save key=MERGE_ON_SAVE label="Merge others' changes when I save"/>
+                <RememberedChoice on=following key=FOLLOW label="Take others' changes as they arrive"/>
                 <span class="hint">"Ctrl+S / ⌘S"</span>
                 <span class="standing">{standing_line}</span>
                 {status_line}
@@ -698,6 +676,25 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
         {move || copy.get().map(|(id, title)| view! {
             <p><a href=format!("/docs/{id}")>{format!("Open your version, “{title}”")}</a></p>
         })}
+    }
+}
+
+/// A checkbox whose choice this browser keeps for every document.
+#[component]
+fn RememberedChoice(on: RwSignal<bool>, key: &'static str, label: &'static str) -> impl IntoView {
+    view! {
+        <label class="choice">
+            <input
+                type="checkbox"
+                prop:checked=move || on.get()
+                on:change=move |ev| {
+                    let checked = event_target_checked(&ev);
+                    on.set(checked);
+                    browser::storage_set(key, if checked { "on" } else { "off" });
+                }
+            />
+            {label}
+        </label>
     }
 }
 
