@@ -173,6 +173,41 @@ impl Conflict {
         waiting.first().map(|&first| (first, waiting.len()))
     }
 
+    /// The choices this conflict starts with when it replaces `open`: those made there are
+    /// kept for each field whose conflicting places are still the same.
+    pub fn carried_choices(
+        &self,
+        open: Option<&Conflict>,
+        chosen: &BTreeMap<Field, FieldResolution>,
+    ) -> BTreeMap<Field, FieldResolution> {
+        let mut resolution = self.default_resolution();
+        if let Some(open) = open {
+            for (field, choice) in resolution.iter_mut() {
+                let same =
+                    open.comparison.field(*field).hunks == self.comparison.field(*field).hunks;
+                if let (true, Some(kept)) = (same, chosen.get(field)) {
+                    *choice = kept.clone();
+                }
+            }
+        }
+        resolution
+    }
+
+    /// A clash that arrived while typing, brought up to what the form holds now: `None`
+    /// once the person typed their way out of it.
+    pub fn following(&self, mine: &Fields) -> Option<Conflict> {
+        let mut fresh = Conflict::new(
+            &self.base,
+            self.base_rev,
+            self.current.clone(),
+            mine,
+            self.changed_by.clone(),
+            self.self_conflict,
+        );
+        fresh.origin = self.origin.clone();
+        (!fresh.comparison.merge.clean).then_some(fresh)
+    }
+
     pub fn conflicting(&self) -> Vec<Field> {
         self.comparison
             .fields
@@ -352,6 +387,39 @@ mod tests {
         assert_eq!(conflict.undecided(&resolution), Some(((Field::Body, 1), 1)));
         resolution.insert(Field::Body, FieldResolution::all(HunkChoice::Mine, 2));
         assert_eq!(conflict.undecided(&resolution), None);
+    }
+
+    #[test]
+    fn a_clash_follows_the_typing_and_keeps_the_choices_still_meant() {
+        let base = doc("a\nb\nc\nd\ne\n").fields();
+        let mut open = Conflict::new(
+            &base,
+            1,
+            doc("A\nb\nc\nd\ne\n"),
+            &doc("a1\nb\nc\nd\ne\n").fields(),
+            Vec::new(),
+            false,
+        );
+        open.origin = Origin::Live;
+        let mut chosen = open.default_resolution();
+        chosen
+            .get_mut(&Field::Body)
+            .unwrap()
+            .set(0, HunkChoice::Theirs);
+        // Typing elsewhere: the same place, the choice stays.
+        let typed = open
+            .following(&doc("a1\nb\nc\nd\ne, more\n").fields())
+            .unwrap();
+        assert_eq!(typed.origin, Origin::Live);
+        assert_eq!(typed.carried_choices(Some(&open), &chosen), chosen);
+        // Typing in the place itself: it is a different place now, chosen afresh.
+        let changed = open.following(&doc("a2\nb\nc\nd\ne\n").fields()).unwrap();
+        assert_eq!(
+            changed.carried_choices(Some(&open), &chosen),
+            changed.default_resolution()
+        );
+        // Typing their words: nothing left to decide.
+        assert!(open.following(&doc("A\nb\nc\nd\ne\n").fields()).is_none());
     }
 
     #[test]

@@ -397,19 +397,9 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
         if open.origin != Origin::Live || open.mine == mine {
             return;
         }
-        let mut fresh = Conflict::new(
-            &open.base,
-            open.base_rev,
-            open.current,
-            &mine,
-            open.changed_by,
-            open.self_conflict,
-        );
-        fresh.origin = Origin::Live;
-        if fresh.comparison.merge.clean {
-            conflict.set(None);
-        } else {
-            state.keep_choices_into(fresh);
+        match open.following(&mine) {
+            Some(fresh) => state.keep_choices_into(fresh),
+            None => conflict.set(None),
         }
     });
     // An input method's composition is never changed under it; the merge waits for its end.

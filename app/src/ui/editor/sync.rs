@@ -276,17 +276,10 @@ impl EditorState {
     /// Opens a clash that arrived while typing, keeping the choices already made for the
     /// places that are still the same.
     pub(super) fn keep_choices_into(self, conflict: Conflict) {
-        let mut resolution = conflict.default_resolution();
-        if let Some(open) = self.conflict.get_untracked() {
-            let chosen = self.resolution.get_untracked();
-            for (field, choice) in resolution.iter_mut() {
-                let same =
-                    open.comparison.field(*field).hunks == conflict.comparison.field(*field).hunks;
-                if let (true, Some(kept)) = (same, chosen.get(field)) {
-                    *choice = kept.clone();
-                }
-            }
-        }
+        let resolution = self.conflict.with_untracked(|open| {
+            self.resolution
+                .with_untracked(|chosen| conflict.carried_choices(open.as_ref(), chosen))
+        });
         self.resolution.set(resolution);
         self.refusal.set(None);
         self.conflict.set(Some(conflict));
