@@ -170,21 +170,25 @@ impl EditorState {
         self.merging.set(true);
         spawn_local(async move {
             let fetched = api::get_doc(id.clone()).await;
+            let Ok(latest) = fetched else {
+                self.merging.set(false);
+                return;
+            };
+            let mut merged = self.arrival(&latest);
             // Who to name in a clash is asked before anything is applied: the form never
             // stands on the new revision without its clash on screen, not even for a
-            // request's time in which Save could drop the other side's words.
-            let named = match &fetched {
-                Ok(latest) if self.arrival(latest).is_some_and(|m| m.clash.is_some()) => {
-                    let since = self.live_clash_base().map_or(seen_rev, |(_, rev)| rev);
-                    Some(self.changes_since(id, since).await)
-                }
-                _ => None,
-            };
+            // request's time in which Save could drop the other side's words. The person
+            // may type meanwhile, so the merge is made again after it.
+            let mut named = None;
+            if merged.as_ref().is_some_and(|m| m.clash.is_some()) {
+                let since = self.live_clash_base().map_or(seen_rev, |(_, rev)| rev);
+                named = Some(self.changes_since(id, since).await);
+                merged = self.arrival(&latest);
+            }
             self.merging.set(false);
-            if let Ok(latest) = fetched {
-                if self.base.with_untracked(|d| d.rev) == seen_rev {
-                    self.take_arrival(latest, &change, named);
-                }
+            if let Some(merged) = merged.filter(|_| self.base.with_untracked(|d| d.rev) == seen_rev)
+            {
+                self.take_arrival(latest, &change, named, merged);
             }
         });
     }
@@ -220,17 +224,15 @@ impl EditorState {
         Some(merge_arrival(&ancestor, &base, &latest.fields(), &form))
     }
 
-    /// Applies an arrival, all at once: the form, its base, the note and any clash. When the
-    /// moment has passed, nothing; the editor asks again whenever it changes.
+    /// Applies an arrival, all at once: the form, its base, the note and any clash.
+    /// `merged` is `arrival(&latest)` made just now, with nothing awaited since.
     fn take_arrival(
         self,
         latest: Document,
         change: &RemoteChange,
         named: Option<(Vec<ChangedBy>, bool)>,
+        merged: arrival::Merged,
     ) {
-        let Some(merged) = self.arrival(&latest) else {
-            return;
-        };
         let base = self.base.get_untracked();
         let form = untrack(|| self.mine());
         let (ancestor, ancestor_rev) = self.live_clash_base().unwrap_or((base.fields(), base.rev));
