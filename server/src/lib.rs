@@ -52,11 +52,14 @@ impl Application {
         // every instance's changes and shares presence.
         let fanout: Arc<dyn live::Fanout> = match &backend {
             store::Backend::Sqlite(_) => Arc::new(live::LocalFanout(hub.clone())),
-            store::Backend::Postgres(pg) => {
-                live::cluster::Cluster::start(pg.pool().clone(), &hub, settings.instance_liveness)
-                    .await?
-                    .fanout()
-            }
+            store::Backend::Postgres(pg) => live::cluster::Cluster::start(
+                store::presence::Presence::new(pg.pool().clone()),
+                &hub,
+                settings.instance_liveness,
+                settings.clock.clone(),
+            )
+            .await?
+            .fanout(),
         };
         let state = AppState {
             store,
@@ -175,7 +178,7 @@ fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            metrics::record,
+            http::metrics::record,
         ))
         .layer(axum::middleware::from_fn(http::security::headers))
         .layer(http::compression())

@@ -1,21 +1,14 @@
-//! Prometheus metrics at `/metrics` (text exposition): requests by route and status with
-//! latency, saves by outcome, merges, the live channel and the database pools. One
-//! registry per running server, so two servers in one process (tests) count apart.
+//! The Prometheus registry: requests by route and status with latency, saves by outcome,
+//! merges, the live channel and the database pools. One registry per running server, so
+//! two servers in one process (tests) count apart. Who records and serves it: `http::metrics`
+//! (requests, `/metrics`) and `live::hub` (connections), both above this module.
 
-use std::{net::SocketAddr, sync::Arc, time::Instant};
+use std::sync::Arc;
 
-use axum::{
-    extract::{ConnectInfo, MatchedPath, Request, State},
-    http::{header, HeaderMap, HeaderValue, Method, StatusCode},
-    middleware::Next,
-    response::{IntoResponse, Response},
-};
 use prometheus::{
-    Encoder, Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge,
-    IntGaugeVec, Opts, Registry, TextEncoder,
+    Histogram, HistogramOpts, HistogramVec, IntCounter, IntCounterVec, IntGauge, IntGaugeVec, Opts,
+    Registry,
 };
-
-use crate::{http::error::ApiError, state::AppState};
 
 /// What a refused request's problem was, left on its response for the metrics.
 #[derive(Clone, Copy, Debug)]
@@ -31,10 +24,20 @@ pub struct Metrics {
     registry: Registry,
     requests: IntCounterVec,
     latency: HistogramVec,
+    in_flight: IntGauge,
     saves: IntCounterVec,
     merges: IntCounterVec,
     pub live: Arc<LiveMetrics>,
     pool_connections: IntGaugeVec,
+}
+
+/// A request in flight, for as long as this lives.
+pub struct InFlight(IntGauge);
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.dec();
+    }
 }
 
 /// The live channel's share, held by the hub and its connections.
@@ -66,6 +69,11 @@ impl Metrics {
                 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
             ]),
             &["route", "method"],
+        )
+        .expect("valid metric");
+        let in_flight = IntGauge::new(
+            "http_requests_in_flight",
+            "Requests being answered now: from their headers to their answer's.",
         )
         .expect("valid metric");
         let saves = IntCounterVec::new(
@@ -114,6 +122,7 @@ impl Metrics {
         for collector in [
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(latency.clone()),
+            Box::new(in_flight.clone()),
             Box::new(saves.clone()),
             Box::new(merges.clone()),
             Box::new(live.sockets_open.clone()),
@@ -129,6 +138,7 @@ impl Metrics {
             registry,
             requests,
             latency,
+            in_flight,
             saves,
             merges,
             live,
@@ -136,121 +146,51 @@ impl Metrics {
         })
     }
 
-    fn save_outcome(
-        status: StatusCode,
-        headers: &HeaderMap,
-        kind: Option<ProblemKind>,
-    ) -> &'static str {
-        use app::protocol::problem;
-        match (status, kind.map(|k| k.0)) {
-            (StatusCode::OK, _) if headers.contains_key("idempotent-replayed") => "replayed",
-            (StatusCode::OK, _) if headers.contains_key("preference-applied") => "merged",
-            (StatusCode::OK, _) => "ok",
-            (StatusCode::PRECONDITION_FAILED, _) => "stale_412",
-            (StatusCode::CONFLICT, Some(problem::STALE_REVISION)) => "stale_409",
-            (StatusCode::CONFLICT, Some(problem::SLUG_TAKEN)) => "slug_taken",
-            (StatusCode::CONFLICT, Some(problem::INVALID_STATE)) => "invalid_state",
-            (StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST, _) => "invalid",
-            _ => "other",
+    /// A request begins; it counts as in flight until the guard goes (answered or dropped).
+    pub fn begin(&self) -> InFlight {
+        self.in_flight.inc();
+        InFlight(self.in_flight.clone())
+    }
+
+    /// One answered request, under its route template.
+    pub fn request(&self, route: &str, method: &str, status: &str, seconds: f64) {
+        self.latency
+            .with_label_values(&[route, method])
+            .observe(seconds);
+        self.requests
+            .with_label_values(&[route, method, status])
+            .inc();
+    }
+
+    /// One save, by what its answer says (`ok`, `merged`, `stale_412` …).
+    pub fn save(&self, outcome: &str) {
+        self.saves.with_label_values(&[outcome]).inc();
+    }
+
+    /// One three-way merge, clean or not.
+    pub fn merge(&self, clean: bool) {
+        let result = if clean { "clean" } else { "conflict" };
+        self.merges.with_label_values(&[result]).inc();
+    }
+
+    /// Each pool's (name, connections open, connections idle), as now.
+    pub fn pools(&self, stats: Vec<(&'static str, u32, u32)>) {
+        for (pool, size, idle) in stats {
+            let in_use = i64::from(size.saturating_sub(idle));
+            self.pool_connections
+                .with_label_values(&[pool, "idle"])
+                .set(i64::from(idle));
+            self.pool_connections
+                .with_label_values(&[pool, "in_use"])
+                .set(in_use);
         }
     }
-}
 
-/// Counts every request by its route template (never the raw path: ids would make
-/// unbounded labels), and saves and merges by what their answers say.
-pub async fn record(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_owned())
-        .unwrap_or_else(|| {
-            if request.uri().path().starts_with("/pkg/") {
-                "/pkg".to_owned()
-            } else {
-                "unmatched".to_owned()
-            }
-        });
-    let method = request.method().clone();
-    let started = Instant::now();
-    let response = next.run(request).await;
-    let metrics = &state.metrics;
-    let status = response.status();
-    metrics
-        .latency
-        .with_label_values(&[&route, method.as_str()])
-        .observe(started.elapsed().as_secs_f64());
-    metrics
-        .requests
-        .with_label_values(&[&route, method.as_str(), status.as_str()])
-        .inc();
-    if route == "/api/docs/{id}" && matches!(method, Method::PUT | Method::PATCH) {
-        let kind = response.extensions().get::<ProblemKind>().copied();
-        let outcome = Metrics::save_outcome(status, response.headers(), kind);
-        metrics.saves.with_label_values(&[outcome]).inc();
-        if outcome == "merged" {
-            metrics.merges.with_label_values(&["clean"]).inc();
-        }
+    /// Everything in the text exposition format.
+    pub fn text(&self) -> prometheus::Result<Vec<u8>> {
+        use prometheus::Encoder;
+        let mut text = Vec::new();
+        prometheus::TextEncoder::new().encode(&self.registry.gather(), &mut text)?;
+        Ok(text)
     }
-    if let Some(merge) = response.extensions().get::<MergeOutcome>() {
-        let result = if merge.clean { "clean" } else { "conflict" };
-        metrics.merges.with_label_values(&[result]).inc();
-    }
-    response
-}
-
-/// `/metrics`: with `--metrics-token`, only for `Authorization: Bearer <token>`; without
-/// one, only for clients on this machine (loopback).
-#[utoipa::path(get, operation_id = "metrics", path = "/metrics", tag = "meta",
-    security((), ("metrics_token" = [])),
-    responses(
-        (status = 200, description = "Prometheus text exposition format", body = String, content_type = "text/plain"),
-        (status = 404, description = "Not for this client: a remote address without the token", content_type = "application/problem+json", body = crate::http::openapi::ProblemDoc)))]
-pub async fn scrape(
-    State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-) -> Result<Response, ApiError> {
-    let allowed = match &state.settings.metrics_token {
-        Some(token) => headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .is_some_and(|given| constant_time_eq(given.as_bytes(), token.as_bytes())),
-        None => peer.ip().is_loopback(),
-    };
-    if !allowed {
-        return Err(ApiError::NotFound);
-    }
-    let metrics = &state.metrics;
-    for (pool, size, idle) in state.store.pool_stats() {
-        let in_use = i64::from(size.saturating_sub(idle));
-        metrics
-            .pool_connections
-            .with_label_values(&[pool, "idle"])
-            .set(i64::from(idle));
-        metrics
-            .pool_connections
-            .with_label_values(&[pool, "in_use"])
-            .set(in_use);
-    }
-    let mut text = Vec::new();
-    TextEncoder::new()
-        .encode(&metrics.registry.gather(), &mut text)
-        .map_err(ApiError::internal)?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
-            ),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-        ],
-        text,
-    )
-        .into_response())
-}
-
-/// Compares without stopping at the first difference, so timing tells nothing of the token.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

@@ -39,15 +39,39 @@ impl TestApp {
         TestApp::start(TestDatabase::Shared, database_url, |_| {}).await
     }
 
-    /// Another server on this test's database, as a second instance behind a load
-    /// balancer would be.
-    pub async fn another_instance(&self, configure: impl FnOnce(&mut Settings)) -> TestApp {
-        TestApp::start(TestDatabase::Shared, self.database_url.clone(), configure).await
+    /// A server on PostgreSQL, for what only PostgreSQL does (instances sharing live
+    /// updates and presence). Such tests are `#[ignore]`d, so the SQLite pass lists them as
+    /// ignored; the PostgreSQL pass runs them with `--include-ignored`. Run without
+    /// `TEST_DATABASE_URL`, they fail: they never pass by testing nothing.
+    pub async fn spawn_postgres_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
+        let (database, database_url) = TestDatabase::create().await;
+        assert!(
+            matches!(database, TestDatabase::Postgres { .. }),
+            "this test needs PostgreSQL: set TEST_DATABASE_URL to a postgres:// URL"
+        );
+        TestApp::start(database, database_url, configure).await
     }
 
-    /// Whether the tests run on PostgreSQL, where instances share live updates and presence.
-    pub fn on_postgres(&self) -> bool {
-        self.database_url.starts_with("postgres")
+    /// A server on a fresh SQLite file whatever `TEST_DATABASE_URL` says, for what only the
+    /// SQLite backend does.
+    pub async fn spawn_sqlite() -> TestApp {
+        let (database, database_url) = TestDatabase::sqlite();
+        TestApp::start(database, database_url, |_| {}).await
+    }
+
+    /// Another server on this test's database, as a second instance behind a load
+    /// balancer would be. It goes by the same clock, as instances of one deployment do.
+    pub async fn another_instance(&self, configure: impl FnOnce(&mut Settings)) -> TestApp {
+        let clock = self.clock.clone();
+        TestApp::start(
+            TestDatabase::Shared,
+            self.database_url.clone(),
+            |settings| {
+                settings.clock = clock;
+                configure(settings);
+            },
+        )
+        .await
     }
 
     async fn start(
@@ -159,15 +183,20 @@ pub enum TestDatabase {
 }
 
 impl TestDatabase {
+    /// A fresh SQLite file in a temporary directory.
+    fn sqlite() -> (TestDatabase, String) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}/concord.db", dir.path().display());
+        (TestDatabase::Sqlite { _dir: dir }, url)
+    }
+
     /// Creates this test's database; returns it with the URL the server is to use.
     pub async fn create() -> (TestDatabase, String) {
         let Some(admin_url) = std::env::var("TEST_DATABASE_URL")
             .ok()
             .filter(|url| !url.is_empty())
         else {
-            let dir = tempfile::tempdir().expect("temp dir");
-            let url = format!("sqlite://{}/concord.db", dir.path().display());
-            return (TestDatabase::Sqlite { _dir: dir }, url);
+            return TestDatabase::sqlite();
         };
         assert!(
             admin_url.starts_with("postgres://") || admin_url.starts_with("postgresql://"),
@@ -246,4 +275,33 @@ pub async fn problem(response: Response, status: StatusCode, kind: &str) -> Valu
         .as_str()
         .is_some_and(|i| i.starts_with("urn:uuid:")));
     body
+}
+
+/// Waits (up to five seconds) until the number of requests the server at `base` is
+/// answering, besides the `/metrics` one asking, is as `wanted` says: how a test knows a
+/// request reached the server, or that the server saw its client go, without sleeping.
+pub async fn in_flight_until(base: &str, wanted: impl Fn(u64) -> bool) {
+    let started = std::time::Instant::now();
+    loop {
+        let text = reqwest::get(format!("{base}/metrics"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let in_flight = text
+            .lines()
+            .find_map(|line| line.strip_prefix("concord_http_requests_in_flight "))
+            .and_then(|n| n.trim().parse::<f64>().ok())
+            .expect("the in-flight gauge is reported") as u64;
+        if wanted(in_flight.saturating_sub(1)) {
+            return;
+        }
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "requests in flight stayed at {}",
+            in_flight - 1
+        );
+        tokio::task::yield_now().await;
+    }
 }

@@ -7,10 +7,14 @@ use std::time::{Duration, Instant};
 use futures::{SinkExt, StreamExt};
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
+use tokio::{
+    io::{AsyncReadExt, AsyncWriteExt},
+    net::TcpStream,
+};
 use tokio_tungstenite::tungstenite::{client::IntoClientRequest, http::HeaderValue, Message};
 
 use crate::{
-    helpers::TestDatabase,
+    helpers::{in_flight_until, TestDatabase},
     kill::{concord, free_port, sign_up_ann, Server},
 };
 
@@ -56,11 +60,16 @@ async fn sigterm_finishes_saves_in_flight_closes_live_sockets_and_exits() {
         }
     }
 
-    // Large saves, so some are still being received or written when SIGTERM arrives.
+    // One save is sent up to its last bytes and held there: the server has it (its
+    // metrics count it in flight) and cannot finish it before SIGTERM.
+    let held = HeldSave::send(port, &cookie, &ids[0]).await;
+    in_flight_until(&base, |n| n >= 1).await;
+    // More large saves, racing SIGTERM: each is either finished or never applied.
     let body = "x".repeat(512 * 1024);
     let saves: Vec<_> = ids
         .iter()
         .enumerate()
+        .skip(1)
         .map(|(n, id)| {
             let request = client
                 .put(format!("{base}/api/docs/{id}"))
@@ -69,7 +78,6 @@ async fn sigterm_finishes_saves_in_flight_closes_live_sockets_and_exits() {
             tokio::spawn(async move { request.send().await })
         })
         .collect();
-    tokio::time::sleep(Duration::from_millis(15)).await;
     // SAFETY: sending a signal to our own child process.
     assert_eq!(
         unsafe { libc::kill(server.child.id() as i32, libc::SIGTERM) },
@@ -88,8 +96,10 @@ async fn sigterm_finishes_saves_in_flight_closes_live_sockets_and_exits() {
     .await
     .expect("the live socket is closed");
     assert_eq!(closed, Some(1012), "closed with 'service restart'");
+    // Shutting down, the server still takes the rest of the held save and answers it.
+    assert_eq!(held.finish().await, 200, "the save in flight is finished");
 
-    let mut answered = Vec::new();
+    let mut answered = vec![Some(StatusCode::OK)];
     for save in saves {
         answered.push(match save.await.unwrap() {
             Ok(response) => Some(response.status()),
@@ -144,4 +154,44 @@ async fn sigterm_finishes_saves_in_flight_closes_live_sockets_and_exits() {
         "saves in flight were finished, not dropped: {answered:?}"
     );
     server.kill();
+}
+
+/// A save sent but for its last bytes.
+struct HeldSave {
+    stream: TcpStream,
+    rest: Vec<u8>,
+}
+
+impl HeldSave {
+    async fn send(port: u16, cookie: &str, id: &str) -> HeldSave {
+        let body = json!({"title": "After", "slug": "doc-0", "tags": [], "body": "held"})
+            .to_string()
+            .into_bytes();
+        let head = format!(
+            "PUT /api/docs/{id} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}\r\n\
+             If-Match: \"1\"\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\
+             Connection: close\r\n\r\n",
+            body.len()
+        );
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+        let (first, rest) = body.split_at(body.len() / 2);
+        stream.write_all(head.as_bytes()).await.unwrap();
+        stream.write_all(first).await.unwrap();
+        HeldSave {
+            stream,
+            rest: rest.to_vec(),
+        }
+    }
+
+    /// Sends the rest; the answer's status.
+    async fn finish(mut self) -> u16 {
+        self.stream.write_all(&self.rest).await.unwrap();
+        let mut answer = String::new();
+        self.stream.read_to_string(&mut answer).await.unwrap();
+        answer
+            .split(' ')
+            .nth(1)
+            .and_then(|code| code.parse().ok())
+            .unwrap_or_else(|| panic!("no status in {answer:?}"))
+    }
 }

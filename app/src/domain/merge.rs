@@ -8,10 +8,7 @@ use std::{collections::BTreeSet, time::Duration};
 use serde::{Deserialize, Serialize};
 use similar::{Algorithm, DiffOp};
 
-use super::{
-    resolve::{resolve_text, FieldResolution, HunkChoice},
-    Field, Fields,
-};
+use super::{Field, Fields};
 
 /// How one field differs between the base revision, theirs (current) and mine.
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -133,6 +130,18 @@ impl Comparison {
     }
 }
 
+/// The clean merge with their side of every conflicting hunk. (Resolving by choice is
+/// `resolve`'s, which builds on this module, not the other way.)
+fn theirs_where_both(segments: &[MergeSegment], hunks: &[ConflictHunk]) -> String {
+    segments
+        .iter()
+        .map(|segment| match segment {
+            MergeSegment::Text(clean) => clean.as_str(),
+            MergeSegment::Hunk(index) => hunks.get(*index).map_or("", |h| h.theirs.as_str()),
+        })
+        .collect()
+}
+
 /// How long one diff may search for a minimal result before settling for a coarser one,
 /// so a pathological 1 MiB input cannot stall a request.
 pub const DIFF_TIME_LIMIT: Duration = Duration::from_millis(500);
@@ -150,11 +159,9 @@ pub fn compare(base: &Fields, theirs: &Fields, mine: &Fields) -> Comparison {
         let compared: &FieldComparison = &fields[index];
         match &compared.merged {
             Some(merged) => merged.clone(),
-            None if !compared.segments.is_empty() => FieldValue::Text(resolve_text(
-                &compared.segments,
-                &compared.hunks,
-                &FieldResolution::all(HunkChoice::Theirs, compared.hunks.len()),
-            )),
+            None if !compared.segments.is_empty() => {
+                FieldValue::Text(theirs_where_both(&compared.segments, &compared.hunks))
+            }
             None => theirs.clone(),
         }
     };

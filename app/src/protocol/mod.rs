@@ -341,6 +341,9 @@ pub fn who_saved<'a>(yourself: bool, names: impl IntoIterator<Item = &'a str>) -
     }
 }
 
+/// The cookie that carries a signed-in session (HTTP-only: the client never reads it).
+pub const SESSION_COOKIE: &str = "concord_session";
+
 /// This person in another tab, window or device.
 pub const YOU_ELSEWHERE: &str = "You (in another tab or window)";
 

@@ -28,7 +28,8 @@ use app::{
     protocol::{Credentials, UserRef},
 };
 
-pub const COOKIE: &str = "concord_session";
+/// The session cookie; named in the API's description too.
+pub use app::protocol::SESSION_COOKIE as COOKIE;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()

@@ -11,6 +11,7 @@ pub mod idempotency;
 pub mod listing;
 mod live;
 pub mod members;
+pub mod metrics;
 pub mod openapi;
 mod people;
 pub mod preview;
@@ -56,7 +57,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .nest("/api", api)
         .routes(routes!(healthz))
         .routes(routes!(ready))
-        .routes(routes!(crate::metrics::scrape))
+        .routes(routes!(metrics::scrape))
 }
 
 /// Compresses pages and JSON (brotli or gzip, as the client accepts), documents too: their

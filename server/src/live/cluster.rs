@@ -1,8 +1,9 @@
 //! Live updates and presence across instances on PostgreSQL. Committed changes are
 //! announced with NOTIFY from the committing transaction (by the store), so they go out
 //! if and only if the change commits; every instance LISTENs and hands them to its hub.
-//! Presence lives in the database: each instance writes its viewers of a document and
-//! notifies, the others re-read everybody's.
+//! Presence lives in the database (`store::presence`): each instance writes its viewers of
+//! a document and notifies, the others re-read everybody's. Time is the server's `Clock`,
+//! so tests move it instead of waiting for heartbeats to age.
 
 use std::{
     collections::HashMap,
@@ -10,50 +11,18 @@ use std::{
     time::Duration,
 };
 
-use chrono::Utc;
-use serde::{Deserialize, Serialize};
-use sqlx::{postgres::PgListener, PgConnection, PgPool, Row};
+use chrono::{DateTime, Utc};
+use sqlx::postgres::PgListener;
 
 use super::{
     hub::{Hub, SharedPresence},
     Fanout,
 };
-use crate::store::rows::timestamp;
-use app::{
-    live::{ServerMessage, Viewer},
-    protocol::UserRef,
+use crate::{
+    clock::Clock,
+    store::presence::{Notice, Presence},
 };
-
-/// The one NOTIFY channel every instance listens on.
-pub const CHANNEL: &str = "concord_live";
-
-/// What instances tell one another. Small: ids, revisions, names — never a body.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "event", rename_all = "snake_case")]
-pub enum Event {
-    /// A message for the document's watchers.
-    Live { message: ServerMessage },
-    /// The user lost access: stop their watches.
-    Revoke { doc_id: String, user_id: String },
-    /// A message for one user's watches of a document.
-    ToUser {
-        user_id: String,
-        message: ServerMessage,
-    },
-    /// Some instance's viewers of the document changed: re-read presence.
-    Presence { doc_id: String },
-}
-
-/// Sends `event` from inside a transaction: delivered only if it commits.
-pub async fn notify(connection: &mut PgConnection, event: &Event) -> sqlx::Result<()> {
-    let payload = serde_json::to_string(event).map_err(|e| sqlx::Error::Encode(e.into()))?;
-    sqlx::query("SELECT pg_notify($1, $2)")
-        .bind(CHANNEL)
-        .bind(payload)
-        .execute(connection)
-        .await?;
-    Ok(())
-}
+use app::live::{ServerMessage, Viewer};
 
 /// How often an instance says it is alive, and after how long without that its viewers
 /// no longer count.
@@ -69,7 +38,8 @@ pub struct Cluster {
 }
 
 struct Inner {
-    pool: PgPool,
+    presence: Presence,
+    clock: Clock,
     id: String,
     hub: Weak<Hub>,
     liveness: Liveness,
@@ -82,18 +52,18 @@ struct Inner {
 impl Cluster {
     /// Registers this instance, starts listening (before the server serves, so nothing
     /// committed after start-up is missed) and keeps the instance's heartbeat.
-    pub async fn start(pool: PgPool, hub: &Arc<Hub>, liveness: Liveness) -> sqlx::Result<Cluster> {
+    pub async fn start(
+        presence: Presence,
+        hub: &Arc<Hub>,
+        liveness: Liveness,
+        clock: Clock,
+    ) -> sqlx::Result<Cluster> {
         let id = uuid::Uuid::now_v7().to_string();
-        let now = timestamp(Utc::now());
-        sqlx::query("INSERT INTO instances (id, started_at, seen_at) VALUES ($1, $2, $2)")
-            .bind(&id)
-            .bind(&now)
-            .execute(&pool)
-            .await?;
-        let mut listener = PgListener::connect_with(&pool).await?;
-        listener.listen(CHANNEL).await?;
+        presence.register(&id, clock.now()).await?;
+        let listener = presence.listen().await?;
         let inner = Arc::new(Inner {
-            pool,
+            presence,
+            clock,
             id,
             hub: Arc::downgrade(hub),
             liveness,
@@ -111,7 +81,7 @@ impl Cluster {
     /// How committed changes reach every instance from this one.
     pub fn fanout(&self) -> Arc<dyn Fanout> {
         Arc::new(PgFanout {
-            pool: self.inner.pool.clone(),
+            presence: self.inner.presence.clone(),
         })
     }
 }
@@ -154,11 +124,11 @@ impl Inner {
     }
 
     async fn dispatch(&self, hub: &Arc<Hub>, payload: &str) {
-        match serde_json::from_str::<Event>(payload) {
-            Ok(Event::Live { message }) => hub.publish(&message),
-            Ok(Event::Revoke { doc_id, user_id }) => hub.revoke(&doc_id, &user_id),
-            Ok(Event::ToUser { user_id, message }) => hub.tell_user(&user_id, &message),
-            Ok(Event::Presence { doc_id }) => {
+        match serde_json::from_str::<Notice>(payload) {
+            Ok(Notice::Live { message }) => hub.publish(&message),
+            Ok(Notice::Revoke { doc_id, user_id }) => hub.revoke(&doc_id, &user_id),
+            Ok(Notice::ToUser { user_id, message }) => hub.tell_user(&user_id, &message),
+            Ok(Notice::Presence { doc_id }) => {
                 if let Err(error) = self.refresh(hub, &doc_id, true).await {
                     tracing::warn!(%error, doc = %doc_id, "could not read presence");
                 }
@@ -174,62 +144,18 @@ impl Inner {
         };
         let _one_at_a_time = self.writing.lock().await;
         let viewers = hub.local_viewers(doc_id);
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM presence WHERE instance_id = $1 AND doc_id = $2")
-            .bind(&self.id)
-            .bind(doc_id)
-            .execute(&mut *tx)
-            .await?;
-        for (position, viewer) in viewers.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO presence (instance_id, doc_id, position, user_id, user_name, tab_id, dirty) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(&self.id)
-            .bind(doc_id)
-            .bind(position as i64)
-            .bind(&viewer.user.id)
-            .bind(&viewer.user.name)
-            .bind(&viewer.tab_id)
-            .bind(viewer.dirty)
-            .execute(&mut *tx)
-            .await?;
-        }
-        notify(
-            &mut tx,
-            &Event::Presence {
-                doc_id: doc_id.to_owned(),
-            },
-        )
-        .await?;
-        tx.commit().await
+        self.presence.write(&self.id, doc_id, &viewers).await
     }
 
     /// Everybody watching the document on a live instance, in the order they came.
     async fn viewers(&self, doc_id: &str) -> sqlx::Result<Vec<Viewer>> {
-        let fresh = Utc::now()
-            - chrono::Duration::from_std(self.liveness.timeout).unwrap_or(chrono::Duration::zero());
-        let rows = sqlx::query(
-            "SELECT p.user_id, p.user_name, p.tab_id, p.dirty FROM presence p \
-             JOIN instances i ON i.id = p.instance_id \
-             WHERE p.doc_id = $1 AND i.seen_at > $2 ORDER BY i.started_at, i.id, p.position",
-        )
-        .bind(doc_id)
-        .bind(timestamp(fresh))
-        .fetch_all(&self.pool)
-        .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(Viewer {
-                    user: UserRef {
-                        id: row.try_get("user_id")?,
-                        name: row.try_get("user_name")?,
-                    },
-                    tab_id: row.try_get("tab_id")?,
-                    dirty: row.try_get("dirty")?,
-                })
-            })
-            .collect()
+        let fresh_after = self.ago(self.liveness.timeout);
+        self.presence.viewers(doc_id, fresh_after).await
+    }
+
+    /// The server's time `by` ago.
+    fn ago(&self, by: Duration) -> DateTime<Utc> {
+        self.clock.now() - chrono::Duration::from_std(by).unwrap_or(chrono::Duration::zero())
     }
 
     /// Announces the document's presence to this instance's watchers: always when asked
@@ -259,10 +185,7 @@ impl Inner {
         loop {
             every.tick().await;
             let Some(hub) = self.hub.upgrade() else {
-                let _ = sqlx::query("DELETE FROM instances WHERE id = $1")
-                    .bind(&self.id)
-                    .execute(&self.pool)
-                    .await;
+                let _ = self.presence.forget(&self.id).await;
                 return;
             };
             if let Err(error) = self.keep_alive().await {
@@ -277,40 +200,26 @@ impl Inner {
     }
 
     async fn keep_alive(&self) -> sqlx::Result<()> {
-        let now = Utc::now();
-        sqlx::query("UPDATE instances SET seen_at = $2 WHERE id = $1")
-            .bind(&self.id)
-            .bind(timestamp(now))
-            .execute(&self.pool)
-            .await?;
         // Long gone instances and their viewers are deleted, not just ignored.
-        let gone = now
-            - chrono::Duration::from_std(self.liveness.timeout * 2)
-                .unwrap_or(chrono::Duration::zero());
-        sqlx::query("DELETE FROM instances WHERE seen_at < $1")
-            .bind(timestamp(gone))
-            .execute(&self.pool)
-            .await?;
-        Ok(())
+        let gone_before = self.ago(self.liveness.timeout * 2);
+        self.presence
+            .beat(&self.id, self.clock.now(), gone_before)
+            .await
     }
 }
 
 /// The fanout on PostgreSQL. Saves, transitions and deletes were already announced by the
 /// store, with NOTIFY inside their transactions; publishing again would deliver twice.
 struct PgFanout {
-    pool: PgPool,
+    presence: Presence,
 }
 
 impl PgFanout {
     /// NOTIFY outside any transaction: the change it follows has committed already.
-    fn announce(&self, event: Event) {
-        let pool = self.pool.clone();
+    fn announce(&self, notice: Notice) {
+        let presence = self.presence.clone();
         tokio::spawn(async move {
-            let sent = async {
-                let mut connection = pool.acquire().await?;
-                notify(&mut connection, &event).await
-            };
-            if let Err(error) = sent.await {
+            if let Err(error) = presence.notify(&notice).await {
                 tracing::warn!(%error, "could not announce a membership change");
             }
         });
@@ -321,14 +230,14 @@ impl Fanout for PgFanout {
     fn publish(&self, _message: ServerMessage) {}
 
     fn revoke(&self, doc_id: &str, user_id: &str) {
-        self.announce(Event::Revoke {
+        self.announce(Notice::Revoke {
             doc_id: doc_id.to_owned(),
             user_id: user_id.to_owned(),
         });
     }
 
     fn tell_user(&self, user_id: &str, message: ServerMessage) {
-        self.announce(Event::ToUser {
+        self.announce(Notice::ToUser {
             user_id: user_id.to_owned(),
             message,
         });

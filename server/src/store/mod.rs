@@ -5,6 +5,7 @@ mod constraints;
 pub mod cursor;
 mod delegate;
 mod postgres;
+pub mod presence;
 pub(crate) mod rows;
 mod sqlite;
 pub mod transfer;

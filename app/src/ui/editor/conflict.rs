@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use leptos::{html, prelude::*};
 
-use super::hunks::FieldRow;
+use super::hunks::{FieldRow, Sides};
 use crate::{
     domain::{
         merge::{compare, Comparison, FieldState},
@@ -216,17 +216,6 @@ impl Conflict {
             .map(|f| f.field)
             .collect()
     }
-}
-
-/// How the panel names each side and its choices.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Sides {
-    pub theirs: &'static str,
-    pub mine: &'static str,
-    pub keep_mine: &'static str,
-    pub take_theirs: &'static str,
-    /// Whose words "take mine" would leave out: "Ann's", "your draft's".
-    pub whose: String,
 }
 
 #[component]

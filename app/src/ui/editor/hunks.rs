@@ -18,8 +18,6 @@ use crate::{
     ui::diff::Segments,
 };
 
-use super::conflict::Sides;
-
 /// Unchanged lines shown around a change, and how many more "more context" reveals.
 const CONTEXT: usize = 2;
 const MORE_CONTEXT: usize = 10;
@@ -39,6 +37,17 @@ fn state_label(state: FieldState) -> &'static str {
 
 fn text(value: &Option<FieldValue>) -> String {
     value.as_ref().map(FieldValue::as_text).unwrap_or_default()
+}
+
+/// How the panel names each side and its choices.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sides {
+    pub theirs: &'static str,
+    pub mine: &'static str,
+    pub keep_mine: &'static str,
+    pub take_theirs: &'static str,
+    /// Whose words "take mine" would leave out: "Ann's", "your draft's".
+    pub whose: String,
 }
 
 #[component]

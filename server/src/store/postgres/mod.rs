@@ -34,7 +34,10 @@ mod dialect {
     use sqlx::QueryBuilder;
 
     use super::Db;
-    use crate::{live::cluster, store::StoreResult};
+    use crate::store::{
+        presence::{notify, Notice},
+        StoreResult,
+    };
     use app::live::ServerMessage;
 
     /// Documents whose tags (a JSON array in text) hold `tag`.
@@ -56,7 +59,7 @@ mod dialect {
         tx: &mut sqlx::Transaction<'_, Db>,
         message: ServerMessage,
     ) -> StoreResult<()> {
-        cluster::notify(tx, &cluster::Event::Live { message }).await?;
+        notify(tx, &Notice::Live { message }).await?;
         Ok(())
     }
 }

@@ -1,0 +1,173 @@
+//! Instances of the server on one PostgreSQL database, the viewers each has of a document,
+//! and the notices instances send one another. Rows and a channel only: what a notice
+//! means to watchers is the live channel's business (`live::cluster`).
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::{postgres::PgListener, PgConnection, PgPool, Row};
+
+use super::rows::timestamp;
+use app::{
+    live::{ServerMessage, Viewer},
+    protocol::UserRef,
+};
+
+/// The one NOTIFY channel every instance listens on.
+pub const CHANNEL: &str = "concord_live";
+
+/// What instances tell one another. Small: ids, revisions, names — never a body.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Notice {
+    /// A message for the document's watchers.
+    Live { message: ServerMessage },
+    /// The user lost access: stop their watches.
+    Revoke { doc_id: String, user_id: String },
+    /// A message for one user's watches of a document.
+    ToUser {
+        user_id: String,
+        message: ServerMessage,
+    },
+    /// Some instance's viewers of the document changed: re-read presence.
+    Presence { doc_id: String },
+}
+
+/// Sends `notice` on `connection`: from inside a transaction, delivered only if it commits.
+pub async fn notify(connection: &mut PgConnection, notice: &Notice) -> sqlx::Result<()> {
+    let payload = serde_json::to_string(notice).map_err(|e| sqlx::Error::Encode(e.into()))?;
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(CHANNEL)
+        .bind(payload)
+        .execute(connection)
+        .await?;
+    Ok(())
+}
+
+/// The instances' rows, read and written for one instance.
+#[derive(Clone)]
+pub struct Presence {
+    pool: PgPool,
+}
+
+impl Presence {
+    pub fn new(pool: PgPool) -> Presence {
+        Presence { pool }
+    }
+
+    /// A connection that hears every instance's notices, from now on.
+    pub async fn listen(&self) -> sqlx::Result<PgListener> {
+        let mut listener = PgListener::connect_with(&self.pool).await?;
+        listener.listen(CHANNEL).await?;
+        Ok(listener)
+    }
+
+    /// A notice outside any transaction (what it follows has committed already).
+    pub async fn notify(&self, notice: &Notice) -> sqlx::Result<()> {
+        let mut connection = self.pool.acquire().await?;
+        notify(&mut connection, notice).await
+    }
+
+    /// Registers an instance, alive as of `now`.
+    pub async fn register(&self, instance: &str, now: DateTime<Utc>) -> sqlx::Result<()> {
+        sqlx::query("INSERT INTO instances (id, started_at, seen_at) VALUES ($1, $2, $2)")
+            .bind(instance)
+            .bind(timestamp(now))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The instance is alive as of `now`; instances not seen since `gone_before` are
+    /// deleted with their viewers (long gone, not just stale).
+    pub async fn beat(
+        &self,
+        instance: &str,
+        now: DateTime<Utc>,
+        gone_before: DateTime<Utc>,
+    ) -> sqlx::Result<()> {
+        sqlx::query("UPDATE instances SET seen_at = $2 WHERE id = $1")
+            .bind(instance)
+            .bind(timestamp(now))
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("DELETE FROM instances WHERE seen_at < $1")
+            .bind(timestamp(gone_before))
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// The instance stopped: it and its viewers go.
+    pub async fn forget(&self, instance: &str) -> sqlx::Result<()> {
+        sqlx::query("DELETE FROM instances WHERE id = $1")
+            .bind(instance)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Replaces the instance's viewers of the document and tells every instance, at once.
+    pub async fn write(
+        &self,
+        instance: &str,
+        doc_id: &str,
+        viewers: &[Viewer],
+    ) -> sqlx::Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM presence WHERE instance_id = $1 AND doc_id = $2")
+            .bind(instance)
+            .bind(doc_id)
+            .execute(&mut *tx)
+            .await?;
+        for (position, viewer) in viewers.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO presence (instance_id, doc_id, position, user_id, user_name, tab_id, dirty) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(instance)
+            .bind(doc_id)
+            .bind(position as i64)
+            .bind(&viewer.user.id)
+            .bind(&viewer.user.name)
+            .bind(&viewer.tab_id)
+            .bind(viewer.dirty)
+            .execute(&mut *tx)
+            .await?;
+        }
+        let changed = Notice::Presence {
+            doc_id: doc_id.to_owned(),
+        };
+        notify(&mut tx, &changed).await?;
+        tx.commit().await
+    }
+
+    /// Everybody watching the document on an instance seen after `fresh_after`, in the
+    /// order they came.
+    pub async fn viewers(
+        &self,
+        doc_id: &str,
+        fresh_after: DateTime<Utc>,
+    ) -> sqlx::Result<Vec<Viewer>> {
+        let rows = sqlx::query(
+            "SELECT p.user_id, p.user_name, p.tab_id, p.dirty FROM presence p \
+             JOIN instances i ON i.id = p.instance_id \
+             WHERE p.doc_id = $1 AND i.seen_at > $2 ORDER BY i.started_at, i.id, p.position",
+        )
+        .bind(doc_id)
+        .bind(timestamp(fresh_after))
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(Viewer {
+                    user: UserRef {
+                        id: row.try_get("user_id")?,
+                        name: row.try_get("user_name")?,
+                    },
+                    tab_id: row.try_get("tab_id")?,
+                    dirty: row.try_get("dirty")?,
+                })
+            })
+            .collect()
+    }
+}
