@@ -48,12 +48,14 @@ impl Application {
         let hub = live::Hub::new(settings.live_backlog, settings.presence_delay);
         let metrics = metrics::Metrics::new();
         hub.set_metrics(metrics.live.clone());
-        // One instance delivers changes to its own hub; on PostgreSQL every instance hears
-        // every instance's changes and shares presence.
+        // Committed changes come from the store's feed on both backends; on PostgreSQL the
+        // cluster fills it with every instance's, and shares presence and membership changes.
+        live::relay(store.changes(), &hub);
         let fanout: Arc<dyn live::Fanout> = match &backend {
             store::Backend::Sqlite(_) => Arc::new(live::LocalFanout(hub.clone())),
             store::Backend::Postgres(pg) => live::cluster::Cluster::start(
                 store::presence::Presence::new(pg.pool().clone()),
+                store.changes().clone(),
                 &hub,
                 settings.instance_liveness,
                 settings.clock.clone(),

@@ -30,11 +30,10 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// The document rules, over this state's store and fanout.
+    /// The document rules, over this state's store.
     pub fn documents(&self) -> crate::service::Documents<'_> {
         crate::service::Documents {
             store: self.store.as_ref(),
-            fanout: self.fanout.as_ref(),
             clock: &self.settings.clock,
         }
     }

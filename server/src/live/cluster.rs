@@ -20,7 +20,10 @@ use super::{
 };
 use crate::{
     clock::Clock,
-    store::presence::{Notice, Presence},
+    store::{
+        changes::Feed,
+        presence::{Notice, Presence},
+    },
 };
 use app::live::{ServerMessage, Viewer};
 
@@ -39,6 +42,8 @@ pub struct Cluster {
 
 struct Inner {
     presence: Presence,
+    /// Where the changes every instance commits are told on this one.
+    feed: Feed,
     clock: Clock,
     id: String,
     hub: Weak<Hub>,
@@ -54,6 +59,7 @@ impl Cluster {
     /// committed after start-up is missed) and keeps the instance's heartbeat.
     pub async fn start(
         presence: Presence,
+        feed: Feed,
         hub: &Arc<Hub>,
         liveness: Liveness,
         clock: Clock,
@@ -63,6 +69,7 @@ impl Cluster {
         let listener = presence.listen().await?;
         let inner = Arc::new(Inner {
             presence,
+            feed,
             clock,
             id,
             hub: Arc::downgrade(hub),
@@ -125,7 +132,7 @@ impl Inner {
 
     async fn dispatch(&self, hub: &Arc<Hub>, payload: &str) {
         match serde_json::from_str::<Notice>(payload) {
-            Ok(Notice::Live { message }) => hub.publish(&message),
+            Ok(Notice::Changed { change }) => self.feed.tell(change),
             Ok(Notice::Revoke { doc_id, user_id }) => hub.revoke(&doc_id, &user_id),
             Ok(Notice::ToUser { user_id, message }) => hub.tell_user(&user_id, &message),
             Ok(Notice::Presence { doc_id }) => {
@@ -208,8 +215,7 @@ impl Inner {
     }
 }
 
-/// The fanout on PostgreSQL. Saves, transitions and deletes were already announced by the
-/// store, with NOTIFY inside their transactions; publishing again would deliver twice.
+/// Membership changes on PostgreSQL, told to every instance.
 struct PgFanout {
     presence: Presence,
 }
@@ -227,8 +233,6 @@ impl PgFanout {
 }
 
 impl Fanout for PgFanout {
-    fn publish(&self, _message: ServerMessage) {}
-
     fn revoke(&self, doc_id: &str, user_id: &str) {
         self.announce(Notice::Revoke {
             doc_id: doc_id.to_owned(),

@@ -1,5 +1,6 @@
 //! The live channel: a hub of per-document broadcast channels, the WebSocket connection
-//! loop, and how committed changes reach the hub.
+//! loop, and how committed changes reach the hub (from the store's feed of them, on both
+//! backends: `relay`).
 
 pub mod cluster;
 mod connection;
@@ -10,13 +11,58 @@ use std::sync::Arc;
 pub use connection::{serve_connection, Connection};
 pub use hub::Hub;
 
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::store::changes::{Change, Feed};
 use app::live::ServerMessage;
 
-/// Where committed changes are announced. One instance delivers them to its own hub; a
-/// scaled-out deployment announces them to every instance's hub (PostgreSQL NOTIFY), so
-/// handlers only ever call `publish`.
+/// Hands every committed change the store tells of to this instance's watchers, for as
+/// long as the hub lives. Watchers of a relay that fell behind are told to catch up.
+pub fn relay(feed: &Feed, hub: &Arc<Hub>) {
+    let mut changes = feed.subscribe();
+    let hub = Arc::downgrade(hub);
+    tokio::spawn(async move {
+        loop {
+            let heard = changes.recv().await;
+            let Some(hub) = hub.upgrade() else {
+                return;
+            };
+            match heard {
+                Ok(change) => hub.publish(&message_of(change)),
+                Err(RecvError::Lagged(missed)) => {
+                    tracing::warn!(missed, "the live relay fell behind; watchers resync");
+                    hub.resync_all();
+                }
+                Err(RecvError::Closed) => return,
+            }
+        }
+    });
+}
+
+/// What watchers are told of a committed change.
+fn message_of(change: Change) -> ServerMessage {
+    match change {
+        Change::Revised {
+            doc_id,
+            rev,
+            by,
+            at,
+            fields,
+        } => ServerMessage::Updated {
+            doc_id,
+            rev,
+            by,
+            at,
+            fields,
+        },
+        Change::Deleted { doc_id, by } => ServerMessage::Deleted { doc_id, by },
+    }
+}
+
+/// Where membership changes are announced: to this instance's hub, or with PostgreSQL
+/// NOTIFY to every instance's. (Committed document changes need no announcing: the
+/// store's feed tells them, see `relay`.)
 pub trait Fanout: Send + Sync + 'static {
-    fn publish(&self, message: ServerMessage);
     /// The user lost access to the document: stop their watches everywhere.
     fn revoke(&self, doc_id: &str, user_id: &str);
     /// A message about the document for one user's watches only (their new role).
@@ -27,10 +73,6 @@ pub trait Fanout: Send + Sync + 'static {
 pub struct LocalFanout(pub Arc<Hub>);
 
 impl Fanout for LocalFanout {
-    fn publish(&self, message: ServerMessage) {
-        self.0.publish(&message);
-    }
-
     fn revoke(&self, doc_id: &str, user_id: &str) {
         self.0.revoke(doc_id, user_id);
     }

@@ -1,16 +1,13 @@
 //! Creating, changing, moving along the workflow and deleting documents: each change a
-//! compare-and-set on the revision it was based on, announced once committed.
+//! compare-and-set on the revision it was based on. (The store tells live watchers of each
+//! committed change: `store::changes`.)
 
 use serde_json::{Map, Value};
 
 use super::{patch::apply_merge_patch, stale, DocError, Mine, Precondition};
-use crate::{
-    live::Fanout,
-    store::{ClaimedKey, IdempotencyKey, MergeChange, SaveChange, Store, StoreError},
-};
+use crate::store::{ClaimedKey, IdempotencyKey, MergeChange, SaveChange, Store, StoreError};
 use app::{
-    domain::{changed_fields, merge::compare, parse_fields, Field, Fields, Status},
-    live::ServerMessage,
+    domain::{changed_fields, merge::compare, parse_fields, Fields, Status},
     protocol::{Document, UserRef},
 };
 
@@ -21,10 +18,10 @@ pub struct MergedSave {
     pub merged_over: Option<std::ops::RangeInclusive<i64>>,
 }
 
-/// The document rules over one store, announcing to one fanout.
+/// The document rules over one store. (Their committed changes reach live watchers
+/// through the store's feed of changes, not from here.)
 pub struct Documents<'a> {
     pub store: &'a dyn Store,
-    pub fanout: &'a dyn Fanout,
     pub clock: &'a crate::clock::Clock,
 }
 
@@ -146,7 +143,6 @@ impl Documents<'_> {
         match self.store.save_doc(change).await {
             Ok(doc) => {
                 tracing::info!(doc = %doc.id, rev = doc.rev, user = %user.name, ?changed, "document saved");
-                self.announce(&doc, changed);
                 Ok(doc)
             }
             Err(StoreError::SlugTaken) => Err(self.slug_taken(&fields.slug).await),
@@ -212,7 +208,6 @@ impl Documents<'_> {
             Ok(merged) => {
                 if merged.saved {
                     tracing::info!(doc = %id, rev = merged.doc.rev, base_rev, over = merged.over, user = %user.name, changed = ?merged.changed, "document saved as a merge");
-                    self.announce(&merged.doc, merged.changed);
                 }
                 let merged_over = (merged.over > base_rev).then_some(base_rev + 1..=merged.over);
                 Ok(MergedSave {
@@ -259,7 +254,6 @@ impl Documents<'_> {
         {
             Ok(doc) => {
                 tracing::info!(doc = %doc.id, rev = doc.rev, user = %user.name, to = to.as_str(), "status changed");
-                self.announce(&doc, vec![Field::Status]);
                 Ok(doc)
             }
             Err(StoreError::Stale) => {
@@ -290,10 +284,6 @@ impl Documents<'_> {
         {
             Ok(()) => {
                 tracing::info!(doc = %id, user = %user.name, "document deleted");
-                self.fanout.publish(ServerMessage::Deleted {
-                    doc_id: id.to_owned(),
-                    by: user.clone(),
-                });
                 Ok(())
             }
             Err(StoreError::Stale) => {
@@ -333,12 +323,6 @@ impl Documents<'_> {
         {
             Ok(restored) => {
                 tracing::info!(doc = %id, rev = restored.rev, user = %user.name, "document restored from the trash");
-                let changed = if slug == doc.slug {
-                    Vec::new()
-                } else {
-                    vec![Field::Slug]
-                };
-                self.announce(&restored, changed);
                 Ok(restored)
             }
             Err(StoreError::SlugTaken) => Err(self.slug_taken(&slug).await),
@@ -377,17 +361,6 @@ impl Documents<'_> {
             slug: slug.to_owned(),
             suggestions,
         }
-    }
-
-    /// Tells the document's live watchers (on every instance) about a committed change.
-    fn announce(&self, doc: &Document, fields: Vec<Field>) {
-        self.fanout.publish(ServerMessage::Updated {
-            doc_id: doc.id.clone(),
-            rev: doc.rev,
-            by: doc.updated_by.clone(),
-            at: doc.updated_at,
-            fields,
-        });
     }
 }
 

@@ -90,7 +90,7 @@ macro_rules! delegate_store {
                 by: &UserRef,
                 at: DateTime<Utc>,
             ) -> StoreResult<Document> {
-                docs::restore(&self.writer, id, expected_rev, slug, by, at).await
+                docs::restore(&self.writer, &self.feed, id, expected_rev, slug, by, at).await
             }
 
             async fn export_records(&self) -> StoreResult<Vec<$crate::store::transfer::Record>> {
@@ -112,6 +112,10 @@ macro_rules! delegate_store {
                 dialect::backup(&self.writer, path).await
             }
 
+            fn changes(&self) -> &$crate::store::changes::Feed {
+                &self.feed
+            }
+
             fn pool_stats(&self) -> Vec<(&'static str, u32, u32)> {
                 pool_stats(self)
             }
@@ -129,11 +133,11 @@ macro_rules! delegate_store {
             }
 
             async fn save_doc(&self, change: SaveChange<'_>) -> StoreResult<Document> {
-                docs::save(&self.writer, change).await
+                docs::save(&self.writer, &self.feed, change).await
             }
 
             async fn merge_save_doc(&self, change: MergeChange<'_>) -> StoreResult<Merged> {
-                docs::merge_save(&self.writer, change).await
+                docs::merge_save(&self.writer, &self.feed, change).await
             }
 
             async fn transition_doc(
@@ -144,7 +148,7 @@ macro_rules! delegate_store {
                 by: &UserRef,
                 at: DateTime<Utc>,
             ) -> StoreResult<Document> {
-                docs::transition(&self.writer, id, expected_rev, to, by, at).await
+                docs::transition(&self.writer, &self.feed, id, expected_rev, to, by, at).await
             }
 
             async fn delete_doc(
@@ -154,7 +158,7 @@ macro_rules! delegate_store {
                 by: &UserRef,
                 at: DateTime<Utc>,
             ) -> StoreResult<()> {
-                docs::delete(&self.writer, id, expected_rev, by, at).await
+                docs::delete(&self.writer, &self.feed, id, expected_rev, by, at).await
             }
 
             async fn revision_fields(&self, id: &str, rev: i64) -> StoreResult<Option<Fields>> {

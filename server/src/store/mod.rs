@@ -1,6 +1,7 @@
 //! Persistence behind one trait. Handlers never touch SQL; a backend is chosen once from
 //! the database URL.
 
+pub mod changes;
 mod constraints;
 pub mod cursor;
 mod delegate;
@@ -215,6 +216,8 @@ pub trait Store: Send + Sync + 'static {
     async fn import_records(&self, records: &[transfer::Record]) -> StoreResult<()>;
     /// A consistent copy of the whole database in a new file, while it is in use.
     async fn backup_to(&self, path: &str) -> StoreResult<()>;
+    /// Every committed change to a document, as it commits (`changes`).
+    fn changes(&self) -> &changes::Feed;
     /// Each pool's (name, connections open, connections idle), for `/metrics`.
     fn pool_stats(&self) -> Vec<(&'static str, u32, u32)>;
     /// A live document and the user's role on it (`None`: no access), read together.

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::{postgres::PgListener, PgConnection, PgPool, Row};
 
-use super::rows::timestamp;
+use super::{changes::Change, rows::timestamp};
 use app::{
     live::{ServerMessage, Viewer},
     protocol::UserRef,
@@ -19,8 +19,8 @@ pub const CHANNEL: &str = "concord_live";
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum Notice {
-    /// A message for the document's watchers.
-    Live { message: ServerMessage },
+    /// A committed change (`store::changes`), sent by its transaction.
+    Changed { change: Change },
     /// The user lost access: stop their watches.
     Revoke { doc_id: String, user_id: String },
     /// A message for one user's watches of a document.

@@ -35,10 +35,10 @@ mod dialect {
 
     use super::Db;
     use crate::store::{
+        changes::{Change, Feed},
         presence::{notify, Notice},
         StoreResult,
     };
-    use app::live::ServerMessage;
 
     /// Documents whose tags (a JSON array in text) hold `tag`.
     /// PostgreSQL has its own tools for this; `concord backup` is for the SQLite file.
@@ -54,12 +54,15 @@ mod dialect {
             .push(")");
     }
 
-    /// NOTIFY from the committing transaction: every instance hears it if it commits.
-    pub async fn announce(
-        tx: &mut sqlx::Transaction<'_, Db>,
-        message: ServerMessage,
+    /// NOTIFY from the committing transaction: every instance hears it if it commits, and
+    /// its listener (`live::cluster`) tells its own feed, this one's included.
+    pub async fn commit_announcing(
+        mut tx: sqlx::Transaction<'_, Db>,
+        _feed: &Feed,
+        change: Change,
     ) -> StoreResult<()> {
-        notify(tx, &Notice::Live { message }).await?;
+        notify(&mut tx, &Notice::Changed { change }).await?;
+        tx.commit().await?;
         Ok(())
     }
 }
@@ -95,6 +98,7 @@ pub struct PgStore {
     pool: PgPool,
     /// The same pool: PostgreSQL takes concurrent writers (see `delegate`).
     writer: PgPool,
+    feed: super::changes::Feed,
 }
 
 impl PgStore {
@@ -111,6 +115,7 @@ impl PgStore {
         Ok(PgStore {
             writer: pool.clone(),
             pool,
+            feed: Default::default(),
         })
     }
 

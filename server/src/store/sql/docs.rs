@@ -9,10 +9,12 @@ use crate::store::rows::{
     decode_error, document_from_row, fields_from_row, fields_list_json, parse_status, search_text,
     tags_json, timestamp,
 };
-use crate::store::{ClaimedKey, MergeChange, Merged, SaveChange, StoreError, StoreResult};
+use crate::store::{
+    changes::{Change, Feed},
+    ClaimedKey, MergeChange, Merged, SaveChange, StoreError, StoreResult,
+};
 use app::{
     domain::{changed_fields, Field, Fields, Role, Status},
-    live::ServerMessage,
     protocol::{Document, UserRef},
 };
 
@@ -121,17 +123,18 @@ pub async fn create(
     Ok(doc)
 }
 
-pub async fn save(pool: &Pool, change: SaveChange<'_>) -> StoreResult<Document> {
+pub async fn save(pool: &Pool, feed: &Feed, change: SaveChange<'_>) -> StoreResult<Document> {
     let mut tx = pool.begin().await?;
+    let changed = change.changed;
     let doc = write(&mut tx, change, None).await?;
-    tx.commit().await?;
+    commit_announcing(tx, feed, Change::revised(&doc, changed)).await?;
     Ok(doc)
 }
 
 /// A save merged over whatever revision is current. The document's row is held before it
 /// is read, so nothing commits between the merge and the save (SQLite takes its write
 /// lock, PostgreSQL the row lock).
-pub async fn merge_save(pool: &Pool, change: MergeChange<'_>) -> StoreResult<Merged> {
+pub async fn merge_save(pool: &Pool, feed: &Feed, change: MergeChange<'_>) -> StoreResult<Merged> {
     let mut tx = pool.begin().await?;
     let held = sqlx::query("UPDATE documents SET rev = rev WHERE id = $1 AND deleted_at IS NULL")
         .bind(change.id)
@@ -167,7 +170,7 @@ pub async fn merge_save(pool: &Pool, change: MergeChange<'_>) -> StoreResult<Mer
     };
     let merge_base = (over != change.base_rev).then_some(change.base_rev);
     let doc = write(&mut tx, save, merge_base).await?;
-    tx.commit().await?;
+    commit_announcing(tx, feed, Change::revised(&doc, &changed)).await?;
     Ok(Merged {
         doc,
         over,
@@ -176,8 +179,8 @@ pub async fn merge_save(pool: &Pool, change: MergeChange<'_>) -> StoreResult<Mer
     })
 }
 
-/// The compare-and-set, the revision row, the announcement and the idempotency record of
-/// one save, inside the caller's transaction.
+/// The compare-and-set, the revision row and the idempotency record of one save, inside
+/// the caller's transaction.
 async fn write(
     tx: &mut sqlx::Transaction<'_, Db>,
     change: SaveChange<'_>,
@@ -221,7 +224,6 @@ async fn write(
         &at,
     )
     .await?;
-    announce(tx, updated_message(&doc, change.changed.to_vec())).await?;
     if let Some(idempotency) = &change.idempotency {
         sqlx::query(
             "DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND created_at < $3",
@@ -250,6 +252,7 @@ async fn write(
 
 pub async fn transition(
     pool: &Pool,
+    feed: &Feed,
     id: &str,
     expected_rev: i64,
     to: Status,
@@ -287,13 +290,13 @@ pub async fn transition(
     )
     .await?;
     let doc = doc_in(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
-    announce(&mut tx, updated_message(&doc, vec![Field::Status])).await?;
-    tx.commit().await?;
+    commit_announcing(tx, feed, Change::revised(&doc, &[Field::Status])).await?;
     Ok(doc)
 }
 
 pub async fn delete(
     pool: &Pool,
+    feed: &Feed,
     id: &str,
     expected_rev: i64,
     by: &UserRef,
@@ -330,32 +333,21 @@ pub async fn delete(
         &at,
     )
     .await?;
-    announce(
-        &mut tx,
-        ServerMessage::Deleted {
-            doc_id: id.to_owned(),
-            by: by.clone(),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    let deleted = Change::Deleted {
+        doc_id: id.to_owned(),
+        by: by.clone(),
+    };
+    commit_announcing(tx, feed, deleted).await
 }
 
-/// Tells other instances' watchers, from inside the transaction: sent if and only if it
-/// commits (on SQLite, one process, the caller's fanout does it after the commit).
-async fn announce(tx: &mut sqlx::Transaction<'_, Db>, message: ServerMessage) -> StoreResult<()> {
-    dialect::announce(tx, message).await
-}
-
-fn updated_message(doc: &Document, fields: Vec<Field>) -> ServerMessage {
-    ServerMessage::Updated {
-        doc_id: doc.id.clone(),
-        rev: doc.rev,
-        by: doc.updated_by.clone(),
-        at: doc.updated_at,
-        fields,
-    }
+/// Commits, telling the change to every instance's feed if and only if it commits
+/// (`store::changes`).
+async fn commit_announcing(
+    tx: sqlx::Transaction<'_, Db>,
+    feed: &Feed,
+    change: Change,
+) -> StoreResult<()> {
+    dialect::commit_announcing(tx, feed, change).await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -445,6 +437,7 @@ pub async fn trashed_doc(pool: &Pool, id: &str) -> StoreResult<Option<(Document,
 /// (its own, or a new one when another live document took it meanwhile).
 pub async fn restore(
     pool: &Pool,
+    feed: &Feed,
     id: &str,
     expected_rev: i64,
     slug: &str,
@@ -487,7 +480,6 @@ pub async fn restore(
         &mut tx, id, doc.rev, &fields, doc.status, changed, false, None, &by.id, &at,
     )
     .await?;
-    announce(&mut tx, updated_message(&doc, changed.to_vec())).await?;
-    tx.commit().await?;
+    commit_announcing(tx, feed, Change::revised(&doc, changed)).await?;
     Ok(doc)
 }

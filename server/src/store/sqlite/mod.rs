@@ -33,8 +33,10 @@ mod dialect {
     use sqlx::QueryBuilder;
 
     use super::Db;
-    use crate::store::StoreResult;
-    use app::live::ServerMessage;
+    use crate::store::{
+        changes::{Change, Feed},
+        StoreResult,
+    };
 
     /// Documents whose tags (a JSON array in text) hold `tag`.
     pub fn has_tag(sql: &mut QueryBuilder<'_, Db>, tag: &str) {
@@ -52,11 +54,14 @@ mod dialect {
         Ok(())
     }
 
-    /// One process: the caller's fanout delivers after the commit, nothing to send here.
-    pub async fn announce(
-        _tx: &mut sqlx::Transaction<'_, Db>,
-        _message: ServerMessage,
+    /// One process: this process's feed hears of the change once it committed.
+    pub async fn commit_announcing(
+        tx: sqlx::Transaction<'_, Db>,
+        feed: &Feed,
+        change: Change,
     ) -> StoreResult<()> {
+        tx.commit().await?;
+        feed.tell(change);
         Ok(())
     }
 }
@@ -83,6 +88,7 @@ pub struct SqliteStore {
     pool: SqlitePool,
     /// The one connection every write goes through (see `delegate`).
     writer: SqlitePool,
+    feed: super::changes::Feed,
 }
 
 impl SqliteStore {
@@ -112,7 +118,11 @@ impl SqliteStore {
             .acquire_timeout(Duration::from_secs(30))
             .connect_with(options)
             .await?;
-        Ok(SqliteStore { pool, writer })
+        Ok(SqliteStore {
+            pool,
+            writer,
+            feed: Default::default(),
+        })
     }
 }
 
