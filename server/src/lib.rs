@@ -37,7 +37,7 @@ impl Application {
         settings: Settings,
     ) -> Result<Application, Box<dyn std::error::Error + Send + Sync>> {
         let backend = store::open(&settings.database_url, settings.pg).await?;
-        let store = backend.store();
+        let stores = backend.stores();
         let listener = TcpListener::bind(settings.addr).await?;
         let leptos = LeptosOptions::builder()
             .output_name(assets::output_name(&settings.site_root))
@@ -50,12 +50,12 @@ impl Application {
         hub.set_metrics(metrics.live.clone());
         // Committed changes come from the store's feed on both backends; on PostgreSQL the
         // cluster fills it with every instance's, and shares presence and membership changes.
-        live::relay(store.changes(), &hub);
+        live::relay(stores.database.changes(), &hub);
         let fanout: Arc<dyn live::Fanout> = match &backend {
             store::Backend::Sqlite(_) => Arc::new(live::LocalFanout(hub.clone())),
             store::Backend::Postgres(pg) => live::cluster::Cluster::start(
                 store::presence::Presence::new(pg.pool().clone()),
-                store.changes().clone(),
+                stores.database.changes().clone(),
                 &hub,
                 settings.instance_liveness,
                 settings.clock.clone(),
@@ -64,7 +64,7 @@ impl Application {
             .fanout(),
         };
         let state = AppState {
-            store,
+            stores,
             settings: Arc::new(settings),
             leptos,
             dummy_hash: Arc::default(),
@@ -137,7 +137,8 @@ async fn forget_expired(state: AppState) {
         every_hour.tick().await;
         let now = state.settings.clock.now();
         match state
-            .store
+            .stores
+            .keys
             .expire_idempotency_keys(now - state.settings.idempotency_ttl)
             .await
         {
@@ -146,13 +147,14 @@ async fn forget_expired(state: AppState) {
             Err(error) => tracing::warn!(%error, "could not expire idempotency keys"),
         }
         if let Err(error) = state
-            .store
+            .stores
+            .accounts
             .expire_auth_attempts(now - state.settings.auth_window)
             .await
         {
             tracing::warn!(%error, "could not expire sign-in attempts");
         }
-        match state.store.expire_sessions(now).await {
+        match state.stores.accounts.expire_sessions(now).await {
             Ok(0) => {}
             Ok(count) => tracing::info!(count, "deleted expired sessions"),
             Err(error) => tracing::warn!(%error, "could not delete expired sessions"),

@@ -67,7 +67,7 @@ impl PageData for ServerPages {
         access::role(&self.0, &id, &user)
             .await
             .map_err(ApiError::into_failure)?;
-        match self.0.store.revisions(&id).await {
+        match self.0.stores.history.revisions(&id).await {
             Ok(items) if !items.is_empty() => Ok(RevisionList { items }),
             Ok(_) => Err(ApiError::NotFound.into_failure()),
             Err(error) => Err(ApiError::from(error).into_failure()),
@@ -84,7 +84,7 @@ impl PageData for ServerPages {
         access::role(&self.0, &id, &user)
             .await
             .map_err(ApiError::into_failure)?;
-        match self.0.store.revision(&id, rev).await {
+        match self.0.stores.history.revision(&id, rev).await {
             Ok(Some(revision)) => Ok(revision),
             Ok(None) => Err(ApiError::NotFound.into_failure()),
             Err(error) => Err(ApiError::from(error).into_failure()),

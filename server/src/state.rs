@@ -8,12 +8,12 @@ use leptos::config::LeptosOptions;
 use crate::{
     config::Settings,
     live::{Fanout, Hub},
-    store::Store,
+    store::Stores,
 };
 
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Arc<dyn Store>,
+    pub stores: Stores,
     pub settings: Arc<Settings>,
     pub leptos: LeptosOptions,
     /// A real Argon2id hash to verify against when a name is unknown, so failures take as
@@ -33,7 +33,7 @@ impl AppState {
     /// The document rules, over this state's store.
     pub fn documents(&self) -> crate::service::Documents<'_> {
         crate::service::Documents {
-            store: self.store.as_ref(),
+            stores: &self.stores,
             clock: &self.settings.clock,
         }
     }

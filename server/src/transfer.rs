@@ -28,7 +28,7 @@ type Outcome<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 /// Writes every record as a line; returns how many of each were written.
 pub async fn export(database_url: &str, out: &mut dyn Write) -> Outcome<Counts> {
-    let store = store::connect(database_url).await?;
+    let store = store::connect(database_url).await?.transfer;
     let records = store.export_records().await?;
     let header = Record::Header {
         format: FORMAT.into(),
@@ -47,7 +47,7 @@ pub async fn export(database_url: &str, out: &mut dyn Write) -> Outcome<Counts> 
 /// already holds accounts or documents unless `into_non_empty`.
 pub async fn import(database_url: &str, text: &str, into_non_empty: bool) -> Outcome<Counts> {
     let records = parse(text).map_err(|bad| refuse(format!("nothing imported: {bad}")))?;
-    let store = store::connect(database_url).await?;
+    let store = store::connect(database_url).await?.transfer;
     if !into_non_empty && store.has_data().await? {
         return Err(refuse(
             "nothing imported: this database already holds accounts or documents. \
@@ -71,7 +71,7 @@ pub async fn backup(database_url: &str, file: &std::path::Path) -> Outcome<()> {
         )));
     }
     let path = std::path::absolute(file)?;
-    let store = store::connect(database_url).await?;
+    let store = store::connect(database_url).await?.transfer;
     store
         .backup_to(&path.to_string_lossy())
         .await

@@ -29,7 +29,13 @@ async fn two_concurrent_saves_on_the_same_revision_give_one_200_and_one_412() {
     let mut statuses = [a.unwrap().status(), b.unwrap().status()];
     statuses.sort();
     assert_eq!(statuses, [StatusCode::OK, StatusCode::PRECONDITION_FAILED]);
-    let history = app.store().await.changes_since(id, 0).await.unwrap();
+    let history = app
+        .stores()
+        .await
+        .history
+        .changes_since(id, 0)
+        .await
+        .unwrap();
     assert_eq!(
         history.iter().map(|c| c.rev).collect::<Vec<_>>(),
         vec![1, 2]
@@ -66,7 +72,13 @@ async fn of_many_concurrent_saves_exactly_the_acknowledged_one_is_in_history() {
     assert!(results
         .iter()
         .all(|(_, s)| *s == StatusCode::OK || *s == StatusCode::PRECONDITION_FAILED));
-    let history = app.store().await.changes_since(&id, 0).await.unwrap();
+    let history = app
+        .stores()
+        .await
+        .history
+        .changes_since(&id, 0)
+        .await
+        .unwrap();
     assert_eq!(history.len(), 2);
     assert_eq!(history[1].by.name, winners[0]);
     assert_eq!(

@@ -346,7 +346,13 @@ async fn retrying_a_save_with_its_idempotency_key_returns_the_original_200_not_a
     assert_eq!(retry.headers()["etag"], "\"2\"");
     assert_eq!(retry.json::<Value>().await.unwrap(), first_body);
     assert_eq!(
-        app.store().await.changes_since(id, 0).await.unwrap().len(),
+        app.stores()
+            .await
+            .history
+            .changes_since(id, 0)
+            .await
+            .unwrap()
+            .len(),
         2
     );
     let without_key = ann
@@ -436,7 +442,13 @@ async fn two_simultaneous_sends_of_one_save_both_get_its_success() {
 
     assert_eq!((a.status(), b.status()), (StatusCode::OK, StatusCode::OK));
     assert_eq!(
-        app.store().await.changes_since(id, 0).await.unwrap().len(),
+        app.stores()
+            .await
+            .history
+            .changes_since(id, 0)
+            .await
+            .unwrap()
+            .len(),
         2
     );
 }

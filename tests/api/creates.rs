@@ -263,10 +263,11 @@ async fn an_expired_key_is_forgotten_and_may_be_used_afresh() {
 
     assert_eq!(reused.status(), StatusCode::CREATED);
     assert!(reused.headers().get("idempotent-replayed").is_none());
-    let store = app.store().await;
+    let store = app.stores().await;
     app.clock.advance(chrono::Duration::milliseconds(400));
     assert_eq!(
         store
+            .keys
             .expire_idempotency_keys(app.clock.now() - chrono::Duration::milliseconds(300))
             .await
             .unwrap(),
@@ -297,8 +298,9 @@ async fn a_claim_whose_request_died_a_minute_ago_is_taken_over() {
     let canonical = serde_json::to_vec(&create).unwrap();
     let fingerprint = server::http::idempotency::fingerprint("POST", "/api/docs", b"", &canonical);
     let then = chrono::Utc::now() - chrono::Duration::seconds(61);
-    app.store()
+    app.stores()
         .await
+        .keys
         .claim_idempotency_key(
             me["id"].as_str().unwrap(),
             "orphan",
@@ -463,8 +465,9 @@ pub(crate) async fn claim_in_flight(
     let canonical = serde_json::to_vec(create).unwrap();
     let fingerprint = server::http::idempotency::fingerprint("POST", "/api/docs", b"", &canonical);
     let now = chrono::Utc::now();
-    app.store()
+    app.stores()
         .await
+        .keys
         .claim_idempotency_key(
             me["id"].as_str().unwrap(),
             key,

@@ -82,7 +82,13 @@ async fn a_put_with_the_current_etag_saves_a_new_revision_by_its_author() {
     assert_eq!(saved["rev"], 2);
     assert_eq!(saved["updated_by"]["name"], "Bob");
     assert_eq!(saved["created_by"]["name"], "Ann");
-    let history = app.store().await.changes_since(id, 0).await.unwrap();
+    let history = app
+        .stores()
+        .await
+        .history
+        .changes_since(id, 0)
+        .await
+        .unwrap();
     assert_eq!(history.len(), 2);
     assert_eq!(history[1].by.name, "Bob");
     assert_eq!(history[1].fields, vec![app::domain::Field::Body]);
@@ -106,7 +112,13 @@ async fn an_unchanged_put_records_no_revision() {
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["etag"], "\"1\"");
     assert_eq!(
-        app.store().await.changes_since(id, 0).await.unwrap().len(),
+        app.stores()
+            .await
+            .history
+            .changes_since(id, 0)
+            .await
+            .unwrap()
+            .len(),
         1
     );
 }
@@ -133,7 +145,13 @@ async fn a_merge_patch_changes_only_the_fields_it_names() {
     assert_eq!(saved["tags"], json!(["z"]));
     assert_eq!(saved["body"], doc["body"]);
     assert_eq!(saved["slug"], doc["slug"]);
-    let history = app.store().await.changes_since(id, 0).await.unwrap();
+    let history = app
+        .stores()
+        .await
+        .history
+        .changes_since(id, 0)
+        .await
+        .unwrap();
     let fields: Vec<_> = history[1].fields.iter().map(|f| f.name()).collect();
     assert_eq!(fields, vec!["title", "tags"]);
 }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use reqwest::{header, Client, Response, StatusCode};
 use serde_json::{json, Value};
-use server::{store::Store, Application, Settings};
+use server::{store::Stores, Application, Settings};
 use sqlx::{Connection, PgConnection};
 use tempfile::TempDir;
 use tokio::sync::oneshot;
@@ -167,7 +167,7 @@ impl TestApp {
     }
 
     /// The same database, opened directly, to check history independently of the API.
-    pub async fn store(&self) -> Arc<dyn Store> {
+    pub async fn stores(&self) -> Stores {
         server::store::connect(&self.database_url).await.unwrap()
     }
 }

@@ -220,7 +220,7 @@ async fn restoring_an_old_revision_writes_a_new_one_and_keeps_history() {
         (doc["rev"].clone(), doc["body"].clone(), doc["tags"].clone()),
         (json!(4), json!("one\ntwo\n"), json!(["a", "b"]))
     );
-    let history = app.store().await.revisions(&id).await.unwrap();
+    let history = app.stores().await.history.revisions(&id).await.unwrap();
     assert_eq!(history.len(), 4);
     assert_eq!(
         history[0]

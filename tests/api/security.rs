@@ -334,12 +334,16 @@ async fn forty_parallel_guesses_at_one_password_get_at_most_five_checked() {
 async fn expired_sessions_are_deleted_from_the_database() {
     let app = TestApp::spawn().await;
     let ann = app.user("Ann").await;
-    let store = app.store().await;
+    let store = app.stores().await;
 
-    let kept = store.expire_sessions(chrono::Utc::now()).await.unwrap();
+    let kept = store
+        .accounts
+        .expire_sessions(chrono::Utc::now())
+        .await
+        .unwrap();
     assert_eq!(kept, 0, "a live session stays");
     let later = chrono::Utc::now() + chrono::Duration::days(15);
-    let deleted = store.expire_sessions(later).await.unwrap();
+    let deleted = store.accounts.expire_sessions(later).await.unwrap();
 
     assert_eq!(deleted, 1);
     let me = ann.get(app.url("/api/auth/me")).send().await.unwrap();

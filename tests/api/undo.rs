@@ -59,7 +59,7 @@ async fn undoing_a_revision_takes_back_only_its_change() {
     // Bob's revision 3 changed line two and added "b"; Ann's line three (4) stays.
     assert_eq!(doc["body"], "one\ntwo\nTHREE\n");
     assert_eq!(doc["tags"], json!([]));
-    let history = app.store().await.revisions(&id).await.unwrap();
+    let history = app.stores().await.history.revisions(&id).await.unwrap();
     assert_eq!(history.len(), 5, "a new revision; none rewritten");
     assert_eq!(history[0].by.name, "Ann");
 }

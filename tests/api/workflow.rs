@@ -36,7 +36,7 @@ async fn a_document_is_published_archived_and_restored_to_draft_each_as_a_revisi
         assert_eq!(moved["status"], to);
         assert_eq!(moved["body"], doc["body"]);
     }
-    let history = app.store().await.revisions(id).await.unwrap();
+    let history = app.stores().await.history.revisions(id).await.unwrap();
     let statuses: Vec<_> = history
         .iter()
         .map(|r| (r.rev, r.status.as_str(), r.fields.clone()))

@@ -12,7 +12,8 @@ use app::{
 /// does not exist, so outsiders cannot tell the difference.
 pub async fn role(state: &AppState, doc_id: &str, user: &UserRef) -> Result<Role, ApiError> {
     state
-        .store
+        .stores
+        .members
         .role_of(doc_id, &user.id)
         .await?
         .ok_or(ApiError::NotFound)
@@ -24,7 +25,7 @@ pub async fn doc_with_role(
     doc_id: &str,
     user: &UserRef,
 ) -> Result<(Document, Role), ApiError> {
-    match state.store.doc_for(doc_id, &user.id).await? {
+    match state.stores.docs.doc_for(doc_id, &user.id).await? {
         Some((doc, Some(role))) => Ok((doc, role)),
         _ => Err(ApiError::NotFound),
     }

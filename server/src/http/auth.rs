@@ -66,7 +66,8 @@ pub async fn user_from_cookies(
         return Ok(None);
     };
     Ok(state
-        .store
+        .stores
+        .accounts
         .session_user(&token_hash(token), state.settings.clock.now())
         .await?)
 }
@@ -99,7 +100,8 @@ async fn sign_up(
     let hash = hash_password(input.password).await?;
     let id = uuid::Uuid::now_v7().to_string();
     let user = match state
-        .store
+        .stores
+        .accounts
         .create_user(&id, &input.name, &hash, state.settings.clock.now())
         .await
     {
@@ -130,7 +132,7 @@ async fn sign_in(
 ) -> Result<Response, ApiError> {
     let address = client_address(&state, &headers, peer);
     reserve_attempt(&state, Some(&input.name), &address).await?;
-    let record = state.store.find_user(&input.name).await?;
+    let record = state.stores.accounts.find_user(&input.name).await?;
     // Unknown names are checked against a real hash too, so timing does not reveal who has an account.
     let (hash, user) = match record {
         Some(record) => (record.password_hash, Some(record.user)),
@@ -143,14 +145,22 @@ async fn sign_in(
             "That name and password do not match an account.".into(),
         ));
     };
-    state.store.clear_auth_failures(&input.name).await?;
+    state
+        .stores
+        .accounts
+        .clear_auth_failures(&input.name)
+        .await?;
     // A new session on every sign-in: a session id planted before it is worth nothing after.
     if let Some(old) = headers
         .get(header::COOKIE)
         .and_then(|v| v.to_str().ok())
         .and_then(|c| cookie_value(c, COOKIE))
     {
-        state.store.delete_session(&token_hash(old)).await?;
+        state
+            .stores
+            .accounts
+            .delete_session(&token_hash(old))
+            .await?;
     }
     let cookie = start_session(&state, &user).await?;
     Ok(([(header::SET_COOKIE, cookie)], Json(user)).into_response())
@@ -162,7 +172,11 @@ async fn sign_in(
 async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
     let cookies = headers.get(header::COOKIE).and_then(|v| v.to_str().ok());
     if let Some(token) = cookies.and_then(|c| cookie_value(c, COOKIE)) {
-        state.store.delete_session(&token_hash(token)).await?;
+        state
+            .stores
+            .accounts
+            .delete_session(&token_hash(token))
+            .await?;
     }
     let clear = session_cookie(&state, "", 0);
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())
@@ -206,11 +220,13 @@ async fn reserve_attempt(
     let settings = &state.settings;
     let now = state.settings.clock.now();
     let reserved = state
-        .store
+        .stores
+        .accounts
         .record_auth_attempt(account, address, now)
         .await?;
     let (failures, attempts) = state
-        .store
+        .stores
+        .accounts
         .auth_attempts(
             account.unwrap_or_default(),
             address,
@@ -221,7 +237,7 @@ async fn reserve_attempt(
         || attempts > settings.address_attempt_limit
     {
         tracing::warn!(account = account.unwrap_or_default(), %address, failures, attempts, "sign-in rate limited");
-        state.store.forget_auth_attempt(reserved).await?;
+        state.stores.accounts.forget_auth_attempt(reserved).await?;
         return Err(ApiError::TooManyRequests {
             retry_after: settings.auth_window.num_seconds().max(1) as u64,
         });
@@ -236,7 +252,8 @@ async fn start_session(state: &AppState, user: &UserRef) -> Result<HeaderValue, 
     let now = state.settings.clock.now();
     let ttl = state.settings.session_ttl;
     state
-        .store
+        .stores
+        .accounts
         .create_session(&token_hash(&token), &user.id, now, now + ttl)
         .await?;
     Ok(session_cookie(state, &token, ttl.num_seconds()))

@@ -94,7 +94,7 @@ async fn keyed_create(
     let answer = match created {
         Ok(response) => Ok(response),
         Err(error) if error.status().is_server_error() => {
-            if let Err(release) = state.store.release_idempotency_key(key).await {
+            if let Err(release) = state.stores.keys.release_idempotency_key(key).await {
                 tracing::error!(%release, "could not release an idempotency key");
             }
             Err(error)
@@ -102,7 +102,8 @@ async fn keyed_create(
         Err(error) => {
             let (status, body) = error.into_parts();
             state
-                .store
+                .stores
+                .keys
                 .finish_idempotency_key(key, status.as_u16(), &body)
                 .await?;
             Ok(problem_response(status, body))
@@ -117,7 +118,7 @@ async fn keyed_create(
 /// finishes (a panic): a retry must not wait for the abandoned-claim takeover, which is
 /// only for a process that died.
 struct UnfinishedClaim {
-    store: std::sync::Arc<dyn crate::store::Store>,
+    keys: std::sync::Arc<dyn crate::store::Keys>,
     user_id: String,
     key: String,
     settled: bool,
@@ -126,7 +127,7 @@ struct UnfinishedClaim {
 impl UnfinishedClaim {
     fn new(state: &AppState, key: ClaimedKey<'_>) -> UnfinishedClaim {
         UnfinishedClaim {
-            store: state.store.clone(),
+            keys: state.stores.keys.clone(),
             user_id: key.user_id.to_owned(),
             key: key.key.to_owned(),
             settled: false,
@@ -147,7 +148,7 @@ impl Drop for UnfinishedClaim {
             return;
         };
         let (store, user_id, key) = (
-            self.store.clone(),
+            self.keys.clone(),
             std::mem::take(&mut self.user_id),
             std::mem::take(&mut self.key),
         );
@@ -365,7 +366,8 @@ async fn replay_merged(
         .and_then(|tag| crate::service::strong_rev(tag.to_str().ok()?));
     if let Some(rev) = saved_rev.filter(|_| replay.status().is_success()) {
         let base = state
-            .store
+            .stores
+            .history
             .revision(id, rev)
             .await?
             .and_then(|r| r.merge_base);

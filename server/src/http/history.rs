@@ -42,7 +42,7 @@ async fn list(
     Path(id): Path<String>,
 ) -> Result<Json<RevisionList>, ApiError> {
     access::role(&state, &id, &user).await?;
-    let items = state.store.revisions(&id).await?;
+    let items = state.stores.history.revisions(&id).await?;
     if items.is_empty() {
         return Err(ApiError::NotFound);
     }
@@ -86,7 +86,7 @@ async fn diff(
             "Give both revisions to compare: ?from=A&to=B.",
         ));
     };
-    if state.store.get_doc(&id).await?.is_none() {
+    if state.stores.docs.get_doc(&id).await?.is_none() {
         return Err(ApiError::NotFound);
     }
     let from = revision(&state, &id, &from, "from").await?;
@@ -158,11 +158,12 @@ pub(super) async fn revision(
         .ok()
         .filter(|rev| *rev > 0)
         .ok_or_else(|| ApiError::validation(field, "A revision is a positive whole number."))?;
-    if state.store.get_doc(id).await?.is_none() {
+    if state.stores.docs.get_doc(id).await?.is_none() {
         return Err(ApiError::NotFound);
     }
     state
-        .store
+        .stores
+        .history
         .revision(id, rev)
         .await?
         .ok_or(ApiError::NotFound)

@@ -77,7 +77,8 @@ impl Idempotency {
         user_id: &str,
     ) -> Result<Option<Response>, ApiError> {
         let Some(stored) = state
-            .store
+            .stores
+            .keys
             .idempotent_response(user_id, &self.key, self.not_before)
             .await?
         else {
@@ -94,7 +95,8 @@ impl Idempotency {
     ) -> Result<Option<Response>, ApiError> {
         let now = state.settings.clock.now();
         let claim = state
-            .store
+            .stores
+            .keys
             .claim_idempotency_key(
                 user_id,
                 &self.key,

@@ -49,7 +49,7 @@ async fn upgrade(
         id: state.connections.fetch_add(1, Ordering::Relaxed),
         user,
         hub: state.hub.clone(),
-        store: state.store.clone(),
+        members: state.stores.members.clone(),
         heartbeat: state.settings.heartbeat,
         timeout: state.settings.peer_timeout,
     };

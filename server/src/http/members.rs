@@ -41,7 +41,12 @@ async fn list(
 }
 
 pub async fn members(state: &AppState, id: &str, your_role: Role) -> Result<Members, ApiError> {
-    let (owner, members) = state.store.members(id).await?.ok_or(ApiError::NotFound)?;
+    let (owner, members) = state
+        .stores
+        .members
+        .members(id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     Ok(Members {
         owner,
         members,
@@ -65,15 +70,20 @@ async fn set(
             "A member is an editor or a viewer; a document has one owner.",
         ));
     }
-    let record = state.store.find_user(&request.name).await?.ok_or_else(|| {
-        ApiError::validation(
-            "name",
-            format!(
-                "Nobody is called \"{}\". Check the spelling of the user name.",
-                request.name
-            ),
-        )
-    })?;
+    let record = state
+        .stores
+        .accounts
+        .find_user(&request.name)
+        .await?
+        .ok_or_else(|| {
+            ApiError::validation(
+                "name",
+                format!(
+                    "Nobody is called \"{}\". Check the spelling of the user name.",
+                    request.name
+                ),
+            )
+        })?;
     if record.user.id == user.id {
         return Err(ApiError::validation(
             "name",
@@ -81,7 +91,8 @@ async fn set(
         ));
     }
     state
-        .store
+        .stores
+        .members
         .set_member(
             &id,
             &record.user.id,
@@ -111,13 +122,18 @@ async fn remove(
     Path((id, name)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     access::is_owner(&state, &id, &user, "remove people").await?;
-    let Some(record) = state.store.find_user(&name).await? else {
+    let Some(record) = state.stores.accounts.find_user(&name).await? else {
         return Err(ApiError::validation(
             "name",
             format!("\"{name}\" is not a member of this document."),
         ));
     };
-    if !state.store.remove_member(&id, &record.user.id).await? {
+    if !state
+        .stores
+        .members
+        .remove_member(&id, &record.user.id)
+        .await?
+    {
         return Err(ApiError::validation(
             "name",
             format!("\"{name}\" is not a member of this document."),

@@ -75,7 +75,7 @@ pub async fn scrape(
     if !allowed {
         return Err(ApiError::NotFound);
     }
-    state.metrics.pools(state.store.pool_stats());
+    state.metrics.pools(state.stores.database.pool_stats());
     let text = state.metrics.text().map_err(ApiError::internal)?;
     Ok((
         [

@@ -87,6 +87,6 @@ async fn healthz() -> &'static str {
     responses((status = 200, body = String, description = "ready"),
               (status = 500, description = "The database does not answer", content_type = "application/problem+json", body = openapi::ProblemDoc)))]
 async fn ready(State(state): State<AppState>) -> Result<&'static str, ApiError> {
-    state.store.ping().await?;
+    state.stores.database.ping().await?;
     Ok("ready")
 }

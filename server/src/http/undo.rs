@@ -58,7 +58,8 @@ async fn undo(
         ));
     }
     let before = state
-        .store
+        .stores
+        .history
         .revision(&id, undone.rev - 1)
         .await?
         .ok_or(ApiError::NotFound)?;

@@ -16,7 +16,7 @@ use super::{
     hub::{wire, Wire},
     Hub,
 };
-use crate::store::Store;
+use crate::store::Members;
 use app::{
     live::{ClientMessage, ServerMessage, Viewer},
     protocol::UserRef,
@@ -27,7 +27,7 @@ pub struct Connection {
     pub id: u64,
     pub user: UserRef,
     pub hub: Arc<Hub>,
-    pub store: Arc<dyn Store>,
+    pub members: Arc<dyn Members>,
     pub heartbeat: Duration,
     pub timeout: Duration,
 }
@@ -141,7 +141,11 @@ async fn watch(
     if watching.contains_key(&doc_id) {
         return None;
     }
-    match connection.store.role_of(&doc_id, &connection.user.id).await {
+    match connection
+        .members
+        .role_of(&doc_id, &connection.user.id)
+        .await
+    {
         Ok(Some(_)) => {}
         Ok(None) => return Some(ServerMessage::NotFound { doc_id }),
         Err(error) => {

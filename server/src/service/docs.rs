@@ -5,7 +5,7 @@
 use serde_json::{Map, Value};
 
 use super::{patch::apply_merge_patch, stale, DocError, Mine, Precondition};
-use crate::store::{ClaimedKey, IdempotencyKey, MergeChange, SaveChange, Store, StoreError};
+use crate::store::{ClaimedKey, IdempotencyKey, MergeChange, SaveChange, StoreError, Stores};
 use app::{
     domain::{changed_fields, merge::compare, parse_fields, Fields, Status},
     protocol::{Document, UserRef},
@@ -21,7 +21,7 @@ pub struct MergedSave {
 /// The document rules over one store. (Their committed changes reach live watchers
 /// through the store's feed of changes, not from here.)
 pub struct Documents<'a> {
-    pub store: &'a dyn Store,
+    pub stores: &'a Stores,
     pub clock: &'a crate::clock::Clock,
 }
 
@@ -34,7 +34,8 @@ impl Documents<'_> {
     ) -> Result<Document, DocError> {
         let id = uuid::Uuid::now_v7().to_string();
         match self
-            .store
+            .stores
+            .docs
             .create_doc(&id, fields, user, self.clock.now(), key)
             .await
         {
@@ -72,7 +73,7 @@ impl Documents<'_> {
         let stem = stem.trim_end_matches('-');
         let mut candidates = vec![base.to_owned()];
         candidates.extend((2..=12).map(|n| format!("{stem}-{n}")));
-        let free = self.store.free_slugs(&candidates).await?;
+        let free = self.stores.docs.free_slugs(&candidates).await?;
         Ok(match free.into_iter().next() {
             Some(slug) => slug,
             None => format!("{stem}-{:06x}", rand::random::<u32>() & 0xff_ffff),
@@ -102,7 +103,14 @@ impl Documents<'_> {
         mine: Mine<'_>,
     ) -> Result<Document, DocError> {
         if !precondition.matches(current.rev) {
-            return Err(stale::explain(self.store, current, precondition, user, mine).await);
+            return Err(stale::explain(
+                self.stores.history.as_ref(),
+                current,
+                precondition,
+                user,
+                mine,
+            )
+            .await);
         }
         if !current.status.is_editable() {
             return Err(DocError::InvalidState {
@@ -140,7 +148,7 @@ impl Documents<'_> {
             at: self.clock.now(),
             idempotency,
         };
-        match self.store.save_doc(change).await {
+        match self.stores.docs.save_doc(change).await {
             Ok(doc) => {
                 tracing::info!(doc = %doc.id, rev = doc.rev, user = %user.name, ?changed, "document saved");
                 Ok(doc)
@@ -154,7 +162,14 @@ impl Documents<'_> {
                     Some(patch) => Mine::Patch(patch),
                     None => Mine::Fields(&fields),
                 };
-                Err(stale::explain(self.store, latest, precondition, user, mine).await)
+                Err(stale::explain(
+                    self.stores.history.as_ref(),
+                    latest,
+                    precondition,
+                    user,
+                    mine,
+                )
+                .await)
             }
             Err(other) => Err(other.into()),
         }
@@ -172,7 +187,12 @@ impl Documents<'_> {
         idempotency: Option<IdempotencyKey<'_>>,
     ) -> Result<MergedSave, DocError> {
         let base = match precondition.merge_base() {
-            Some(rev) => self.store.revision_fields(id, rev).await?.map(|f| (rev, f)),
+            Some(rev) => self
+                .stores
+                .history
+                .revision_fields(id, rev)
+                .await?
+                .map(|f| (rev, f)),
             None => None,
         };
         let Some((base_rev, base)) = base else {
@@ -204,7 +224,7 @@ impl Documents<'_> {
             at: self.clock.now(),
             idempotency,
         };
-        match self.store.merge_save_doc(change).await {
+        match self.stores.docs.merge_save_doc(change).await {
             Ok(merged) => {
                 if merged.saved {
                     tracing::info!(doc = %id, rev = merged.doc.rev, base_rev, over = merged.over, user = %user.name, changed = ?merged.changed, "document saved as a merge");
@@ -222,7 +242,14 @@ impl Documents<'_> {
                     // The revision still matches, yet the save was refused: this very
                     // request's first attempt committed (the HTTP layer replays it).
                     Ok(current) => {
-                        stale::explain(self.store, current, precondition, user, mine).await
+                        stale::explain(
+                            self.stores.history.as_ref(),
+                            current,
+                            precondition,
+                            user,
+                            mine,
+                        )
+                        .await
                     }
                 })
             }
@@ -240,15 +267,21 @@ impl Documents<'_> {
     ) -> Result<Document, DocError> {
         let current = self.current(id).await?;
         if !precondition.matches(current.rev) {
-            return Err(
-                stale::explain(self.store, current, precondition, user, Mine::Unknown).await,
-            );
+            return Err(stale::explain(
+                self.stores.history.as_ref(),
+                current,
+                precondition,
+                user,
+                Mine::Unknown,
+            )
+            .await);
         }
         if !current.status.can_become(to) {
             return Err(refused(current.status, to));
         }
         match self
-            .store
+            .stores
+            .docs
             .transition_doc(id, current.rev, to, user, self.clock.now())
             .await
         {
@@ -258,7 +291,14 @@ impl Documents<'_> {
             }
             Err(StoreError::Stale) => {
                 let latest = self.current(id).await?;
-                Err(stale::explain(self.store, latest, precondition, user, Mine::Unknown).await)
+                Err(stale::explain(
+                    self.stores.history.as_ref(),
+                    latest,
+                    precondition,
+                    user,
+                    Mine::Unknown,
+                )
+                .await)
             }
             Err(other) => Err(other.into()),
         }
@@ -273,12 +313,18 @@ impl Documents<'_> {
     ) -> Result<(), DocError> {
         let current = self.current(id).await?;
         if !precondition.matches(current.rev) {
-            return Err(
-                stale::explain(self.store, current, precondition, user, Mine::Unknown).await,
-            );
+            return Err(stale::explain(
+                self.stores.history.as_ref(),
+                current,
+                precondition,
+                user,
+                Mine::Unknown,
+            )
+            .await);
         }
         match self
-            .store
+            .stores
+            .docs
             .delete_doc(id, current.rev, user, self.clock.now())
             .await
         {
@@ -288,7 +334,14 @@ impl Documents<'_> {
             }
             Err(StoreError::Stale) => {
                 let latest = self.current(id).await?;
-                Err(stale::explain(self.store, latest, precondition, user, Mine::Unknown).await)
+                Err(stale::explain(
+                    self.stores.history.as_ref(),
+                    latest,
+                    precondition,
+                    user,
+                    Mine::Unknown,
+                )
+                .await)
             }
             Err(other) => Err(other.into()),
         }
@@ -303,12 +356,19 @@ impl Documents<'_> {
         slug: Option<&str>,
         user: &UserRef,
     ) -> Result<Document, DocError> {
-        let trashed = self.store.trashed_doc(id).await?;
+        let trashed = self.stores.docs.trashed_doc(id).await?;
         let Some((doc, _)) = trashed.filter(|(_, owner)| *owner == user.id) else {
             return Err(DocError::NotFound);
         };
         if !precondition.matches(doc.rev) {
-            return Err(stale::explain(self.store, doc, precondition, user, Mine::Unknown).await);
+            return Err(stale::explain(
+                self.stores.history.as_ref(),
+                doc,
+                precondition,
+                user,
+                Mine::Unknown,
+            )
+            .await);
         }
         let slug = match slug {
             Some(slug) => app::domain::Slug::parse(slug)
@@ -317,7 +377,8 @@ impl Documents<'_> {
             None => doc.slug.clone(),
         };
         match self
-            .store
+            .stores
+            .docs
             .restore_doc(id, doc.rev, &slug, user, self.clock.now())
             .await
         {
@@ -326,10 +387,15 @@ impl Documents<'_> {
                 Ok(restored)
             }
             Err(StoreError::SlugTaken) => Err(self.slug_taken(&slug).await),
-            Err(StoreError::Stale) => match self.store.trashed_doc(id).await? {
-                Some((latest, _)) => {
-                    Err(stale::explain(self.store, latest, precondition, user, Mine::Unknown).await)
-                }
+            Err(StoreError::Stale) => match self.stores.docs.trashed_doc(id).await? {
+                Some((latest, _)) => Err(stale::explain(
+                    self.stores.history.as_ref(),
+                    latest,
+                    precondition,
+                    user,
+                    Mine::Unknown,
+                )
+                .await),
                 None => Err(DocError::NotFound),
             },
             Err(other) => Err(other.into()),
@@ -342,7 +408,11 @@ impl Documents<'_> {
     }
 
     async fn current(&self, id: &str) -> Result<Document, DocError> {
-        self.store.get_doc(id).await?.ok_or(DocError::NotFound)
+        self.stores
+            .docs
+            .get_doc(id)
+            .await?
+            .ok_or(DocError::NotFound)
     }
 
     /// The clash, with free variants of the slug to choose from.
@@ -350,7 +420,7 @@ impl Documents<'_> {
         let stem: String = slug.chars().take(app::domain::SLUG_MAX - 3).collect();
         let stem = stem.trim_end_matches('-');
         let candidates: Vec<String> = (2..=12).map(|n| format!("{stem}-{n}")).collect();
-        let suggestions = match self.store.free_slugs(&candidates).await {
+        let suggestions = match self.stores.docs.free_slugs(&candidates).await {
             Ok(free) => free.into_iter().take(3).collect(),
             Err(error) => {
                 tracing::warn!(%error, "could not suggest slugs");

@@ -2,7 +2,7 @@
 //! current document, and the field-by-field three-way comparison with a merge proposal.
 
 use super::{patch::apply_merge_patch, DocError, Mine, Precondition, Stale};
-use crate::store::Store;
+use crate::store::History;
 use app::{
     domain::merge::{compare, FieldState},
     protocol::{who_saved, Document, StaleRevision, UserRef},
@@ -12,27 +12,27 @@ use app::{
 const CHANGES_LISTED: usize = 50;
 
 pub async fn explain(
-    store: &dyn Store,
+    history: &dyn History,
     current: Document,
     precondition: &Precondition,
     user: &UserRef,
     mine: Mine<'_>,
 ) -> DocError {
-    match build(store, current, precondition, user, mine).await {
+    match build(history, current, precondition, user, mine).await {
         Ok(stale) => DocError::Stale(Box::new(stale)),
         Err(error) => error,
     }
 }
 
 async fn build(
-    store: &dyn Store,
+    history: &dyn History,
     current: Document,
     precondition: &Precondition,
     user: &UserRef,
     mine: Mine<'_>,
 ) -> Result<Stale, DocError> {
     let your_base_rev = precondition.base_rev();
-    let mut changed_by = store
+    let mut changed_by = history
         .changes_since(&current.id, your_base_rev.min(current.rev))
         .await?;
     if changed_by.len() > CHANGES_LISTED {
@@ -41,7 +41,7 @@ async fn build(
     let self_conflict = !changed_by.is_empty() && changed_by.iter().all(|c| c.by.id == user.id);
 
     let base = if (1..current.rev).contains(&your_base_rev) {
-        store.revision_fields(&current.id, your_base_rev).await?
+        history.revision_fields(&current.id, your_base_rev).await?
     } else {
         None
     };

@@ -1,26 +1,38 @@
 //! Persistence behind one trait. Handlers never touch SQL; a backend is chosen once from
 //! the database URL.
 
+mod accounts;
 pub mod changes;
 mod constraints;
 pub mod cursor;
-mod delegate;
+mod docs;
+mod history;
+mod keys;
+mod members;
 mod postgres;
 pub mod presence;
 pub(crate) mod rows;
 mod sqlite;
 pub mod transfer;
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use app::{
-    domain::{Field, Fields, Role, Status},
-    protocol::{ChangedBy, DocPage, Document, Member, Revision, RevisionSummary, UserRef},
+    domain::{Field, Fields, Status},
+    protocol::{Document, UserRef},
 };
 
+pub use accounts::Accounts;
+pub use docs::Docs;
+pub use history::History;
+pub use keys::Keys;
+pub use members::Members;
 pub use postgres::{PgSettings, PgStore};
 pub use sqlite::SqliteStore;
+pub use transfer::Transfer;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -151,182 +163,46 @@ pub struct ClaimedKey<'a> {
     pub key: &'a str,
 }
 
+/// The database itself: migrations, health, pools, and the feed of committed changes.
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Database: Send + Sync + 'static {
     /// Applies pending migrations; start-up fails if this fails.
     async fn migrate(&self) -> StoreResult<()>;
     /// Whether the database answers: what `/readyz` reports.
     async fn ping(&self) -> StoreResult<()>;
-
-    async fn create_user(
-        &self,
-        id: &str,
-        name: &str,
-        password_hash: &str,
-        at: DateTime<Utc>,
-    ) -> StoreResult<UserRef>;
-    async fn find_user(&self, name: &str) -> StoreResult<Option<UserRecord>>;
-    /// Up to `limit` people whose names start with `prefix`, ignoring case, A to Z.
-    async fn users_starting(&self, prefix: &str, limit: u32) -> StoreResult<Vec<UserRef>>;
-
-    async fn create_session(
-        &self,
-        token_hash: &str,
-        user_id: &str,
-        at: DateTime<Utc>,
-        expires_at: DateTime<Utc>,
-    ) -> StoreResult<()>;
-    /// The session's user, if the session exists and has not expired at `now`.
-    async fn session_user(
-        &self,
-        token_hash: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Option<UserRef>>;
-    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
-
-    /// Inserts the document at revision 1 and its first revision row, in one transaction
-    /// that also completes the request's claimed idempotency key.
-    async fn create_doc(
-        &self,
-        id: &str,
-        fields: &Fields,
-        by: &UserRef,
-        at: DateTime<Utc>,
-        key: Option<ClaimedKey<'_>>,
-    ) -> StoreResult<Document>;
-    async fn get_doc(&self, id: &str) -> StoreResult<Option<Document>>;
-    /// The owner's documents in the trash, most recently deleted first.
-    async fn trashed(&self, owner_id: &str) -> StoreResult<Vec<app::protocol::DocSummary>>;
-    /// A document in the trash, with its owner's id.
-    async fn trashed_doc(&self, id: &str) -> StoreResult<Option<(Document, String)>>;
-    /// Out of the trash under `slug`, on the revision it was deleted at (else `Stale`).
-    async fn restore_doc(
-        &self,
-        id: &str,
-        expected_rev: i64,
-        slug: &str,
-        by: &UserRef,
-        at: DateTime<Utc>,
-    ) -> StoreResult<Document>;
-    /// Every account, document, revision and membership (`concord export`).
-    async fn export_records(&self) -> StoreResult<Vec<transfer::Record>>;
-    /// Whether any account or document is stored.
-    async fn has_data(&self) -> StoreResult<bool>;
-    /// Writes checked records (`transfer::parse`) in one transaction: all or nothing.
-    async fn import_records(&self, records: &[transfer::Record]) -> StoreResult<()>;
-    /// A consistent copy of the whole database in a new file, while it is in use.
-    async fn backup_to(&self, path: &str) -> StoreResult<()>;
-    /// Every committed change to a document, as it commits (`changes`).
-    fn changes(&self) -> &changes::Feed;
     /// Each pool's (name, connections open, connections idle), for `/metrics`.
     fn pool_stats(&self) -> Vec<(&'static str, u32, u32)>;
-    /// A live document and the user's role on it (`None`: no access), read together.
-    async fn doc_for(
-        &self,
-        id: &str,
-        user_id: &str,
-    ) -> StoreResult<Option<(Document, Option<Role>)>>;
-    async fn list_docs(&self, query: &ListQuery) -> StoreResult<DocPage>;
-    /// One transaction: compare-and-set on `rev`, insert the revision row, bump the document.
-    /// `Stale` when the document is no longer at `expected_rev`.
-    async fn save_doc(&self, change: SaveChange<'_>) -> StoreResult<Document>;
-    /// One transaction holding the document from its read to its save: the change merged
-    /// over the current revision, marked as a merge in its revision row.
-    async fn merge_save_doc(&self, change: MergeChange<'_>) -> StoreResult<Merged>;
-    /// Moves the document to `to` with the same compare-and-set as a save.
-    async fn transition_doc(
-        &self,
-        id: &str,
-        expected_rev: i64,
-        to: Status,
-        by: &UserRef,
-        at: DateTime<Utc>,
-    ) -> StoreResult<Document>;
-    /// Soft-deletes with the same compare-and-set; history is kept.
-    async fn delete_doc(
-        &self,
-        id: &str,
-        expected_rev: i64,
-        by: &UserRef,
-        at: DateTime<Utc>,
-    ) -> StoreResult<()>;
-    /// The field values of one revision of a live document.
-    async fn revision_fields(&self, id: &str, rev: i64) -> StoreResult<Option<Fields>>;
-    /// A live document's history, newest first.
-    async fn revisions(&self, id: &str) -> StoreResult<Vec<RevisionSummary>>;
-    async fn revision(&self, id: &str, rev: i64) -> StoreResult<Option<Revision>>;
-    /// Those of `candidates` that no live document uses as its slug.
-    async fn free_slugs(&self, candidates: &[String]) -> StoreResult<Vec<String>>;
-    /// Claims a key for a create, first forgetting its record if older than `expired_before`
-    /// or, still in flight, older than `abandoned_before` (its request never finished).
-    async fn claim_idempotency_key(
-        &self,
-        user_id: &str,
-        key: &str,
-        fingerprint: &str,
-        now: DateTime<Utc>,
-        expired_before: DateTime<Utc>,
-        abandoned_before: DateTime<Utc>,
-    ) -> StoreResult<Claim>;
-    /// Records the final response of a claimed key whose request did not create anything.
-    async fn finish_idempotency_key(
-        &self,
-        key: ClaimedKey<'_>,
-        status: u16,
-        body: &str,
-    ) -> StoreResult<()>;
-    /// Forgets a claimed key whose request failed on our side, so a retry can run.
-    async fn release_idempotency_key(&self, key: ClaimedKey<'_>) -> StoreResult<()>;
-    /// The response recorded for a user's idempotency key, unless older than `not_before`.
-    async fn idempotent_response(
-        &self,
-        user_id: &str,
-        key: &str,
-        not_before: DateTime<Utc>,
-    ) -> StoreResult<Option<StoredResponse>>;
-    /// Deletes idempotency records older than `before`; returns how many.
-    async fn expire_idempotency_keys(&self, before: DateTime<Utc>) -> StoreResult<u64>;
-    /// The user's role on a live document; `None` for outsiders and unknown documents.
-    async fn role_of(&self, doc_id: &str, user_id: &str) -> StoreResult<Option<Role>>;
-    /// The owner and the members of a live document.
-    async fn members(&self, doc_id: &str) -> StoreResult<Option<(UserRef, Vec<Member>)>>;
-    /// Adds a member or changes their role.
-    async fn set_member(
-        &self,
-        doc_id: &str,
-        user_id: &str,
-        role: Role,
-        by: &UserRef,
-        at: DateTime<Utc>,
-    ) -> StoreResult<()>;
-    /// False when the user was not a member.
-    async fn remove_member(&self, doc_id: &str, user_id: &str) -> StoreResult<bool>;
+    /// Every committed change to a document, as it commits (`changes`).
+    fn changes(&self) -> &changes::Feed;
+}
 
-    /// Failed sign-ins for `account` and all attempts from `address` since `since`.
-    async fn auth_attempts(
-        &self,
-        account: &str,
-        address: &str,
-        since: DateTime<Utc>,
-    ) -> StoreResult<(u32, u32)>;
-    /// Records a sign-in attempt (`account` set) or a sign-up (`account` None) before it
-    /// is checked, so that parallel attempts count one another; returns its id.
-    async fn record_auth_attempt(
-        &self,
-        account: Option<&str>,
-        address: &str,
-        at: DateTime<Utc>,
-    ) -> StoreResult<i64>;
-    /// Forgets one recorded attempt (one that was refused before it was checked).
-    async fn forget_auth_attempt(&self, id: i64) -> StoreResult<()>;
-    /// Forgets an account's failed sign-ins after it signs in successfully.
-    async fn clear_auth_failures(&self, account: &str) -> StoreResult<()>;
-    async fn expire_auth_attempts(&self, before: DateTime<Utc>) -> StoreResult<u64>;
-    /// Deletes sessions that expired before `before`; returns how many.
-    async fn expire_sessions(&self, before: DateTime<Utc>) -> StoreResult<u64>;
+/// Every store of one database, each behind its resource's trait: what the server holds.
+#[derive(Clone)]
+pub struct Stores {
+    pub accounts: Arc<dyn Accounts>,
+    pub docs: Arc<dyn Docs>,
+    pub history: Arc<dyn History>,
+    pub members: Arc<dyn Members>,
+    pub keys: Arc<dyn Keys>,
+    pub transfer: Arc<dyn Transfer>,
+    pub database: Arc<dyn Database>,
+}
 
-    /// Who changed what in each revision after `after_rev`, oldest first.
-    async fn changes_since(&self, id: &str, after_rev: i64) -> StoreResult<Vec<ChangedBy>>;
+impl Stores {
+    fn of<B>(backend: Arc<B>) -> Stores
+    where
+        B: Accounts + Docs + History + Members + Keys + Transfer + Database,
+    {
+        Stores {
+            accounts: backend.clone(),
+            docs: backend.clone(),
+            history: backend.clone(),
+            members: backend.clone(),
+            keys: backend.clone(),
+            transfer: backend.clone(),
+            database: backend,
+        }
+    }
 }
 
 impl Default for PgSettings {
@@ -340,22 +216,22 @@ impl Default for PgSettings {
 
 /// A connected, migrated backend.
 pub enum Backend {
-    Sqlite(std::sync::Arc<SqliteStore>),
-    Postgres(std::sync::Arc<PgStore>),
+    Sqlite(Arc<SqliteStore>),
+    Postgres(Arc<PgStore>),
 }
 
 impl Backend {
-    pub fn store(&self) -> std::sync::Arc<dyn Store> {
+    pub fn stores(&self) -> Stores {
         match self {
-            Backend::Sqlite(store) => store.clone(),
-            Backend::Postgres(store) => store.clone(),
+            Backend::Sqlite(store) => Stores::of(store.clone()),
+            Backend::Postgres(store) => Stores::of(store.clone()),
         }
     }
 }
 
 /// Connects to the backend named by the URL's scheme and migrates it.
-pub async fn connect(database_url: &str) -> StoreResult<std::sync::Arc<dyn Store>> {
-    Ok(open(database_url, PgSettings::default()).await?.store())
+pub async fn connect(database_url: &str) -> StoreResult<Stores> {
+    Ok(open(database_url, PgSettings::default()).await?.stores())
 }
 
 /// As `connect`, keeping which backend it is (the live channel fans out differently).
@@ -363,11 +239,11 @@ pub async fn open(database_url: &str, pg: PgSettings) -> StoreResult<Backend> {
     if database_url.starts_with("sqlite:") {
         let store = SqliteStore::connect(database_url).await?;
         store.migrate().await?;
-        Ok(Backend::Sqlite(std::sync::Arc::new(store)))
+        Ok(Backend::Sqlite(Arc::new(store)))
     } else if database_url.starts_with("postgres:") || database_url.starts_with("postgresql:") {
         let store = PgStore::connect(database_url, pg).await?;
         store.migrate().await?;
-        Ok(Backend::Postgres(std::sync::Arc::new(store)))
+        Ok(Backend::Postgres(Arc::new(store)))
     } else {
         Err(StoreError::Database(sqlx::Error::Configuration(
             format!(

@@ -5,7 +5,10 @@
 
 use std::collections::HashMap;
 
+use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
+
+use super::StoreResult;
 
 /// The first line of every export.
 pub const FORMAT: &str = "concord-export";
@@ -193,6 +196,19 @@ pub fn parse(text: &str) -> Result<Vec<Record>, BadLine> {
         ));
     }
     Ok(records)
+}
+
+/// Everything at once: export, import and backup.
+#[async_trait]
+pub trait Transfer: Send + Sync + 'static {
+    /// Every account, document, revision and membership (`concord export`).
+    async fn export_records(&self) -> StoreResult<Vec<Record>>;
+    /// Whether any account or document is stored.
+    async fn has_data(&self) -> StoreResult<bool>;
+    /// Writes checked records (`transfer::parse`) in one transaction: all or nothing.
+    async fn import_records(&self, records: &[Record]) -> StoreResult<()>;
+    /// A consistent copy of the whole database in a new file, while it is in use.
+    async fn backup_to(&self, path: &str) -> StoreResult<()>;
 }
 
 #[cfg(test)]

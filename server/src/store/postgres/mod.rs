@@ -4,9 +4,6 @@
 // The SQL both backends share (`../sql/`, written with `$n` placeholders, which SQLite
 // accepts too), compiled here against this backend's types; `dialect` holds what differs.
 // Loading each file once per backend is the point, hence the allowed clippy lint.
-#[path = "../sql/access.rs"]
-#[allow(clippy::duplicate_mod)]
-mod access;
 #[path = "../sql/accounts.rs"]
 #[allow(clippy::duplicate_mod)]
 mod accounts;
@@ -22,6 +19,9 @@ mod idempotency;
 #[path = "../sql/list.rs"]
 #[allow(clippy::duplicate_mod)]
 mod list;
+#[path = "../sql/members.rs"]
+#[allow(clippy::duplicate_mod)]
+mod members;
 #[path = "../sql/transfer.rs"]
 #[allow(clippy::duplicate_mod)]
 mod transfer;
@@ -69,21 +69,13 @@ mod dialect {
 
 use std::{str::FromStr, time::Duration};
 
-use chrono::{DateTime, Utc};
 use sqlx::{
     postgres::{PgConnectOptions, PgPoolOptions},
     PgPool,
 };
 
-use super::{
-    Claim, ClaimedKey, ListQuery, MergeChange, Merged, SaveChange, StoreResult, StoredResponse,
-    UserRecord,
-};
+use super::StoreResult;
 pub(crate) use crate::store::constraints::on_constraint;
-use app::{
-    domain::{Fields, Role, Status},
-    protocol::{ChangedBy, DocPage, Document, Member, Revision, RevisionSummary, UserRef},
-};
 
 /// Connection settings that matter for PostgreSQL only (defaults in `store`).
 #[derive(Debug, Clone, Copy)]
@@ -96,7 +88,7 @@ pub struct PgSettings {
 
 pub struct PgStore {
     pool: PgPool,
-    /// The same pool: PostgreSQL takes concurrent writers (see `delegate`).
+    /// The same pool: PostgreSQL takes concurrent writers.
     writer: PgPool,
     feed: super::changes::Feed,
 }
@@ -125,21 +117,33 @@ impl PgStore {
     }
 }
 
-super::delegate::delegate_store!(PgStore);
+// The per-resource stores (`crate::store::{Accounts, Docs, …}`) are implemented for this
+// backend in the shared SQL modules above, each for `This`. Writes go to `writer`, reads to
+// `pool`.
+type This = PgStore;
 
-async fn run_migrations(pool: &PgPool) -> StoreResult<()> {
-    // sqlx holds a PostgreSQL advisory lock while migrating, so instances starting
-    // together apply each migration once.
-    sqlx::migrate!("./migrations/postgres").run(pool).await?;
-    Ok(())
-}
+#[async_trait::async_trait]
+impl super::Database for PgStore {
+    async fn migrate(&self) -> StoreResult<()> {
+        // sqlx holds a PostgreSQL advisory lock while migrating, so instances starting
+        // together apply each migration once.
+        sqlx::migrate!("./migrations/postgres")
+            .run(&self.pool)
+            .await?;
+        Ok(())
+    }
 
-/// One pool serves reads and writes.
-fn pool_stats(store: &PgStore) -> Vec<(&'static str, u32, u32)> {
-    vec![("shared", store.pool.size(), store.pool.num_idle() as u32)]
-}
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
 
-async fn answer_ping(pool: &PgPool) -> StoreResult<()> {
-    sqlx::query("SELECT 1").execute(pool).await?;
-    Ok(())
+    fn pool_stats(&self) -> Vec<(&'static str, u32, u32)> {
+        // One pool serves reads and writes.
+        vec![("shared", self.pool.size(), self.pool.num_idle() as u32)]
+    }
+
+    fn changes(&self) -> &super::changes::Feed {
+        &self.feed
+    }
 }

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, Row};
 
-use super::{dialect, idempotency, on_constraint, Db, Pool};
+use super::{dialect, idempotency, on_constraint, Db};
 use crate::store::rows::{
     decode_error, document_from_row, fields_from_row, fields_list_json, parse_status, search_text,
     tags_json, timestamp,
@@ -28,33 +28,6 @@ const RETURNED_DOC: &str = "id, title, slug, tags, body, status, rev, created_at
      (SELECT name FROM users WHERE users.id = documents.created_by) AS created_by_name, \
      updated_at, updated_by, (SELECT name FROM users WHERE users.id = documents.updated_by) AS updated_by_name";
 
-/// A live document with the role `user_id` has on it (`None`: no access), in one query.
-pub async fn doc_for(
-    pool: &Pool,
-    id: &str,
-    user_id: &str,
-) -> StoreResult<Option<(Document, Option<Role>)>> {
-    let sql = format!(
-        "SELECT CASE WHEN d.owner_id = $1 THEN 'owner' ELSE m.role END AS your_role, {} \
-         LEFT JOIN memberships m ON m.doc_id = d.id AND m.user_id = $2 \
-         WHERE d.id = $3 AND d.deleted_at IS NULL",
-        DOC_COLUMNS
-    );
-    let row = sqlx::query(&sql)
-        .bind(user_id)
-        .bind(user_id)
-        .bind(id)
-        .fetch_optional(pool)
-        .await?;
-    row.map(|row| {
-        let role = row
-            .try_get::<Option<String>, _>("your_role")?
-            .and_then(|role| Role::parse(&role));
-        Ok((document_from_row(&row)?, role))
-    })
-    .transpose()
-}
-
 pub async fn doc_in<'e, E>(executor: E, id: &str) -> StoreResult<Option<Document>>
 where
     E: sqlx::Executor<'e, Database = Db>,
@@ -71,112 +44,6 @@ async fn why_not(tx: &mut sqlx::Transaction<'_, Db>, id: &str) -> StoreError {
         Ok(None) => StoreError::NotFound,
         Err(error) => error,
     }
-}
-
-pub async fn create(
-    pool: &Pool,
-    id: &str,
-    fields: &Fields,
-    by: &UserRef,
-    at: DateTime<Utc>,
-    key: Option<ClaimedKey<'_>>,
-) -> StoreResult<Document> {
-    let at = timestamp(at);
-    let tags = tags_json(&fields.tags);
-    let mut tx = pool.begin().await?;
-    sqlx::query(
-        "INSERT INTO documents (id, title, slug, tags, body, search_text, status, rev, owner_id, \
-         created_at, created_by, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, 'draft', 1, $7, $8, $9, $10, $11)",
-    )
-    .bind(id)
-    .bind(&fields.title)
-    .bind(&fields.slug)
-    .bind(&tags)
-    .bind(&fields.body)
-    .bind(search_text(fields))
-    .bind(&by.id)
-    .bind(&at)
-    .bind(&by.id)
-    .bind(&at)
-    .bind(&by.id)
-    .execute(&mut *tx)
-    .await
-    .map_err(on_constraint)?;
-    insert_revision(
-        &mut tx,
-        id,
-        1,
-        fields,
-        Status::Draft,
-        &Field::ALL,
-        false,
-        None,
-        &by.id,
-        &at,
-    )
-    .await?;
-    let doc = doc_in(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
-    if let Some(key) = key {
-        idempotency::complete_create(&mut tx, key, &doc).await?;
-    }
-    tx.commit().await?;
-    Ok(doc)
-}
-
-pub async fn save(pool: &Pool, feed: &Feed, change: SaveChange<'_>) -> StoreResult<Document> {
-    let mut tx = pool.begin().await?;
-    let changed = change.changed;
-    let doc = write(&mut tx, change, None).await?;
-    commit_announcing(tx, feed, Change::revised(&doc, changed)).await?;
-    Ok(doc)
-}
-
-/// A save merged over whatever revision is current. The document's row is held before it
-/// is read, so nothing commits between the merge and the save (SQLite takes its write
-/// lock, PostgreSQL the row lock).
-pub async fn merge_save(pool: &Pool, feed: &Feed, change: MergeChange<'_>) -> StoreResult<Merged> {
-    let mut tx = pool.begin().await?;
-    let held = sqlx::query("UPDATE documents SET rev = rev WHERE id = $1 AND deleted_at IS NULL")
-        .bind(change.id)
-        .execute(&mut *tx)
-        .await?;
-    if held.rows_affected() == 0 {
-        return Err(StoreError::NotFound);
-    }
-    let current = doc_in(&mut *tx, change.id)
-        .await?
-        .ok_or(StoreError::NotFound)?;
-    let fields = (change.merge)(&current).ok_or(StoreError::Stale)?;
-    let changed = changed_fields(&current.fields(), &fields);
-    let over = current.rev;
-    if changed.is_empty() {
-        // Everything of the change is already there: nothing to record.
-        tx.rollback().await?;
-        return Ok(Merged {
-            doc: current,
-            over,
-            changed,
-            saved: false,
-        });
-    }
-    let save = SaveChange {
-        id: change.id,
-        expected_rev: over,
-        fields: &fields,
-        changed: &changed,
-        by: change.by,
-        at: change.at,
-        idempotency: change.idempotency,
-    };
-    let merge_base = (over != change.base_rev).then_some(change.base_rev);
-    let doc = write(&mut tx, save, merge_base).await?;
-    commit_announcing(tx, feed, Change::revised(&doc, &changed)).await?;
-    Ok(Merged {
-        doc,
-        over,
-        changed,
-        saved: true,
-    })
 }
 
 /// The compare-and-set, the revision row and the idempotency record of one save, inside
@@ -250,96 +117,6 @@ async fn write(
     Ok(doc)
 }
 
-pub async fn transition(
-    pool: &Pool,
-    feed: &Feed,
-    id: &str,
-    expected_rev: i64,
-    to: Status,
-    by: &UserRef,
-    at: DateTime<Utc>,
-) -> StoreResult<Document> {
-    let at = timestamp(at);
-    let mut tx = pool.begin().await?;
-    let moved = sqlx::query(
-        "UPDATE documents SET status = $1, rev = rev + 1, updated_at = $2, updated_by = $3 \
-         WHERE id = $4 AND rev = $5 AND deleted_at IS NULL RETURNING title, slug, tags, body",
-    )
-    .bind(to.as_str())
-    .bind(&at)
-    .bind(&by.id)
-    .bind(id)
-    .bind(expected_rev)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(row) = moved else {
-        return Err(why_not(&mut tx, id).await);
-    };
-    let fields = fields_from_row(&row)?;
-    insert_revision(
-        &mut tx,
-        id,
-        expected_rev + 1,
-        &fields,
-        to,
-        &[Field::Status],
-        false,
-        None,
-        &by.id,
-        &at,
-    )
-    .await?;
-    let doc = doc_in(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
-    commit_announcing(tx, feed, Change::revised(&doc, &[Field::Status])).await?;
-    Ok(doc)
-}
-
-pub async fn delete(
-    pool: &Pool,
-    feed: &Feed,
-    id: &str,
-    expected_rev: i64,
-    by: &UserRef,
-    at: DateTime<Utc>,
-) -> StoreResult<()> {
-    let at = timestamp(at);
-    let mut tx = pool.begin().await?;
-    let deleted = sqlx::query(
-        "UPDATE documents SET deleted_at = $1, rev = rev + 1, updated_at = $2, updated_by = $3 \
-         WHERE id = $4 AND rev = $5 AND deleted_at IS NULL RETURNING title, slug, tags, body, status",
-    )
-    .bind(&at)
-    .bind(&at)
-    .bind(&by.id)
-    .bind(id)
-    .bind(expected_rev)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some(row) = deleted else {
-        return Err(why_not(&mut tx, id).await);
-    };
-    let fields = fields_from_row(&row)?;
-    let status = parse_status(row.try_get("status")?)?;
-    insert_revision(
-        &mut tx,
-        id,
-        expected_rev + 1,
-        &fields,
-        status,
-        &[],
-        true,
-        None,
-        &by.id,
-        &at,
-    )
-    .await?;
-    let deleted = Change::Deleted {
-        doc_id: id.to_owned(),
-        by: by.clone(),
-    };
-    commit_announcing(tx, feed, deleted).await
-}
-
 /// Commits, telling the change to every instance's feed if and only if it commits
 /// (`store::changes`).
 async fn commit_announcing(
@@ -384,102 +161,352 @@ async fn insert_revision(
     Ok(())
 }
 
-/// Those of `candidates` that no live document uses as its slug.
-pub async fn free_slugs(pool: &Pool, candidates: &[String]) -> StoreResult<Vec<String>> {
-    let mut sql = QueryBuilder::<Db>::new(
-        "SELECT slug FROM documents WHERE deleted_at IS NULL AND slug IN (",
-    );
-    let mut list = sql.separated(", ");
-    for candidate in candidates {
-        list.push_bind(candidate.clone());
+#[async_trait::async_trait]
+impl crate::store::Docs for super::This {
+    async fn get_doc(&self, id: &str) -> StoreResult<Option<Document>> {
+        doc_in(&self.pool, id).await
     }
-    sql.push(")");
-    let taken: Vec<String> = sql
-        .build()
-        .fetch_all(pool)
-        .await?
-        .iter()
-        .map(|r| r.get("slug"))
-        .collect();
-    Ok(candidates
-        .iter()
-        .filter(|c| !taken.contains(c))
-        .cloned()
-        .collect())
-}
 
-/// The owner's documents in the trash, most recently deleted first.
-pub async fn trashed(pool: &Pool, owner_id: &str) -> StoreResult<Vec<app::protocol::DocSummary>> {
-    let sql = format!(
+    async fn list_docs(
+        &self,
+        query: &crate::store::ListQuery,
+    ) -> StoreResult<app::protocol::DocPage> {
+        super::list::list_docs(&self.pool, query).await
+    }
+
+    async fn create_doc(
+        &self,
+        id: &str,
+        fields: &Fields,
+        by: &UserRef,
+        at: DateTime<Utc>,
+        key: Option<ClaimedKey<'_>>,
+    ) -> StoreResult<Document> {
+        let pool = &self.writer;
+        let at = timestamp(at);
+        let tags = tags_json(&fields.tags);
+        let mut tx = pool.begin().await?;
+        sqlx::query(
+        "INSERT INTO documents (id, title, slug, tags, body, search_text, status, rev, owner_id, \
+         created_at, created_by, updated_at, updated_by) VALUES ($1, $2, $3, $4, $5, $6, 'draft', 1, $7, $8, $9, $10, $11)",
+    )
+    .bind(id)
+    .bind(&fields.title)
+    .bind(&fields.slug)
+    .bind(&tags)
+    .bind(&fields.body)
+    .bind(search_text(fields))
+    .bind(&by.id)
+    .bind(&at)
+    .bind(&by.id)
+    .bind(&at)
+    .bind(&by.id)
+    .execute(&mut *tx)
+    .await
+    .map_err(on_constraint)?;
+        insert_revision(
+            &mut tx,
+            id,
+            1,
+            fields,
+            Status::Draft,
+            &Field::ALL,
+            false,
+            None,
+            &by.id,
+            &at,
+        )
+        .await?;
+        let doc = doc_in(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
+        if let Some(key) = key {
+            idempotency::complete_create(&mut tx, key, &doc).await?;
+        }
+        tx.commit().await?;
+        Ok(doc)
+    }
+
+    /// The owner's documents in the trash, most recently deleted first.
+    async fn trashed(&self, owner_id: &str) -> StoreResult<Vec<app::protocol::DocSummary>> {
+        let pool = &self.pool;
+        let sql = format!(
         "SELECT {}, 'owner' AS your_role {} WHERE d.deleted_at IS NOT NULL AND d.owner_id = $1 \
          ORDER BY d.updated_at DESC, d.id DESC LIMIT 500",
         crate::store::rows::SUMMARY_COLUMNS,
         crate::store::rows::SUMMARY_FROM
     );
-    let rows = sqlx::query(&sql).bind(owner_id).fetch_all(pool).await?;
-    rows.iter()
-        .map(crate::store::rows::summary_from_row)
-        .collect()
-}
+        let rows = sqlx::query(&sql).bind(owner_id).fetch_all(pool).await?;
+        rows.iter()
+            .map(crate::store::rows::summary_from_row)
+            .collect()
+    }
 
-/// A document in the trash, with its owner's id.
-pub async fn trashed_doc(pool: &Pool, id: &str) -> StoreResult<Option<(Document, String)>> {
-    let sql = format!(
-        "SELECT d.owner_id, {} WHERE d.id = $1 AND d.deleted_at IS NOT NULL",
-        DOC_COLUMNS
-    );
-    let row = sqlx::query(&sql).bind(id).fetch_optional(pool).await?;
-    row.map(|row| Ok((document_from_row(&row)?, row.try_get("owner_id")?)))
-        .transpose()
-}
+    /// A document in the trash, with its owner's id.
+    async fn trashed_doc(&self, id: &str) -> StoreResult<Option<(Document, String)>> {
+        let pool = &self.pool;
+        let sql = format!(
+            "SELECT d.owner_id, {} WHERE d.id = $1 AND d.deleted_at IS NOT NULL",
+            DOC_COLUMNS
+        );
+        let row = sqlx::query(&sql).bind(id).fetch_optional(pool).await?;
+        row.map(|row| Ok((document_from_row(&row)?, row.try_get("owner_id")?)))
+            .transpose()
+    }
 
-/// Takes a document out of the trash on the revision it was deleted at, under `slug`
-/// (its own, or a new one when another live document took it meanwhile).
-pub async fn restore(
-    pool: &Pool,
-    feed: &Feed,
-    id: &str,
-    expected_rev: i64,
-    slug: &str,
-    by: &UserRef,
-    at: DateTime<Utc>,
-) -> StoreResult<Document> {
-    let at = timestamp(at);
-    let mut tx = pool.begin().await?;
-    let Some(before) = sqlx::query(&format!(
-        "SELECT {DOC_COLUMNS} WHERE d.id = $1 AND d.rev = $2 AND d.deleted_at IS NOT NULL"
-    ))
-    .bind(id)
-    .bind(expected_rev)
-    .fetch_optional(&mut *tx)
-    .await?
-    else {
-        return Err(StoreError::Stale);
-    };
-    let mut fields = fields_from_row(&before)?;
-    let renamed = fields.slug != slug;
-    fields.slug = slug.to_owned();
-    let restored = sqlx::query(&format!(
-        "UPDATE documents SET deleted_at = NULL, slug = $1, search_text = $2, rev = rev + 1, \
+    /// Takes a document out of the trash on the revision it was deleted at, under `slug`
+    /// (its own, or a new one when another live document took it meanwhile).
+    async fn restore_doc(
+        &self,
+        id: &str,
+        expected_rev: i64,
+        slug: &str,
+        by: &UserRef,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Document> {
+        let pool = &self.writer;
+        let feed = &self.feed;
+        let at = timestamp(at);
+        let mut tx = pool.begin().await?;
+        let Some(before) = sqlx::query(&format!(
+            "SELECT {DOC_COLUMNS} WHERE d.id = $1 AND d.rev = $2 AND d.deleted_at IS NOT NULL"
+        ))
+        .bind(id)
+        .bind(expected_rev)
+        .fetch_optional(&mut *tx)
+        .await?
+        else {
+            return Err(StoreError::Stale);
+        };
+        let mut fields = fields_from_row(&before)?;
+        let renamed = fields.slug != slug;
+        fields.slug = slug.to_owned();
+        let restored = sqlx::query(&format!(
+            "UPDATE documents SET deleted_at = NULL, slug = $1, search_text = $2, rev = rev + 1, \
          updated_at = $3, updated_by = $4 WHERE id = $5 AND rev = $6 AND deleted_at IS NOT NULL \
          RETURNING {RETURNED_DOC}"
-    ))
-    .bind(slug)
-    .bind(search_text(&fields))
+        ))
+        .bind(slug)
+        .bind(search_text(&fields))
+        .bind(&at)
+        .bind(&by.id)
+        .bind(id)
+        .bind(expected_rev)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(on_constraint)?
+        .ok_or(StoreError::Stale)?;
+        let doc = document_from_row(&restored)?;
+        let changed: &[Field] = if renamed { &[Field::Slug] } else { &[] };
+        insert_revision(
+            &mut tx, id, doc.rev, &fields, doc.status, changed, false, None, &by.id, &at,
+        )
+        .await?;
+        commit_announcing(tx, feed, Change::revised(&doc, changed)).await?;
+        Ok(doc)
+    }
+
+    /// A live document with the role `user_id` has on it (`None`: no access), in one query.
+    async fn doc_for(
+        &self,
+        id: &str,
+        user_id: &str,
+    ) -> StoreResult<Option<(Document, Option<Role>)>> {
+        let pool = &self.pool;
+        let sql = format!(
+            "SELECT CASE WHEN d.owner_id = $1 THEN 'owner' ELSE m.role END AS your_role, {} \
+         LEFT JOIN memberships m ON m.doc_id = d.id AND m.user_id = $2 \
+         WHERE d.id = $3 AND d.deleted_at IS NULL",
+            DOC_COLUMNS
+        );
+        let row = sqlx::query(&sql)
+            .bind(user_id)
+            .bind(user_id)
+            .bind(id)
+            .fetch_optional(pool)
+            .await?;
+        row.map(|row| {
+            let role = row
+                .try_get::<Option<String>, _>("your_role")?
+                .and_then(|role| Role::parse(&role));
+            Ok((document_from_row(&row)?, role))
+        })
+        .transpose()
+    }
+
+    async fn save_doc(&self, change: SaveChange<'_>) -> StoreResult<Document> {
+        let pool = &self.writer;
+        let feed = &self.feed;
+        let mut tx = pool.begin().await?;
+        let changed = change.changed;
+        let doc = write(&mut tx, change, None).await?;
+        commit_announcing(tx, feed, Change::revised(&doc, changed)).await?;
+        Ok(doc)
+    }
+
+    /// A save merged over whatever revision is current. The document's row is held before it
+    /// is read, so nothing commits between the merge and the save (SQLite takes its write
+    /// lock, PostgreSQL the row lock).
+    async fn merge_save_doc(&self, change: MergeChange<'_>) -> StoreResult<Merged> {
+        let pool = &self.writer;
+        let feed = &self.feed;
+        let mut tx = pool.begin().await?;
+        let held =
+            sqlx::query("UPDATE documents SET rev = rev WHERE id = $1 AND deleted_at IS NULL")
+                .bind(change.id)
+                .execute(&mut *tx)
+                .await?;
+        if held.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        let current = doc_in(&mut *tx, change.id)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+        let fields = (change.merge)(&current).ok_or(StoreError::Stale)?;
+        let changed = changed_fields(&current.fields(), &fields);
+        let over = current.rev;
+        if changed.is_empty() {
+            // Everything of the change is already there: nothing to record.
+            tx.rollback().await?;
+            return Ok(Merged {
+                doc: current,
+                over,
+                changed,
+                saved: false,
+            });
+        }
+        let save = SaveChange {
+            id: change.id,
+            expected_rev: over,
+            fields: &fields,
+            changed: &changed,
+            by: change.by,
+            at: change.at,
+            idempotency: change.idempotency,
+        };
+        let merge_base = (over != change.base_rev).then_some(change.base_rev);
+        let doc = write(&mut tx, save, merge_base).await?;
+        commit_announcing(tx, feed, Change::revised(&doc, &changed)).await?;
+        Ok(Merged {
+            doc,
+            over,
+            changed,
+            saved: true,
+        })
+    }
+
+    async fn transition_doc(
+        &self,
+        id: &str,
+        expected_rev: i64,
+        to: Status,
+        by: &UserRef,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Document> {
+        let pool = &self.writer;
+        let feed = &self.feed;
+        let at = timestamp(at);
+        let mut tx = pool.begin().await?;
+        let moved = sqlx::query(
+            "UPDATE documents SET status = $1, rev = rev + 1, updated_at = $2, updated_by = $3 \
+         WHERE id = $4 AND rev = $5 AND deleted_at IS NULL RETURNING title, slug, tags, body",
+        )
+        .bind(to.as_str())
+        .bind(&at)
+        .bind(&by.id)
+        .bind(id)
+        .bind(expected_rev)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = moved else {
+            return Err(why_not(&mut tx, id).await);
+        };
+        let fields = fields_from_row(&row)?;
+        insert_revision(
+            &mut tx,
+            id,
+            expected_rev + 1,
+            &fields,
+            to,
+            &[Field::Status],
+            false,
+            None,
+            &by.id,
+            &at,
+        )
+        .await?;
+        let doc = doc_in(&mut *tx, id).await?.ok_or(StoreError::NotFound)?;
+        commit_announcing(tx, feed, Change::revised(&doc, &[Field::Status])).await?;
+        Ok(doc)
+    }
+
+    async fn delete_doc(
+        &self,
+        id: &str,
+        expected_rev: i64,
+        by: &UserRef,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let pool = &self.writer;
+        let feed = &self.feed;
+        let at = timestamp(at);
+        let mut tx = pool.begin().await?;
+        let deleted = sqlx::query(
+        "UPDATE documents SET deleted_at = $1, rev = rev + 1, updated_at = $2, updated_by = $3 \
+         WHERE id = $4 AND rev = $5 AND deleted_at IS NULL RETURNING title, slug, tags, body, status",
+    )
+    .bind(&at)
     .bind(&at)
     .bind(&by.id)
     .bind(id)
     .bind(expected_rev)
     .fetch_optional(&mut *tx)
-    .await
-    .map_err(on_constraint)?
-    .ok_or(StoreError::Stale)?;
-    let doc = document_from_row(&restored)?;
-    let changed: &[Field] = if renamed { &[Field::Slug] } else { &[] };
-    insert_revision(
-        &mut tx, id, doc.rev, &fields, doc.status, changed, false, None, &by.id, &at,
-    )
     .await?;
-    commit_announcing(tx, feed, Change::revised(&doc, changed)).await?;
-    Ok(doc)
+        let Some(row) = deleted else {
+            return Err(why_not(&mut tx, id).await);
+        };
+        let fields = fields_from_row(&row)?;
+        let status = parse_status(row.try_get("status")?)?;
+        insert_revision(
+            &mut tx,
+            id,
+            expected_rev + 1,
+            &fields,
+            status,
+            &[],
+            true,
+            None,
+            &by.id,
+            &at,
+        )
+        .await?;
+        let deleted = Change::Deleted {
+            doc_id: id.to_owned(),
+            by: by.clone(),
+        };
+        commit_announcing(tx, feed, deleted).await
+    }
+
+    /// Those of `candidates` that no live document uses as its slug.
+    async fn free_slugs(&self, candidates: &[String]) -> StoreResult<Vec<String>> {
+        let pool = &self.pool;
+        let mut sql = QueryBuilder::<Db>::new(
+            "SELECT slug FROM documents WHERE deleted_at IS NULL AND slug IN (",
+        );
+        let mut list = sql.separated(", ");
+        for candidate in candidates {
+            list.push_bind(candidate.clone());
+        }
+        sql.push(")");
+        let taken: Vec<String> = sql
+            .build()
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|r| r.get("slug"))
+            .collect();
+        Ok(candidates
+            .iter()
+            .filter(|c| !taken.contains(c))
+            .cloned()
+            .collect())
+    }
 }

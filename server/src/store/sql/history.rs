@@ -1,15 +1,24 @@
 //! Reading a document's append-only history.
 
-use super::Pool;
-
 use crate::store::{
     rows::{changed_by_from_row, revision_from_row, revision_summary_from_row},
     StoreResult,
 };
 use app::protocol::{ChangedBy, Revision, RevisionSummary};
 
-pub async fn revisions(pool: &Pool, id: &str) -> StoreResult<Vec<RevisionSummary>> {
-    let rows = sqlx::query(
+#[async_trait::async_trait]
+impl crate::store::History for super::This {
+    async fn revision_fields(
+        &self,
+        id: &str,
+        rev: i64,
+    ) -> StoreResult<Option<app::domain::Fields>> {
+        Ok(self.revision(id, rev).await?.map(|r| r.values()))
+    }
+
+    async fn revisions(&self, id: &str) -> StoreResult<Vec<RevisionSummary>> {
+        let pool = &self.pool;
+        let rows = sqlx::query(
         "SELECT r.rev, r.author_id, u.name, r.created_at, r.changed_fields, r.status, r.merge_base \
          FROM revisions r JOIN users u ON u.id = r.author_id JOIN documents d ON d.id = r.doc_id \
          WHERE r.doc_id = $1 AND d.deleted_at IS NULL ORDER BY r.rev DESC",
@@ -17,11 +26,12 @@ pub async fn revisions(pool: &Pool, id: &str) -> StoreResult<Vec<RevisionSummary
     .bind(id)
     .fetch_all(pool)
     .await?;
-    rows.iter().map(revision_summary_from_row).collect()
-}
+        rows.iter().map(revision_summary_from_row).collect()
+    }
 
-pub async fn revision(pool: &Pool, id: &str, rev: i64) -> StoreResult<Option<Revision>> {
-    let row = sqlx::query(
+    async fn revision(&self, id: &str, rev: i64) -> StoreResult<Option<Revision>> {
+        let pool = &self.pool;
+        let row = sqlx::query(
         "SELECT r.rev, r.author_id, u.name, r.created_at, r.changed_fields, r.status, r.merge_base, r.title, r.slug, r.tags, r.body \
          FROM revisions r JOIN users u ON u.id = r.author_id JOIN documents d ON d.id = r.doc_id \
          WHERE r.doc_id = $1 AND r.rev = $2 AND d.deleted_at IS NULL",
@@ -30,18 +40,20 @@ pub async fn revision(pool: &Pool, id: &str, rev: i64) -> StoreResult<Option<Rev
     .bind(rev)
     .fetch_optional(pool)
     .await?;
-    row.as_ref().map(revision_from_row).transpose()
-}
+        row.as_ref().map(revision_from_row).transpose()
+    }
 
-/// Who changed what in each revision after `after_rev`, oldest first.
-pub async fn changes_since(pool: &Pool, id: &str, after_rev: i64) -> StoreResult<Vec<ChangedBy>> {
-    let rows = sqlx::query(
-        "SELECT r.rev, r.author_id, u.name, r.created_at, r.changed_fields FROM revisions r \
+    /// Who changed what in each revision after `after_rev`, oldest first.
+    async fn changes_since(&self, id: &str, after_rev: i64) -> StoreResult<Vec<ChangedBy>> {
+        let pool = &self.pool;
+        let rows = sqlx::query(
+            "SELECT r.rev, r.author_id, u.name, r.created_at, r.changed_fields FROM revisions r \
          JOIN users u ON u.id = r.author_id WHERE r.doc_id = $1 AND r.rev > $2 ORDER BY r.rev",
-    )
-    .bind(id)
-    .bind(after_rev)
-    .fetch_all(pool)
-    .await?;
-    rows.iter().map(changed_by_from_row).collect()
+        )
+        .bind(id)
+        .bind(after_rev)
+        .fetch_all(pool)
+        .await?;
+        rows.iter().map(changed_by_from_row).collect()
+    }
 }

@@ -3,7 +3,7 @@
 
 use sqlx::Row;
 
-use super::{Db, Pool};
+use super::Db;
 use crate::store::{
     rows::{decode_error, parse_tags, search_text, tags_json},
     transfer::Record,
@@ -11,21 +11,25 @@ use crate::store::{
 };
 use app::domain::{fold_case, Fields};
 
-pub async fn export(pool: &Pool) -> StoreResult<Vec<Record>> {
-    let mut records = Vec::new();
-    for row in
-        sqlx::query("SELECT id, name, password_hash, created_at FROM users ORDER BY created_at, id")
-            .fetch_all(pool)
-            .await?
-    {
-        records.push(Record::User {
-            id: row.try_get("id")?,
-            name: row.try_get("name")?,
-            password_hash: row.try_get("password_hash")?,
-            created_at: row.try_get("created_at")?,
-        });
-    }
-    for row in sqlx::query(
+#[async_trait::async_trait]
+impl crate::store::Transfer for super::This {
+    async fn export_records(&self) -> StoreResult<Vec<Record>> {
+        let pool = &self.pool;
+        let mut records = Vec::new();
+        for row in sqlx::query(
+            "SELECT id, name, password_hash, created_at FROM users ORDER BY created_at, id",
+        )
+        .fetch_all(pool)
+        .await?
+        {
+            records.push(Record::User {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+                password_hash: row.try_get("password_hash")?,
+                created_at: row.try_get("created_at")?,
+            });
+        }
+        for row in sqlx::query(
         "SELECT id, title, slug, tags, body, status, rev, owner_id, created_at, created_by, updated_at, \
          updated_by, deleted_at FROM documents ORDER BY created_at, id",
     )
@@ -48,7 +52,7 @@ pub async fn export(pool: &Pool) -> StoreResult<Vec<Record>> {
             deleted_at: row.try_get("deleted_at")?,
         });
     }
-    for row in sqlx::query(
+        for row in sqlx::query(
         "SELECT doc_id, rev, title, slug, tags, body, status, changed_fields, deleted, merge_base, \
          author_id, created_at FROM revisions ORDER BY doc_id, rev",
     )
@@ -71,7 +75,7 @@ pub async fn export(pool: &Pool) -> StoreResult<Vec<Record>> {
             created_at: row.try_get("created_at")?,
         });
     }
-    for row in sqlx::query(
+        for row in sqlx::query(
         "SELECT doc_id, user_id, role, added_at, added_by FROM memberships ORDER BY doc_id, user_id",
     )
     .fetch_all(pool)
@@ -85,32 +89,38 @@ pub async fn export(pool: &Pool) -> StoreResult<Vec<Record>> {
             added_by: row.try_get("added_by")?,
         });
     }
-    Ok(records)
-}
+        Ok(records)
+    }
 
-/// Whether any account or document is stored.
-pub async fn has_data(pool: &Pool) -> StoreResult<bool> {
-    let row = sqlx::query(
-        "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM documents) AS stored",
-    )
-    .fetch_one(pool)
-    .await?;
-    Ok(row.try_get::<i64, _>("stored")? > 0)
-}
+    /// Whether any account or document is stored.
+    async fn has_data(&self) -> StoreResult<bool> {
+        let pool = &self.pool;
+        let row = sqlx::query(
+            "SELECT (SELECT count(*) FROM users) + (SELECT count(*) FROM documents) AS stored",
+        )
+        .fetch_one(pool)
+        .await?;
+        Ok(row.try_get::<i64, _>("stored")? > 0)
+    }
 
-/// All of it or nothing: one transaction.
-pub async fn import(pool: &Pool, records: &[Record]) -> StoreResult<()> {
-    let mut tx: sqlx::Transaction<'_, Db> = pool.begin().await?;
-    for record in records {
-        match record {
-            Record::Header { .. } => {}
-            Record::User {
-                id,
-                name,
-                password_hash,
-                created_at,
-            } => {
-                sqlx::query("INSERT INTO users (id, name, name_key, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
+    async fn backup_to(&self, path: &str) -> StoreResult<()> {
+        super::dialect::backup(&self.writer, path).await
+    }
+
+    /// All of it or nothing: one transaction.
+    async fn import_records(&self, records: &[Record]) -> StoreResult<()> {
+        let pool = &self.writer;
+        let mut tx: sqlx::Transaction<'_, Db> = pool.begin().await?;
+        for record in records {
+            match record {
+                Record::Header { .. } => {}
+                Record::User {
+                    id,
+                    name,
+                    password_hash,
+                    created_at,
+                } => {
+                    sqlx::query("INSERT INTO users (id, name, name_key, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
                     .bind(id)
                     .bind(name)
                     .bind(fold_case(name))
@@ -118,29 +128,29 @@ pub async fn import(pool: &Pool, records: &[Record]) -> StoreResult<()> {
                     .bind(created_at)
                     .execute(&mut *tx)
                     .await?;
-            }
-            Record::Document {
-                id,
-                title,
-                slug,
-                tags,
-                body,
-                status,
-                rev,
-                owner_id,
-                created_at,
-                created_by,
-                updated_at,
-                updated_by,
-                deleted_at,
-            } => {
-                let fields = Fields {
-                    title: title.clone(),
-                    slug: slug.clone(),
-                    tags: tags.clone(),
-                    body: body.clone(),
-                };
-                sqlx::query(
+                }
+                Record::Document {
+                    id,
+                    title,
+                    slug,
+                    tags,
+                    body,
+                    status,
+                    rev,
+                    owner_id,
+                    created_at,
+                    created_by,
+                    updated_at,
+                    updated_by,
+                    deleted_at,
+                } => {
+                    let fields = Fields {
+                        title: title.clone(),
+                        slug: slug.clone(),
+                        tags: tags.clone(),
+                        body: body.clone(),
+                    };
+                    sqlx::query(
                     "INSERT INTO documents (id, title, slug, tags, body, search_text, status, rev, owner_id, \
                      created_at, created_by, updated_at, updated_by, deleted_at) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
@@ -161,22 +171,22 @@ pub async fn import(pool: &Pool, records: &[Record]) -> StoreResult<()> {
                 .bind(deleted_at)
                 .execute(&mut *tx)
                 .await?;
-            }
-            Record::Revision {
-                doc_id,
-                rev,
-                title,
-                slug,
-                tags,
-                body,
-                status,
-                changed_fields,
-                deleted,
-                merge_base,
-                author_id,
-                created_at,
-            } => {
-                sqlx::query(
+                }
+                Record::Revision {
+                    doc_id,
+                    rev,
+                    title,
+                    slug,
+                    tags,
+                    body,
+                    status,
+                    changed_fields,
+                    deleted,
+                    merge_base,
+                    author_id,
+                    created_at,
+                } => {
+                    sqlx::query(
                     "INSERT INTO revisions (doc_id, rev, title, slug, tags, body, status, changed_fields, deleted, \
                      merge_base, author_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
                 )
@@ -194,15 +204,15 @@ pub async fn import(pool: &Pool, records: &[Record]) -> StoreResult<()> {
                 .bind(created_at)
                 .execute(&mut *tx)
                 .await?;
-            }
-            Record::Member {
-                doc_id,
-                user_id,
-                role,
-                added_at,
-                added_by,
-            } => {
-                sqlx::query(
+                }
+                Record::Member {
+                    doc_id,
+                    user_id,
+                    role,
+                    added_at,
+                    added_by,
+                } => {
+                    sqlx::query(
                     "INSERT INTO memberships (doc_id, user_id, role, added_at, added_by) VALUES ($1, $2, $3, $4, $5)",
                 )
                 .bind(doc_id)
@@ -212,9 +222,10 @@ pub async fn import(pool: &Pool, records: &[Record]) -> StoreResult<()> {
                 .bind(added_by)
                 .execute(&mut *tx)
                 .await?;
+                }
             }
         }
+        tx.commit().await?;
+        Ok(())
     }
-    tx.commit().await?;
-    Ok(())
 }

@@ -3,9 +3,6 @@
 // The SQL both backends share (`../sql/`, written with `$n` placeholders, which SQLite
 // accepts too), compiled here against this backend's types; `dialect` holds what differs.
 // Loading each file once per backend is the point, hence the allowed clippy lint.
-#[path = "../sql/access.rs"]
-#[allow(clippy::duplicate_mod)]
-mod access;
 #[path = "../sql/accounts.rs"]
 #[allow(clippy::duplicate_mod)]
 mod accounts;
@@ -21,6 +18,9 @@ mod idempotency;
 #[path = "../sql/list.rs"]
 #[allow(clippy::duplicate_mod)]
 mod list;
+#[path = "../sql/members.rs"]
+#[allow(clippy::duplicate_mod)]
+mod members;
 #[path = "../sql/transfer.rs"]
 #[allow(clippy::duplicate_mod)]
 mod transfer;
@@ -68,25 +68,19 @@ mod dialect {
 
 use std::{str::FromStr, time::Duration};
 
-use chrono::{DateTime, Utc};
 use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
     SqlitePool,
 };
 
-use super::{
-    Claim, ClaimedKey, ListQuery, MergeChange, Merged, SaveChange, StoreResult, StoredResponse,
-    UserRecord,
-};
+use super::StoreResult;
 pub(crate) use crate::store::constraints::on_constraint;
-use app::{
-    domain::{Fields, Role, Status},
-    protocol::{ChangedBy, DocPage, Document, Member, Revision, RevisionSummary, UserRef},
-};
 
 pub struct SqliteStore {
     pool: SqlitePool,
-    /// The one connection every write goes through (see `delegate`).
+    /// The one connection every write goes through: SQLite has one writer at a time
+    /// anyway, so writers queue here in order instead of sleeping in SQLite's busy
+    /// handler (its back-off put a quarter of a second on the tail).
     writer: SqlitePool,
     feed: super::changes::Feed,
 }
@@ -126,21 +120,33 @@ impl SqliteStore {
     }
 }
 
-super::delegate::delegate_store!(SqliteStore);
+// The per-resource stores (`crate::store::{Accounts, Docs, …}`) are implemented for this
+// backend in the shared SQL modules above, each for `This`. Writes go to `writer`, reads to
+// `pool`.
+type This = SqliteStore;
 
-async fn run_migrations(pool: &SqlitePool) -> StoreResult<()> {
-    sqlx::migrate!("./migrations/sqlite").run(pool).await?;
-    Ok(())
-}
+#[async_trait::async_trait]
+impl super::Database for SqliteStore {
+    async fn migrate(&self) -> StoreResult<()> {
+        sqlx::migrate!("./migrations/sqlite")
+            .run(&self.pool)
+            .await?;
+        Ok(())
+    }
 
-fn pool_stats(store: &SqliteStore) -> Vec<(&'static str, u32, u32)> {
-    [("read", &store.pool), ("write", &store.writer)]
-        .into_iter()
-        .map(|(name, pool)| (name, pool.size(), pool.num_idle() as u32))
-        .collect()
-}
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
 
-async fn answer_ping(pool: &SqlitePool) -> StoreResult<()> {
-    sqlx::query("SELECT 1").execute(pool).await?;
-    Ok(())
+    fn pool_stats(&self) -> Vec<(&'static str, u32, u32)> {
+        [("read", &self.pool), ("write", &self.writer)]
+            .into_iter()
+            .map(|(name, pool)| (name, pool.size(), pool.num_idle() as u32))
+            .collect()
+    }
+
+    fn changes(&self) -> &super::changes::Feed {
+        &self.feed
+    }
 }

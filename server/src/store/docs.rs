@@ -1,0 +1,70 @@
+//! Documents: their current revision, the list, the trash.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::{ClaimedKey, ListQuery, MergeChange, Merged, SaveChange, StoreResult};
+use app::{
+    domain::{Fields, Role, Status},
+    protocol::{DocPage, DocSummary, Document, UserRef},
+};
+
+#[async_trait]
+pub trait Docs: Send + Sync + 'static {
+    /// Inserts the document at revision 1 and its first revision row, in one transaction
+    /// that also completes the request's claimed idempotency key.
+    async fn create_doc(
+        &self,
+        id: &str,
+        fields: &Fields,
+        by: &UserRef,
+        at: DateTime<Utc>,
+        key: Option<ClaimedKey<'_>>,
+    ) -> StoreResult<Document>;
+    async fn get_doc(&self, id: &str) -> StoreResult<Option<Document>>;
+    /// A live document and the user's role on it (`None`: no access), read together.
+    async fn doc_for(
+        &self,
+        id: &str,
+        user_id: &str,
+    ) -> StoreResult<Option<(Document, Option<Role>)>>;
+    async fn list_docs(&self, query: &ListQuery) -> StoreResult<DocPage>;
+    /// One transaction: compare-and-set on `rev`, insert the revision row, bump the document.
+    /// `Stale` when the document is no longer at `expected_rev`.
+    async fn save_doc(&self, change: SaveChange<'_>) -> StoreResult<Document>;
+    /// One transaction holding the document from its read to its save: the change merged
+    /// over the current revision, marked as a merge in its revision row.
+    async fn merge_save_doc(&self, change: MergeChange<'_>) -> StoreResult<Merged>;
+    /// Moves the document to `to` with the same compare-and-set as a save.
+    async fn transition_doc(
+        &self,
+        id: &str,
+        expected_rev: i64,
+        to: Status,
+        by: &UserRef,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Document>;
+    /// Soft-deletes with the same compare-and-set; history is kept.
+    async fn delete_doc(
+        &self,
+        id: &str,
+        expected_rev: i64,
+        by: &UserRef,
+        at: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Those of `candidates` that no live document uses as its slug.
+    async fn free_slugs(&self, candidates: &[String]) -> StoreResult<Vec<String>>;
+    /// The owner's documents in the trash, most recently deleted first.
+    async fn trashed(&self, owner_id: &str) -> StoreResult<Vec<DocSummary>>;
+    /// A document in the trash, with its owner's id.
+    async fn trashed_doc(&self, id: &str) -> StoreResult<Option<(Document, String)>>;
+    /// Out of the trash under `slug`, on the revision it was deleted at (else `Stale`).
+    async fn restore_doc(
+        &self,
+        id: &str,
+        expected_rev: i64,
+        slug: &str,
+        by: &UserRef,
+        at: DateTime<Utc>,
+    ) -> StoreResult<Document>;
+}
