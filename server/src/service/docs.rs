@@ -324,7 +324,7 @@ impl Documents<'_> {
         }
         match self
             .stores
-            .docs
+            .trash
             .delete_doc(id, current.rev, user, self.clock.now())
             .await
         {
@@ -356,7 +356,7 @@ impl Documents<'_> {
         slug: Option<&str>,
         user: &UserRef,
     ) -> Result<Document, DocError> {
-        let trashed = self.stores.docs.trashed_doc(id).await?;
+        let trashed = self.stores.trash.trashed_doc(id).await?;
         let Some((doc, _)) = trashed.filter(|(_, owner)| *owner == user.id) else {
             return Err(DocError::NotFound);
         };
@@ -378,7 +378,7 @@ impl Documents<'_> {
         };
         match self
             .stores
-            .docs
+            .trash
             .restore_doc(id, doc.rev, &slug, user, self.clock.now())
             .await
         {
@@ -387,7 +387,7 @@ impl Documents<'_> {
                 Ok(restored)
             }
             Err(StoreError::SlugTaken) => Err(self.slug_taken(&slug).await),
-            Err(StoreError::Stale) => match self.stores.docs.trashed_doc(id).await? {
+            Err(StoreError::Stale) => match self.stores.trash.trashed_doc(id).await? {
                 Some((latest, _)) => Err(stale::explain(
                     self.stores.history.as_ref(),
                     latest,

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use super::{ClaimedKey, ListQuery, MergeChange, Merged, SaveChange, StoreResult};
 use app::{
     domain::{Fields, Role, Status},
-    protocol::{DocPage, DocSummary, Document, UserRef},
+    protocol::{DocPage, Document, UserRef},
 };
 
 #[async_trait]
@@ -44,27 +44,6 @@ pub trait Docs: Send + Sync + 'static {
         by: &UserRef,
         at: DateTime<Utc>,
     ) -> StoreResult<Document>;
-    /// Soft-deletes with the same compare-and-set; history is kept.
-    async fn delete_doc(
-        &self,
-        id: &str,
-        expected_rev: i64,
-        by: &UserRef,
-        at: DateTime<Utc>,
-    ) -> StoreResult<()>;
     /// Those of `candidates` that no live document uses as its slug.
     async fn free_slugs(&self, candidates: &[String]) -> StoreResult<Vec<String>>;
-    /// The owner's documents in the trash, most recently deleted first.
-    async fn trashed(&self, owner_id: &str) -> StoreResult<Vec<DocSummary>>;
-    /// A document in the trash, with its owner's id.
-    async fn trashed_doc(&self, id: &str) -> StoreResult<Option<(Document, String)>>;
-    /// Out of the trash under `slug`, on the revision it was deleted at (else `Stale`).
-    async fn restore_doc(
-        &self,
-        id: &str,
-        expected_rev: i64,
-        slug: &str,
-        by: &UserRef,
-        at: DateTime<Utc>,
-    ) -> StoreResult<Document>;
 }

@@ -1,5 +1,8 @@
-//! Persistence behind one trait. Handlers never touch SQL; a backend is chosen once from
-//! the database URL.
+//! Persistence: a store per resource (accounts, documents, trash, history, members,
+//! idempotency keys, transfer, the database itself), each a trait declared once in its own
+//! module and implemented once in the SQL both backends compile (`sql/`). Nothing above
+//! the store touches SQL; a backend is chosen once from the database URL. The store knows
+//! rows: a committed change leaves it as a `changes::Change`, never as a live message.
 
 mod accounts;
 pub mod changes;
@@ -14,6 +17,7 @@ pub mod presence;
 pub(crate) mod rows;
 mod sqlite;
 pub mod transfer;
+mod trash;
 
 use std::sync::Arc;
 
@@ -33,6 +37,7 @@ pub use members::Members;
 pub use postgres::{PgSettings, PgStore};
 pub use sqlite::SqliteStore;
 pub use transfer::Transfer;
+pub use trash::Trash;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -185,13 +190,14 @@ pub struct Stores {
     pub members: Arc<dyn Members>,
     pub keys: Arc<dyn Keys>,
     pub transfer: Arc<dyn Transfer>,
+    pub trash: Arc<dyn Trash>,
     pub database: Arc<dyn Database>,
 }
 
 impl Stores {
     fn of<B>(backend: Arc<B>) -> Stores
     where
-        B: Accounts + Docs + History + Members + Keys + Transfer + Database,
+        B: Accounts + Docs + History + Members + Keys + Transfer + Trash + Database,
     {
         Stores {
             accounts: backend.clone(),
@@ -200,6 +206,7 @@ impl Stores {
             members: backend.clone(),
             keys: backend.clone(),
             transfer: backend.clone(),
+            trash: backend.clone(),
             database: backend,
         }
     }

@@ -25,6 +25,9 @@ mod members;
 #[path = "../sql/transfer.rs"]
 #[allow(clippy::duplicate_mod)]
 mod transfer;
+#[path = "../sql/trash.rs"]
+#[allow(clippy::duplicate_mod)]
+mod trash;
 
 type Db = sqlx::Postgres;
 type Pool = sqlx::PgPool;
