@@ -1,11 +1,10 @@
-//! Server-side rendering's reads, served by the same code as the REST API.
+//! Server-side rendering's reads, served by the same document rules as the REST API.
 
 use async_trait::async_trait;
 
 use crate::{
-    http::{
-        access, auth::user_from_cookies, error::ApiError, listing::list_docs, members::members,
-    },
+    http::{auth::user_from_cookies, error::ApiError, listing::list_docs},
+    service::DocError,
     state::AppState,
 };
 use app::{
@@ -48,14 +47,8 @@ impl PageData for ServerPages {
 
     async fn get_doc(&self, cookie: Option<String>, id: String) -> Result<Document, ApiFailure> {
         let user = self.user(cookie).await?;
-        access::role(&self.0, &id, &user)
-            .await
-            .map_err(ApiError::into_failure)?;
-        self.0
-            .documents()
-            .read(&id)
-            .await
-            .map_err(|error| ApiError::from(error).into_failure())
+        let read = self.0.documents().read_as(&id, &user).await;
+        read.map(|(doc, _)| doc).map_err(failure)
     }
 
     async fn revisions(
@@ -64,14 +57,8 @@ impl PageData for ServerPages {
         id: String,
     ) -> Result<RevisionList, ApiFailure> {
         let user = self.user(cookie).await?;
-        access::role(&self.0, &id, &user)
-            .await
-            .map_err(ApiError::into_failure)?;
-        match self.0.stores.history.revisions(&id).await {
-            Ok(items) if !items.is_empty() => Ok(RevisionList { items }),
-            Ok(_) => Err(ApiError::NotFound.into_failure()),
-            Err(error) => Err(ApiError::from(error).into_failure()),
-        }
+        let items = self.0.documents().revisions(&id, &user).await;
+        items.map(|items| RevisionList { items }).map_err(failure)
     }
 
     async fn revision(
@@ -81,23 +68,18 @@ impl PageData for ServerPages {
         rev: i64,
     ) -> Result<Revision, ApiFailure> {
         let user = self.user(cookie).await?;
-        access::role(&self.0, &id, &user)
-            .await
-            .map_err(ApiError::into_failure)?;
-        match self.0.stores.history.revision(&id, rev).await {
-            Ok(Some(revision)) => Ok(revision),
-            Ok(None) => Err(ApiError::NotFound.into_failure()),
-            Err(error) => Err(ApiError::from(error).into_failure()),
-        }
+        let revision = self.0.documents().revision(&id, &user, rev).await;
+        revision.map_err(failure)
     }
 
     async fn members(&self, cookie: Option<String>, id: String) -> Result<Members, ApiFailure> {
         let user = self.user(cookie).await?;
-        let role = access::role(&self.0, &id, &user)
-            .await
-            .map_err(ApiError::into_failure)?;
-        members(&self.0, &id, role)
-            .await
-            .map_err(ApiError::into_failure)
+        let members = self.0.documents().members(&id, &user).await;
+        members.map_err(failure)
     }
+}
+
+/// A refused document rule as the page's answer.
+fn failure(error: DocError) -> ApiFailure {
+    ApiError::from(error).into_failure()
 }

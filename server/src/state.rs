@@ -34,6 +34,7 @@ impl AppState {
     pub fn documents(&self) -> crate::service::Documents<'_> {
         crate::service::Documents {
             stores: &self.stores,
+            fanout: self.fanout.as_ref(),
             clock: &self.settings.clock,
         }
     }

@@ -9,7 +9,6 @@ use axum::{
 };
 
 use super::{
-    access,
     auth::CurrentUser,
     error::{problem_response, ApiError},
     extract::{none_match, JsonBody, MergePatch, Precondition},
@@ -206,7 +205,7 @@ async fn read(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let (doc, _) = access::doc_with_role(&state, &id, &user).await?;
+    let (doc, _) = state.documents().read_as(&id, &user).await?;
     if none_match(&headers, doc.rev) {
         return Ok((StatusCode::NOT_MODIFIED, validators(doc.rev)).into_response());
     }
@@ -224,7 +223,7 @@ async fn replace(
     headers: HeaderMap,
     JsonBody(input): JsonBody<PutDoc>,
 ) -> Result<Response, ApiError> {
-    let read = access::editable_doc(&state, &id, &user).await?;
+    let read = state.documents().editable_by(&id, &user).await?;
     let precondition = Precondition::from_request(&headers, input.base_rev)?;
     let canonical = serde_json::to_vec(&input).map_err(ApiError::internal)?;
     let idempotency = Idempotency::from_request(&state, &headers, "PUT", &id, &canonical)?;
@@ -261,7 +260,7 @@ async fn patch(
     headers: HeaderMap,
     MergePatch(patch): MergePatch,
 ) -> Result<Response, ApiError> {
-    let read = access::editable_doc(&state, &id, &user).await?;
+    let read = state.documents().editable_by(&id, &user).await?;
     let base_rev = match patch.get("base_rev") {
         None => None,
         Some(value) => Some(value.as_i64().ok_or_else(|| {
@@ -304,7 +303,6 @@ async fn delete(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    access::is_owner(&state, &id, &user, "delete it").await?;
     let precondition = Precondition::from_request(&headers, None)?;
     state.documents().delete(&id, &precondition, &user).await?;
     Ok(StatusCode::NO_CONTENT.into_response())

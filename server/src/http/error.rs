@@ -345,6 +345,8 @@ impl From<DocError> for ApiError {
             },
             DocError::SlugTaken { slug, suggestions } => ApiError::SlugTaken { slug, suggestions },
             DocError::Invalid(errors) => ApiError::Validation(errors),
+            DocError::Forbidden { role, detail } => ApiError::Forbidden { role, detail },
+            DocError::UndoConflict { rev, fields } => ApiError::UndoConflict { rev, fields },
             DocError::Store(error) => error.into(),
         }
     }

@@ -10,7 +10,6 @@ use axum::{
 use serde::Deserialize;
 
 use super::{
-    access,
     auth::CurrentUser,
     docs::with_etag,
     error::ApiError,
@@ -19,11 +18,8 @@ use super::{
         BadBody, ChangeRefused, DocOk, Forbidden, Invalid, NotFound, Unauthorized, IF_MATCH,
     },
 };
-use crate::{service::Mine, state::AppState};
-use app::{
-    domain::{diff::diff_fields, Fields},
-    protocol::{DocDiff, Document, RestoreRequest, Revision, RevisionList, UserRef},
-};
+use crate::state::AppState;
+use app::protocol::{DocDiff, RestoreRequest, Revision, RevisionList};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -41,11 +37,7 @@ async fn list(
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Json<RevisionList>, ApiError> {
-    access::role(&state, &id, &user).await?;
-    let items = state.stores.history.revisions(&id).await?;
-    if items.is_empty() {
-        return Err(ApiError::NotFound);
-    }
+    let items = state.documents().revisions(&id, &user).await?;
     Ok(Json(RevisionList { items }))
 }
 
@@ -56,8 +48,8 @@ async fn one(
     CurrentUser(user): CurrentUser,
     Path((id, rev)): Path<(String, String)>,
 ) -> Result<Json<Revision>, ApiError> {
-    access::role(&state, &id, &user).await?;
-    Ok(Json(revision(&state, &id, &rev, "rev").await?))
+    let rev = parse_rev(&rev, "rev")?;
+    Ok(Json(state.documents().revision(&id, &user, rev).await?))
 }
 
 /// The two revisions to compare.
@@ -79,24 +71,14 @@ async fn diff(
     Path(id): Path<String>,
     QueryParams(query): QueryParams<DiffQuery>,
 ) -> Result<Json<DocDiff>, ApiError> {
-    access::role(&state, &id, &user).await?;
     let (Some(from), Some(to)) = (query.from, query.to) else {
         return Err(ApiError::validation(
             "from",
             "Give both revisions to compare: ?from=A&to=B.",
         ));
     };
-    if state.stores.docs.get_doc(&id).await?.is_none() {
-        return Err(ApiError::NotFound);
-    }
-    let from = revision(&state, &id, &from, "from").await?;
-    let to = revision(&state, &id, &to, "to").await?;
-    let fields = diff_fields((&from.values(), from.status), (&to.values(), to.status));
-    Ok(Json(DocDiff {
-        from: from.rev,
-        to: to.rev,
-        fields,
-    }))
+    let (from, to) = (parse_rev(&from, "from")?, parse_rev(&to, "to")?);
+    Ok(Json(state.documents().diff(&id, &user, from, to).await?))
 }
 
 #[utoipa::path(
@@ -118,53 +100,20 @@ async fn restore(
     headers: HeaderMap,
     OptionalJsonBody(request): OptionalJsonBody<RestoreRequest>,
 ) -> Result<Response, ApiError> {
-    access::can_edit(&state, &id, &user).await?;
     let precondition = Precondition::from_request(&headers, request.base_rev)?;
-    let old = revision(&state, &id, &rev, "rev").await?;
-    let current = state.documents().read(&id).await?;
-    tracing::info!(doc = %id, restored = old.rev, user = %user.name, "restoring a revision");
-    save_as_new_revision(&state, current, old.values(), &precondition, &user).await
-}
-
-/// `values` saved over `current` as a new revision, if the change's precondition holds on
-/// it and its state allows editing (restore and undo).
-pub(super) async fn save_as_new_revision(
-    state: &AppState,
-    current: Document,
-    values: Fields,
-    precondition: &Precondition,
-    user: &UserRef,
-) -> Result<Response, ApiError> {
-    let documents = state.documents();
-    let current = documents
-        .editable(current, precondition, user, Mine::Fields(&values))
-        .await?;
-    let saved = documents
-        .save(current, values, precondition, user, None, None)
+    let rev = parse_rev(&rev, "rev")?;
+    let saved = state
+        .documents()
+        .restore_revision(&id, &user, rev, &precondition)
         .await?;
     Ok(with_etag(saved).into_response())
 }
 
-/// One revision of a live document; a revision number that is not a positive integer is a
-/// 422 naming `field`, one that does not exist a 404.
-pub(super) async fn revision(
-    state: &AppState,
-    id: &str,
-    raw: &str,
-    field: &str,
-) -> Result<Revision, ApiError> {
-    let rev = raw
-        .parse::<i64>()
+/// A revision number from a path or query: a positive whole number, else a 422 naming
+/// `field`.
+pub(super) fn parse_rev(raw: &str, field: &str) -> Result<i64, ApiError> {
+    raw.parse::<i64>()
         .ok()
         .filter(|rev| *rev > 0)
-        .ok_or_else(|| ApiError::validation(field, "A revision is a positive whole number."))?;
-    if state.stores.docs.get_doc(id).await?.is_none() {
-        return Err(ApiError::NotFound);
-    }
-    state
-        .stores
-        .history
-        .revision(id, rev)
-        .await?
-        .ok_or(ApiError::NotFound)
+        .ok_or_else(|| ApiError::validation(field, "A revision is a positive whole number."))
 }

@@ -1,6 +1,5 @@
 //! The REST API under `/api`, one module per resource, plus health checks.
 
-pub mod access;
 pub mod auth;
 pub mod docs;
 pub mod encoded_tags;

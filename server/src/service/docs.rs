@@ -22,6 +22,8 @@ pub struct MergedSave {
 /// through the store's feed of changes, not from here.)
 pub struct Documents<'a> {
     pub stores: &'a Stores,
+    /// Where membership changes are told to the people's open pages.
+    pub fanout: &'a dyn crate::live::Fanout,
     pub clock: &'a crate::clock::Clock,
 }
 
@@ -265,6 +267,7 @@ impl Documents<'_> {
         to: Status,
         user: &UserRef,
     ) -> Result<Document, DocError> {
+        self.editor(id, user).await?;
         let current = self.current(id).await?;
         if !precondition.matches(current.rev) {
             return Err(stale::explain(
@@ -311,6 +314,7 @@ impl Documents<'_> {
         precondition: &Precondition,
         user: &UserRef,
     ) -> Result<(), DocError> {
+        self.owner(id, user, "delete it").await?;
         let current = self.current(id).await?;
         if !precondition.matches(current.rev) {
             return Err(stale::explain(

@@ -4,7 +4,10 @@
 //! committed change is announced to live watchers. Results are domain values: only the
 //! HTTP layer turns them into statuses and problem bodies.
 
+mod access;
 mod docs;
+mod history;
+mod members;
 pub mod patch;
 mod stale;
 
@@ -12,7 +15,7 @@ use serde_json::{Map, Value};
 
 use crate::store::StoreError;
 use app::{
-    domain::{FieldError, Fields, Status},
+    domain::{Field, FieldError, Fields, Role, Status},
     protocol::StaleRevision,
 };
 pub use docs::{Documents, MergedSave};
@@ -110,6 +113,16 @@ pub enum DocError {
         suggestions: Vec<String>,
     },
     Invalid(Vec<FieldError>),
+    /// The user's role does not allow it (`detail` says what would).
+    Forbidden {
+        role: Role,
+        detail: String,
+    },
+    /// Undoing revision `rev` clashes with later changes to the same places of `fields`.
+    UndoConflict {
+        rev: i64,
+        fields: Vec<Field>,
+    },
     Store(StoreError),
 }
 

@@ -1,0 +1,67 @@
+//! Who may do what with a document: outsiders learn nothing (not found, as for a document
+//! that does not exist), viewers read and watch, editors also change, the owner also
+//! shares and deletes. The same rules for the API, server-rendered pages and live watches.
+
+use super::{DocError, Documents};
+use app::{
+    domain::Role,
+    protocol::{Document, UserRef},
+};
+
+impl Documents<'_> {
+    /// The user's role on the document.
+    pub async fn role(&self, id: &str, user: &UserRef) -> Result<Role, DocError> {
+        self.stores
+            .members
+            .role_of(id, &user.id)
+            .await?
+            .ok_or(DocError::NotFound)
+    }
+
+    /// The document with the user's role, read in one query.
+    pub async fn read_as(&self, id: &str, user: &UserRef) -> Result<(Document, Role), DocError> {
+        match self.stores.docs.doc_for(id, &user.id).await? {
+            Some((doc, Some(role))) => Ok((doc, role)),
+            _ => Err(DocError::NotFound),
+        }
+    }
+
+    /// The user's role, if it allows changing the document.
+    pub async fn editor(&self, id: &str, user: &UserRef) -> Result<Role, DocError> {
+        may_edit(self.role(id, user).await?)
+    }
+
+    /// The current document, if the user may change it: one query for both.
+    pub async fn editable_by(&self, id: &str, user: &UserRef) -> Result<Document, DocError> {
+        let (doc, role) = self.read_as(id, user).await?;
+        may_edit(role)?;
+        Ok(doc)
+    }
+
+    /// The user's role, if it is the owner's; `action` names what only the owner may do.
+    pub async fn owner(&self, id: &str, user: &UserRef, action: &str) -> Result<Role, DocError> {
+        let role = self.role(id, user).await?;
+        if role.can_share() {
+            return Ok(role);
+        }
+        let article = if role == Role::Viewer { "a" } else { "an" };
+        Err(DocError::Forbidden {
+            role,
+            detail: format!(
+                "You are {article} {} of this document; only its owner can {action}.",
+                role.as_str()
+            ),
+        })
+    }
+}
+
+fn may_edit(role: Role) -> Result<Role, DocError> {
+    if role.can_edit() {
+        Ok(role)
+    } else {
+        Err(DocError::Forbidden {
+            role,
+            detail: "You are a viewer of this document and cannot change it. Ask its owner for editor access.".into(),
+        })
+    }
+}
