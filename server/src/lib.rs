@@ -11,7 +11,6 @@ pub mod pages;
 pub mod service;
 pub mod state;
 pub mod store;
-pub mod transfer;
 
 use std::{future::Future, net::SocketAddr, sync::Arc};
 

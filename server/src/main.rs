@@ -3,7 +3,7 @@
 use std::{net::SocketAddr, path::PathBuf};
 
 use clap::{Parser, Subcommand};
-use server::{config::default_site_root, store, transfer, Application, Settings};
+use server::{config::default_site_root, service::transfer, store, Application, Settings};
 
 #[derive(Parser)]
 #[command(name = "concord", about = "Concord, a collaborative document editor")]

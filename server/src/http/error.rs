@@ -23,7 +23,7 @@ pub enum ApiError {
     Stale {
         status: StatusCode,
         detail: String,
-        members: Box<StaleRevision>,
+        explanation: Box<StaleRevision>,
     },
     /// A compare-and-set failed where no caller could build the full stale-revision body.
     StaleUnexplained,
@@ -124,9 +124,9 @@ impl ApiError {
                 "This change needs the revision you edited",
                 "Send If-Match with the ETag of the revision you edited (or base_rev in the body), so nobody's work is overwritten.",
             ),
-            ApiError::Stale { detail, members, .. } => {
+            ApiError::Stale { detail, explanation, .. } => {
                 let mut p = Problem::new(status, problem::STALE_REVISION, "The document changed since you loaded it", detail.clone());
-                if let Value::Object(map) = serde_json::to_value(members.as_ref()).unwrap_or_default() {
+                if let Value::Object(map) = serde_json::to_value(explanation.as_ref()).unwrap_or_default() {
                     p.extra.extend(map);
                 }
                 p
@@ -320,7 +320,7 @@ impl From<DocError> for ApiError {
             DocError::Stale(stale) => {
                 let Stale {
                     detail,
-                    members,
+                    explanation,
                     via_header,
                 } = *stale;
                 ApiError::Stale {
@@ -331,7 +331,7 @@ impl From<DocError> for ApiError {
                         StatusCode::CONFLICT
                     },
                     detail,
-                    members: Box::new(members),
+                    explanation: Box::new(explanation),
                 }
             }
             DocError::InvalidState {
@@ -397,7 +397,7 @@ impl IntoResponse for ApiError {
             _ => "other",
         };
         let merge = match &self {
-            ApiError::Stale { members, .. } => members
+            ApiError::Stale { explanation, .. } => explanation
                 .merge
                 .as_ref()
                 .map(|m| MergeOutcome { clean: m.clean }),

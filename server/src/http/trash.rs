@@ -31,7 +31,7 @@ async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
 ) -> Result<Json<DocPage>, ApiError> {
-    let items = state.stores.trash.trashed(&user.id).await?;
+    let items = state.documents().trashed(&user).await?;
     Ok(Json(DocPage {
         total: items.len() as i64,
         items,

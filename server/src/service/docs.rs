@@ -104,16 +104,7 @@ impl Documents<'_> {
         user: &UserRef,
         mine: Mine<'_>,
     ) -> Result<Document, DocError> {
-        if !precondition.matches(current.rev) {
-            return Err(stale::explain(
-                self.stores.history.as_ref(),
-                current,
-                precondition,
-                user,
-                mine,
-            )
-            .await);
-        }
+        let current = self.on_revision(current, precondition, user, mine).await?;
         if !current.status.is_editable() {
             return Err(DocError::InvalidState {
                 state: current.status,
@@ -159,19 +150,11 @@ impl Documents<'_> {
             // Somebody committed between our read and our compare-and-set (perhaps this
             // very request's first attempt, which the HTTP layer replays).
             Err(StoreError::Stale | StoreError::IdempotencyKeyUsed) => {
-                let latest = self.current(&current.id).await?;
                 let mine = match patch {
                     Some(patch) => Mine::Patch(patch),
                     None => Mine::Fields(&fields),
                 };
-                Err(stale::explain(
-                    self.stores.history.as_ref(),
-                    latest,
-                    precondition,
-                    user,
-                    mine,
-                )
-                .await)
+                Err(self.lost(&current.id, precondition, user, mine).await)
             }
             Err(other) => Err(other.into()),
         }
@@ -243,16 +226,7 @@ impl Documents<'_> {
                     Err(error) => error,
                     // The revision still matches, yet the save was refused: this very
                     // request's first attempt committed (the HTTP layer replays it).
-                    Ok(current) => {
-                        stale::explain(
-                            self.stores.history.as_ref(),
-                            current,
-                            precondition,
-                            user,
-                            mine,
-                        )
-                        .await
-                    }
+                    Ok(current) => self.explain(current, precondition, user, mine).await,
                 })
             }
             Err(other) => Err(other.into()),
@@ -269,16 +243,9 @@ impl Documents<'_> {
     ) -> Result<Document, DocError> {
         self.editor(id, user).await?;
         let current = self.current(id).await?;
-        if !precondition.matches(current.rev) {
-            return Err(stale::explain(
-                self.stores.history.as_ref(),
-                current,
-                precondition,
-                user,
-                Mine::Unknown,
-            )
-            .await);
-        }
+        let current = self
+            .on_revision(current, precondition, user, Mine::Unknown)
+            .await?;
         if !current.status.can_become(to) {
             return Err(refused(current.status, to));
         }
@@ -292,118 +259,50 @@ impl Documents<'_> {
                 tracing::info!(doc = %doc.id, rev = doc.rev, user = %user.name, to = to.as_str(), "status changed");
                 Ok(doc)
             }
-            Err(StoreError::Stale) => {
-                let latest = self.current(id).await?;
-                Err(stale::explain(
-                    self.stores.history.as_ref(),
-                    latest,
-                    precondition,
-                    user,
-                    Mine::Unknown,
-                )
-                .await)
-            }
+            Err(StoreError::Stale) => Err(self.lost(id, precondition, user, Mine::Unknown).await),
             Err(other) => Err(other.into()),
         }
     }
 
-    /// Soft-deletes from the revision the client saw; history is kept.
-    pub async fn delete(
+    /// `doc`, if the change was made on its revision; else what changed since, explained.
+    /// Every change starts with this check.
+    pub(super) async fn on_revision(
         &self,
-        id: &str,
+        doc: Document,
         precondition: &Precondition,
         user: &UserRef,
-    ) -> Result<(), DocError> {
-        self.owner(id, user, "delete it").await?;
-        let current = self.current(id).await?;
-        if !precondition.matches(current.rev) {
-            return Err(stale::explain(
-                self.stores.history.as_ref(),
-                current,
-                precondition,
-                user,
-                Mine::Unknown,
-            )
-            .await);
-        }
-        match self
-            .stores
-            .trash
-            .delete_doc(id, current.rev, user, self.clock.now())
-            .await
-        {
-            Ok(()) => {
-                tracing::info!(doc = %id, user = %user.name, "document deleted");
-                Ok(())
-            }
-            Err(StoreError::Stale) => {
-                let latest = self.current(id).await?;
-                Err(stale::explain(
-                    self.stores.history.as_ref(),
-                    latest,
-                    precondition,
-                    user,
-                    Mine::Unknown,
-                )
-                .await)
-            }
-            Err(other) => Err(other.into()),
-        }
-    }
-
-    /// Takes one of the user's documents out of the trash, on the revision it was deleted
-    /// at, under its own slug or `slug`. Only its owner may; to anybody else it is not there.
-    pub async fn restore_from_trash(
-        &self,
-        id: &str,
-        precondition: &Precondition,
-        slug: Option<&str>,
-        user: &UserRef,
+        mine: Mine<'_>,
     ) -> Result<Document, DocError> {
-        let trashed = self.stores.trash.trashed_doc(id).await?;
-        let Some((doc, _)) = trashed.filter(|(_, owner)| *owner == user.id) else {
-            return Err(DocError::NotFound);
-        };
-        if !precondition.matches(doc.rev) {
-            return Err(stale::explain(
-                self.stores.history.as_ref(),
-                doc,
-                precondition,
-                user,
-                Mine::Unknown,
-            )
-            .await);
+        if precondition.matches(doc.rev) {
+            Ok(doc)
+        } else {
+            Err(self.explain(doc, precondition, user, mine).await)
         }
-        let slug = match slug {
-            Some(slug) => app::domain::Slug::parse(slug)
-                .map_err(|e| DocError::Invalid(vec![e]))?
-                .into_inner(),
-            None => doc.slug.clone(),
-        };
-        match self
-            .stores
-            .trash
-            .restore_doc(id, doc.rev, &slug, user, self.clock.now())
-            .await
-        {
-            Ok(restored) => {
-                tracing::info!(doc = %id, rev = restored.rev, user = %user.name, "document restored from the trash");
-                Ok(restored)
-            }
-            Err(StoreError::SlugTaken) => Err(self.slug_taken(&slug).await),
-            Err(StoreError::Stale) => match self.stores.trash.trashed_doc(id).await? {
-                Some((latest, _)) => Err(stale::explain(
-                    self.stores.history.as_ref(),
-                    latest,
-                    precondition,
-                    user,
-                    Mine::Unknown,
-                )
-                .await),
-                None => Err(DocError::NotFound),
-            },
-            Err(other) => Err(other.into()),
+    }
+
+    /// After a compare-and-set lost to another change: explained from the revision that
+    /// won, as if the check had seen it.
+    pub(super) async fn lost(
+        &self,
+        id: &str,
+        precondition: &Precondition,
+        user: &UserRef,
+        mine: Mine<'_>,
+    ) -> DocError {
+        match self.current(id).await {
+            Ok(latest) => self.explain(latest, precondition, user, mine).await,
+            Err(error) => error,
         }
+    }
+
+    pub(super) async fn explain(
+        &self,
+        doc: Document,
+        precondition: &Precondition,
+        user: &UserRef,
+        mine: Mine<'_>,
+    ) -> DocError {
+        stale::explain(self.stores.history.as_ref(), doc, precondition, user, mine).await
     }
 
     /// A live document (access is the caller's to check first).
@@ -411,7 +310,7 @@ impl Documents<'_> {
         self.current(id).await
     }
 
-    async fn current(&self, id: &str) -> Result<Document, DocError> {
+    pub(super) async fn current(&self, id: &str) -> Result<Document, DocError> {
         self.stores
             .docs
             .get_doc(id)

@@ -1,8 +1,9 @@
-//! The document rules every caller shares — REST handlers, server-rendered pages and
-//! later the CLI: a change applies only on the revision it was based on and while the
-//! workflow allows it; a stale one is explained (who changed what, field by field); every
-//! committed change is announced to live watchers. Results are domain values: only the
-//! HTTP layer turns them into statuses and problem bodies.
+//! The document rules every caller shares — REST handlers, server-rendered pages and the
+//! CLI (`transfer`): who may read, change, share or delete (`access`); a change applies
+//! only on the revision it was based on and while the workflow allows it, and a stale one
+//! is explained, who changed what, field by field (`docs`, `stale`); history, restore and
+//! undo (`history`); sharing (`members`); the trash (`trash`). Results are domain values:
+//! only the HTTP layer turns them into statuses and problem bodies.
 
 mod access;
 mod docs;
@@ -10,6 +11,8 @@ mod history;
 mod members;
 pub mod patch;
 mod stale;
+pub mod transfer;
+mod trash;
 
 use serde_json::{Map, Value};
 
@@ -131,7 +134,9 @@ pub enum DocError {
 pub struct Stale {
     /// A sentence a person can act on: who saved which revision meanwhile.
     pub detail: String,
-    pub members: StaleRevision,
+    /// The stale-revision problem's own members: who changed what, the current document,
+    /// the field-by-field comparison.
+    pub explanation: StaleRevision,
     /// The client named its base in `If-Match` (else in the body), which decides between
     /// 412 and 409.
     pub via_header: bool,

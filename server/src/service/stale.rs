@@ -79,7 +79,7 @@ async fn build(
     Ok(Stale {
         detail,
         via_header: precondition.is_header(),
-        members: StaleRevision {
+        explanation: StaleRevision {
             your_base_rev,
             current_rev: current.rev,
             current_etag: current.etag(),
