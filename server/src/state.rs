@@ -40,6 +40,17 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// The account rules, over this state's store and settings.
+    pub fn accounts(&self) -> crate::service::Accounts<'_> {
+        crate::service::Accounts {
+            stores: &self.stores,
+            settings: &self.settings,
+            dummy_hash: &self.dummy_hash,
+        }
+    }
+}
+
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> LeptosOptions {
         state.leptos.clone()

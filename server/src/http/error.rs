@@ -8,7 +8,7 @@ use serde_json::{json, Value};
 
 use crate::{
     metrics::{MergeOutcome, ProblemKind},
-    service::{DocError, Stale},
+    service::{AccountError, DocError, Stale},
     store::StoreError,
 };
 use app::{
@@ -348,6 +348,21 @@ impl From<DocError> for ApiError {
             DocError::Forbidden { role, detail } => ApiError::Forbidden { role, detail },
             DocError::UndoConflict { rev, fields } => ApiError::UndoConflict { rev, fields },
             DocError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<AccountError> for ApiError {
+    fn from(error: AccountError) -> ApiError {
+        match error {
+            AccountError::Invalid(errors) => ApiError::Validation(errors),
+            AccountError::NameTaken => ApiError::NameTaken,
+            AccountError::Mismatch => {
+                ApiError::Unauthorized("That name and password do not match an account.".into())
+            }
+            AccountError::TooMany { retry_after } => ApiError::TooManyRequests { retry_after },
+            AccountError::Store(error) => error.into(),
+            AccountError::Internal(error) => ApiError::Internal(error),
         }
     }
 }

@@ -1,11 +1,12 @@
 //! The document rules every caller shares — REST handlers, server-rendered pages and the
-//! CLI (`transfer`): who may read, change, share or delete (`access`); a change applies
+//! CLI (`transfer`): accounts and sessions (`accounts`); who may read, change, share or delete (`access`); a change applies
 //! only on the revision it was based on and while the workflow allows it, and a stale one
 //! is explained, who changed what, field by field (`docs`, `stale`); history, restore and
 //! undo (`history`); sharing (`members`); the trash (`trash`). Results are domain values:
 //! only the HTTP layer turns them into statuses and problem bodies.
 
 mod access;
+mod accounts;
 mod docs;
 mod history;
 mod members;
@@ -17,6 +18,7 @@ mod trash;
 use serde_json::{Map, Value};
 
 use crate::store::StoreError;
+pub use accounts::{AccountError, Accounts, Session};
 use app::{
     domain::{Field, FieldError, Fields, Role, Status},
     protocol::StaleRevision,
