@@ -4,7 +4,6 @@ use axum::{
     http::{header, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
 };
-use serde_json::{json, Value};
 
 use crate::{
     metrics::{MergeOutcome, ProblemKind},
@@ -13,7 +12,7 @@ use crate::{
 };
 use app::{
     domain::{Field, FieldError, Role, Status},
-    protocol::{problem, ApiFailure, Problem, StaleRevision},
+    protocol::{problem, StaleRevision},
 };
 
 #[derive(Debug)]
@@ -111,175 +110,6 @@ impl ApiError {
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Rejected { status, .. } => *status,
-        }
-    }
-
-    /// The RFC 9457 body. `instance` names this occurrence so a log line can be found from it.
-    pub fn problem(&self) -> Problem {
-        let status = self.status().as_u16();
-        let mut problem = match self {
-            ApiError::PreconditionRequired => Problem::new(
-                status,
-                problem::PRECONDITION_REQUIRED,
-                "This change needs the revision you edited",
-                "Send If-Match with the ETag of the revision you edited (or base_rev in the body), so nobody's work is overwritten.",
-            ),
-            ApiError::Stale { detail, explanation, .. } => {
-                let mut p = Problem::new(status, problem::STALE_REVISION, "The document changed since you loaded it", detail.clone());
-                if let Value::Object(map) = serde_json::to_value(explanation.as_ref()).unwrap_or_default() {
-                    p.extra.extend(map);
-                }
-                p
-            }
-            ApiError::StaleUnexplained => Problem::new(
-                status,
-                problem::STALE_REVISION,
-                "The document changed since you loaded it",
-                "Somebody saved a newer revision meanwhile. Reload the document, reapply your change and save again.",
-            ),
-            ApiError::SlugTaken { slug, suggestions } => {
-                let hint = match suggestions.first() {
-                    Some(free) => format!(" \"{free}\" is free."),
-                    None => String::new(),
-                };
-                let mut p = Problem::new(
-                    status,
-                    problem::SLUG_TAKEN,
-                    "That slug is taken",
-                    if slug.is_empty() {
-                        "Another document already uses that slug. Choose a different slug.".to_owned()
-                    } else {
-                        format!("Another document already uses the slug \"{slug}\". Choose a different slug.{hint}")
-                    },
-                );
-                p.extra.insert("slug".into(), json!(slug));
-                p.extra.insert("suggestions".into(), json!(suggestions));
-                p.errors = vec![FieldError::new("slug", format!("The slug \"{slug}\" is already taken."))];
-                p
-            }
-            ApiError::InvalidState { state, allowed, detail } => {
-                let mut p = Problem::new(status, problem::INVALID_STATE, "Not allowed in the document's current state", detail.clone());
-                p.extra.insert("state".into(), json!(state));
-                p.extra.insert("allowed".into(), json!(allowed));
-                p
-            }
-            ApiError::UndoConflict { rev, fields } => {
-                let names: Vec<&str> = fields.iter().map(|f| f.name()).collect();
-                let mut p = Problem::new(
-                    status,
-                    problem::UNDO_CONFLICT,
-                    "This change cannot be undone by itself",
-                    format!(
-                        "Later revisions changed the same places ({}) that revision {rev} changed. Compare the revisions and edit the document by hand.",
-                        names.join(", ")
-                    ),
-                );
-                p.extra.insert("rev".into(), json!(rev));
-                p.extra.insert("fields".into(), json!(fields));
-                p
-            }
-            ApiError::Validation(errors) => {
-                let detail = errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" ");
-                let mut p = Problem::new(status, problem::VALIDATION, "Some fields are invalid", detail);
-                p.errors = errors.clone();
-                p
-            }
-            ApiError::BadRequest(detail) => Problem::new(status, problem::BAD_REQUEST, "Malformed request", detail.clone()),
-            ApiError::UnsupportedMediaType(detail) => {
-                Problem::new(status, problem::UNSUPPORTED_MEDIA_TYPE, "Unsupported content type", detail.clone())
-            }
-            ApiError::TooLarge => Problem::new(
-                status,
-                problem::TOO_LARGE,
-                "Request too large",
-                "The request body is larger than allowed: a document body may be at most 1 MiB.",
-            ),
-            ApiError::Unauthorized(detail) => Problem::new(status, problem::UNAUTHORIZED, "Not signed in", detail.clone()),
-            ApiError::Forbidden { role, detail } => {
-                let mut p = Problem::new(status, problem::FORBIDDEN, "Your role does not allow this", detail.clone());
-                p.extra.insert("role".into(), json!(role));
-                p
-            }
-            ApiError::CrossOrigin => Problem::new(
-                status,
-                problem::CROSS_ORIGIN,
-                "Request from another site refused",
-                "Changes can only be made from Concord's own pages. Open Concord directly and try again.",
-            ),
-            ApiError::TooManyRequests { retry_after } => {
-                let mut p = Problem::new(
-                    status,
-                    problem::TOO_MANY_REQUESTS,
-                    "Too many attempts",
-                    format!("Too many sign-in attempts. Wait {} and try again.", minutes(*retry_after)),
-                );
-                p.extra.insert("retry_after".into(), json!(retry_after));
-                p
-            }
-            ApiError::MethodNotAllowed { method, allow } => Problem::new(
-                status,
-                problem::METHOD_NOT_ALLOWED,
-                "Method not allowed",
-                match allow.as_ref().and_then(|a| a.to_str().ok()) {
-                    Some(allowed) => format!("This address does not take {method}; it takes {allowed}."),
-                    None => format!("This address does not take {method}."),
-                },
-            ),
-            ApiError::Rejected { status: code, detail } => {
-                let kind = match *code {
-                    StatusCode::BAD_REQUEST => problem::BAD_REQUEST,
-                    StatusCode::NOT_FOUND => problem::NOT_FOUND,
-                    StatusCode::PAYLOAD_TOO_LARGE => problem::TOO_LARGE,
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE => problem::UNSUPPORTED_MEDIA_TYPE,
-                    StatusCode::UNPROCESSABLE_ENTITY => problem::VALIDATION,
-                    _ => problem::HTTP,
-                };
-                let title = code.canonical_reason().unwrap_or("Request refused");
-                Problem::new(status, kind, title, detail.clone())
-            }
-            ApiError::NotFound => Problem::new(
-                status,
-                problem::NOT_FOUND,
-                "Not found",
-                "There is no such document, or you do not have access to it.",
-            ),
-            ApiError::NameTaken => Problem::new(
-                status,
-                problem::NAME_TAKEN,
-                "That name is taken",
-                "Somebody already uses that name. Choose another one.",
-            ),
-            ApiError::IdempotencyMismatch => Problem::new(
-                status,
-                problem::IDEMPOTENCY_MISMATCH,
-                "Idempotency key reused for a different request",
-                "This Idempotency-Key was already used for a different request. Use a new key for a new change.",
-            ),
-            ApiError::IdempotencyInFlight => Problem::new(
-                status,
-                problem::IDEMPOTENCY_IN_FLIGHT,
-                "The first request with this key is still running",
-                "A request with this Idempotency-Key is still being processed. Retry in a moment to get its result.",
-            ),
-            ApiError::Internal(_) => Problem::new(
-                status,
-                problem::INTERNAL,
-                "Something went wrong on our side",
-                "The request could not be completed. Nothing was changed; please try again.",
-            ),
-        };
-        let instance = super::request_id::instance();
-        if let ApiError::Internal(cause) = self {
-            tracing::error!(%instance, %cause, "internal error");
-        }
-        problem.extra.insert("instance".into(), json!(instance));
-        problem
-    }
-
-    pub fn into_failure(self) -> ApiFailure {
-        ApiFailure {
-            status: self.status().as_u16(),
-            problem: Box::new(self.problem()),
         }
     }
 }
@@ -385,13 +215,6 @@ pub fn problem_response(status: StatusCode, body: String) -> Response {
         HeaderValue::from_static("application/problem+json"),
     );
     response
-}
-
-fn minutes(seconds: u64) -> String {
-    match seconds.div_ceil(60) {
-        0 | 1 => "a minute".to_owned(),
-        n => format!("{n} minutes"),
-    }
 }
 
 impl IntoResponse for ApiError {

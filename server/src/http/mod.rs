@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod openapi;
 mod people;
 pub mod preview;
+mod problem;
 mod rejections;
 pub mod request_id;
 pub mod security;
