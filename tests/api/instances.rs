@@ -8,7 +8,7 @@ use std::time::Duration;
 use futures::future::join;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
-use server::live::cluster::Liveness;
+use server::config::Liveness;
 use sqlx::{Connection, PgConnection};
 
 use crate::{

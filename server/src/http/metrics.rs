@@ -64,7 +64,8 @@ pub async fn scrape(
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let allowed = match &state.settings.metrics_token {
+    let token = state.settings.metrics_token.as_deref();
+    let allowed = match token.filter(|t| !t.is_empty()) {
         Some(token) => headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())

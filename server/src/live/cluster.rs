@@ -20,20 +20,13 @@ use super::{
 };
 use crate::{
     clock::Clock,
+    config::Liveness,
     store::{
         changes::Feed,
         presence::{Notice, Presence},
     },
 };
 use app::live::{ServerMessage, Viewer};
-
-/// How often an instance says it is alive, and after how long without that its viewers
-/// no longer count.
-#[derive(Debug, Clone, Copy)]
-pub struct Liveness {
-    pub heartbeat: Duration,
-    pub timeout: Duration,
-}
 
 /// This instance's part in the cluster.
 pub struct Cluster {

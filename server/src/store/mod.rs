@@ -29,12 +29,13 @@ use app::{
     protocol::{Document, UserRef},
 };
 
+pub use crate::config::PgSettings;
 pub use accounts::Accounts;
 pub use docs::Docs;
 pub use history::History;
 pub use keys::Keys;
 pub use members::Members;
-pub use postgres::{PgSettings, PgStore};
+pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
 pub use transfer::Transfer;
 pub use trash::Trash;
@@ -208,15 +209,6 @@ impl Stores {
             transfer: backend.clone(),
             trash: backend.clone(),
             database: backend,
-        }
-    }
-}
-
-impl Default for PgSettings {
-    fn default() -> PgSettings {
-        PgSettings {
-            max_connections: 16,
-            statement_timeout: std::time::Duration::from_secs(30),
         }
     }
 }

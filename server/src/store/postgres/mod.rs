@@ -78,16 +78,8 @@ use sqlx::{
 };
 
 use super::StoreResult;
+use crate::config::PgSettings;
 pub(crate) use crate::store::constraints::on_constraint;
-
-/// Connection settings that matter for PostgreSQL only (defaults in `store`).
-#[derive(Debug, Clone, Copy)]
-pub struct PgSettings {
-    pub max_connections: u32,
-    /// A statement running longer is cancelled, so one stuck query cannot hold a
-    /// connection (and its locks) forever.
-    pub statement_timeout: Duration,
-}
 
 pub struct PgStore {
     pool: PgPool,
