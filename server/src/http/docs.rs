@@ -10,9 +10,9 @@ use axum::{
 
 use super::{
     auth::CurrentUser,
-    error::{problem_response, ApiError},
+    error::ApiError,
     extract::{none_match, JsonBody, MergePatch, Precondition},
-    idempotency::Idempotency,
+    idempotency::{replay_merged, say_merged, settle, Idempotency, UnfinishedClaim},
     listing,
     openapi::{
         BadBody, ChangeRefused, DocOk, DocPatch, Forbidden, NotFound, ProblemDoc, Unauthorized,
@@ -88,80 +88,10 @@ async fn keyed_create(
     // Released if this task itself fails (a panic), not by the client's going away.
     let mut unfinished = UnfinishedClaim::new(&state, key);
     let created = create_doc(&state, &user, input, Some(key)).await;
-    // The first response is what a retry with the key gets: record refusals too, but
-    // free the key after our own failures so a retry can succeed.
-    let answer = match created {
-        Ok(response) => Ok(response),
-        Err(error) if error.status().is_server_error() => {
-            if let Err(release) = state.stores.keys.release_idempotency_key(key).await {
-                tracing::error!(%release, "could not release an idempotency key");
-            }
-            Err(error)
-        }
-        Err(error) => {
-            let (status, body) = error.into_parts();
-            state
-                .stores
-                .keys
-                .finish_idempotency_key(key, status.as_u16(), &body)
-                .await?;
-            Ok(problem_response(status, body))
-        }
-    };
+    let answer = idempotency.settle_create(&state, key, created).await;
     // Completed, recorded or released: no longer the guard's to release.
     unfinished.settled();
     answer
-}
-
-/// A create's claimed idempotency key, released at once if its task ends before it
-/// finishes (a panic): a retry must not wait for the abandoned-claim takeover, which is
-/// only for a process that died.
-struct UnfinishedClaim {
-    keys: std::sync::Arc<dyn crate::store::Keys>,
-    user_id: String,
-    key: String,
-    settled: bool,
-}
-
-impl UnfinishedClaim {
-    fn new(state: &AppState, key: ClaimedKey<'_>) -> UnfinishedClaim {
-        UnfinishedClaim {
-            keys: state.stores.keys.clone(),
-            user_id: key.user_id.to_owned(),
-            key: key.key.to_owned(),
-            settled: false,
-        }
-    }
-
-    fn settled(&mut self) {
-        self.settled = true;
-    }
-}
-
-impl Drop for UnfinishedClaim {
-    fn drop(&mut self) {
-        if self.settled {
-            return;
-        }
-        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
-            return;
-        };
-        let (store, user_id, key) = (
-            self.keys.clone(),
-            std::mem::take(&mut self.user_id),
-            std::mem::take(&mut self.key),
-        );
-        runtime.spawn(async move {
-            let claim = ClaimedKey {
-                user_id: &user_id,
-                key: &key,
-            };
-            // Only an in-flight claim is released: a create that committed keeps its record.
-            if let Err(error) = store.release_idempotency_key(claim).await {
-                tracing::warn!(%error, "could not release an abandoned idempotency key");
-            }
-        });
-    }
 }
 
 async fn create_doc(
@@ -349,65 +279,6 @@ async fn merge_save(
         say_merged(&mut response, over.into_inner())?;
     }
     Ok(response)
-}
-
-/// A replayed answer to a merged save says what the first one said: the saved revision
-/// records the revision it was based on.
-async fn replay_merged(
-    state: &AppState,
-    id: &str,
-    mut replay: Response,
-) -> Result<Response, ApiError> {
-    let saved_rev = replay
-        .headers()
-        .get(header::ETAG)
-        .and_then(|tag| crate::service::strong_rev(tag.to_str().ok()?));
-    if let Some(rev) = saved_rev.filter(|_| replay.status().is_success()) {
-        let base = state
-            .stores
-            .history
-            .revision(id, rev)
-            .await?
-            .and_then(|r| r.merge_base);
-        if let Some(base) = base.filter(|base| base + 1 < rev) {
-            say_merged(&mut replay, (base + 1, rev - 1))?;
-        }
-    }
-    Ok(replay)
-}
-
-/// `Preference-Applied: merge=auto` and `Merged-Over: 6` or `6-8`.
-fn say_merged(response: &mut Response, (first, last): (i64, i64)) -> Result<(), ApiError> {
-    let named = if first == last {
-        first.to_string()
-    } else {
-        format!("{first}-{last}")
-    };
-    let headers = response.headers_mut();
-    headers.insert("preference-applied", HeaderValue::from_static("merge=auto"));
-    headers.insert(
-        "merged-over",
-        HeaderValue::from_str(&named).map_err(ApiError::internal)?,
-    );
-    Ok(())
-}
-
-/// A stale save may only mean that this very request's first attempt committed meanwhile
-/// and its answer was lost: then that answer is given again, otherwise the problem.
-async fn settle(
-    state: &AppState,
-    id: &str,
-    idempotency: &Option<Idempotency>,
-    user: &UserRef,
-    outcome: Result<Response, ApiError>,
-) -> Result<Response, ApiError> {
-    match (outcome, idempotency) {
-        (Err(stale @ ApiError::Stale { .. }), Some(key)) => {
-            let replay = key.replay(state, &user.id).await?.ok_or(stale)?;
-            replay_merged(state, id, replay).await
-        }
-        (outcome, _) => outcome,
-    }
 }
 
 fn validators(rev: i64) -> [(header::HeaderName, HeaderValue); 2] {

@@ -1,5 +1,8 @@
-//! `Idempotency-Key` on saves: a retry whose first response was lost gets that response
-//! again (`Idempotent-Replayed: true`), never a false conflict.
+//! `Idempotency-Key`, all of it: a retry whose first response was lost gets that response
+//! again (`Idempotent-Replayed: true`), never a false conflict. A save records its key in
+//! its own transaction (nothing is ever "in flight"); a create claims its key first, runs
+//! to completion even if its client goes away (`http::docs`), and records its answer, or
+//! releases the claim after a failure of ours (`UnfinishedClaim`).
 
 use axum::{
     http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode},
@@ -13,6 +16,7 @@ use crate::{
     state::AppState,
     store::{Claim, ClaimedKey, IdempotencyKey, StoredResponse},
 };
+use app::protocol::UserRef;
 
 /// A claim older than this whose request never finished is taken over: the create it
 /// guarded did not commit (a create and its record commit together).
@@ -112,6 +116,39 @@ impl Idempotency {
         }
     }
 
+    /// Records a claimed create's answer for retries: refusals too, as they are the
+    /// first response; after a failure of ours (recording included) the key is freed, so
+    /// a retry can succeed. Either way the claim is settled when this returns.
+    pub async fn settle_create(
+        &self,
+        state: &AppState,
+        key: ClaimedKey<'_>,
+        created: Result<Response, ApiError>,
+    ) -> Result<Response, ApiError> {
+        let keys = &state.stores.keys;
+        let release = || async {
+            if let Err(error) = keys.release_idempotency_key(key).await {
+                tracing::error!(%error, "could not release an idempotency key");
+            }
+        };
+        match created {
+            Ok(response) => Ok(response),
+            Err(error) if error.status().is_server_error() => {
+                release().await;
+                Err(error)
+            }
+            Err(error) => {
+                let (status, body) = error.into_parts();
+                let recorded = keys.finish_idempotency_key(key, status.as_u16(), &body);
+                if let Err(error) = recorded.await {
+                    release().await;
+                    return Err(error.into());
+                }
+                Ok(problem_response(status, body))
+            }
+        }
+    }
+
     pub fn claimed<'a>(&'a self, user_id: &'a str) -> ClaimedKey<'a> {
         ClaimedKey {
             user_id,
@@ -170,4 +207,112 @@ fn replayed(stored: StoredResponse) -> Response {
         headers.insert(header::LOCATION, location);
     }
     response
+}
+
+/// A create's claimed idempotency key, released at once if its task ends before it
+/// finishes (a panic): a retry must not wait for the abandoned-claim takeover, which is
+/// only for a process that died.
+pub(super) struct UnfinishedClaim {
+    keys: std::sync::Arc<dyn crate::store::Keys>,
+    user_id: String,
+    key: String,
+    settled: bool,
+}
+
+impl UnfinishedClaim {
+    pub(super) fn new(state: &AppState, key: ClaimedKey<'_>) -> UnfinishedClaim {
+        UnfinishedClaim {
+            keys: state.stores.keys.clone(),
+            user_id: key.user_id.to_owned(),
+            key: key.key.to_owned(),
+            settled: false,
+        }
+    }
+
+    pub(super) fn settled(&mut self) {
+        self.settled = true;
+    }
+}
+
+impl Drop for UnfinishedClaim {
+    fn drop(&mut self) {
+        if self.settled {
+            return;
+        }
+        let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let (store, user_id, key) = (
+            self.keys.clone(),
+            std::mem::take(&mut self.user_id),
+            std::mem::take(&mut self.key),
+        );
+        runtime.spawn(async move {
+            let claim = ClaimedKey {
+                user_id: &user_id,
+                key: &key,
+            };
+            // Only an in-flight claim is released: a create that committed keeps its record.
+            if let Err(error) = store.release_idempotency_key(claim).await {
+                tracing::warn!(%error, "could not release an abandoned idempotency key");
+            }
+        });
+    }
+}
+
+/// A stale save may only mean that this very request's first attempt committed meanwhile
+/// and its answer was lost: then that answer is given again, otherwise the problem.
+pub(super) async fn settle(
+    state: &AppState,
+    id: &str,
+    idempotency: &Option<Idempotency>,
+    user: &UserRef,
+    outcome: Result<Response, ApiError>,
+) -> Result<Response, ApiError> {
+    match (outcome, idempotency) {
+        (Err(stale @ ApiError::Stale { .. }), Some(key)) => {
+            let replay = key.replay(state, &user.id).await?.ok_or(stale)?;
+            replay_merged(state, id, replay).await
+        }
+        (outcome, _) => outcome,
+    }
+}
+
+/// A replayed answer to a merged save says what the first one said: the saved revision
+/// records the revision it was based on.
+pub(super) async fn replay_merged(
+    state: &AppState,
+    id: &str,
+    mut replay: Response,
+) -> Result<Response, ApiError> {
+    let saved_rev = replay
+        .headers()
+        .get(header::ETAG)
+        .and_then(|tag| crate::service::strong_rev(tag.to_str().ok()?));
+    if let Some(rev) = saved_rev.filter(|_| replay.status().is_success()) {
+        let base = state.documents().merged_over_from(id, rev).await?;
+        if let Some(base) = base.filter(|base| base + 1 < rev) {
+            say_merged(&mut replay, (base + 1, rev - 1))?;
+        }
+    }
+    Ok(replay)
+}
+
+/// `Preference-Applied: merge=auto` and `Merged-Over: 6` or `6-8`.
+pub(super) fn say_merged(
+    response: &mut Response,
+    (first, last): (i64, i64),
+) -> Result<(), ApiError> {
+    let named = if first == last {
+        first.to_string()
+    } else {
+        format!("{first}-{last}")
+    };
+    let headers = response.headers_mut();
+    headers.insert("preference-applied", HeaderValue::from_static("merge=auto"));
+    headers.insert(
+        "merged-over",
+        HeaderValue::from_str(&named).map_err(ApiError::internal)?,
+    );
+    Ok(())
 }

@@ -104,6 +104,13 @@ impl Documents<'_> {
         self.save_values(id, values, precondition, user).await
     }
 
+    /// The revision a saved revision's change was based on, when it was saved as a merge
+    /// over later ones (what a replayed merged save says again).
+    pub async fn merged_over_from(&self, id: &str, rev: i64) -> Result<Option<i64>, DocError> {
+        let revision = self.stores.history.revision(id, rev).await?;
+        Ok(revision.and_then(|r| r.merge_base))
+    }
+
     /// `values` saved over the current document as a new revision, if the change's
     /// precondition holds and its state allows editing.
     async fn save_values(
