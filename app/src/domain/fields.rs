@@ -127,7 +127,8 @@ impl Role {
     }
 }
 
-/// Validated values of the editable fields (see `parse_fields`).
+/// The four editable fields' values, valid or not: a form's, a merge's, a revision's.
+/// Only `ValidFields` (from `parse_fields`) are ever saved.
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fields {

@@ -167,24 +167,50 @@ impl Body {
     }
 }
 
+/// Field values that passed `parse_fields`, and so may be saved: the only kind a document
+/// is written with. Plain `Fields` are any four values (a form's, a merge's, an old
+/// revision's); they become these only through validation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidFields(Fields);
+
+impl ValidFields {
+    /// The same values under another slug, itself validated.
+    pub fn with_slug(mut self, slug: Slug) -> ValidFields {
+        self.0.slug = slug.into_inner();
+        self
+    }
+
+    pub fn into_fields(self) -> Fields {
+        self.0
+    }
+}
+
+impl std::ops::Deref for ValidFields {
+    type Target = Fields;
+
+    fn deref(&self) -> &Fields {
+        &self.0
+    }
+}
+
 /// Validates all editable fields at once, so a form can show every problem together.
 pub fn parse_fields<S: AsRef<str>>(
     title: &str,
     slug: &str,
     tags: &[S],
     body: &str,
-) -> Result<Fields, Vec<FieldError>> {
+) -> Result<ValidFields, Vec<FieldError>> {
     let title = Title::parse(title);
     let slug = Slug::parse(slug);
     let tags = Tags::parse(tags);
     let body = Body::parse(body);
     match (title, slug, tags, body) {
-        (Ok(title), Ok(slug), Ok(tags), Ok(body)) => Ok(Fields {
+        (Ok(title), Ok(slug), Ok(tags), Ok(body)) => Ok(ValidFields(Fields {
             title: title.into_inner(),
             slug: slug.into_inner(),
             tags: tags.into_inner(),
             body: body.into_inner(),
-        }),
+        })),
         (title, slug, tags, body) => Err([title.err(), slug.err(), tags.err(), body.err()]
             .into_iter()
             .flatten()

@@ -104,12 +104,12 @@ async fn create_doc(
     // a particular address.
     let derive = input.slug.is_empty();
     let slug = if derive { "doc" } else { input.slug.as_str() };
-    let mut fields =
+    let fields =
         parse_fields(&input.title, slug, &input.tags, &input.body).map_err(ApiError::Validation)?;
     let documents = state.documents();
     let doc = if derive {
         documents
-            .create_with_derived_slug(&mut fields, user, key)
+            .create_with_derived_slug(fields, user, key)
             .await?
     } else {
         documents.create(&fields, user, key).await?

@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use super::{patch::apply_merge_patch, stale, DocError, Mine, Precondition};
 use crate::store::{ClaimedKey, IdempotencyKey, MergeChange, SaveChange, StoreError, Stores};
 use app::{
-    domain::{changed_fields, merge::compare, parse_fields, Fields, Status},
+    domain::{changed_fields, merge::compare, parse_fields, Slug, Status, ValidFields},
     protocol::{Document, UserRef},
 };
 
@@ -30,7 +30,7 @@ pub struct Documents<'a> {
 impl Documents<'_> {
     pub async fn create(
         &self,
-        fields: &Fields,
+        fields: &ValidFields,
         user: &UserRef,
         key: Option<ClaimedKey<'_>>,
     ) -> Result<Document, DocError> {
@@ -55,15 +55,17 @@ impl Documents<'_> {
     /// create taking the chosen slug first only means choosing again.
     pub async fn create_with_derived_slug(
         &self,
-        fields: &mut Fields,
+        mut fields: ValidFields,
         user: &UserRef,
         key: Option<ClaimedKey<'_>>,
     ) -> Result<Document, DocError> {
         let base = app::domain::slugify(&fields.title);
         let mut attempts = 0;
         loop {
-            fields.slug = self.free_slug(&base).await?;
-            match self.create(fields, user, key).await {
+            let free = self.free_slug(&base).await?;
+            let slug = Slug::parse(&free).map_err(|e| DocError::Invalid(vec![e]))?;
+            fields = fields.with_slug(slug);
+            match self.create(&fields, user, key).await {
                 Err(DocError::SlugTaken { .. }) if attempts < 3 => attempts += 1,
                 other => return other,
             }
@@ -122,7 +124,7 @@ impl Documents<'_> {
     pub async fn save(
         &self,
         current: Document,
-        fields: Fields,
+        fields: ValidFields,
         precondition: &Precondition,
         user: &UserRef,
         idempotency: Option<IdempotencyKey<'_>>,
@@ -189,10 +191,12 @@ impl Documents<'_> {
         };
         let wanted = match &mine {
             Mine::Fields(fields) => (*fields).clone(),
-            Mine::Patch(patch) => apply_merge_patch(&base, patch).map_err(DocError::Invalid)?,
+            Mine::Patch(patch) => apply_merge_patch(&base, patch)
+                .map_err(DocError::Invalid)?
+                .into_fields(),
             Mine::Unknown => return Err(DocError::NotFound),
         };
-        let merge = |current: &Document| -> Option<Fields> {
+        let merge = |current: &Document| -> Option<ValidFields> {
             if !current.status.is_editable() {
                 return None;
             }

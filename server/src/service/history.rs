@@ -58,8 +58,12 @@ impl Documents<'_> {
     ) -> Result<Document, DocError> {
         self.editor(id, user).await?;
         let old = self.live_revision(id, rev).await?;
+        // Valid when it was saved; the rules may have changed since.
+        let values = old.values();
+        let values = parse_fields(&values.title, &values.slug, &values.tags, &values.body)
+            .map_err(DocError::Invalid)?;
         tracing::info!(doc = %id, restored = old.rev, user = %user.name, "restoring a revision");
-        self.save_values(id, old.values(), precondition, user).await
+        self.save_values(id, values, precondition, user).await
     }
 
     /// What revision `rev` changed, taken back on the current values, every later change
@@ -116,7 +120,7 @@ impl Documents<'_> {
     async fn save_values(
         &self,
         id: &str,
-        values: app::domain::Fields,
+        values: app::domain::ValidFields,
         precondition: &Precondition,
         user: &UserRef,
     ) -> Result<Document, DocError> {

@@ -2,13 +2,13 @@
 
 use serde_json::{Map, Value};
 
-use app::domain::{parse_fields, FieldError, Fields};
+use app::domain::{parse_fields, FieldError, Fields, ValidFields};
 
 /// RFC 7396 applied to the editable fields. `null` would remove a field, and no field may be removed.
 pub fn apply_merge_patch(
     current: &Fields,
     patch: &Map<String, Value>,
-) -> Result<Fields, Vec<FieldError>> {
+) -> Result<ValidFields, Vec<FieldError>> {
     let mut title = current.title.clone();
     let mut slug = current.slug.clone();
     let mut tags = current.tags.clone();

@@ -47,9 +47,11 @@ async fn build(
     };
     let mine = match (mine, &base) {
         (Mine::Fields(fields), Some(_)) => Some(fields.clone()),
-        (Mine::Patch(patch), Some(base)) => {
-            Some(apply_merge_patch(base, patch).map_err(DocError::Invalid)?)
-        }
+        (Mine::Patch(patch), Some(base)) => Some(
+            apply_merge_patch(base, patch)
+                .map_err(DocError::Invalid)?
+                .into_fields(),
+        ),
         _ => None,
     };
     let comparison = base

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 
 use super::{ClaimedKey, ListQuery, MergeChange, Merged, SaveChange, StoreResult};
 use app::{
-    domain::{Fields, Role, Status},
+    domain::{Role, Status, ValidFields},
     protocol::{DocPage, Document, UserRef},
 };
 
@@ -16,7 +16,7 @@ pub trait Docs: Send + Sync + 'static {
     async fn create_doc(
         &self,
         id: &str,
-        fields: &Fields,
+        fields: &ValidFields,
         by: &UserRef,
         at: DateTime<Utc>,
         key: Option<ClaimedKey<'_>>,

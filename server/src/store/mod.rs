@@ -25,7 +25,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use app::{
-    domain::{Field, Fields, Status},
+    domain::{Field, Status, ValidFields},
     protocol::{Document, UserRef},
 };
 
@@ -100,7 +100,7 @@ pub enum Ownership {
 pub struct SaveChange<'a> {
     pub id: &'a str,
     pub expected_rev: i64,
-    pub fields: &'a Fields,
+    pub fields: &'a ValidFields,
     pub changed: &'a [Field],
     pub by: &'a UserRef,
     pub at: DateTime<Utc>,
@@ -115,7 +115,7 @@ pub struct MergeChange<'a> {
     pub base_rev: i64,
     /// The fields to save over the current document; `None` when they do not merge
     /// cleanly (the save is then `Stale`).
-    pub merge: &'a (dyn Fn(&Document) -> Option<Fields> + Send + Sync),
+    pub merge: &'a (dyn Fn(&Document) -> Option<ValidFields> + Send + Sync),
     pub by: &'a UserRef,
     pub at: DateTime<Utc>,
     pub idempotency: Option<IdempotencyKey<'a>>,

@@ -14,7 +14,7 @@ use crate::store::{
     ClaimedKey, MergeChange, Merged, SaveChange, StoreError, StoreResult,
 };
 use app::{
-    domain::{changed_fields, Field, Fields, Role, Status},
+    domain::{changed_fields, Field, Fields, Role, Status, ValidFields},
     protocol::{Document, UserRef},
 };
 
@@ -177,7 +177,7 @@ impl crate::store::Docs for super::This {
     async fn create_doc(
         &self,
         id: &str,
-        fields: &Fields,
+        fields: &ValidFields,
         by: &UserRef,
         at: DateTime<Utc>,
         key: Option<ClaimedKey<'_>>,
