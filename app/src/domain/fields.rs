@@ -130,6 +130,10 @@ impl Role {
 /// The four editable fields' values, valid or not: a form's, a merge's, a revision's.
 /// Only `ValidFields` (from `parse_fields`) are ever saved.
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "ssr",
+    schema(description = "The values of a document's editable fields.")
+)]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fields {
     pub title: String,
