@@ -50,92 +50,73 @@ pub struct LiveMetrics {
 
 impl Metrics {
     pub fn new() -> Arc<Metrics> {
-        let registry =
+        let owned =
             Registry::new_custom(Some("concord".into()), None).expect("a valid metric prefix");
-        let requests = IntCounterVec::new(
-            Opts::new(
+        let registry = &owned;
+        let requests = register(
+            registry,
+            counters(
                 "http_requests_total",
                 "Requests answered, by route, method and status.",
+                &["route", "method", "status"],
             ),
-            &["route", "method", "status"],
-        )
-        .expect("valid metric");
-        let latency = HistogramVec::new(
-            HistogramOpts::new(
-                "http_request_duration_seconds",
-                "Time to answer a request (until its headers), by route and method.",
-            )
-            .buckets(vec![
-                0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
-            ]),
-            &["route", "method"],
-        )
-        .expect("valid metric");
-        let in_flight = IntGauge::new(
-            "http_requests_in_flight",
-            "Requests being answered now: from their headers to their answer's.",
-        )
-        .expect("valid metric");
-        let saves = IntCounterVec::new(
-            Opts::new(
-                "saves_total",
-                "Document saves (PUT and PATCH) by outcome: ok, merged, replayed, stale_412, stale_409, slug_taken, invalid_state, invalid, other.",
-            ),
-            &["outcome"],
-        )
-        .expect("valid metric");
-        let merges = IntCounterVec::new(
-            Opts::new(
-                "merges_total",
-                "Three-way merges of a stale save with what was saved since, by result: clean or conflict.",
-            ),
-            &["result"],
-        )
-        .expect("valid metric");
-        let live = Arc::new(LiveMetrics {
-            sockets_open: IntGauge::new("live_sockets_open", "Live WebSockets open now.")
-                .expect("valid metric"),
-            messages_sent: IntCounter::new(
-                "live_messages_sent_total",
-                "Messages sent to live sockets.",
-            )
-            .expect("valid metric"),
-            fanout_delay: Histogram::with_opts(
+        );
+        let latency = register(
+            registry,
+            HistogramVec::new(
                 HistogramOpts::new(
-                    "live_fanout_delay_seconds",
-                    "From a save's commit to its announcement leaving for a watcher.",
+                    "http_request_duration_seconds",
+                    "Time to answer a request (until its headers), by route and method.",
                 )
                 .buckets(vec![
-                    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0,
+                    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5,
                 ]),
-            )
-            .expect("valid metric"),
-        });
-        let pool_connections = IntGaugeVec::new(
-            Opts::new(
-                "db_pool_connections",
-                "Database connections by pool (read, write) and state (idle, in_use).",
+                &["route", "method"],
             ),
-            &["pool", "state"],
-        )
-        .expect("valid metric");
-        for collector in [
-            Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
-            Box::new(latency.clone()),
-            Box::new(in_flight.clone()),
-            Box::new(saves.clone()),
-            Box::new(merges.clone()),
-            Box::new(live.sockets_open.clone()),
-            Box::new(live.messages_sent.clone()),
-            Box::new(live.fanout_delay.clone()),
-            Box::new(pool_connections.clone()),
-        ] {
-            registry
-                .register(collector)
-                .expect("each metric registered once");
-        }
-        Arc::new(Metrics {
+        );
+        let in_flight = register(
             registry,
+            IntGauge::new(
+                "http_requests_in_flight",
+                "Requests being answered now: from their headers to their answer's.",
+            ),
+        );
+        let saves = register(registry, counters("saves_total", "Document saves (PUT and PATCH) by outcome: ok, merged, replayed, stale_412, stale_409, slug_taken, invalid_state, invalid, other.", &["outcome"]));
+        let merges = register(registry, counters("merges_total", "Three-way merges of a stale save with what was saved since, by result: clean or conflict.", &["result"]));
+        let live = Arc::new(LiveMetrics {
+            sockets_open: register(
+                registry,
+                IntGauge::new("live_sockets_open", "Live WebSockets open now."),
+            ),
+            messages_sent: register(
+                registry,
+                IntCounter::new("live_messages_sent_total", "Messages sent to live sockets."),
+            ),
+            fanout_delay: register(
+                registry,
+                Histogram::with_opts(
+                    HistogramOpts::new(
+                        "live_fanout_delay_seconds",
+                        "From a save's commit to its announcement leaving for a watcher.",
+                    )
+                    .buckets(vec![
+                        0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0,
+                    ]),
+                ),
+            ),
+        });
+        let pool_connections = register(
+            registry,
+            IntGaugeVec::new(
+                Opts::new(
+                    "db_pool_connections",
+                    "Database connections by pool (read, write) and state (idle, in_use).",
+                ),
+                &["pool", "state"],
+            ),
+        );
+        Arc::new(Metrics {
+            registry: owned,
             requests,
             latency,
             in_flight,
@@ -193,4 +174,21 @@ impl Metrics {
         prometheus::TextEncoder::new().encode(&self.registry.gather(), &mut text)?;
         Ok(text)
     }
+}
+
+/// Counters by the given labels.
+fn counters(name: &str, help: &str, labels: &[&str]) -> prometheus::Result<IntCounterVec> {
+    IntCounterVec::new(Opts::new(name, help), labels)
+}
+
+/// A new metric, registered; each is made once per server, so failing is a bug.
+fn register<C>(registry: &Registry, made: prometheus::Result<C>) -> C
+where
+    C: prometheus::core::Collector + Clone + 'static,
+{
+    let metric = made.expect("valid metric");
+    registry
+        .register(Box::new(metric.clone()))
+        .expect("each metric registered once");
+    metric
 }

@@ -3,7 +3,7 @@
 //! sign-in attempts, idempotency records and presence are not: they expire anyway.
 //! Timestamps are kept exactly as stored, so a round trip gives identical history.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
@@ -86,47 +86,59 @@ impl std::fmt::Display for BadLine {
 /// 1, 2, … up to its `rev`.
 pub fn parse(text: &str) -> Result<Vec<Record>, BadLine> {
     let mut records = Vec::new();
-    let mut users: HashMap<String, ()> = HashMap::new();
-    // Per document: its `rev` and the last revision seen.
-    let mut docs: HashMap<String, (i64, i64, usize)> = HashMap::new();
-    let bad = |line: usize, reason: String| BadLine { line, reason };
+    let mut seen = Seen::default();
     for (index, raw) in text.lines().enumerate() {
         let line = index + 1;
         if raw.trim().is_empty() {
             continue;
         }
-        let record: Record =
-            serde_json::from_str(raw).map_err(|e| bad(line, format!("not a record: {e}")))?;
-        let known = |id: &str, what: &str| {
-            if users.contains_key(id) {
-                Ok(())
-            } else {
-                Err(bad(
-                    line,
-                    format!("{what} {id:?} is not an account listed before it"),
-                ))
-            }
-        };
+        let checked = serde_json::from_str(raw)
+            .map_err(|e| format!("not a record: {e}"))
+            .and_then(|record| seen.check(line, record, records.is_empty()));
+        records.push(checked.map_err(|reason| BadLine { line, reason })?);
+    }
+    if records.is_empty() {
+        return Err(BadLine {
+            line: 1,
+            reason: "the file is empty".into(),
+        });
+    }
+    if let Some((id, (rev, last, line))) = seen.docs.iter().find(|(_, (rev, last, _))| rev != last)
+    {
+        return Err(BadLine {
+            line: *line,
+            reason: format!("document {id:?} is at revision {rev} but has {last} revisions"),
+        });
+    }
+    Ok(records)
+}
+
+/// What the lines read so far establish, for checking the next one against.
+#[derive(Default)]
+struct Seen {
+    users: HashSet<String>,
+    /// Per document: its `rev`, the last revision seen, and the line it was listed on.
+    docs: HashMap<String, (i64, i64, usize)>,
+}
+
+impl Seen {
+    /// The record, if it fits after what was read before it.
+    fn check(&mut self, line: usize, record: Record, first: bool) -> Result<Record, String> {
         match &record {
             Record::Header {
                 format, version, ..
             } => {
-                if line != 1 || !records.is_empty() {
-                    return Err(bad(line, "the header must be the first line".into()));
+                if line != 1 || !first {
+                    return Err("the header must be the first line".into());
                 }
                 if format != FORMAT || *version != VERSION {
-                    return Err(bad(line, format!("not a {FORMAT} version {VERSION} file")));
+                    return Err(format!("not a {FORMAT} version {VERSION} file"));
                 }
             }
-            _ if records.is_empty() => {
-                return Err(bad(
-                    line,
-                    format!("the first line must be the {FORMAT} header"),
-                ));
-            }
+            _ if first => return Err(format!("the first line must be the {FORMAT} header")),
             Record::User { id, .. } => {
-                if users.insert(id.clone(), ()).is_some() {
-                    return Err(bad(line, format!("account {id:?} appears twice")));
+                if !self.users.insert(id.clone()) {
+                    return Err(format!("account {id:?} appears twice"));
                 }
             }
             Record::Document {
@@ -137,14 +149,14 @@ pub fn parse(text: &str) -> Result<Vec<Record>, BadLine> {
                 updated_by,
                 ..
             } => {
-                known(owner_id, "owner")?;
-                known(created_by, "creator")?;
-                known(updated_by, "last editor")?;
+                self.known(owner_id, "owner")?;
+                self.known(created_by, "creator")?;
+                self.known(updated_by, "last editor")?;
                 if *rev < 1 {
-                    return Err(bad(line, format!("document {id:?} has revision {rev}")));
+                    return Err(format!("document {id:?} has revision {rev}"));
                 }
-                if docs.insert(id.clone(), (*rev, 0, line)).is_some() {
-                    return Err(bad(line, format!("document {id:?} appears twice")));
+                if self.docs.insert(id.clone(), (*rev, 0, line)).is_some() {
+                    return Err(format!("document {id:?} appears twice"));
                 }
             }
             Record::Revision {
@@ -153,17 +165,15 @@ pub fn parse(text: &str) -> Result<Vec<Record>, BadLine> {
                 author_id,
                 ..
             } => {
-                known(author_id, "author")?;
-                let Some((_, last, _)) = docs.get_mut(doc_id) else {
-                    return Err(bad(
-                        line,
-                        format!("revision of {doc_id:?}, a document not listed before it"),
+                self.known(author_id, "author")?;
+                let Some((_, last, _)) = self.docs.get_mut(doc_id) else {
+                    return Err(format!(
+                        "revision of {doc_id:?}, a document not listed before it"
                     ));
                 };
                 if *rev != *last + 1 {
-                    return Err(bad(
-                        line,
-                        format!("revision {rev} of {doc_id:?} follows revision {last}"),
+                    return Err(format!(
+                        "revision {rev} of {doc_id:?} follows revision {last}"
                     ));
                 }
                 *last = *rev;
@@ -174,28 +184,25 @@ pub fn parse(text: &str) -> Result<Vec<Record>, BadLine> {
                 added_by,
                 ..
             } => {
-                known(user_id, "member")?;
-                known(added_by, "sharer")?;
-                if !docs.contains_key(doc_id) {
-                    return Err(bad(
-                        line,
-                        format!("member of {doc_id:?}, a document not listed before it"),
+                self.known(user_id, "member")?;
+                self.known(added_by, "sharer")?;
+                if !self.docs.contains_key(doc_id) {
+                    return Err(format!(
+                        "member of {doc_id:?}, a document not listed before it"
                     ));
                 }
             }
         }
-        records.push(record);
+        Ok(record)
     }
-    if records.is_empty() {
-        return Err(bad(1, "the file is empty".into()));
+
+    fn known(&self, id: &str, what: &str) -> Result<(), String> {
+        if self.users.contains(id) {
+            Ok(())
+        } else {
+            Err(format!("{what} {id:?} is not an account listed before it"))
+        }
     }
-    if let Some((id, (rev, last, line))) = docs.iter().find(|(_, (rev, last, _))| rev != last) {
-        return Err(bad(
-            *line,
-            format!("document {id:?} is at revision {rev} but has {last} revisions"),
-        ));
-    }
-    Ok(records)
 }
 
 /// Everything at once: export, import and backup.
