@@ -10,7 +10,7 @@ use tokio::io::AsyncWriteExt;
 
 use app::protocol::CreateDoc;
 
-use crate::helpers::{in_flight_until, problem, TestApp};
+use crate::helpers::{in_flight_until, problem, put_body, TestApp};
 
 async fn post(
     app: &TestApp,
@@ -403,6 +403,68 @@ async fn creates_cut_off_at_any_point_finish_or_vanish_and_a_retry_never_meets_a
     }
     // Exactly one document per key, whether the first request or its retry made it.
     assert_eq!(count(&app, &ann).await, delays_us.len());
+}
+
+#[tokio::test]
+async fn saves_cut_off_at_any_point_are_saved_once_and_a_retry_is_never_a_conflict() {
+    let app = TestApp::spawn().await;
+    let (ann, cookie) = app.user_with_cookie("Ann").await;
+    let doc: Value = post(
+        &app,
+        &ann,
+        None,
+        &json!({"title": "Plan", "slug": "plan", "tags": [], "body": ""}),
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let id = doc["id"].as_str().unwrap();
+    let delays_us: Vec<u64> = (0..16)
+        .map(|i| i * 250)
+        .chain([8_000, 15_000, 30_000])
+        .collect();
+    for (rev, (i, delay)) in (1..).zip(delays_us.iter().enumerate()) {
+        let key = format!("save-{i}");
+        let body = put_body(&doc, &format!("text {i}")).to_string();
+        let socket = send_raw_save(&app, &cookie, id, rev, &key, &body).await;
+        tokio::time::sleep(Duration::from_micros(*delay)).await;
+        drop(socket);
+        // The same request again: saved now, or the first attempt's answer replayed; never
+        // "in flight" and never a conflict with its own first attempt.
+        let retry = ann
+            .put(app.url(&format!("/api/docs/{id}")))
+            .header("if-match", format!("\"{rev}\""))
+            .header("idempotency-key", &key)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(retry.status(), StatusCode::OK, "{key} after {delay} µs");
+        let saved: Value = retry.json().await.unwrap();
+        assert_eq!(saved["rev"], rev + 1, "{key} is saved once");
+    }
+}
+
+/// Writes a keyed save on a socket of its own, which the caller may drop at any moment.
+async fn send_raw_save(
+    app: &TestApp,
+    cookie: &str,
+    id: &str,
+    rev: i64,
+    key: &str,
+    body: &str,
+) -> tokio::net::TcpStream {
+    let addr = app.base.trim_start_matches("http://").to_owned();
+    let mut socket = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    let request = format!(
+        "PUT /api/docs/{id} HTTP/1.1\r\nHost: {addr}\r\nCookie: {cookie}\r\nIdempotency-Key: {key}\r\n\
+         If-Match: \"{rev}\"\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    socket.write_all(request.as_bytes()).await.unwrap();
+    socket
 }
 
 /// Writes a keyed create on a socket of its own, which the caller may drop at any moment.

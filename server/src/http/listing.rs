@@ -92,5 +92,5 @@ pub async fn list_docs(
         limit,
         cursor: params.cursor.filter(|c| !c.is_empty()),
     };
-    Ok(state.stores.docs.list_docs(&query).await?)
+    Ok(state.documents().list(&query).await?)
 }

@@ -43,6 +43,6 @@ async fn starting(
             format!("Type 1 to {NAME_MAX} characters of a name."),
         ));
     }
-    let items = state.stores.accounts.users_starting(&prefix, 10).await?;
+    let items = state.accounts().people_starting(&prefix).await?;
     Ok(Json(People { items }))
 }

@@ -12,6 +12,7 @@ use std::{
 };
 
 use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
 use sqlx::postgres::PgListener;
 
 use super::{
@@ -126,8 +127,11 @@ impl Inner {
     async fn dispatch(&self, hub: &Arc<Hub>, payload: &str) {
         match serde_json::from_str::<Notice>(payload) {
             Ok(Notice::Changed { change }) => self.feed.tell(change),
-            Ok(Notice::Revoke { doc_id, user_id }) => hub.revoke(&doc_id, &user_id),
-            Ok(Notice::ToUser { user_id, message }) => hub.tell_user(&user_id, &message),
+            Ok(Notice::Relay { payload }) => match serde_json::from_value::<Told>(payload) {
+                Ok(Told::Revoke { doc_id, user_id }) => hub.revoke(&doc_id, &user_id),
+                Ok(Told::ToUser { user_id, message }) => hub.tell_user(&user_id, &message),
+                Err(error) => tracing::warn!(%error, "ignored an unreadable relayed notice"),
+            },
             Ok(Notice::Presence { doc_id }) => {
                 if let Err(error) = self.refresh(hub, &doc_id, true).await {
                     tracing::warn!(%error, doc = %doc_id, "could not read presence");
@@ -213,10 +217,27 @@ struct PgFanout {
     presence: Presence,
 }
 
+/// What one instance's live channel tells the others' (carried as a `Notice::Relay`).
+#[derive(Serialize, Deserialize)]
+#[serde(tag = "told", rename_all = "snake_case")]
+enum Told {
+    /// The user lost access: stop their watches.
+    Revoke { doc_id: String, user_id: String },
+    /// A message for one user's watches of a document.
+    ToUser {
+        user_id: String,
+        message: ServerMessage,
+    },
+}
+
 impl PgFanout {
     /// NOTIFY outside any transaction: the change it follows has committed already.
-    fn announce(&self, notice: Notice) {
+    fn announce(&self, told: Told) {
         let presence = self.presence.clone();
+        let Ok(payload) = serde_json::to_value(&told) else {
+            return;
+        };
+        let notice = Notice::Relay { payload };
         tokio::spawn(async move {
             if let Err(error) = presence.notify(&notice).await {
                 tracing::warn!(%error, "could not announce a membership change");
@@ -227,14 +248,14 @@ impl PgFanout {
 
 impl Fanout for PgFanout {
     fn revoke(&self, doc_id: &str, user_id: &str) {
-        self.announce(Notice::Revoke {
+        self.announce(Told::Revoke {
             doc_id: doc_id.to_owned(),
             user_id: user_id.to_owned(),
         });
     }
 
     fn tell_user(&self, user_id: &str, message: ServerMessage) {
-        self.announce(Notice::ToUser {
+        self.announce(Told::ToUser {
             user_id: user_id.to_owned(),
             message,
         });

@@ -3,12 +3,19 @@
 //! shares and deletes. The same rules for the API, server-rendered pages and live watches.
 
 use super::{DocError, Documents};
+use crate::store::ListQuery;
 use app::{
     domain::Role,
-    protocol::{Document, UserRef},
+    protocol::{DocPage, Document, UserRef},
 };
 
 impl Documents<'_> {
+    /// A page of the documents the query's user owns or is a member of (the query names
+    /// the user: nobody lists others' documents).
+    pub async fn list(&self, query: &ListQuery) -> Result<DocPage, DocError> {
+        Ok(self.stores.docs.list_docs(query).await?)
+    }
+
     /// The user's role on the document.
     pub async fn role(&self, id: &str, user: &UserRef) -> Result<Role, DocError> {
         self.stores

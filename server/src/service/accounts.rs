@@ -127,6 +127,12 @@ impl Accounts<'_> {
             .await
     }
 
+    /// Up to ten people whose names start with `prefix`, ignoring case, A to Z: whom to
+    /// share with.
+    pub async fn people_starting(&self, prefix: &str) -> Result<Vec<UserRef>, StoreError> {
+        self.stores.accounts.users_starting(prefix, 10).await
+    }
+
     /// The user whose live session the token is.
     pub async fn session_user(&self, token: &str) -> Result<Option<UserRef>, StoreError> {
         let now = self.settings.clock.now();

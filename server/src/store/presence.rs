@@ -7,10 +7,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::{postgres::PgListener, PgConnection, PgPool, Row};
 
 use super::{changes::Change, rows::timestamp};
-use app::{
-    live::{ServerMessage, Viewer},
-    protocol::UserRef,
-};
+use app::{live::Viewer, protocol::UserRef};
 
 /// The one NOTIFY channel every instance listens on.
 pub const CHANNEL: &str = "concord_live";
@@ -21,13 +18,9 @@ pub const CHANNEL: &str = "concord_live";
 pub enum Notice {
     /// A committed change (`store::changes`), sent by its transaction.
     Changed { change: Change },
-    /// The user lost access: stop their watches.
-    Revoke { doc_id: String, user_id: String },
-    /// A message for one user's watches of a document.
-    ToUser {
-        user_id: String,
-        message: ServerMessage,
-    },
+    /// What the live channel tells its peers (a role given or taken): the store only
+    /// carries it.
+    Relay { payload: serde_json::Value },
     /// Some instance's viewers of the document changed: re-read presence.
     Presence { doc_id: String },
 }
