@@ -195,6 +195,28 @@ async fn a_save_on_one_instance_reaches_a_watcher_on_the_other() {
 
 #[tokio::test]
 #[ignore = "PostgreSQL only: the PostgreSQL pass runs it (--include-ignored)"]
+async fn a_role_changed_on_one_instance_reaches_the_member_watching_on_the_other() {
+    let a = TestApp::spawn_postgres_with(|_| {}).await;
+    let b = a.another_instance(|_| {}).await;
+    let (ann, doc, _ann_socket, mut bob_socket) = two_watchers(&a, &b).await;
+    let id = doc["id"].as_str().unwrap();
+
+    a.share(&ann, id, "Bob", "viewer").await;
+    let told = next_of(&mut bob_socket, "role").await;
+    assert_eq!(told["role"], "viewer");
+    assert_eq!(told["by"]["name"], "Ann");
+
+    let removed = ann
+        .delete(a.url(&format!("/api/docs/{id}/members/Bob")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(removed.status(), StatusCode::NO_CONTENT);
+    assert_eq!(next_of(&mut bob_socket, "not_found").await["doc_id"], id);
+}
+
+#[tokio::test]
+#[ignore = "PostgreSQL only: the PostgreSQL pass runs it (--include-ignored)"]
 async fn presence_spans_instances_and_an_instance_that_stops_beating_leaves_it() {
     // Heartbeats come often so the test is quick; an instance's heartbeat ages only by the
     // servers' clock, which the test moves: nothing here waits for time to pass.
