@@ -74,26 +74,8 @@ where
                     Message::Close(_) => break,
                     _ => continue,
                 };
-                let reply = match serde_json::from_str::<ClientMessage>(&text) {
-                    Ok(ClientMessage::Hello { tab_id: tab }) => {
-                        tab_id = tab.chars().take(64).collect();
-                        None
-                    }
-                    Ok(ClientMessage::Watch { doc_id }) => watch(&connection, &tab_id, doc_id, &mut watching, &outbox).await,
-                    Ok(ClientMessage::Unwatch { doc_id }) => {
-                        if let Some(forwarder) = watching.remove(&doc_id) {
-                            forwarder.abort();
-                            connection.hub.leave(&doc_id, connection.id);
-                        }
-                        None
-                    }
-                    Ok(ClientMessage::Editing { doc_id, dirty }) => {
-                        connection.hub.set_dirty(&doc_id, connection.id, dirty);
-                        None
-                    }
-                    Ok(ClientMessage::Ping) => Some(ServerMessage::Pong),
-                    Err(error) => Some(ServerMessage::Invalid { message: format!("Not a live-channel message: {error}") }),
-                };
+                let message = serde_json::from_str::<ClientMessage>(&text);
+                let reply = answer(&connection, &mut tab_id, message, &mut watching, &outbox).await;
                 if let Some(reply) = reply {
                     if send(&mut sink, &reply).await.is_err() {
                         break;
@@ -126,6 +108,40 @@ where
     let _ = sink.close().await;
     if let Some(metrics) = &metrics {
         metrics.sockets_open.dec();
+    }
+}
+
+/// What one message from the client does, and the reply it gets, if any.
+async fn answer(
+    connection: &Connection,
+    tab_id: &mut String,
+    message: serde_json::Result<ClientMessage>,
+    watching: &mut HashMap<String, JoinHandle<()>>,
+    outbox: &mpsc::Sender<Wire>,
+) -> Option<ServerMessage> {
+    match message {
+        Ok(ClientMessage::Hello { tab_id: tab }) => {
+            *tab_id = tab.chars().take(64).collect();
+            None
+        }
+        Ok(ClientMessage::Watch { doc_id }) => {
+            watch(connection, tab_id, doc_id, watching, outbox).await
+        }
+        Ok(ClientMessage::Unwatch { doc_id }) => {
+            if let Some(forwarder) = watching.remove(&doc_id) {
+                forwarder.abort();
+                connection.hub.leave(&doc_id, connection.id);
+            }
+            None
+        }
+        Ok(ClientMessage::Editing { doc_id, dirty }) => {
+            connection.hub.set_dirty(&doc_id, connection.id, dirty);
+            None
+        }
+        Ok(ClientMessage::Ping) => Some(ServerMessage::Pong),
+        Err(error) => Some(ServerMessage::Invalid {
+            message: format!("Not a live-channel message: {error}"),
+        }),
     }
 }
 

@@ -7,7 +7,7 @@ use sqlx::QueryBuilder;
 use super::{dialect, Db, Pool};
 
 use crate::store::{
-    cursor::{self, Direction, Sort},
+    cursor::{self, Cursor, Direction, Sort},
     rows::{contains_pattern, summary_from_row, timestamp, Columns, SUMMARY_COLUMNS, SUMMARY_FROM},
     ListQuery, Ownership, StoreError, StoreResult,
 };
@@ -30,32 +30,9 @@ pub async fn list_docs(pool: &Pool, query: &ListQuery) -> StoreResult<DocPage> {
         Sort::Title => "LOWER(d.title)",
     };
     let text = query.text.as_deref().filter(|t| !t.is_empty());
-    let mut sql = QueryBuilder::<Db>::new(format!("SELECT {SUMMARY_COLUMNS}, {key} AS sort_key"));
-    sql.push(", CASE WHEN d.owner_id = ")
-        .push_bind(query.user_id.clone())
-        .push(" THEN 'owner' ELSE (SELECT m.role FROM memberships m WHERE m.doc_id = d.id AND m.user_id = ")
-        .push_bind(query.user_id.clone())
-        .push(") END AS your_role");
-    if text.is_some() {
-        sql.push(", d.body");
-    }
-    sql.push(format!(" {SUMMARY_FROM}"));
-    push_filters(&mut sql, query);
     // Updated: newest first; title: A to Z. Going backwards the order turns round.
     let descending = (query.sort == Sort::Updated) != backwards;
-    if let Some(boundary) = &boundary {
-        let beyond = if descending { "<" } else { ">" };
-        sql.push(format!(" AND ({key} {beyond} "))
-            .push_bind(boundary.key.clone())
-            .push(format!(" OR ({key} = "))
-            .push_bind(boundary.key.clone())
-            .push(format!(" AND d.id {beyond} "))
-            .push_bind(boundary.id.clone())
-            .push("))");
-    }
-    let order = if descending { "DESC" } else { "ASC" };
-    sql.push(format!(" ORDER BY sort_key {order}, d.id {order} LIMIT "))
-        .push_bind(i64::from(query.limit) + 1);
+    let mut sql = select_page(query, key, boundary.as_ref(), descending, text.is_some());
     let rows = sql.build().fetch_all(pool).await?;
     let mut page = Vec::with_capacity(rows.len());
     for row in &rows {
@@ -99,6 +76,42 @@ pub async fn list_docs(pool: &Pool, query: &ListQuery) -> StoreResult<DocPage> {
         prev_cursor,
         total,
     })
+}
+
+/// One page's query: the summaries, the user's role on each, past `boundary` in the list's
+/// order, one more than the page holds (so it is known whether more follow).
+fn select_page<'q>(
+    query: &'q ListQuery,
+    key: &str,
+    boundary: Option<&Cursor>,
+    descending: bool,
+    with_body: bool,
+) -> QueryBuilder<'q, Db> {
+    let mut sql = QueryBuilder::<Db>::new(format!("SELECT {SUMMARY_COLUMNS}, {key} AS sort_key"));
+    sql.push(", CASE WHEN d.owner_id = ")
+        .push_bind(query.user_id.clone())
+        .push(" THEN 'owner' ELSE (SELECT m.role FROM memberships m WHERE m.doc_id = d.id AND m.user_id = ")
+        .push_bind(query.user_id.clone())
+        .push(") END AS your_role");
+    if with_body {
+        sql.push(", d.body");
+    }
+    sql.push(format!(" {SUMMARY_FROM}"));
+    push_filters(&mut sql, query);
+    if let Some(boundary) = boundary {
+        let beyond = if descending { "<" } else { ">" };
+        sql.push(format!(" AND ({key} {beyond} "))
+            .push_bind(boundary.key.clone())
+            .push(format!(" OR ({key} = "))
+            .push_bind(boundary.key.clone())
+            .push(format!(" AND d.id {beyond} "))
+            .push_bind(boundary.id.clone())
+            .push("))");
+    }
+    let order = if descending { "DESC" } else { "ASC" };
+    sql.push(format!(" ORDER BY sort_key {order}, d.id {order} LIMIT "))
+        .push_bind(i64::from(query.limit) + 1);
+    sql
 }
 
 /// How many documents match, on all pages.

@@ -114,118 +114,153 @@ impl crate::store::Transfer for super::This {
         for record in records {
             match record {
                 Record::Header { .. } => {}
-                Record::User {
-                    id,
-                    name,
-                    password_hash,
-                    created_at,
-                } => {
-                    sqlx::query("INSERT INTO users (id, name, name_key, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
-                    .bind(id)
-                    .bind(name)
-                    .bind(fold_case(name))
-                    .bind(password_hash)
-                    .bind(created_at)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                Record::Document {
-                    id,
-                    title,
-                    slug,
-                    tags,
-                    body,
-                    status,
-                    rev,
-                    owner_id,
-                    created_at,
-                    created_by,
-                    updated_at,
-                    updated_by,
-                    deleted_at,
-                } => {
-                    let fields = Fields {
-                        title: title.clone(),
-                        slug: slug.clone(),
-                        tags: tags.clone(),
-                        body: body.clone(),
-                    };
-                    sqlx::query(
-                    "INSERT INTO documents (id, title, slug, tags, body, search_text, status, rev, owner_id, \
-                     created_at, created_by, updated_at, updated_by, deleted_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-                )
-                .bind(id)
-                .bind(title)
-                .bind(slug)
-                .bind(tags_json(tags))
-                .bind(body)
-                .bind(search_text(&fields))
-                .bind(status)
-                .bind(rev)
-                .bind(owner_id)
-                .bind(created_at)
-                .bind(created_by)
-                .bind(updated_at)
-                .bind(updated_by)
-                .bind(deleted_at)
-                .execute(&mut *tx)
-                .await?;
-                }
-                Record::Revision {
-                    doc_id,
-                    rev,
-                    title,
-                    slug,
-                    tags,
-                    body,
-                    status,
-                    changed_fields,
-                    deleted,
-                    merge_base,
-                    author_id,
-                    created_at,
-                } => {
-                    sqlx::query(
-                    "INSERT INTO revisions (doc_id, rev, title, slug, tags, body, status, changed_fields, deleted, \
-                     merge_base, author_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-                )
-                .bind(doc_id)
-                .bind(rev)
-                .bind(title)
-                .bind(slug)
-                .bind(tags_json(tags))
-                .bind(body)
-                .bind(status)
-                .bind(serde_json::to_string(changed_fields).map_err(decode_error)?)
-                .bind(deleted)
-                .bind(merge_base)
-                .bind(author_id)
-                .bind(created_at)
-                .execute(&mut *tx)
-                .await?;
-                }
-                Record::Member {
-                    doc_id,
-                    user_id,
-                    role,
-                    added_at,
-                    added_by,
-                } => {
-                    sqlx::query(
-                    "INSERT INTO memberships (doc_id, user_id, role, added_at, added_by) VALUES ($1, $2, $3, $4, $5)",
-                )
-                .bind(doc_id)
-                .bind(user_id)
-                .bind(role)
-                .bind(added_at)
-                .bind(added_by)
-                .execute(&mut *tx)
-                .await?;
-                }
+                Record::User { .. } => insert_user(&mut tx, record).await?,
+                Record::Document { .. } => insert_document(&mut tx, record).await?,
+                Record::Revision { .. } => insert_revision_record(&mut tx, record).await?,
+                Record::Member { .. } => insert_member(&mut tx, record).await?,
             }
         }
         tx.commit().await?;
         Ok(())
     }
+}
+
+/// Writes one user record.
+async fn insert_user(tx: &mut sqlx::Transaction<'_, Db>, record: &Record) -> StoreResult<()> {
+    let Record::User {
+        id,
+        name,
+        password_hash,
+        created_at,
+    } = record
+    else {
+        return Ok(());
+    };
+    sqlx::query("INSERT INTO users (id, name, name_key, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(id)
+        .bind(name)
+        .bind(fold_case(name))
+        .bind(password_hash)
+        .bind(created_at)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Writes one document record.
+async fn insert_document(tx: &mut sqlx::Transaction<'_, Db>, record: &Record) -> StoreResult<()> {
+    let Record::Document {
+        id,
+        title,
+        slug,
+        tags,
+        body,
+        status,
+        rev,
+        owner_id,
+        created_at,
+        created_by,
+        updated_at,
+        updated_by,
+        deleted_at,
+    } = record
+    else {
+        return Ok(());
+    };
+    let fields = Fields {
+        title: title.clone(),
+        slug: slug.clone(),
+        tags: tags.clone(),
+        body: body.clone(),
+    };
+    sqlx::query(
+        "INSERT INTO documents (id, title, slug, tags, body, search_text, status, rev, owner_id, \
+         created_at, created_by, updated_at, updated_by, deleted_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+    )
+    .bind(id)
+    .bind(title)
+    .bind(slug)
+    .bind(tags_json(tags))
+    .bind(body)
+    .bind(search_text(&fields))
+    .bind(status)
+    .bind(rev)
+    .bind(owner_id)
+    .bind(created_at)
+    .bind(created_by)
+    .bind(updated_at)
+    .bind(updated_by)
+    .bind(deleted_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Writes one revision record.
+async fn insert_revision_record(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    record: &Record,
+) -> StoreResult<()> {
+    let Record::Revision {
+        doc_id,
+        rev,
+        title,
+        slug,
+        tags,
+        body,
+        status,
+        changed_fields,
+        deleted,
+        merge_base,
+        author_id,
+        created_at,
+    } = record
+    else {
+        return Ok(());
+    };
+    sqlx::query(
+        "INSERT INTO revisions (doc_id, rev, title, slug, tags, body, status, changed_fields, deleted, \
+         merge_base, author_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(doc_id)
+    .bind(rev)
+    .bind(title)
+    .bind(slug)
+    .bind(tags_json(tags))
+    .bind(body)
+    .bind(status)
+    .bind(serde_json::to_string(changed_fields).map_err(decode_error)?)
+    .bind(deleted)
+    .bind(merge_base)
+    .bind(author_id)
+    .bind(created_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Writes one member record.
+async fn insert_member(tx: &mut sqlx::Transaction<'_, Db>, record: &Record) -> StoreResult<()> {
+    let Record::Member {
+        doc_id,
+        user_id,
+        role,
+        added_at,
+        added_by,
+    } = record
+    else {
+        return Ok(());
+    };
+    sqlx::query(
+        "INSERT INTO memberships (doc_id, user_id, role, added_at, added_by) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(doc_id)
+    .bind(user_id)
+    .bind(role)
+    .bind(added_at)
+    .bind(added_by)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
