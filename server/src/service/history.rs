@@ -4,7 +4,7 @@
 
 use super::{DocError, Documents, Mine, Precondition};
 use app::{
-    domain::{changed_fields, diff::diff_fields, parse_fields, undo::undo_change, FieldError},
+    domain::{changed_fields, diff::diff_fields, parse_fields, undo::undo_change},
     protocol::{DocDiff, Document, Revision, RevisionSummary, UserRef},
 };
 
@@ -78,7 +78,8 @@ impl Documents<'_> {
         self.editor(id, user).await?;
         let undone = self.live_revision(id, rev).await?;
         if undone.rev == 1 {
-            return Err(invalid_rev(
+            return Err(DocError::invalid(
+                "rev",
                 "Revision 1 created the document; there is nothing before it to go back to.",
             ));
         }
@@ -89,7 +90,7 @@ impl Documents<'_> {
             .await?
             .ok_or(DocError::NotFound)?;
         if changed_fields(&before.values(), &undone.values()).is_empty() {
-            return Err(invalid_rev(format!(
+            return Err(DocError::invalid("rev", format!(
                 "Revision {} changed only the status; move the document back with a transition instead.",
                 undone.rev
             )));
@@ -140,8 +141,4 @@ impl Documents<'_> {
             .await?
             .ok_or(DocError::NotFound)
     }
-}
-
-fn invalid_rev(message: impl Into<String>) -> DocError {
-    DocError::Invalid(vec![FieldError::new("rev", message)])
 }

@@ -3,7 +3,7 @@
 
 use super::{DocError, Documents};
 use app::{
-    domain::{FieldError, Role},
+    domain::Role,
     live::ServerMessage,
     protocol::{Members, UserRef},
 };
@@ -25,19 +25,19 @@ impl Documents<'_> {
     ) -> Result<Members, DocError> {
         let your_role = self.owner(id, user, "share it").await?;
         if role == Role::Owner {
-            return Err(invalid(
+            return Err(DocError::invalid(
                 "role",
-                "A member is an editor or a viewer; a document has one owner.".into(),
+                "A member is an editor or a viewer; a document has one owner.",
             ));
         }
         let Some(record) = self.stores.accounts.find_user(name).await? else {
-            return Err(invalid(
+            return Err(DocError::invalid(
                 "name",
                 format!("Nobody is called \"{name}\". Check the spelling of the user name."),
             ));
         };
         if record.user.id == user.id {
-            return Err(invalid("name", "You own this document already.".into()));
+            return Err(DocError::invalid("name", "You own this document already."));
         }
         let at = self.clock.now();
         self.stores
@@ -59,7 +59,7 @@ impl Documents<'_> {
     pub async fn unshare(&self, id: &str, user: &UserRef, name: &str) -> Result<(), DocError> {
         self.owner(id, user, "remove people").await?;
         let not_a_member = || {
-            invalid(
+            DocError::invalid(
                 "name",
                 format!("\"{name}\" is not a member of this document."),
             )
@@ -93,8 +93,4 @@ impl Documents<'_> {
             your_role,
         })
     }
-}
-
-fn invalid(field: &str, message: String) -> DocError {
-    DocError::Invalid(vec![FieldError::new(field, message)])
 }

@@ -144,6 +144,13 @@ pub struct Stale {
     pub via_header: bool,
 }
 
+impl DocError {
+    /// One field refused, with the sentence saying why.
+    pub fn invalid(field: &str, message: impl Into<String>) -> DocError {
+        DocError::Invalid(vec![FieldError::new(field, message)])
+    }
+}
+
 impl From<StoreError> for DocError {
     fn from(error: StoreError) -> DocError {
         match error {
