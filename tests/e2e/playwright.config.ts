@@ -35,7 +35,10 @@ export default defineConfig({
   reporter: [['list']],
   use: {
     baseURL: `http://127.0.0.1:${port}`,
-    trace: 'retain-on-failure',
+    // No trace by default: recording one (DOM snapshots, screenshots) cost a quarter of the
+    // browser tests' time, and a fresh clone's run keeps nothing. To look into a failure,
+    // rerun it with `npx playwright test <spec> --trace retain-on-failure`.
+    trace: 'off',
     launchOptions: {
       executablePath: '/usr/bin/chromium',
       args: [
