@@ -9,7 +9,7 @@ use axum::{
     response::Response,
     Router,
 };
-use tower_http::services::ServeDir;
+use tower_http::services::{ServeDir, ServeFile};
 
 /// The hashed stem of the script, wasm and styles ("concord.<hash>"); plain "concord"
 /// for a site built before hashing.
@@ -27,7 +27,8 @@ pub fn output_name(site_root: &Path) -> String {
 }
 
 /// `/pkg`: the files with `Range`, `If-Modified-Since` and precompressed variants as
-/// `ServeDir` answers them, and a year's `immutable` on every file found.
+/// `ServeDir` answers them, and a year's `immutable` on every file found (no `public`: no
+/// Authorization header comes with them, so any cache may keep them anyway).
 pub fn service(site_root: &Path) -> Router {
     let files = ServeDir::new(site_root.join("pkg"))
         .precompressed_br()
@@ -37,18 +38,41 @@ pub fn service(site_root: &Path) -> Router {
         .layer(axum::middleware::map_response(immutable))
 }
 
+/// `/favicon.svg` with `Range` and `If-Modified-Since` answered (the fallback that serves the
+/// site's other files drops a request's headers). The compression layer may encode its 200,
+/// so its 206 and 304 say `Vary` too.
+pub fn icon<S: Clone + Send + Sync + 'static>(site_root: &Path) -> Router<S> {
+    Router::new()
+        .route_service(
+            "/favicon.svg",
+            ServeFile::new(site_root.join("favicon.svg")),
+        )
+        .layer(axum::middleware::map_response(varies))
+}
+
 /// Every answer for a file found (200, 206, 304) says it varies by `Accept-Encoding`: each
 /// file has brotli and gzip twins, so a shared cache must not hand one to a client that did
 /// not ask for it. (`ServeDir` says so only on the uncompressed 200.)
-async fn immutable(mut response: Response) -> Response {
-    let found = response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED;
-    if found {
-        let headers = response.headers_mut();
-        headers.insert(
+async fn immutable(response: Response) -> Response {
+    let mut response = varies(response).await;
+    if found(&response) {
+        response.headers_mut().insert(
             header::CACHE_CONTROL,
-            HeaderValue::from_static("public, max-age=31536000, immutable"),
+            HeaderValue::from_static("max-age=31536000, immutable"),
         );
-        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     }
     response
+}
+
+async fn varies(mut response: Response) -> Response {
+    if found(&response) {
+        response
+            .headers_mut()
+            .insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
+    response
+}
+
+fn found(response: &Response) -> bool {
+    response.status().is_success() || response.status() == StatusCode::NOT_MODIFIED
 }

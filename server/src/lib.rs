@@ -168,6 +168,7 @@ fn router(state: AppState) -> Router {
     Router::new()
         .merge(http::router())
         .nest_service("/pkg", assets::service(&state.settings.site_root))
+        .merge(assets::icon(&state.settings.site_root))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let options = state.leptos.clone();
             move || shell(options.clone())

@@ -17,6 +17,7 @@ async fn the_api_description_is_served_to_anyone_and_names_live_routes() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-type"], "application/json");
+    assert_eq!(response.headers()["cache-control"], "max-age=300");
     let doc: Value = response.json().await.unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
     assert_eq!(

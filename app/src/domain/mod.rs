@@ -9,6 +9,7 @@ pub mod merge;
 pub mod rebase;
 pub mod resolve;
 pub mod snippet;
+pub mod splice;
 pub mod tasks;
 pub mod undo;
 mod validate;

@@ -79,6 +79,8 @@ pub fn FieldsForm(
                 .then_some("true")
         }
     };
+    let body_area = NodeRef::<leptos::html::Textarea>::new();
+    let typed = echo_free(inputs.body, body_area);
     view! {
         <div class="field">
             <label for="title">"Title"</label>
@@ -141,14 +143,43 @@ pub fn FieldsForm(
                 aria-invalid=invalid("body")
                 aria-describedby="body-error"
                 readonly=readonly
-                prop:value=move || inputs.body.get()
-                on:input=move |ev| inputs.body.set(event_target_value(&ev))
+                node_ref=body_area
+                on:input=move |ev| {
+                    let value = event_target_value(&ev);
+                    typed.set_value(Some(value.clone()));
+                    inputs.body.set(value);
+                }
             >
                 {inputs.body.get_untracked()}
             </textarea>
             <p id="body-error" class="error">{error_for("body")}</p>
         </div>
     }
+}
+
+/// Keeps the body's textarea showing `body` without writing back what was just typed
+/// there: in a large document, putting the same megabyte into the textarea on every key cost
+/// more than a frame. Whatever else sets `body` (a merge, a restore, a reload) is written.
+/// Returns where the input handler notes what was typed.
+fn echo_free(
+    body: RwSignal<String>,
+    area: NodeRef<leptos::html::Textarea>,
+) -> StoredValue<Option<String>> {
+    let typed = StoredValue::new(None::<String>);
+    Effect::new(move |_| {
+        body.with(|text| {
+            if typed.with_value(|t| t.as_deref() == Some(text.as_str())) {
+                return;
+            }
+            typed.set_value(None);
+            if let Some(element) = area.get_untracked() {
+                if element.value() != *text {
+                    element.set_value(text);
+                }
+            }
+        });
+    });
+    typed
 }
 
 #[cfg(test)]

@@ -12,10 +12,11 @@ fn rendered(body: RwSignal<String>, active: Signal<bool>) -> RwSignal<Option<Str
     let html = RwSignal::new(None::<String>);
     let generation = StoredValue::new(0_u64);
     Effect::new(move |_| {
-        let markdown = body.get();
+        // Hidden, it follows nothing (no copy of the body on every key); shown, it reads it.
         if !active.get() {
             return;
         }
+        let markdown = body.get();
         generation.update_value(|g| *g += 1);
         let mine = generation.get_value();
         spawn_local(async move {

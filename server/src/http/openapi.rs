@@ -90,7 +90,7 @@ pub async fn serve() -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, "application/json"),
-            (header::CACHE_CONTROL, "public, max-age=300"),
+            (header::CACHE_CONTROL, "max-age=300"),
         ],
         document(),
     )

@@ -55,7 +55,9 @@ pub fn from_this_site(state: &AppState, headers: &HeaderMap) -> bool {
 
 /// Headers every response carries unless it set its own (pages set a CSP with their nonce).
 /// Everything but the built files may depend on the session, so no shared cache may keep
-/// it: pages are `no-store`, the rest `private`.
+/// it: pages are `no-store`; other answers are `private, no-cache` when they carry a
+/// validator to revalidate with, and `no-store` when they do not (kept, they could only be
+/// fetched again).
 pub async fn headers(request: Request, next: Next) -> Response {
     let static_file = request.uri().path().starts_with("/pkg/");
     let mut response = next.run(request).await;
@@ -65,7 +67,9 @@ pub async fn headers(request: Request, next: Next) -> Response {
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .is_some_and(|t| t.starts_with("text/html"));
-        let policy = if html {
+        let validated =
+            headers.contains_key(header::ETAG) || headers.contains_key(header::LAST_MODIFIED);
+        let policy = if html || !validated {
             "no-store"
         } else {
             "private, no-cache"

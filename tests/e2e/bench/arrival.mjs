@@ -1,8 +1,8 @@
 // Others' saves arriving in an open editor, in headless Chromium on loopback (issue 21):
 //  1. from A's save answer to the change visible in B's form, while B has unsaved text
 //     (the merge path, not the take-in-place one), over `saves` saves;
-//  2. keystroke to the next frame in B's form while A's saves keep merging into it, for a
-//     100 KiB and a 1 MiB document.
+//  2. keystroke to the next frame in B's form, typing alone and while A's saves keep merging
+//     into it, for a 100 KiB and a 1 MiB document.
 // Run: node tests/e2e/bench/arrival.mjs [http://127.0.0.1:3000] [saves]
 // (against a running `concord serve`; scripts/bench-arrival starts one).
 import { chromium } from '@playwright/test';
@@ -105,8 +105,13 @@ async function setUp(bytes) {
   await bob.context.close();
 }
 
-// 2. Keystroke → next frame while arrivals merge in.
-for (const bytes of [100 * 1024, 1000 * 1024]) {
+// 2. Keystroke → next frame, typing alone and while arrivals merge in.
+for (const [bytes, withArrivals] of [
+  [100 * 1024, false],
+  [1000 * 1024, false],
+  [100 * 1024, true],
+  [1000 * 1024, true],
+]) {
   const { ann, bob, annSaves } = await setUp(bytes);
   await bob.page.evaluate(() => {
     window.__frames = [];
@@ -118,7 +123,7 @@ for (const bytes of [100 * 1024, 1000 * 1024]) {
   let stop = false;
   let arrived = 0;
   const arrivals = (async () => {
-    for (let n = 1; !stop; n += 1) {
+    for (let n = 1; withArrivals && !stop; n += 1) {
       await annSaves(n, `merged${n}x`);
       arrived += 1;
       await new Promise((resolve) => setTimeout(resolve, 400));
@@ -130,7 +135,8 @@ for (const bytes of [100 * 1024, 1000 * 1024]) {
   const frames = await bob.page.evaluate(() => window.__frames);
   const text = await bob.page.getByRole('form', { name: 'Edit document' }).getByLabel('Body').inputValue();
   if (!text.includes('while the saves of others arrive in the text and keeps')) throw new Error('keystrokes were lost');
-  console.log(`keystroke → next frame, ${bytes / 1024} KiB document, ${arrived} saves arriving meanwhile: ${summary(frames)}`);
+  const meanwhile = withArrivals ? `${arrived} saves arriving meanwhile` : 'typing alone';
+  console.log(`keystroke → next frame, ${bytes / 1024} KiB document, ${meanwhile}: ${summary(frames)}`);
   await ann.context.close();
   await bob.context.close();
 }

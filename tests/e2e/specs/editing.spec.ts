@@ -11,7 +11,7 @@ test('the page is rendered on the server before the client hydrates it', async (
   expect(script).not.toBeNull();
   const file = await request.get(script![0], { headers: { 'Accept-Encoding': 'br' } });
   expect(file.headers()['content-encoding']).toBe('br');
-  expect(file.headers()['cache-control']).toBe('public, max-age=31536000, immutable');
+  expect(file.headers()['cache-control']).toBe('max-age=31536000, immutable');
   expect(response.headers()['cache-control']).toBe('no-store');
 });
 

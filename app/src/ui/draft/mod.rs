@@ -1,6 +1,10 @@
 //! Local drafts: every change to a document is kept in the browser, with the revision it
 //! is based on, until the server confirms a save holding it.
 
+mod kept;
+
+pub use kept::Shelf;
+
 use serde::{Deserialize, Serialize};
 
 use super::browser;
@@ -48,27 +52,17 @@ impl Draft {
     }
 }
 
-fn key(doc_id: &str) -> String {
-    format!("concord:draft:{doc_id}")
-}
-
 pub fn load(doc_id: &str) -> Option<Draft> {
-    let raw = browser::storage_get(&key(doc_id))?;
-    serde_json::from_str::<Draft>(&raw)
-        .ok()
-        .filter(|draft| draft.doc_id == doc_id)
+    kept::load(&browser::LocalStorage, doc_id)
 }
 
 /// Returns false when the browser refused to store it (e.g. storage full).
 pub fn save(draft: &Draft) -> bool {
-    match serde_json::to_string(draft) {
-        Ok(json) => browser::storage_set(&key(&draft.doc_id), &json),
-        Err(_) => false,
-    }
+    kept::save(&browser::LocalStorage, draft)
 }
 
 pub fn clear(doc_id: &str) {
-    browser::storage_remove(&key(doc_id));
+    kept::clear(&browser::LocalStorage, doc_id);
 }
 
 /// What restoring a draft into the form comes to. The form is never replaced: the draft's
