@@ -168,7 +168,7 @@ fn echo_free(
     let typed = StoredValue::new(None::<String>);
     Effect::new(move |_| {
         body.with(|text| {
-            if typed.with_value(|t| t.as_deref() == Some(text.as_str())) {
+            if typed.with_value(|t| is_echo(t.as_deref(), text)) {
                 return;
             }
             typed.set_value(None);
@@ -180,6 +180,12 @@ fn echo_free(
         });
     });
     typed
+}
+
+/// Whether `body` holds just what the person last typed into the textarea, which then
+/// holds it already.
+fn is_echo(typed: Option<&str>, body: &str) -> bool {
+    typed == Some(body)
 }
 
 #[cfg(test)]

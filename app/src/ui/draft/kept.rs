@@ -68,12 +68,7 @@ pub fn save(shelf: &impl Shelf, draft: &Draft) -> bool {
     if !shelf.has(&base_key) {
         stored &= serde_json::to_string(&draft.base).is_ok_and(|json| shelf.set(&base_key, &json));
         // Only one head per document, so bases of other revisions serve nobody now.
-        let prefix = base_prefix(id);
-        for key in shelf.keys() {
-            if key.starts_with(&prefix) && key != base_key {
-                shelf.remove(&key);
-            }
-        }
+        remove_bases(shelf, id, Some(&base_key));
     }
     let pending = pending_ids(&draft.pending);
     let earlier = shelf
@@ -143,9 +138,14 @@ pub fn load(shelf: &impl Shelf, doc_id: &str) -> Option<Draft> {
 pub fn clear(shelf: &impl Shelf, doc_id: &str) {
     shelf.remove(&head_key(doc_id));
     shelf.remove(&pending_key(doc_id));
+    remove_bases(shelf, doc_id, None);
+}
+
+/// Removes the document's stored bases but `keep`.
+fn remove_bases(shelf: &impl Shelf, doc_id: &str, keep: Option<&str>) {
     let prefix = base_prefix(doc_id);
     for key in shelf.keys() {
-        if key.starts_with(&prefix) {
+        if key.starts_with(&prefix) && Some(key.as_str()) != keep {
             shelf.remove(&key);
         }
     }
