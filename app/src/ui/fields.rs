@@ -199,6 +199,14 @@ mod tests {
     }
 
     #[test]
+    fn only_what_was_just_typed_is_left_out_of_the_textarea() {
+        assert!(is_echo(Some("typed"), "typed"));
+        // Merged, restored or reloaded text is written, even after typing.
+        assert!(!is_echo(Some("typed"), "typed, and merged"));
+        assert!(!is_echo(None, "opened"));
+    }
+
+    #[test]
     fn tags_round_trip_through_the_input() {
         let tags = vec!["a".to_owned(), "b".to_owned()];
         assert_eq!(tags_from_input(&tags_to_input(&tags)), tags);
