@@ -29,4 +29,8 @@ pub trait PageData: Send + Sync + 'static {
         id: String,
         rev: i64,
     ) -> Result<Revision, ApiFailure>;
+    /// The person's documents in the trash.
+    async fn trash(&self, cookie: Option<String>) -> Result<DocPage, ApiFailure>;
+    /// Markdown as the sanitised HTML `/api/preview` answers.
+    fn render(&self, markdown: &str) -> String;
 }

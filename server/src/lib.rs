@@ -167,6 +167,7 @@ fn router(state: AppState) -> Router {
     let routes = generate_route_list(App);
     Router::new()
         .merge(http::router())
+        .merge(pages::forms::router())
         .nest_service("/pkg", assets::service(&state.settings.site_root))
         .merge(assets::icon(&state.settings.site_root))
         .leptos_routes_with_context(&state, routes, context.clone(), {

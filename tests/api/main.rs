@@ -18,6 +18,7 @@ mod live;
 mod merge_on_save;
 mod metrics;
 mod openapi;
+mod pages;
 mod people;
 mod preconditions;
 mod request_ids;

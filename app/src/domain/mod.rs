@@ -16,7 +16,7 @@ mod validate;
 
 pub use fields::{changed_fields, Field, Fields, Role, Status};
 pub use validate::{
-    fold_case, normal_tag, parse_fields, parse_password, parse_user_name, slugify, Body,
-    FieldError, Slug, Tags, Title, ValidFields, BODY_MAX_BYTES, NAME_MAX, SLUG_MAX, TAGS_MAX,
+    fold_case, is_local_path, normal_tag, parse_fields, parse_password, parse_user_name, slugify,
+    Body, FieldError, Slug, Tags, Title, ValidFields, BODY_MAX_BYTES, NAME_MAX, SLUG_MAX, TAGS_MAX,
     TAG_MAX, TITLE_MAX,
 };

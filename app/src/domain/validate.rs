@@ -285,6 +285,12 @@ fn is_lower_alnum(b: u8) -> bool {
     b.is_ascii_lowercase() || b.is_ascii_digit()
 }
 
+/// A path on this site (not `//elsewhere`), so a `next` or a note's link cannot send anyone
+/// to another site.
+pub fn is_local_path(path: &str) -> bool {
+    path.starts_with('/') && !path.starts_with("//") && !path.contains('\\')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,8 +3,10 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+mod flash;
 mod problems;
 
+pub use flash::Flash;
 pub use problems::{problem, ApiFailure, Problem, StaleRevision};
 
 use crate::domain::{Field, Role, Status};

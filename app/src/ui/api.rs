@@ -7,8 +7,8 @@ use crate::{
     domain::Status,
     protocol::{
         etag, ApiFailure, CreateDoc, Credentials, DocDiff, DocPage, Document, ListParams,
-        MemberRequest, Members, People, Preview, PreviewRequest, PutDoc, RestoreFromTrash,
-        Revision, RevisionList, TransitionRequest, UserRef,
+        MemberRequest, Members, People, Preview, PreviewRequest, PutDoc, Revision, RevisionList,
+        TransitionRequest, UserRef,
     },
 };
 
@@ -96,19 +96,29 @@ pub fn revisions(
     }
 }
 
-pub fn revision(
+/// One old revision and its text rendered (by the server either way: pages never render
+/// Markdown themselves).
+pub fn revision_shown(
     (id, rev): (String, i64),
-) -> impl Future<Output = Result<Revision, ApiFailure>> + Send + 'static {
+) -> impl Future<Output = Result<(Revision, String), ApiFailure>> + Send + 'static {
     #[cfg(feature = "ssr")]
     {
         let (data, cookie) = page_data();
-        async move { without_server(data)?.revision(cookie, id, rev).await }
+        async move {
+            let data = without_server(data)?;
+            let revision = data.revision(cookie, id, rev).await?;
+            let html = data.render(&revision.body);
+            Ok((revision, html))
+        }
     }
     #[cfg(not(feature = "ssr"))]
     {
-        browser(
-            async move { client::get(&format!("/api/docs/{}/revisions/{rev}", encode(&id))).await },
-        )
+        browser(async move {
+            let url = format!("/api/docs/{}/revisions/{rev}", encode(&id));
+            let revision: Revision = client::get(&url).await?;
+            let html = preview(revision.body.clone()).await?.html;
+            Ok((revision, html))
+        })
     }
 }
 
@@ -150,22 +160,16 @@ pub async fn delete_doc(id: &str, rev: i64) -> Result<(), ApiFailure> {
 }
 
 /// The signed-in person's documents in the trash.
-pub async fn trash() -> Result<DocPage, ApiFailure> {
-    client::get("/api/trash").await
-}
-
-/// Out of the trash, on the revision it was deleted at; under `slug` if its own is taken.
-pub async fn restore_from_trash(
-    id: &str,
-    rev: i64,
-    slug: Option<String>,
-) -> Result<Document, ApiFailure> {
-    let url = format!("/api/trash/{}/restore", encode(id));
-    let request = RestoreFromTrash {
-        slug,
-        base_rev: None,
-    };
-    client::send_json("POST", &url, &[("If-Match", etag(rev))], &request).await
+pub fn trash() -> impl Future<Output = Result<DocPage, ApiFailure>> + Send + 'static {
+    #[cfg(feature = "ssr")]
+    {
+        let (data, cookie) = page_data();
+        async move { without_server(data)?.trash(cookie).await }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        browser(async move { client::get("/api/trash").await })
+    }
 }
 
 pub async fn people(prefix: &str) -> Result<People, ApiFailure> {
@@ -190,10 +194,6 @@ pub async fn sign_up(credentials: Credentials) -> Result<UserRef, ApiFailure> {
 
 pub async fn sign_in(credentials: Credentials) -> Result<UserRef, ApiFailure> {
     client::send_json("POST", "/api/auth/login", &[], &credentials).await
-}
-
-pub async fn sign_out() -> Result<(), ApiFailure> {
-    client::send_empty("POST", "/api/auth/logout", &[]).await
 }
 
 /// Creates with an idempotency key, so a retried or repeated create makes one document.

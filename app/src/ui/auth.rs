@@ -4,7 +4,7 @@ use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use leptos_router::hooks::{use_location, use_navigate, use_query_map};
 
 use super::{api, Session};
-use crate::protocol::Credentials;
+use crate::{domain::is_local_path, protocol::Credentials};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Mode {
@@ -90,26 +90,15 @@ fn AuthForm(mode: Mode) -> impl IntoView {
     }
 }
 
+/// A plain form, so it works on pages without the client too: the server ends the session,
+/// clears the cookie and sends the browser to the sign-in page.
 #[component]
 pub fn SignOutButton() -> impl IntoView {
-    let session = expect_context::<Session>();
-    let navigate = use_navigate();
-    let on_click = move |_| {
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            // Signed out locally either way: a failed request leaves at worst a session that expires.
-            let _ = api::sign_out().await;
-            session.1.set(false);
-            session.0.refetch();
-            navigate("/login", Default::default());
-        });
-    };
-    view! { <button type="button" on:click=on_click>"Sign out"</button> }
-}
-
-/// A path on this site (not `//elsewhere`), so `next` cannot send anyone to another site.
-fn is_local_path(next: &str) -> bool {
-    next.starts_with('/') && !next.starts_with("//") && !next.contains('\\')
+    view! {
+        <form class="sign-out" method="post" action="/signout">
+            <button type="submit">"Sign out"</button>
+        </form>
+    }
 }
 
 fn keep_next(next: &str) -> String {

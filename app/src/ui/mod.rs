@@ -3,10 +3,12 @@
 pub mod api;
 mod auth;
 mod browser;
+pub mod client;
 mod diff;
 mod draft;
 mod editor;
 mod fields;
+mod flash;
 mod history;
 mod list;
 mod live;
@@ -22,7 +24,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path,
+    path, SsrMode,
 };
 
 use crate::protocol::{ApiFailure, UserRef};
@@ -45,6 +47,10 @@ impl Session {
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     content_security_policy();
+    let client = client::current();
+    // Pages without the client are marked ready from the start, as hydrated ones are once
+    // the client runs: tests and slow connections can tell when a page answers to input.
+    let ready = (client == client::Client::None).then_some("none");
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -55,11 +61,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // and the styles.
                 <link rel="stylesheet" href=format!("/pkg/{}.css", options.output_name)/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <HydrationScripts options/>
+                {(client == client::Client::Full).then(|| view! { <HydrationScripts options/> })}
                 <MetaTags/>
             </head>
-            <body>
+            <body data-client=ready>
                 <App/>
+                {(client == client::Client::None).then(|| view! {
+                    <script nonce=leptos::nonce::use_nonce() inner_html=include_str!("local_time.js")></script>
+                })}
             </body>
         </html>
     }
@@ -118,14 +127,14 @@ pub fn App() -> impl IntoView {
             <auth::SignInAgain/>
             <main id="main">
                 <Routes fallback=|| view! { <h1>"Page not found"</h1> }>
-                    <Route path=path!("/") view=list::DocListPage/>
+                    <Route path=path!("/") view=list::DocListPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=auth::SignInPage/>
                     <Route path=path!("/signup") view=auth::SignUpPage/>
                     <Route path=path!("/new") view=list::NewDocPage/>
                     <Route path=path!("/docs/:id") view=editor::EditorPage/>
                     <Route path=path!("/docs/:id/history") view=history::HistoryPage/>
-                    <Route path=path!("/docs/:id/revisions/:rev") view=revision::RevisionPage/>
-                    <Route path=path!("/trash") view=trash::TrashPage/>
+                    <Route path=path!("/docs/:id/revisions/:rev") view=revision::RevisionPage ssr=SsrMode::Async/>
+                    <Route path=path!("/trash") view=trash::TrashPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

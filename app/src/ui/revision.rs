@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::{api, preview::ReadView, time::RelativeTime, SignedIn};
+use super::{api, time::RelativeTime, SignedIn};
 use crate::protocol::Revision;
 
 #[component]
@@ -27,12 +27,12 @@ fn RevisionLoader() -> impl IntoView {
             .and_then(|rev| rev.parse::<i64>().ok())
             .unwrap_or(0)
     };
-    let revision = Resource::new(move || (id(), rev()), api::revision);
+    let revision = Resource::new(move || (id(), rev()), api::revision_shown);
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || {
                 revision.get().map(|result| match result {
-                    Ok(revision) => view! { <RevisionView id=id() revision/> }.into_any(),
+                    Ok((revision, html)) => view! { <RevisionView id=id() revision html/> }.into_any(),
                     Err(failure) => view! {
                         <h1>"No such revision"</h1>
                         <p role="alert">{failure.problem.detail}</p>
@@ -46,7 +46,7 @@ fn RevisionLoader() -> impl IntoView {
 }
 
 #[component]
-fn RevisionView(id: String, revision: Revision) -> impl IntoView {
+fn RevisionView(id: String, revision: Revision, html: String) -> impl IntoView {
     let rev = revision.rev;
     let changed: Vec<&str> = revision.fields.iter().map(|f| f.name()).collect();
     let tags = if revision.tags.is_empty() {
@@ -54,7 +54,6 @@ fn RevisionView(id: String, revision: Revision) -> impl IntoView {
     } else {
         revision.tags.join(", ")
     };
-    let body = RwSignal::new(revision.body);
     view! {
         <Title text=format!("Revision {rev} · {} — Concord", revision.title)/>
         <div class="heading-row">
@@ -74,7 +73,7 @@ fn RevisionView(id: String, revision: Revision) -> impl IntoView {
             <dt>"Tags"</dt>
             <dd>{tags}</dd>
         </dl>
-        <ReadView body/>
+        <article class="read" aria-label="Document" inner_html=html></article>
         <nav class="revision-nav" aria-label="Other revisions">
             {(rev > 1).then(|| view! {
                 <a href=format!("/docs/{id}/revisions/{}", rev - 1)>{format!("Revision {}", rev - 1)}</a>

@@ -6,11 +6,16 @@ use leptos::prelude::*;
 use super::browser;
 
 /// "5 minutes ago" in the browser, kept current while the page is open; the exact local
-/// time and UTC on hover. The server renders the UTC time.
+/// time and UTC on hover. The server renders it relative to its own clock.
 #[component]
 pub fn RelativeTime(at: DateTime<Utc>) -> impl IntoView {
     let utc = utc_text(at);
-    let shown = RwSignal::new(utc.clone());
+    // Pages without the client keep what the server said: relative to the server's clock.
+    #[cfg(feature = "ssr")]
+    let first = relative(Utc::now(), at).unwrap_or_else(|| utc.clone());
+    #[cfg(not(feature = "ssr"))]
+    let first = utc.clone();
+    let shown = RwSignal::new(first);
     let title = RwSignal::new(utc.clone());
     let update = move || {
         let (Some(now), Some(local)) = (browser::now(), browser::local_time(at)) else {

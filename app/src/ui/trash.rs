@@ -1,9 +1,11 @@
 //! The trash: the owner's deleted documents, each with its whole history, and a way back.
+//! Rendered whole by the server; "Restore" is a form the server answers with a redirect
+//! back here and a note of what happened (`server/src/http/forms.rs`).
 
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 
-use super::{api, time::RelativeTime, SignedIn};
-use crate::protocol::{problem, ApiFailure, DocSummary, Document};
+use super::{api, flash::FlashNote, time::RelativeTime, SignedIn};
+use crate::protocol::DocSummary;
 
 #[component]
 pub fn TrashPage() -> impl IntoView {
@@ -16,32 +18,23 @@ pub fn TrashPage() -> impl IntoView {
 
 #[component]
 fn Trash() -> impl IntoView {
-    let items = LocalResource::new(api::trash);
-    let status = RwSignal::new(String::new());
-    // The document restored last, to open from the status line.
-    let restored = RwSignal::new(None::<(String, String)>);
-    let refresh = Callback::new(move |_| items.refetch());
+    let items = Resource::new(|| (), |_| api::trash());
     view! {
         <div class="heading-row">
             <h1>"Trash"</h1>
             <a href="/">"Back to the documents"</a>
         </div>
         <p class="hint">"Documents you deleted, with their whole history. Restoring one brings it back as it was."</p>
-        <p role="status" class="status" aria-live="polite">{move || status.get()}</p>
-        {move || restored.get().map(|(id, title)| view! {
-            <p><a href=format!("/docs/{id}")>{format!("Open “{title}”")}</a></p>
-        })}
-        // Fetched by the browser once it runs (the server renders "Loading…").
-        {move || {
-            match items.get() {
-                None => view! { <p>"Loading…"</p> }.into_any(),
-                Some(result) => match result {
+        <FlashNote/>
+        <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            {move || {
+                items.get().map(|result| match result {
                     Ok(page) if page.items.is_empty() => view! { <p>"The trash is empty."</p> }.into_any(),
                     Ok(page) => {
                         let rows = page
                             .items
                             .into_iter()
-                            .map(|doc| view! { <TrashRow doc status restored refresh/> })
+                            .map(|doc| view! { <TrashRow doc/> })
                             .collect_view();
                         view! {
                             <table class="docs">
@@ -58,19 +51,14 @@ fn Trash() -> impl IntoView {
                         .into_any()
                     }
                     Err(failure) => view! { <p role="alert">{failure.problem.detail}</p> }.into_any(),
-                },
-            }
-        }}
+                })
+            }}
+        </Suspense>
     }
 }
 
 #[component]
-fn TrashRow(
-    doc: DocSummary,
-    status: RwSignal<String>,
-    restored: RwSignal<Option<(String, String)>>,
-    refresh: Callback<()>,
-) -> impl IntoView {
+fn TrashRow(doc: DocSummary) -> impl IntoView {
     let DocSummary {
         id,
         title,
@@ -80,51 +68,18 @@ fn TrashRow(
         ..
     } = doc;
     let label = format!("Restore “{title}”");
-    let restore = {
-        let id = id.clone();
-        move |_| {
-            let id = id.clone();
-            spawn_local(async move {
-                match restore_somewhere(&id, rev).await {
-                    Ok((doc, None)) => {
-                        status.set(format!("Restored “{}” as revision {}.", doc.title, doc.rev));
-                        restored.set(Some((doc.id, doc.title)));
-                        refresh.run(());
-                    }
-                    Ok((doc, Some(free))) => {
-                        status.set(format!(
-                            "Restored “{}” at the address “{free}”: its own is used by another document now.",
-                            doc.title
-                        ));
-                        restored.set(Some((doc.id, doc.title)));
-                        refresh.run(());
-                    }
-                    Err(failure) => status.set(format!("Not restored: {}", failure.problem.detail)),
-                }
-            });
-        }
-    };
     view! {
         <tr>
             <td>{title}</td>
             <td><RelativeTime at=updated_at/>{format!(" by {}", updated_by.name)}</td>
-            <td><button type="button" aria-label=label on:click=restore>"Restore"</button></td>
+            <td>
+                // The revision shown: if the document changed since, the server refuses.
+                <form method="post" action="/trash" class="row-actions">
+                    <input type="hidden" name="id" value=id/>
+                    <input type="hidden" name="rev" value=rev.to_string()/>
+                    <button type="submit" aria-label=label>"Restore"</button>
+                </form>
+            </td>
         </tr>
-    }
-}
-
-/// Out of the trash under its own slug; if another live document took it meanwhile, under
-/// the first free one the server suggests (which is then returned too).
-async fn restore_somewhere(id: &str, rev: i64) -> Result<(Document, Option<String>), ApiFailure> {
-    match api::restore_from_trash(id, rev, None).await {
-        Err(failure) if failure.problem.kind == problem::SLUG_TAKEN => {
-            match failure.problem.suggestions().into_iter().next() {
-                Some(free) => api::restore_from_trash(id, rev, Some(free.clone()))
-                    .await
-                    .map(|doc| (doc, Some(free))),
-                None => Err(failure),
-            }
-        }
-        other => other.map(|doc| (doc, None)),
     }
 }

@@ -106,11 +106,17 @@ async fn sign_in(
     responses((status = 204, description = "Signed out; the cookie is cleared",
         headers(("Set-Cookie" = String)))))]
 async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
-    if let Some(token) = session_token(&headers) {
+    let clear = end_session(&state, &headers).await?;
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())
+}
+
+/// Ends the session a request's cookie names, if any, and returns the cookie that clears it:
+/// for the API's sign-out and the page's alike.
+pub async fn end_session(state: &AppState, headers: &HeaderMap) -> Result<HeaderValue, ApiError> {
+    if let Some(token) = session_token(headers) {
         state.accounts().sign_out(token).await?;
     }
-    let clear = cookie(&state, "", 0);
-    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, clear)]).into_response())
+    Ok(cookie(state, "", 0))
 }
 
 #[utoipa::path(get, operation_id = "me", path = "/auth/me", tag = "auth",

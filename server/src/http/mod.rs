@@ -15,7 +15,7 @@ pub mod openapi;
 mod people;
 pub mod preview;
 mod problem;
-mod rejections;
+pub mod rejections;
 pub mod request_id;
 pub mod security;
 mod trash;

@@ -31,13 +31,7 @@ async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
 ) -> Result<Json<DocPage>, ApiError> {
-    let items = state.documents().trashed(&user).await?;
-    Ok(Json(DocPage {
-        total: items.len() as i64,
-        items,
-        next_cursor: None,
-        prev_cursor: None,
-    }))
+    Ok(Json(state.documents().trashed(&user).await?))
 }
 
 #[utoipa::path(post, operation_id = "restoreFromTrash", path = "/trash/{id}/restore", tag = "documents", params(("id" = String, Path, description = "The document's id"), ("If-Match" = Option<String>, Header, description = IF_MATCH)),

@@ -3,12 +3,18 @@
 
 use super::{DocError, Documents, Mine, Precondition};
 use crate::store::StoreError;
-use app::protocol::{DocSummary, Document, UserRef};
+use app::protocol::{DocPage, Document, UserRef};
 
 impl Documents<'_> {
-    /// The user's own documents in the trash, most recently deleted first.
-    pub async fn trashed(&self, user: &UserRef) -> Result<Vec<DocSummary>, DocError> {
-        Ok(self.stores.trash.trashed(&user.id).await?)
+    /// The user's own documents in the trash, most recently deleted first, as one page.
+    pub async fn trashed(&self, user: &UserRef) -> Result<DocPage, DocError> {
+        let items = self.stores.trash.trashed(&user.id).await?;
+        Ok(DocPage {
+            total: items.len() as i64,
+            items,
+            next_cursor: None,
+            prev_cursor: None,
+        })
     }
 
     /// Soft-deletes from the revision the client saw; history is kept.
@@ -78,6 +84,26 @@ impl Documents<'_> {
                 None => Err(DocError::NotFound),
             },
             Err(other) => Err(other.into()),
+        }
+    }
+
+    /// Out of the trash under its own slug, or, when another live document took it meanwhile,
+    /// under the first free one suggested; the second value names that other slug.
+    pub async fn restore_from_trash_somewhere(
+        &self,
+        id: &str,
+        precondition: &Precondition,
+        user: &UserRef,
+    ) -> Result<(Document, Option<String>), DocError> {
+        match self.restore_from_trash(id, precondition, None, user).await {
+            Err(DocError::SlugTaken { suggestions, .. }) if !suggestions.is_empty() => {
+                let free = suggestions[0].clone();
+                let restored = self
+                    .restore_from_trash(id, precondition, Some(&free), user)
+                    .await?;
+                Ok((restored, Some(free)))
+            }
+            other => other.map(|doc| (doc, None)),
         }
     }
 }

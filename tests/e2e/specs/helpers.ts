@@ -9,10 +9,23 @@ export function uniqueName(prefix: string): string {
   return `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter}`;
 }
 
-/** Opens a page and waits until the wasm client has hydrated it. */
+/**
+ * Opens a page and waits until it answers to input: hydrated by the wasm client, or a page
+ * the server renders whole that runs no client (`data-client="none"`).
+ */
 export async function open(page: Page, url: string): Promise<void> {
   await page.goto(url);
-  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+  await expect(page.locator('body[data-hydrated="true"], body[data-client="none"]')).toBeAttached();
+}
+
+/** Records the client code (scripts and wasm) a page downloads from now on. */
+export function clientDownloads(page: Page): string[] {
+  const seen: string[] = [];
+  page.on('request', (request) => {
+    const path = new URL(request.url()).pathname;
+    if (/\.(wasm|js)$/.test(path)) seen.push(path);
+  });
+  return seen;
 }
 
 /**

@@ -1,7 +1,7 @@
 // The list a team works from: sorted by title or last change, paged both ways with a
 // count, search hits shown in context, and whose each document is.
 import { expect, test } from '@playwright/test';
-import { open, signUp, uniqueName } from './helpers';
+import { clientDownloads, open, signUp, uniqueName } from './helpers';
 
 test('the list sorts by title, pages forwards and back with a count, and shows search hits in context', async ({ page }) => {
   const name = uniqueName('lst');
@@ -38,4 +38,31 @@ test('the list sorts by title, pages forwards and back with a count, and shows s
   const hit = page.getByRole('row', { name: /Alpha plan/ }).locator('.snippet');
   await expect(hit).toHaveText('We hire two engineers in Q4.');
   await expect(hit.locator('mark')).toHaveText('engineers');
+});
+
+test('the list and an old revision download no client code, yet filter, page and sign out', async ({ page }) => {
+  const downloads = clientDownloads(page);
+  const name = uniqueName('lite');
+  await signUp(page, name);
+  const response = await page.request.post('/api/docs', {
+    data: { title: 'Light reading', tags: ['phone'], body: 'Read on a **phone**.' },
+  });
+  expect(response.status()).toBe(201);
+  const id: string = (await response.json()).id;
+
+  await open(page, '/?limit=1');
+  await page.getByRole('textbox', { name: 'Tag' }).fill('phone');
+  await page.getByRole('button', { name: 'Filter' }).click();
+  await expect(page).toHaveURL(/tag=phone/);
+  await expect(page.getByRole('link', { name: 'Light reading' })).toBeVisible();
+  await expect(page.getByRole('row', { name: /Light reading/ }).locator('time')).toHaveText('just now');
+
+  await open(page, `/docs/${id}/revisions/1`);
+  await expect(page.getByRole('heading', { name: 'Revision 1 · Light reading' })).toBeVisible();
+  await expect(page.getByRole('article', { name: 'Document' }).locator('strong')).toHaveText('phone');
+  expect(downloads).toEqual([]);
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+  expect((await page.request.get('/api/auth/me')).status()).toBe(401);
 });

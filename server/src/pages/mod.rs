@@ -1,4 +1,7 @@
-//! Server-side rendering's reads, served by the same document rules as the REST API.
+//! Server-side rendering's reads, served by the same document rules as the REST API, and
+//! the forms that pages without the client post.
+
+pub mod forms;
 
 use async_trait::async_trait;
 
@@ -70,6 +73,15 @@ impl PageData for ServerPages {
         let user = self.user(cookie).await?;
         let revision = self.0.documents().revision(&id, &user, rev).await;
         revision.map_err(failure)
+    }
+
+    async fn trash(&self, cookie: Option<String>) -> Result<DocPage, ApiFailure> {
+        let user = self.user(cookie).await?;
+        self.0.documents().trashed(&user).await.map_err(failure)
+    }
+
+    fn render(&self, markdown: &str) -> String {
+        crate::http::preview::render_markdown(markdown)
     }
 
     async fn members(&self, cookie: Option<String>, id: String) -> Result<Members, ApiFailure> {

@@ -1,0 +1,113 @@
+//! What the forms of pages without the client post to: the same service calls as the API,
+//! answered with a redirect (303) to the page to show next, so a reload never posts again.
+//! What happened travels with the redirect as a one-time note (`app::protocol::Flash`).
+//! Malformed posts (not from our pages) get the API's problem answers.
+
+use axum::{
+    extract::State,
+    http::{header, HeaderMap, HeaderValue, StatusCode},
+    response::{IntoResponse, Response},
+    routing::post,
+    Form, Router,
+};
+use serde::Deserialize;
+
+use crate::{
+    http::{auth, error::ApiError, rejections},
+    service::Precondition,
+    state::AppState,
+};
+use app::protocol::{Flash, UserRef};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/signout", post(sign_out))
+        .route("/trash", post(restore_from_trash))
+        .layer(axum::middleware::from_fn(rejections::as_problems))
+}
+
+/// Ends the session (if any), clears its cookie and opens the sign-in page.
+async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, ApiError> {
+    let clear = auth::end_session(&state, &headers).await?;
+    Ok((
+        StatusCode::SEE_OTHER,
+        [
+            (header::LOCATION, HeaderValue::from_static("/login")),
+            (header::SET_COOKIE, clear),
+        ],
+    )
+        .into_response())
+}
+
+#[derive(Deserialize)]
+struct Restore {
+    id: String,
+    /// The revision the trash page showed: restoring a newer state is refused as stale.
+    rev: i64,
+}
+
+async fn restore_from_trash(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<Restore>,
+) -> Result<Response, ApiError> {
+    let user = match signed_in(&state, &headers, "/trash").await? {
+        Ok(user) => user,
+        Err(again) => return Ok(again),
+    };
+    let restored = state
+        .documents()
+        .restore_from_trash_somewhere(&form.id, &Precondition::BaseRev(form.rev), &user)
+        .await;
+    let flash = match restored {
+        Ok((doc, moved)) => {
+            let text = match moved {
+                None => format!("Restored “{}” as revision {}.", doc.title, doc.rev),
+                Some(free) => format!(
+                    "Restored “{}” at the address “{free}”: its own is used by another document now.",
+                    doc.title
+                ),
+            };
+            let open = format!("Open “{}”", doc.title);
+            Flash::done(text).with_link(format!("/docs/{}", doc.id), open)
+        }
+        Err(error) => Flash::refused(format!("Not restored: {}", detail(error.into()))),
+    };
+    Ok(see_other(&state, "/trash", &flash))
+}
+
+/// The signed-in person, or (as `Err`) the way to the sign-in page that comes back to `here`.
+async fn signed_in(
+    state: &AppState,
+    headers: &HeaderMap,
+    here: &str,
+) -> Result<Result<UserRef, Response>, ApiError> {
+    let cookies = headers.get(header::COOKIE).and_then(|v| v.to_str().ok());
+    Ok(match auth::user_from_cookies(state, cookies).await? {
+        Some(user) => Ok(user),
+        None => {
+            let flash = Flash::refused("Your session ended. Sign in again, then try once more.");
+            let login = format!("/login?next={}", app::ui::api::encode(here));
+            Err(see_other(state, &login, &flash))
+        }
+    })
+}
+
+/// What a refusal says to a person: the problem's detail.
+fn detail(error: ApiError) -> String {
+    error.into_failure().problem.detail
+}
+
+/// The redirect to `to`, carrying `flash` for that page.
+fn see_other(state: &AppState, to: &str, flash: &Flash) -> Response {
+    let cookie = flash.set_cookie(state.settings.secure_cookies);
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    let headers = response.headers_mut();
+    if let Ok(location) = HeaderValue::from_str(to) {
+        headers.insert(header::LOCATION, location);
+    }
+    if let Ok(cookie) = HeaderValue::from_str(&cookie) {
+        headers.insert(header::SET_COOKIE, cookie);
+    }
+    response
+}

@@ -1,0 +1,223 @@
+//! Pages as the server renders them: which download the client, and the forms that pages
+//! without it post (answered with a redirect, refused from other sites).
+
+use reqwest::{header, redirect::Policy, Client, StatusCode};
+use serde_json::json;
+
+use crate::helpers::{problem, TestApp};
+
+/// A browser's form post, which does not follow the redirect, carrying a session cookie.
+fn form_poster() -> Client {
+    Client::builder().redirect(Policy::none()).build().unwrap()
+}
+
+async fn page(client: &Client, url: &str) -> String {
+    let response = client.get(url).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "{url}");
+    response.text().await.unwrap()
+}
+
+fn loads_the_client(html: &str) -> bool {
+    html.contains(".wasm") || html.contains("modulepreload")
+}
+
+#[tokio::test]
+async fn the_list_and_old_revisions_are_whole_without_the_client_and_the_editor_hydrates() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("ann").await;
+    let response = ann
+        .post(app.url("/api/docs"))
+        .json(&json!({"title": "Plans", "tags": [], "body": "# Heading\n\nSome **bold** words."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let id = response.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let list = page(&ann, &app.url("/")).await;
+    assert!(!loads_the_client(&list), "{list}");
+    assert!(list.contains(r#"data-client="none""#));
+    assert!(
+        list.contains(">Plans</a>"),
+        "the rows are in the HTML itself"
+    );
+
+    let old = page(&ann, &app.url(&format!("/docs/{id}/revisions/1"))).await;
+    assert!(!loads_the_client(&old));
+    assert!(
+        old.contains("<strong>bold</strong>"),
+        "the text is rendered by the server: {old}"
+    );
+
+    let editor = page(&ann, &app.url(&format!("/docs/{id}"))).await;
+    assert!(loads_the_client(&editor));
+    assert!(!editor.contains(r#"data-client="none""#));
+}
+
+#[tokio::test]
+async fn signing_out_with_the_form_ends_the_session_and_opens_the_sign_in_page() {
+    let app = TestApp::spawn().await;
+    let (ann, cookie) = app.user_with_cookie("ann").await;
+    let response = form_poster()
+        .post(app.url("/signout"))
+        .header(header::COOKIE, &cookie)
+        .header(header::ORIGIN, app.url(""))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()[header::LOCATION], "/login");
+    let clear = response.headers()[header::SET_COOKIE].to_str().unwrap();
+    assert!(clear.contains("Max-Age=0"), "{clear}");
+    let me = ann.get(app.url("/api/auth/me")).send().await.unwrap();
+    assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn a_sign_out_form_posted_from_another_site_is_refused_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let (ann, cookie) = app.user_with_cookie("ann").await;
+    let response = form_poster()
+        .post(app.url("/signout"))
+        .header(header::COOKIE, &cookie)
+        .header(header::ORIGIN, "https://elsewhere.example")
+        .header("sec-fetch-site", "cross-site")
+        .send()
+        .await
+        .unwrap();
+    problem(response, StatusCode::FORBIDDEN, "/problems/cross-origin").await;
+    let me = ann.get(app.url("/api/auth/me")).send().await.unwrap();
+    assert_eq!(me.status(), StatusCode::OK);
+}
+
+/// Ann's document "Doc plans", deleted at revision 2; her client and cookie, and its id.
+async fn trashed(app: &TestApp) -> (Client, String, String) {
+    let (ann, cookie) = app.user_with_cookie("ann").await;
+    let id = app.create(&ann, "plans").await["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let gone = ann
+        .delete(app.url(&format!("/api/docs/{id}")))
+        .header("if-match", "\"1\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), StatusCode::NO_CONTENT);
+    (ann, cookie, id)
+}
+
+/// Posts a form as the trash page does, returning the answer's `Location` and the note's
+/// cookie (`name=value`).
+async fn post_form(
+    app: &TestApp,
+    path: &str,
+    cookie: &str,
+    form: &[(&str, &str)],
+) -> (String, String) {
+    let response = form_poster()
+        .post(app.url(path))
+        .header(header::COOKIE, cookie)
+        .header(header::ORIGIN, app.url(""))
+        .form(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let location = response.headers()[header::LOCATION]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let note = response.headers()[header::SET_COOKIE].to_str().unwrap();
+    let note = note.split(';').next().unwrap().to_owned();
+    (location, note)
+}
+
+/// The page at `path` as the browser opens it after the redirect, and whether it forgot the note.
+async fn follow(app: &TestApp, path: &str, cookies: &str) -> (String, bool) {
+    let response = form_poster()
+        .get(app.url(path))
+        .header(header::COOKIE, cookies)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let forgot = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .any(|c| {
+            let c = c.to_str().unwrap();
+            c.starts_with("concord_flash=;") && c.contains("Max-Age=0")
+        });
+    (response.text().await.unwrap(), forgot)
+}
+
+#[tokio::test]
+async fn the_trash_page_restores_with_a_form_and_says_so_once() {
+    let app = TestApp::spawn().await;
+    let (ann, cookie, id) = trashed(&app).await;
+    let trash = page(&ann, &app.url("/trash")).await;
+    assert!(!loads_the_client(&trash));
+    assert!(
+        trash.contains(r#"aria-label="Restore “Doc plans”""#),
+        "{trash}"
+    );
+
+    let (location, note) = post_form(&app, "/trash", &cookie, &[("id", &id), ("rev", "2")]).await;
+    assert_eq!(location, "/trash");
+    let (shown, forgot) = follow(&app, "/trash", &format!("{cookie}; {note}")).await;
+    assert!(
+        shown.contains("Restored “Doc plans” as revision 3."),
+        "{shown}"
+    );
+    assert!(shown.contains(&format!(r#"href="/docs/{id}""#)));
+    assert!(shown.contains("The trash is empty."));
+    assert!(forgot, "the note is shown once");
+    assert_eq!(app.get(&ann, &id).await["rev"], 3);
+}
+
+#[tokio::test]
+async fn a_stale_or_malformed_restore_form_changes_nothing_and_says_why() {
+    let app = TestApp::spawn().await;
+    let (ann, cookie, id) = trashed(&app).await;
+
+    let (location, note) = post_form(&app, "/trash", &cookie, &[("id", &id), ("rev", "1")]).await;
+    assert_eq!(location, "/trash");
+    let (shown, _) = follow(&app, "/trash", &format!("{cookie}; {note}")).await;
+    assert!(
+        shown.contains(r#"role="alert""#) && shown.contains("Not restored: "),
+        "{shown}"
+    );
+
+    let malformed = form_poster()
+        .post(app.url("/trash"))
+        .header(header::COOKIE, &cookie)
+        .form(&[("id", id.as_str()), ("rev", "two")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(malformed.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        malformed.headers()[header::CONTENT_TYPE],
+        "application/problem+json"
+    );
+    let still = ann
+        .get(app.url(&format!("/api/docs/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(still.status(), StatusCode::NOT_FOUND, "still in the trash");
+}
+
+#[tokio::test]
+async fn a_form_posted_after_the_session_ended_leads_to_signing_in_and_back() {
+    let app = TestApp::spawn().await;
+    let (_ann, _cookie, id) = trashed(&app).await;
+    let (location, note) = post_form(&app, "/trash", "", &[("id", &id), ("rev", "2")]).await;
+    assert_eq!(location, "/login?next=%2Ftrash");
+    assert!(note.starts_with("concord_flash="));
+}
