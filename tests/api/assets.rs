@@ -90,7 +90,8 @@ async fn pages_name_the_hashed_files_which_are_served_precompressed_and_immutabl
         Some("gzip"),
         "pages are compressed"
     );
-    let page = client.get(app.url("/login")).send().await.unwrap();
+    // A page that runs the client (the new-document form; the sign-in page runs none).
+    let page = client.get(app.url("/new")).send().await.unwrap();
     let html = page.text().await.unwrap();
     for file in [
         format!("/pkg/{NAME}.js"),

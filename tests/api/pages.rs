@@ -221,3 +221,99 @@ async fn a_form_posted_after_the_session_ended_leads_to_signing_in_and_back() {
     assert_eq!(location, "/login?next=%2Ftrash");
     assert!(note.starts_with("concord_flash="));
 }
+
+#[tokio::test]
+async fn signing_in_with_the_form_goes_on_to_the_page_asked_for_and_only_on_this_site() {
+    let app = TestApp::spawn().await;
+    app.user("ann").await;
+    let signed_in = |next: &'static str| {
+        let url = app.url("/login");
+        async move {
+            let response = form_poster()
+                .post(url)
+                .form(&[
+                    ("name", "ann"),
+                    ("password", "a good password"),
+                    ("next", next),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::SEE_OTHER);
+            let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
+            assert!(cookie.starts_with("concord_session=") && !cookie.contains("Max-Age=0"));
+            response.headers()[header::LOCATION]
+                .to_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    assert_eq!(signed_in("/trash?x=1").await, "/trash?x=1");
+    assert_eq!(signed_in("//elsewhere.example/").await, "/");
+    assert_eq!(signed_in("https://elsewhere.example/").await, "/");
+}
+
+#[tokio::test]
+async fn a_refused_sign_in_or_sign_up_comes_back_with_the_reason_and_the_name_typed() {
+    let app = TestApp::spawn().await;
+    app.user("ann").await;
+    let (location, note) = post_form(
+        &app,
+        "/login",
+        "",
+        &[
+            ("name", "ann"),
+            ("password", "not hers at all"),
+            ("next", "/"),
+        ],
+    )
+    .await;
+    assert_eq!(location, "/login");
+    let (shown, forgot) = follow(&app, "/login", &note).await;
+    assert!(!loads_the_client(&shown));
+    assert!(shown.contains("do not match"), "{shown}");
+    assert!(
+        shown.contains(r#"value="ann""#),
+        "the name stays typed: {shown}"
+    );
+    assert!(!shown.contains("not hers at all"), "never the password");
+    assert!(forgot);
+
+    let (location, note) = post_form(
+        &app,
+        "/signup",
+        "",
+        &[("name", "bob"), ("password", "short"), ("next", "/docs/x")],
+    )
+    .await;
+    assert_eq!(location, "/signup?next=%2Fdocs%2Fx");
+    let (shown, _) = follow(&app, &location, &note).await;
+    assert!(
+        shown.contains("at least"),
+        "the field's own reason: {shown}"
+    );
+    let nobody = app
+        .anonymous()
+        .post(app.url("/api/auth/login"))
+        .json(&json!({"name": "bob", "password": "short"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        nobody.status(),
+        StatusCode::UNAUTHORIZED,
+        "no account was made"
+    );
+
+    let malformed = form_poster()
+        .post(app.url("/login"))
+        .form(&[("name", "ann")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(malformed.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        malformed.headers()[header::CONTENT_TYPE],
+        "application/problem+json"
+    );
+}

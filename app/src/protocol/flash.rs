@@ -15,6 +15,9 @@ pub struct Flash {
     /// A page to open next, a path on this site, and its label.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub link: Option<(String, String)>,
+    /// The name typed into a sign-in or sign-up form, to fill it in again (never a password).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 impl Flash {
@@ -23,6 +26,7 @@ impl Flash {
             done: true,
             text: text.into(),
             link: None,
+            name: None,
         }
     }
 
@@ -30,6 +34,13 @@ impl Flash {
         Flash {
             done: false,
             ..Flash::done(text)
+        }
+    }
+
+    pub fn with_name(self, name: String) -> Flash {
+        Flash {
+            name: Some(name),
+            ..self
         }
     }
 
@@ -91,7 +102,8 @@ mod tests {
     #[test]
     fn a_note_survives_the_cookie_with_any_text() {
         let flash = Flash::done("Restored “Plans; 50% done” as revision 4.")
-            .with_link("/docs/abc".into(), "Open “Plans”".into());
+            .with_link("/docs/abc".into(), "Open “Plans”".into())
+            .with_name("Zoë=1; x".into());
         let set = flash.set_cookie(false);
         let value = set.split(';').next().unwrap();
         assert!(value.is_ascii() && !value[COOKIE.len() + 1..].contains([' ', ',', '"']));

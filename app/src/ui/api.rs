@@ -188,10 +188,6 @@ pub async fn diff(id: &str, from: i64, to: i64) -> Result<DocDiff, ApiFailure> {
     .await
 }
 
-pub async fn sign_up(credentials: Credentials) -> Result<UserRef, ApiFailure> {
-    client::send_json("POST", "/api/auth/signup", &[], &credentials).await
-}
-
 pub async fn sign_in(credentials: Credentials) -> Result<UserRef, ApiFailure> {
     client::send_json("POST", "/api/auth/login", &[], &credentials).await
 }

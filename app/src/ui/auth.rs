@@ -1,9 +1,9 @@
 //! Sign-up, sign-in and sign-out.
 
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
-use leptos_router::hooks::{use_location, use_navigate, use_query_map};
+use leptos_router::hooks::{use_location, use_query_map};
 
-use super::{api, Session};
+use super::{api, flash, Session};
 use crate::{domain::is_local_path, protocol::Credentials};
 
 #[derive(Clone, Copy, PartialEq)]
@@ -22,71 +22,42 @@ pub fn SignUpPage() -> impl IntoView {
     view! { <AuthForm mode=Mode::SignUp/> }
 }
 
+/// A plain form the server answers (`server/src/pages/forms.rs`): signed in, it goes on to
+/// `next`; refused, it comes back here with the reason and the name typed.
 #[component]
 fn AuthForm(mode: Mode) -> impl IntoView {
-    let session = expect_context::<Session>();
-    let navigate = use_navigate();
-    let query = use_query_map();
     // Back to the page the person came from, if it is a page of this site.
-    let next = move || {
-        query
-            .read_untracked()
-            .get("next")
-            .filter(|next| is_local_path(next))
-            .unwrap_or_else(|| "/".to_owned())
+    let next = use_query_map()
+        .read_untracked()
+        .get("next")
+        .filter(|next| is_local_path(next))
+        .unwrap_or_else(|| "/".to_owned());
+    let (refused, name) = match flash::take() {
+        Some(flash) => ((!flash.done).then_some(flash.text), flash.name),
+        None => (None, None),
     };
-    let name = RwSignal::new(String::new());
-    let password = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    let busy = RwSignal::new(false);
-
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        busy.set(true);
-        error.set(None);
-        let credentials = Credentials {
-            name: name.get_untracked(),
-            password: password.get_untracked(),
-        };
-        let navigate = navigate.clone();
-        spawn_local(async move {
-            let result = match mode {
-                Mode::SignIn => api::sign_in(credentials).await,
-                Mode::SignUp => api::sign_up(credentials).await,
-            };
-            busy.set(false);
-            match result {
-                Ok(_) => {
-                    session.1.set(false);
-                    session.0.refetch();
-                    navigate(&next(), Default::default());
-                }
-                Err(failure) => {
-                    let message = failure.problem.errors.first().map(|e| e.message.clone());
-                    error.set(Some(message.unwrap_or(failure.problem.detail)));
-                }
-            }
-        });
+    // Refused with a name kept: the password is what to type next.
+    let again = name.is_some();
+    let (heading, action, path, autocomplete) = match mode {
+        Mode::SignIn => ("Sign in", "Sign in", "/login", "current-password"),
+        Mode::SignUp => ("Create an account", "Sign up", "/signup", "new-password"),
     };
-
-    let (heading, action, autocomplete) = match mode {
-        Mode::SignIn => ("Sign in", "Sign in", "current-password"),
-        Mode::SignUp => ("Create an account", "Sign up", "new-password"),
+    let other = match mode {
+        Mode::SignIn => view! { <p>"New here? " <a href=format!("/signup{}", keep_next(&next))>"Create an account"</a></p> }.into_any(),
+        Mode::SignUp => view! { <p>"Have an account? " <a href=format!("/login{}", keep_next(&next))>"Sign in"</a></p> }.into_any(),
     };
     view! {
         <h1>{heading}</h1>
-        <form class="auth" on:submit=on_submit>
+        <form class="auth" method="post" action=path>
+            <input type="hidden" name="next" value=next/>
             <label for="name">"Name"</label>
-            <input id="name" name="name" autocomplete="username" required bind:value=name/>
+            <input id="name" name="name" autocomplete="username" required value=name/>
             <label for="password">"Password"</label>
-            <input id="password" name="password" type="password" autocomplete=autocomplete required bind:value=password/>
-            <p role="alert" class="error">{move || error.get()}</p>
-            <button type="submit" disabled=move || busy.get()>{action}</button>
+            <input id="password" name="password" type="password" autocomplete=autocomplete required autofocus=again/>
+            <p role="alert" class="error">{refused}</p>
+            <button type="submit">{action}</button>
         </form>
-        {match mode {
-            Mode::SignIn => view! { <p>"New here? " <a href=move || format!("/signup{}", keep_next(&next()))>"Create an account"</a></p> }.into_any(),
-            Mode::SignUp => view! { <p>"Have an account? " <a href=move || format!("/login{}", keep_next(&next()))>"Sign in"</a></p> }.into_any(),
-        }}
+        {other}
     }
 }
 

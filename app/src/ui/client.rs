@@ -17,7 +17,7 @@ pub fn client_for(path: &str) -> Client {
         .filter(|segment| !segment.is_empty())
         .collect();
     match segments.as_slice() {
-        [] | ["trash"] | ["docs", _, "revisions", _] => Client::None,
+        [] | ["trash"] | ["login"] | ["signup"] | ["docs", _, "revisions", _] => Client::None,
         _ => Client::Full,
     }
 }
@@ -43,6 +43,8 @@ mod tests {
     fn pages_that_only_show_things_run_no_client() {
         assert_eq!(client_for("/"), Client::None);
         assert_eq!(client_for("/trash"), Client::None);
+        assert_eq!(client_for("/login"), Client::None);
+        assert_eq!(client_for("/signup"), Client::None);
         assert_eq!(client_for("/docs/abc/revisions/3"), Client::None);
         assert_eq!(client_for("/docs/abc/revisions/3/"), Client::None);
     }

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 use crate::protocol::Flash;
 
 /// The note the request carries, and the instruction to forget it: once per page.
-fn take() -> Option<Flash> {
+pub fn take() -> Option<Flash> {
     #[cfg(feature = "ssr")]
     {
         use http::{header, HeaderValue};
@@ -29,13 +29,17 @@ fn take() -> Option<Flash> {
 
 #[component]
 pub fn FlashNote() -> impl IntoView {
-    take().map(|Flash { done, text, link }| {
-        let text = if done {
-            view! { <p role="status" class="status">{text}</p> }.into_any()
-        } else {
-            view! { <p role="alert" class="error">{text}</p> }.into_any()
-        };
-        let link = link.map(|(href, label)| view! { <p><a href=href>{label}</a></p> });
-        view! { {text} {link} }
-    })
+    take().map(
+        |Flash {
+             done, text, link, ..
+         }| {
+            let text = if done {
+                view! { <p role="status" class="status">{text}</p> }.into_any()
+            } else {
+                view! { <p role="alert" class="error">{text}</p> }.into_any()
+            };
+            let link = link.map(|(href, label)| view! { <p><a href=href>{label}</a></p> });
+            view! { {text} {link} }
+        },
+    )
 }

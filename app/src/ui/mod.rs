@@ -128,8 +128,8 @@ pub fn App() -> impl IntoView {
             <main id="main">
                 <Routes fallback=|| view! { <h1>"Page not found"</h1> }>
                     <Route path=path!("/") view=list::DocListPage ssr=SsrMode::Async/>
-                    <Route path=path!("/login") view=auth::SignInPage/>
-                    <Route path=path!("/signup") view=auth::SignUpPage/>
+                    <Route path=path!("/login") view=auth::SignInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/signup") view=auth::SignUpPage ssr=SsrMode::Async/>
                     <Route path=path!("/new") view=list::NewDocPage/>
                     <Route path=path!("/docs/:id") view=editor::EditorPage/>
                     <Route path=path!("/docs/:id/history") view=history::HistoryPage/>

@@ -126,7 +126,7 @@ async fn me(CurrentUser(user): CurrentUser) -> Json<UserRef> {
 }
 
 /// The client's IP address: the peer, or behind a trusted proxy the first forwarded one.
-fn client_address(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> String {
+pub fn client_address(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> String {
     let forwarded = state
         .settings
         .trust_forwarded_for
@@ -145,13 +145,13 @@ fn client_address(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> St
 }
 
 /// The session token a request's `Cookie` header carries.
-fn session_token(headers: &HeaderMap) -> Option<&str> {
+pub fn session_token(headers: &HeaderMap) -> Option<&str> {
     let cookies = headers.get(header::COOKIE)?.to_str().ok()?;
     cookie_value(cookies, COOKIE)
 }
 
 /// The cookie that keeps a new session, for as long as it lasts.
-fn session_cookie(state: &AppState, session: &Session) -> HeaderValue {
+pub fn session_cookie(state: &AppState, session: &Session) -> HeaderValue {
     let max_age = state.settings.session_ttl.num_seconds();
     cookie(state, &session.token, max_age)
 }

@@ -3,8 +3,10 @@
 //! What happened travels with the redirect as a one-time note (`app::protocol::Flash`).
 //! Malformed posts (not from our pages) get the API's problem answers.
 
+use std::net::SocketAddr;
+
 use axum::{
-    extract::State,
+    extract::{ConnectInfo, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
     routing::post,
@@ -12,18 +14,99 @@ use axum::{
 };
 use serde::Deserialize;
 
+use crate::service::{AccountError, Session};
 use crate::{
     http::{auth, error::ApiError, rejections},
     service::Precondition,
     state::AppState,
 };
-use app::protocol::{Flash, UserRef};
+use app::{
+    domain::is_local_path,
+    protocol::{Credentials, Flash, UserRef},
+    ui::api::encode,
+};
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/login", post(sign_in))
+        .route("/signup", post(sign_up))
         .route("/signout", post(sign_out))
         .route("/trash", post(restore_from_trash))
         .layer(axum::middleware::from_fn(rejections::as_problems))
+}
+
+#[derive(Deserialize)]
+struct SignIn {
+    name: String,
+    password: String,
+    /// The page to go on to, if it is one of this site.
+    #[serde(default)]
+    next: String,
+}
+
+async fn sign_in(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<SignIn>,
+) -> Response {
+    let address = auth::client_address(&state, &headers, peer);
+    let old = auth::session_token(&headers);
+    let credentials = Credentials {
+        name: form.name,
+        password: form.password,
+    };
+    let session = state.accounts().sign_in(&credentials, &address, old).await;
+    onwards(&state, session, "/login", &form.next, credentials.name)
+}
+
+async fn sign_up(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<SignIn>,
+) -> Response {
+    let address = auth::client_address(&state, &headers, peer);
+    let credentials = Credentials {
+        name: form.name,
+        password: form.password,
+    };
+    let session = state.accounts().sign_up(&credentials, &address).await;
+    onwards(&state, session, "/signup", &form.next, credentials.name)
+}
+
+/// Signed in: on to `next` with the session's cookie. Refused: back to the form at `page`,
+/// with the reason (the first field's, if one is named) and the name typed.
+fn onwards(
+    state: &AppState,
+    session: Result<Session, AccountError>,
+    page: &str,
+    next: &str,
+    name: String,
+) -> Response {
+    let next = if is_local_path(next) { next } else { "/" };
+    match session {
+        Ok(session) => {
+            let mut response = StatusCode::SEE_OTHER.into_response();
+            let headers = response.headers_mut();
+            if let Ok(location) = HeaderValue::from_str(next) {
+                headers.insert(header::LOCATION, location);
+            }
+            headers.insert(header::SET_COOKIE, auth::session_cookie(state, &session));
+            response
+        }
+        Err(error) => {
+            let problem = ApiError::from(error).into_failure().problem;
+            let reason = problem.errors.first().map(|e| e.message.clone());
+            let flash = Flash::refused(reason.unwrap_or(problem.detail)).with_name(name);
+            let back = if next == "/" {
+                page.to_owned()
+            } else {
+                format!("{page}?next={}", encode(next))
+            };
+            see_other(state, &back, &flash)
+        }
+    }
 }
 
 /// Ends the session (if any), clears its cookie and opens the sign-in page.
@@ -87,7 +170,7 @@ async fn signed_in(
         Some(user) => Ok(user),
         None => {
             let flash = Flash::refused("Your session ended. Sign in again, then try once more.");
-            let login = format!("/login?next={}", app::ui::api::encode(here));
+            let login = format!("/login?next={}", encode(here));
             Err(see_other(state, &login, &flash))
         }
     })
