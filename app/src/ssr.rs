@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 
 use crate::protocol::{
-    ApiFailure, DocPage, Document, ListParams, Members, Revision, RevisionList, UserRef,
+    ApiFailure, DocDiff, DocPage, Document, ListParams, Members, Revision, RevisionList, UserRef,
 };
 
 /// Reads made while rendering a page, on behalf of the request's session cookie.
@@ -29,6 +29,13 @@ pub trait PageData: Send + Sync + 'static {
         id: String,
         rev: i64,
     ) -> Result<Revision, ApiFailure>;
+    async fn diff(
+        &self,
+        cookie: Option<String>,
+        id: String,
+        from: i64,
+        to: i64,
+    ) -> Result<DocDiff, ApiFailure>;
     /// The person's documents in the trash.
     async fn trash(&self, cookie: Option<String>) -> Result<DocPage, ApiFailure>;
     /// Markdown as the sanitised HTML `/api/preview` answers.

@@ -317,3 +317,90 @@ async fn a_refused_sign_in_or_sign_up_comes_back_with_the_reason_and_the_name_ty
         "application/problem+json"
     );
 }
+
+/// Ann's document with three revisions of its body; her client, cookie and its id.
+async fn three_revisions(app: &TestApp) -> (Client, String, String) {
+    let (ann, cookie) = app.user_with_cookie("ann").await;
+    let mut doc = app.create(&ann, "plans").await;
+    let id = doc["id"].as_str().unwrap().to_owned();
+    for (rev, body) in [(1, "one\n\nTWO\n"), (2, "one\n\nTwo, again\n")] {
+        let saved = ann
+            .put(app.url(&format!("/api/docs/{id}")))
+            .header("if-match", format!("\"{rev}\""))
+            .json(&crate::helpers::put_body(&doc, body))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(saved.status(), StatusCode::OK);
+        doc = saved.json().await.unwrap();
+    }
+    (ann, cookie, id)
+}
+
+#[tokio::test]
+async fn the_history_page_compares_with_a_get_form_and_restores_with_a_post() {
+    let app = TestApp::spawn().await;
+    let (ann, cookie, id) = three_revisions(&app).await;
+    let here = format!("/docs/{id}/history");
+    let history = page(&ann, &app.url(&here)).await;
+    assert!(!loads_the_client(&history));
+    assert!(
+        history.contains(r#"data-confirm="Restore revision 1?"#),
+        "{history}"
+    );
+
+    let compared = page(&ann, &app.url(&format!("{here}?from=1&to=3"))).await;
+    assert!(
+        compared.contains("Changes from revision 1 to revision 3"),
+        "{compared}"
+    );
+    assert!(compared.contains("<del>"), "the diff is in the HTML");
+
+    let form = [("do", "restore"), ("rev", "1"), ("current", "3")];
+    let (location, note) = post_form(&app, &here, &cookie, &form).await;
+    assert_eq!(location, here);
+    let (shown, _) = follow(&app, &here, &format!("{cookie}; {note}")).await;
+    assert!(
+        shown.contains("Restored revision 1 as revision 4."),
+        "{shown}"
+    );
+    assert_eq!(app.get(&ann, &id).await["body"], "one\ntwo\n");
+}
+
+#[tokio::test]
+async fn a_stale_clashing_or_malformed_history_change_is_refused_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let (ann, cookie, id) = three_revisions(&app).await;
+    let here = format!("/docs/{id}/history");
+    for (form, says) in [
+        (
+            [("do", "restore"), ("rev", "1"), ("current", "2")],
+            "Not restored: ",
+        ),
+        (
+            [("do", "undo"), ("rev", "2"), ("current", "3")],
+            "Not undone: Later revisions changed the same places",
+        ),
+    ] {
+        let (location, note) = post_form(&app, &here, &cookie, &form).await;
+        assert_eq!(location, here);
+        let (shown, _) = follow(&app, &here, &format!("{cookie}; {note}")).await;
+        assert!(
+            shown.contains(r#"role="alert""#) && shown.contains(says),
+            "{shown}"
+        );
+    }
+    let malformed = form_poster()
+        .post(app.url(&here))
+        .header(header::COOKIE, &cookie)
+        .form(&[("do", "erase"), ("rev", "1"), ("current", "3")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(malformed.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        malformed.headers()[header::CONTENT_TYPE],
+        "application/problem+json"
+    );
+    assert_eq!(app.get(&ann, &id).await["rev"], 3);
+}

@@ -4,9 +4,6 @@
 
 use serde::{Deserialize, Serialize};
 
-/// The cookie's name.
-pub const COOKIE: &str = "concord_flash";
-
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Flash {
     /// Done (a status), or refused (an alert).
@@ -56,7 +53,10 @@ impl Flash {
 mod cookie {
     use percent_encoding::{percent_decode_str, utf8_percent_encode, NON_ALPHANUMERIC};
 
-    use super::{Flash, COOKIE};
+    use super::Flash;
+
+    /// The cookie's name.
+    pub const COOKIE: &str = "concord_flash";
 
     /// Long enough to follow one redirect; a note never shown is not kept.
     const SECONDS: u32 = 60;
@@ -97,7 +97,7 @@ mod cookie {
 
 #[cfg(all(test, feature = "ssr"))]
 mod tests {
-    use super::*;
+    use super::{cookie::COOKIE, *};
 
     #[test]
     fn a_note_survives_the_cookie_with_any_text() {

@@ -180,12 +180,23 @@ pub async fn preview(body: String) -> Result<Preview, ApiFailure> {
     client::send_json("POST", "/api/preview", &[], &PreviewRequest { body }).await
 }
 
-pub async fn diff(id: &str, from: i64, to: i64) -> Result<DocDiff, ApiFailure> {
-    client::get(&format!(
-        "/api/docs/{}/diff?from={from}&to={to}",
-        encode(id)
-    ))
-    .await
+pub fn diff(
+    id: String,
+    from: i64,
+    to: i64,
+) -> impl Future<Output = Result<DocDiff, ApiFailure>> + Send + 'static {
+    #[cfg(feature = "ssr")]
+    {
+        let (data, cookie) = page_data();
+        async move { without_server(data)?.diff(cookie, id, from, to).await }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        browser(async move {
+            let url = format!("/api/docs/{}/diff?from={from}&to={to}", encode(&id));
+            client::get(&url).await
+        })
+    }
 }
 
 pub async fn sign_in(credentials: Credentials) -> Result<UserRef, ApiFailure> {

@@ -17,7 +17,8 @@ pub fn client_for(path: &str) -> Client {
         .filter(|segment| !segment.is_empty())
         .collect();
     match segments.as_slice() {
-        [] | ["trash"] | ["login"] | ["signup"] | ["docs", _, "revisions", _] => Client::None,
+        [] | ["trash"] | ["login"] | ["signup"] => Client::None,
+        ["docs", _, "history"] | ["docs", _, "revisions", _] => Client::None,
         _ => Client::Full,
     }
 }
@@ -45,6 +46,7 @@ mod tests {
         assert_eq!(client_for("/trash"), Client::None);
         assert_eq!(client_for("/login"), Client::None);
         assert_eq!(client_for("/signup"), Client::None);
+        assert_eq!(client_for("/docs/abc/history"), Client::None);
         assert_eq!(client_for("/docs/abc/revisions/3"), Client::None);
         assert_eq!(client_for("/docs/abc/revisions/3/"), Client::None);
     }

@@ -1,14 +1,16 @@
 //! The history page: every revision (who, when, what), the diff between any two, and
-//! restoring an old revision as a new one.
+//! restoring an old revision or undoing one as a new revision. Rendered whole by the
+//! server: comparing is a GET form, restore and undo are forms the server answers with a
+//! redirect back here and a note of what happened (`server/src/pages/forms.rs`).
 
-use leptos::{prelude::*, task::spawn_local};
+use leptos::{ev::SubmitEvent, prelude::*};
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::{api, browser, diff::DiffView, time::RelativeTime, SignedIn};
+use super::{api, browser, diff::DiffView, flash::FlashNote, time::RelativeTime, SignedIn};
 use crate::{
     domain::Field,
-    protocol::{DocDiff, RevisionList, RevisionSummary},
+    protocol::{RevisionList, RevisionSummary},
 };
 
 #[component]
@@ -23,10 +25,29 @@ pub fn HistoryPage() -> impl IntoView {
 #[component]
 fn History() -> impl IntoView {
     let params = use_params_map();
+    let query = use_query_map();
     let id = move || params.read().get("id").unwrap_or_default();
     let list = Resource::new(id, api::revisions);
     let doc = Resource::new(id, api::get_doc);
     let members = Resource::new(id, api::members);
+    // The comparison the Compare form asked for, in the address.
+    let asked = move || {
+        let query = query.read();
+        let rev = |key: &str| query.get(key).and_then(|rev| rev.parse::<i64>().ok());
+        rev("from").zip(rev("to"))
+    };
+    let diff = Resource::new(
+        move || (id(), asked()),
+        |(id, asked)| {
+            let diff = asked.map(|(from, to)| api::diff(id, from, to));
+            async move {
+                match diff {
+                    Some(diff) => Some(diff.await),
+                    None => None,
+                }
+            }
+        },
+    );
     // Restore and undo only for those who may change the document, and only while it can
     // be changed (not archived): nobody is offered what would be refused.
     let can_change = Signal::derive(move || {
@@ -54,8 +75,6 @@ fn History() -> impl IntoView {
             .map(|doc| doc.title)
             .unwrap_or_default()
     };
-    let status = RwSignal::new(String::new());
-    let refresh = Callback::new(move |_| list.refetch());
     view! {
         <Suspense fallback=|| ()>
             {move || {
@@ -70,15 +89,26 @@ fn History() -> impl IntoView {
                 <a href=move || format!("/docs/{}", id())>{back}</a>
             </Suspense>
         </div>
-        <p role="status" class="status" aria-live="polite">{move || status.get()}</p>
+        <FlashNote/>
         <Transition fallback=|| view! { <p>"Loading…"</p> }>
             {move || {
                 list.get().map(|result| match result {
-                    Ok(list) => view! { <Revisions id=id() list status refresh can_change/> }.into_any(),
+                    Ok(list) => view! { <Revisions id=id() list can_change asked=asked()/> }.into_any(),
                     Err(failure) => view! { <p role="alert">{failure.problem.detail}</p> }.into_any(),
                 })
             }}
         </Transition>
+        <Suspense fallback=|| ()>
+            {move || {
+                diff.get().flatten().map(|result| match result {
+                    Ok(diff) => view! { <DiffView diff/> }.into_any(),
+                    Err(failure) => view! {
+                        <p role="alert">{format!("Could not compare: {}", failure.problem.detail)}</p>
+                    }
+                    .into_any(),
+                })
+            }}
+        </Suspense>
     }
 }
 
@@ -86,98 +116,27 @@ fn History() -> impl IntoView {
 fn Revisions(
     id: String,
     list: RevisionList,
-    status: RwSignal<String>,
-    refresh: Callback<()>,
     can_change: Signal<bool>,
+    /// The revisions compared, if any: the form keeps them chosen.
+    asked: Option<(i64, i64)>,
 ) -> impl IntoView {
     let newest = list.items.first().map(|r| r.rev).unwrap_or(1);
-    let from = RwSignal::new(list.items.get(1).map_or(newest, |r| r.rev));
-    let to = RwSignal::new(newest);
-    let diff = RwSignal::new(None::<DocDiff>);
-    let id = StoredValue::new(id);
-
-    let compare = move |_| {
-        let (a, b) = (from.get_untracked(), to.get_untracked());
-        spawn_local(async move {
-            match api::diff(&id.get_value(), a, b).await {
-                Ok(found) => {
-                    status.set(format!(
-                        "Showing the changes from revision {a} to revision {b}."
-                    ));
-                    diff.set(Some(found));
-                }
-                Err(failure) => {
-                    status.set(format!("Could not compare: {}", failure.problem.detail))
-                }
-            }
-        });
-    };
-    let restore = move |rev: i64| {
-        let question = format!(
-            "Restore revision {rev}? Its title, slug, tags and text become a new revision; nothing in the history is lost."
-        );
-        if !browser::confirm(&question) {
-            return;
-        }
-        spawn_local(async move {
-            match api::restore(&id.get_value(), rev, newest).await {
-                Ok(doc) if doc.rev == newest => status.set(format!(
-                    "Revision {rev} has the same content as the current one; nothing to restore."
-                )),
-                Ok(doc) => {
-                    status.set(format!("Restored revision {rev} as revision {}.", doc.rev));
-                    refresh.run(());
-                }
-                Err(failure) => status.set(format!("Not restored: {}", failure.problem.detail)),
-            }
-        });
-    };
-    let undo = move |rev: i64| {
-        let question = format!(
-            "Undo revision {rev}? What it changed is taken back; everything saved after it stays. This becomes a new revision."
-        );
-        if !browser::confirm(&question) {
-            return;
-        }
-        spawn_local(async move {
-            match api::undo(&id.get_value(), rev, newest).await {
-                Ok(doc) if doc.rev == newest => status.set(format!(
-                    "Revision {rev}'s change is already gone; nothing to undo."
-                )),
-                Ok(doc) => {
-                    status.set(format!("Undid revision {rev} as revision {}.", doc.rev));
-                    refresh.run(());
-                }
-                Err(failure) => status.set(format!("Not undone: {}", failure.problem.detail)),
-            }
-        });
-    };
+    let (from, to) = asked.unwrap_or_else(|| (list.items.get(1).map_or(newest, |r| r.rev), newest));
     let revs: Vec<i64> = list.items.iter().map(|r| r.rev).collect();
-    let options = move |selected: RwSignal<i64>| {
+    let options = move |selected: i64| {
         revs.iter()
             .copied()
             .map(|rev| {
-                view! { <option value=rev.to_string() selected=move || selected.get() == rev>{format!("Revision {rev}")}</option> }
+                view! { <option value=rev.to_string() selected=rev == selected>{format!("Revision {rev}")}</option> }
             })
             .collect_view()
     };
-    let (from_options, to_options) = (options(from), options(to));
+    let (from_options, to_options) = (options.clone()(from), options(to));
     let rows = list
         .items
         .iter()
         .cloned()
-        .map(|revision| {
-            view! {
-                <RevisionRow
-                    id=id.get_value()
-                    revision
-                    current=newest
-                    on_restore=Callback::new(restore)
-                    on_undo=Callback::new(undo)
-                    can_change
-                />
-            }
-        })
+        .map(|revision| view! { <RevisionRow id=id.clone() revision current=newest can_change/> })
         .collect_view();
 
     view! {
@@ -195,14 +154,13 @@ fn Revisions(
             </thead>
             <tbody>{rows}</tbody>
         </table>
-        <div class="compare" role="group" aria-label="Compare revisions">
+        <form class="compare" method="get" action=format!("/docs/{id}/history") aria-label="Compare revisions">
             <label for="from">"From revision"</label>
-            <select id="from" on:change=move |ev| from.set(event_target_value(&ev).parse().unwrap_or(1))>{from_options}</select>
+            <select id="from" name="from">{from_options}</select>
             <label for="to">"To revision"</label>
-            <select id="to" on:change=move |ev| to.set(event_target_value(&ev).parse().unwrap_or(1))>{to_options}</select>
-            <button type="button" on:click=compare>"Compare"</button>
-        </div>
-        {move || diff.get().map(|diff| view! { <DiffView diff/> })}
+            <select id="to" name="to">{to_options}</select>
+            <button type="submit">"Compare"</button>
+        </form>
     }
 }
 
@@ -211,8 +169,6 @@ fn RevisionRow(
     id: String,
     revision: RevisionSummary,
     current: i64,
-    on_restore: Callback<i64>,
-    on_undo: Callback<i64>,
     can_change: Signal<bool>,
 ) -> impl IntoView {
     let rev = revision.rev;
@@ -227,10 +183,15 @@ fn RevisionRow(
             format!(" (merged with revisions {first}–{last})")
         }
     });
+    let link = format!("/docs/{id}/revisions/{rev}");
+    let change = move |action: &'static str, question: String, label: String| {
+        let id = id.clone();
+        view! { <ChangeForm id action rev current question label/> }
+    };
     view! {
         <tr>
             <th scope="row">
-                <a href=format!("/docs/{id}/revisions/{rev}") aria-label=format!("Revision {rev}")>{rev}</a>
+                <a href=link aria-label=format!("Revision {rev}")>{rev}</a>
             </th>
             <td data-label="By">{revision.by.name}</td>
             <td data-label="When"><RelativeTime at=revision.at/></td>
@@ -238,14 +199,49 @@ fn RevisionRow(
             <td data-label="Status">{revision.status.as_str()}</td>
             <td><div class="row-actions">
                 // A revision that only moved the status has the text of the one before it.
-                {move || (can_change.get() && rev != current && !status_only).then(|| view! {
-                    <button type="button" on:click=move |_| on_restore.run(rev)>{format!("Restore revision {rev}")}</button>
-                })}
+                {
+                    let change = change.clone();
+                    move || (can_change.get() && rev != current && !status_only).then(|| change(
+                        "restore",
+                        format!("Restore revision {rev}? Its title, slug, tags and text become a new revision; nothing in the history is lost."),
+                        format!("Restore revision {rev}"),
+                    ))
+                }
                 // The first revision made the document; a status move is undone by a transition.
-                {move || (can_change.get() && rev > 1 && !status_only).then(|| view! {
-                    <button type="button" on:click=move |_| on_undo.run(rev)>{format!("Undo revision {rev}")}</button>
-                })}
+                {move || (can_change.get() && rev > 1 && !status_only).then(|| change(
+                    "undo",
+                    format!("Undo revision {rev}? What it changed is taken back; everything saved after it stays. This becomes a new revision."),
+                    format!("Undo revision {rev}"),
+                ))}
             </div></td>
         </tr>
+    }
+}
+
+/// Restore or undo as a form, asked first: by the page's script where the page runs no
+/// client (`data-confirm`), by the client where it does. `current` is the newest revision
+/// shown: if the document changed since, the server refuses rather than guess.
+#[component]
+fn ChangeForm(
+    id: String,
+    action: &'static str,
+    rev: i64,
+    current: i64,
+    question: String,
+    label: String,
+) -> impl IntoView {
+    let asked = question.clone();
+    let on_submit = move |ev: SubmitEvent| {
+        if !browser::confirm(&asked) {
+            ev.prevent_default();
+        }
+    };
+    view! {
+        <form method="post" action=format!("/docs/{id}/history") data-confirm=question on:submit=on_submit>
+            <input type="hidden" name="do" value=action/>
+            <input type="hidden" name="rev" value=rev.to_string()/>
+            <input type="hidden" name="current" value=current.to_string()/>
+            <button type="submit">{label}</button>
+        </form>
     }
 }

@@ -67,7 +67,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <body data-client=ready>
                 <App/>
                 {(client == client::Client::None).then(|| view! {
-                    <script nonce=leptos::nonce::use_nonce() inner_html=include_str!("local_time.js")></script>
+                    <script nonce=leptos::nonce::use_nonce() inner_html=include_str!("page.js")></script>
                 })}
             </body>
         </html>
@@ -132,7 +132,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/signup") view=auth::SignUpPage ssr=SsrMode::Async/>
                     <Route path=path!("/new") view=list::NewDocPage/>
                     <Route path=path!("/docs/:id") view=editor::EditorPage/>
-                    <Route path=path!("/docs/:id/history") view=history::HistoryPage/>
+                    <Route path=path!("/docs/:id/history") view=history::HistoryPage ssr=SsrMode::Async/>
                     <Route path=path!("/docs/:id/revisions/:rev") view=revision::RevisionPage ssr=SsrMode::Async/>
                     <Route path=path!("/trash") view=trash::TrashPage ssr=SsrMode::Async/>
                 </Routes>

@@ -6,7 +6,7 @@
 use std::net::SocketAddr;
 
 use axum::{
-    extract::{ConnectInfo, State},
+    extract::{ConnectInfo, Path, State},
     http::{header, HeaderMap, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
     routing::post,
@@ -32,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/signup", post(sign_up))
         .route("/signout", post(sign_out))
         .route("/trash", post(restore_from_trash))
+        .route("/docs/{id}/history", post(change_history))
         .layer(axum::middleware::from_fn(rejections::as_problems))
 }
 
@@ -157,6 +158,59 @@ async fn restore_from_trash(
         Err(error) => Flash::refused(format!("Not restored: {}", detail(error.into()))),
     };
     Ok(see_other(&state, "/trash", &flash))
+}
+
+#[derive(Deserialize)]
+struct HistoryChange {
+    #[serde(rename = "do")]
+    action: HistoryAction,
+    rev: i64,
+    /// The newest revision the history page showed: the change is made on it or refused.
+    current: i64,
+}
+
+#[derive(Deserialize, Clone, Copy)]
+#[serde(rename_all = "lowercase")]
+enum HistoryAction {
+    Restore,
+    Undo,
+}
+
+/// Restores revision `rev` or undoes it, as a new revision, and says which.
+async fn change_history(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    Form(form): Form<HistoryChange>,
+) -> Result<Response, ApiError> {
+    let here = format!("/docs/{}/history", encode(&id));
+    let user = match signed_in(&state, &headers, &here).await? {
+        Ok(user) => user,
+        Err(again) => return Ok(again),
+    };
+    let (rev, current) = (form.rev, form.current);
+    let on = Precondition::BaseRev(current);
+    let documents = state.documents();
+    let (changed, same, done, refused) = match form.action {
+        HistoryAction::Restore => (
+            documents.restore_revision(&id, &user, rev, &on).await,
+            format!("Revision {rev} has the same content as the current one; nothing to restore."),
+            "Restored",
+            "Not restored",
+        ),
+        HistoryAction::Undo => (
+            documents.undo(&id, &user, rev, &on).await,
+            format!("Revision {rev}'s change is already gone; nothing to undo."),
+            "Undid",
+            "Not undone",
+        ),
+    };
+    let flash = match changed {
+        Ok(doc) if doc.rev == current => Flash::done(same),
+        Ok(doc) => Flash::done(format!("{done} revision {rev} as revision {}.", doc.rev)),
+        Err(error) => Flash::refused(format!("{refused}: {}", detail(error.into()))),
+    };
+    Ok(see_other(&state, &here, &flash))
 }
 
 /// The signed-in person, or (as `Err`) the way to the sign-in page that comes back to `here`.

@@ -12,7 +12,8 @@ use crate::{
 };
 use app::{
     protocol::{
-        ApiFailure, DocPage, Document, ListParams, Members, Revision, RevisionList, UserRef,
+        ApiFailure, DocDiff, DocPage, Document, ListParams, Members, Revision, RevisionList,
+        UserRef,
     },
     ssr::PageData,
 };
@@ -73,6 +74,18 @@ impl PageData for ServerPages {
         let user = self.user(cookie).await?;
         let revision = self.0.documents().revision(&id, &user, rev).await;
         revision.map_err(failure)
+    }
+
+    async fn diff(
+        &self,
+        cookie: Option<String>,
+        id: String,
+        from: i64,
+        to: i64,
+    ) -> Result<DocDiff, ApiFailure> {
+        let user = self.user(cookie).await?;
+        let diff = self.0.documents().diff(&id, &user, from, to).await;
+        diff.map_err(failure)
     }
 
     async fn trash(&self, cookie: Option<String>) -> Result<DocPage, ApiFailure> {

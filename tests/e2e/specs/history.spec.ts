@@ -55,7 +55,7 @@ test('an undo that clashes with a later change says so and changes nothing', asy
   await open(page, `/docs/${id}/history`);
   page.once('dialog', (dialog) => void dialog.accept());
   await page.getByRole('button', { name: 'Undo revision 2' }).click();
-  await expect(page.getByRole('status')).toHaveText(
+  await expect(page.getByRole('alert')).toHaveText(
     'Not undone: Later revisions changed the same places (body) that revision 2 changed. Compare the revisions and edit the document by hand.',
   );
   expect((await (await page.request.get(`/api/docs/${id}`)).json()).rev).toBe(3);

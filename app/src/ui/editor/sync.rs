@@ -149,7 +149,7 @@ impl EditorState {
     pub(super) fn show_changes(self, together: Together, from: i64, to: i64) {
         let id = self.base.with_untracked(|d| d.id.clone());
         spawn_local(async move {
-            match api::diff(&id, from, to).await {
+            match api::diff(id.clone(), from, to).await {
                 Ok(diff) => together.shown.set(Some(diff)),
                 Err(failure) => self.status.set(format!(
                     "Could not show the changes: {}",
