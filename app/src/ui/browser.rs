@@ -62,6 +62,34 @@ pub fn focus_id(id: &str) {
     let _ = id;
 }
 
+/// Whether the client has finished hydrating this page (the entry point marks the body).
+#[cfg(not(feature = "ssr"))]
+pub fn hydrated() -> bool {
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.body())
+            .and_then(|b| b.get_attribute("data-hydrated"))
+            .is_some_and(|v| v == "true")
+    }
+    #[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
+    {
+        false
+    }
+}
+
+/// Leaves this page for `url`, loaded from the server like any link to another site.
+#[cfg(not(feature = "ssr"))]
+pub fn load(url: &str) {
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().assign(url);
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = url;
+}
+
 /// After navigating inside the app, moves focus to the new page's main heading (once its
 /// data has loaded, for up to two seconds), so keyboard and screen-reader users start there.
 pub fn focus_main_heading() {

@@ -16,11 +16,28 @@ pub fn client_for(path: &str) -> Client {
         .split('/')
         .filter(|segment| !segment.is_empty())
         .collect();
+    // The client's router (`PageRoutes` in mod.rs) has exactly these pages.
     match segments.as_slice() {
-        [] | ["trash"] | ["login"] | ["signup"] => Client::None,
-        ["docs", _, "history"] | ["docs", _, "revisions", _] => Client::None,
-        _ => Client::Full,
+        ["docs", _] | ["new"] => Client::Full,
+        _ => Client::None,
     }
+}
+
+/// An address from the router's parts: its query string comes without the `?`, its hash
+/// with or without the `#`.
+pub fn full_path(path: &str, search: &str, hash: &str) -> String {
+    let mut full = path.to_owned();
+    if !search.is_empty() {
+        full.push('?');
+        full.push_str(search);
+    }
+    if !hash.is_empty() {
+        if !hash.starts_with('#') {
+            full.push('#');
+        }
+        full.push_str(hash);
+    }
+    full
 }
 
 /// The client of the page being rendered, from the request's path.
@@ -49,6 +66,18 @@ mod tests {
         assert_eq!(client_for("/docs/abc/history"), Client::None);
         assert_eq!(client_for("/docs/abc/revisions/3"), Client::None);
         assert_eq!(client_for("/docs/abc/revisions/3/"), Client::None);
+        assert_eq!(client_for("/no/such/page"), Client::None);
+    }
+
+    #[test]
+    fn an_address_is_put_back_together_from_the_routers_parts() {
+        assert_eq!(full_path("/trash", "", ""), "/trash");
+        assert_eq!(
+            full_path("/", "q=plan&sort=title", ""),
+            "/?q=plan&sort=title"
+        );
+        assert_eq!(full_path("/docs/a", "", "top"), "/docs/a#top");
+        assert_eq!(full_path("/docs/a", "x=1", "#top"), "/docs/a?x=1#top");
     }
 
     #[test]

@@ -3,11 +3,11 @@
 //! server: comparing is a GET form, restore and undo are forms the server answers with a
 //! redirect back here and a note of what happened (`server/src/pages/forms.rs`).
 
-use leptos::{ev::SubmitEvent, prelude::*};
+use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use super::{api, browser, diff::DiffView, flash::FlashNote, time::RelativeTime, SignedIn};
+use super::{api, diff::DiffView, flash::FlashNote, time::RelativeTime, SignedIn};
 use crate::{
     domain::Field,
     protocol::{RevisionList, RevisionSummary},
@@ -218,9 +218,9 @@ fn RevisionRow(
     }
 }
 
-/// Restore or undo as a form, asked first: by the page's script where the page runs no
-/// client (`data-confirm`), by the client where it does. `current` is the newest revision
-/// shown: if the document changed since, the server refuses rather than guess.
+/// Restore or undo as a form, asked first by the page's script (`data-confirm`). `current`
+/// is the newest revision shown: if the document changed since, the server refuses rather
+/// than guess.
 #[component]
 fn ChangeForm(
     id: String,
@@ -230,14 +230,8 @@ fn ChangeForm(
     question: String,
     label: String,
 ) -> impl IntoView {
-    let asked = question.clone();
-    let on_submit = move |ev: SubmitEvent| {
-        if !browser::confirm(&asked) {
-            ev.prevent_default();
-        }
-    };
     view! {
-        <form method="post" action=format!("/docs/{id}/history") data-confirm=question on:submit=on_submit>
+        <form method="post" action=format!("/docs/{id}/history") data-confirm=question>
             <input type="hidden" name="do" value=action/>
             <input type="hidden" name="rev" value=rev.to_string()/>
             <input type="hidden" name="current" value=current.to_string()/>

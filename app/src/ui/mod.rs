@@ -8,23 +8,31 @@ mod diff;
 mod draft;
 mod editor;
 mod fields;
+#[cfg(feature = "ssr")]
 mod flash;
+#[cfg(feature = "ssr")]
 mod history;
+#[cfg(feature = "ssr")]
 mod list;
 mod live;
+mod new_doc;
 mod preview;
 pub mod retry;
+#[cfg(feature = "ssr")]
 mod revision;
 mod share;
+#[cfg(feature = "ssr")]
+mod signin;
 mod tabs;
 mod time;
+#[cfg(feature = "ssr")]
 mod trash;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, SsrMode,
+    path,
 };
 
 use crate::protocol::{ApiFailure, UserRef};
@@ -126,19 +134,61 @@ pub fn App() -> impl IntoView {
             <Header/>
             <auth::SignInAgain/>
             <main id="main">
-                <Routes fallback=|| view! { <h1>"Page not found"</h1> }>
-                    <Route path=path!("/") view=list::DocListPage ssr=SsrMode::Async/>
-                    <Route path=path!("/login") view=auth::SignInPage ssr=SsrMode::Async/>
-                    <Route path=path!("/signup") view=auth::SignUpPage ssr=SsrMode::Async/>
-                    <Route path=path!("/new") view=list::NewDocPage/>
-                    <Route path=path!("/docs/:id") view=editor::EditorPage/>
-                    <Route path=path!("/docs/:id/history") view=history::HistoryPage ssr=SsrMode::Async/>
-                    <Route path=path!("/docs/:id/revisions/:rev") view=revision::RevisionPage ssr=SsrMode::Async/>
-                    <Route path=path!("/trash") view=trash::TrashPage ssr=SsrMode::Async/>
-                </Routes>
+                <PageRoutes/>
             </main>
         </Router>
     }
+}
+
+/// Every page, as the server renders it.
+#[cfg(feature = "ssr")]
+#[component]
+fn PageRoutes() -> impl IntoView {
+    use leptos_router::SsrMode;
+    view! {
+        <Routes fallback=|| view! { <h1>"Page not found"</h1> }>
+            <Route path=path!("/") view=list::DocListPage ssr=SsrMode::Async/>
+            <Route path=path!("/login") view=signin::SignInPage ssr=SsrMode::Async/>
+            <Route path=path!("/signup") view=signin::SignUpPage ssr=SsrMode::Async/>
+            <Route path=path!("/new") view=new_doc::NewDocPage/>
+            <Route path=path!("/docs/:id") view=editor::EditorPage/>
+            <Route path=path!("/docs/:id/history") view=history::HistoryPage ssr=SsrMode::Async/>
+            <Route path=path!("/docs/:id/revisions/:rev") view=revision::RevisionPage ssr=SsrMode::Async/>
+            <Route path=path!("/trash") view=trash::TrashPage ssr=SsrMode::Async/>
+        </Routes>
+    }
+}
+
+/// The pages the client renders: those that hydrate (`client.rs`). Any other page a link
+/// leads to is loaded from the server, so the wasm carries none of their code.
+#[cfg(not(feature = "ssr"))]
+#[component]
+fn PageRoutes() -> impl IntoView {
+    view! {
+        <Routes fallback=ServerPage>
+            <Route path=path!("/new") view=new_doc::NewDocPage/>
+            <Route path=path!("/docs/:id") view=editor::EditorPage/>
+        </Routes>
+    }
+}
+
+/// A page the client does not render. Reached by the client's own navigation, the browser
+/// loads it from the server (the router has not yet shown the new address, so it is read
+/// from the router); while hydrating, the server's answer was a missing page, which this
+/// repeats instead of loading it again forever.
+#[cfg(not(feature = "ssr"))]
+#[component]
+fn ServerPage() -> impl IntoView {
+    if browser::hydrated() {
+        let location = leptos_router::hooks::use_location();
+        let url = client::full_path(
+            &location.pathname.get_untracked(),
+            &location.search.get_untracked(),
+            &location.hash.get_untracked(),
+        );
+        browser::load(&url);
+    }
+    view! { <h1>"Page not found"</h1> }
 }
 
 #[component]

@@ -1,40 +1,17 @@
-//! Moments shown in the reader's own time zone, with UTC one hover away.
+//! Moments as people say them ("5 minutes ago"), with the exact time one hover away.
 
 use chrono::{DateTime, Utc};
+#[cfg(feature = "ssr")]
 use leptos::prelude::*;
 
-use super::browser;
-
-/// "5 minutes ago" in the browser, kept current while the page is open; the exact local
-/// time and UTC on hover. The server renders it relative to its own clock.
+/// "5 minutes ago" by the server's clock, with UTC on hover. The pages that show times
+/// run no client: their inline script (`page.js`) adds the reader's local time to the hover.
+#[cfg(feature = "ssr")]
 #[component]
 pub fn RelativeTime(at: DateTime<Utc>) -> impl IntoView {
-    let utc = utc_text(at);
-    // Pages without the client keep what the server said: relative to the server's clock.
-    #[cfg(feature = "ssr")]
-    let first = relative(Utc::now(), at).unwrap_or_else(|| utc.clone());
-    #[cfg(not(feature = "ssr"))]
-    let first = utc.clone();
-    let shown = RwSignal::new(first);
-    let title = RwSignal::new(utc.clone());
-    let update = move || {
-        let (Some(now), Some(local)) = (browser::now(), browser::local_time(at)) else {
-            return;
-        };
-        shown.set(relative(now, at).unwrap_or_else(|| local.clone()));
-        title.set(format!("{local} local time, {}", utc_text(at)));
-    };
-    Effect::new(move |_| update());
-    // Only a browser has a clock to follow (and a window to ask).
-    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
-    if let Ok(handle) = set_interval_with_handle(update, std::time::Duration::from_secs(30)) {
-        on_cleanup(move || handle.clear());
-    }
-    view! { <time datetime=at.to_rfc3339() title=move || title.get()>{move || shown.get()}</time> }
-}
-
-fn utc_text(at: DateTime<Utc>) -> String {
-    at.format("%Y-%m-%d %H:%M:%S UTC").to_string()
+    let utc = at.format("%Y-%m-%d %H:%M:%S UTC").to_string();
+    let shown = relative(Utc::now(), at).unwrap_or_else(|| utc.clone());
+    view! { <time datetime=at.to_rfc3339() title=utc>{shown}</time> }
 }
 
 /// How long ago, as people say it; `None` past a month, where the date says more.

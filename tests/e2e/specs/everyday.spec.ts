@@ -107,11 +107,9 @@ test('readers get the rendered page, which follows new revisions; editors of a p
 test('after navigating inside the app, focus is on the new page\'s heading', async ({ page }) => {
   await signUp(page, uniqueName('foc'));
   // The list is a server-rendered page: "New document" loads a whole page, as any link
-  // between sites does; from there on the client navigates, and moves the focus itself.
-  const id = await createDocWithTheForm(page, 'Focus test', 'Body');
-  await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
-  await page.getByRole('link', { name: 'History' }).click();
-  await expect(page).toHaveURL(new RegExp(`/docs/${id}/history$`));
+  // between sites does; the client then navigates from the form to the new document, and
+  // moves the focus itself. (Links from the editor to server pages load them whole too.)
+  await createDocWithTheForm(page, 'Focus test', 'Body');
   await expect(page.getByRole('heading', { level: 1 })).toBeFocused();
 });
 
