@@ -45,6 +45,15 @@ struct SignIn {
     next: String,
 }
 
+impl SignIn {
+    fn credentials(&self) -> Credentials {
+        Credentials {
+            name: self.name.clone(),
+            password: self.password.clone(),
+        }
+    }
+}
+
 async fn sign_in(
     State(state): State<AppState>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
@@ -53,12 +62,11 @@ async fn sign_in(
 ) -> Response {
     let address = auth::client_address(&state, &headers, peer);
     let old = auth::session_token(&headers);
-    let credentials = Credentials {
-        name: form.name,
-        password: form.password,
-    };
-    let session = state.accounts().sign_in(&credentials, &address, old).await;
-    onwards(&state, session, "/login", &form.next, credentials.name)
+    let session = state
+        .accounts()
+        .sign_in(&form.credentials(), &address, old)
+        .await;
+    onwards(&state, session, "/login", &form.next, form.name)
 }
 
 async fn sign_up(
@@ -68,12 +76,11 @@ async fn sign_up(
     Form(form): Form<SignIn>,
 ) -> Response {
     let address = auth::client_address(&state, &headers, peer);
-    let credentials = Credentials {
-        name: form.name,
-        password: form.password,
-    };
-    let session = state.accounts().sign_up(&credentials, &address).await;
-    onwards(&state, session, "/signup", &form.next, credentials.name)
+    let session = state
+        .accounts()
+        .sign_up(&form.credentials(), &address)
+        .await;
+    onwards(&state, session, "/signup", &form.next, form.name)
 }
 
 /// Signed in: on to `next` with the session's cookie. Refused: back to the form at `page`,
