@@ -179,6 +179,10 @@ fn router(state: AppState) -> Router {
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            pages::reader::mark,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             http::security::same_origin_only,
         ))
         .layer(axum::middleware::from_fn_with_state(

@@ -58,6 +58,44 @@ async fn the_list_and_old_revisions_are_whole_without_the_client_and_the_editor_
 }
 
 #[tokio::test]
+async fn a_person_who_may_only_read_gets_the_read_view_whole_and_no_client() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("ann").await;
+    let bob = app.user("bob").await;
+    let response = ann
+        .post(app.url("/api/docs"))
+        .json(&json!({"title": "Minutes", "tags": [], "body": "Some **bold** words."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let id = response.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.share(&ann, &id, "bob", "viewer").await;
+
+    let read = page(&bob, &app.url(&format!("/docs/{id}"))).await;
+    assert!(!loads_the_client(&read), "{read}");
+    assert!(read.contains(r#"data-client="none""#));
+    assert!(
+        read.contains("<strong>bold</strong>"),
+        "the text is rendered by the server: {read}"
+    );
+    assert!(read.contains(&format!(r#"data-reader="{id}""#)));
+    assert!(read.contains("new WebSocket"), "the live script is inline");
+    assert!(read.contains("You can view this document."));
+
+    // The owner, and the same person once an editor, get the editor.
+    let owners = page(&ann, &app.url(&format!("/docs/{id}"))).await;
+    assert!(loads_the_client(&owners));
+    app.share(&ann, &id, "bob", "editor").await;
+    let edits = page(&bob, &app.url(&format!("/docs/{id}"))).await;
+    assert!(loads_the_client(&edits));
+    assert!(!edits.contains("data-reader"));
+}
+
+#[tokio::test]
 async fn signing_out_with_the_form_ends_the_session_and_opens_the_sign_in_page() {
     let app = TestApp::spawn().await;
     let (ann, cookie) = app.user_with_cookie("ann").await;

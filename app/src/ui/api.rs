@@ -122,6 +122,22 @@ pub fn revision_shown(
     }
 }
 
+/// A document, who may see it and its text rendered: the read view, which only the server
+/// renders.
+#[cfg(feature = "ssr")]
+pub fn read_view(
+    id: String,
+) -> impl Future<Output = Result<(Document, Members, String), ApiFailure>> + Send + 'static {
+    let (data, cookie) = page_data();
+    async move {
+        let data = without_server(data)?;
+        let doc = data.get_doc(cookie.clone(), id.clone()).await?;
+        let members = data.members(cookie, id).await?;
+        let html = data.render(&doc.body);
+        Ok((doc, members, html))
+    }
+}
+
 pub fn members(id: String) -> impl Future<Output = Result<Members, ApiFailure>> + Send + 'static {
     #[cfg(feature = "ssr")]
     {

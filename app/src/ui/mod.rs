@@ -17,6 +17,8 @@ mod list;
 mod live;
 mod new_doc;
 mod preview;
+#[cfg(feature = "ssr")]
+mod reader;
 pub mod retry;
 #[cfg(feature = "ssr")]
 mod revision;
@@ -56,9 +58,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     content_security_policy();
     let client = client::current();
+    let wasm = client == client::Client::Full;
     // Pages without the client are marked ready from the start, as hydrated ones are once
     // the client runs: tests and slow connections can tell when a page answers to input.
-    let ready = (client == client::Client::None).then_some("none");
+    let ready = (!wasm).then_some("none");
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -69,13 +72,16 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // and the styles.
                 <link rel="stylesheet" href=format!("/pkg/{}.css", options.output_name)/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                {(client == client::Client::Full).then(|| view! { <HydrationScripts options/> })}
+                {wasm.then(|| view! { <HydrationScripts options/> })}
                 <MetaTags/>
             </head>
             <body data-client=ready>
                 <App/>
-                {(client == client::Client::None).then(|| view! {
+                {(!wasm).then(|| view! {
                     <script nonce=leptos::nonce::use_nonce() inner_html=include_str!("page.js")></script>
+                })}
+                {(client == client::Client::Reader).then(|| view! {
+                    <script nonce=leptos::nonce::use_nonce() inner_html=include_str!("reader.js")></script>
                 })}
             </body>
         </html>
@@ -151,7 +157,8 @@ fn PageRoutes() -> impl IntoView {
             <Route path=path!("/login") view=signin::SignInPage ssr=SsrMode::Async/>
             <Route path=path!("/signup") view=signin::SignUpPage ssr=SsrMode::Async/>
             <Route path=path!("/new") view=new_doc::NewDocPage/>
-            <Route path=path!("/docs/:id") view=editor::EditorPage/>
+            // Rendered whole before it is sent (the read view runs no client to fill it in).
+            <Route path=path!("/docs/:id") view=DocumentPage ssr=SsrMode::Async/>
             <Route path=path!("/docs/:id/history") view=history::HistoryPage ssr=SsrMode::Async/>
             <Route path=path!("/docs/:id/revisions/:rev") view=revision::RevisionPage ssr=SsrMode::Async/>
             <Route path=path!("/trash") view=trash::TrashPage ssr=SsrMode::Async/>
@@ -167,9 +174,20 @@ fn PageRoutes() -> impl IntoView {
     view! {
         <Routes fallback=ServerPage>
             <Route path=path!("/new") view=new_doc::NewDocPage/>
-            <Route path=path!("/docs/:id") view=editor::EditorPage/>
+            <Route path=path!("/docs/:id") view=DocumentPage/>
         </Routes>
     }
+}
+
+/// A document's page: the editor, or for a person who may only read it the server's read
+/// view (`client.rs`), which the client never renders.
+#[component]
+fn DocumentPage() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if client::current() == client::Client::Reader {
+        return reader::ReaderPage().into_any();
+    }
+    editor::EditorPage().into_any()
 }
 
 /// A page the client does not render. Reached by the client's own navigation, the browser

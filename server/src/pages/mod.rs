@@ -2,6 +2,7 @@
 //! the forms that pages without the client post.
 
 pub mod forms;
+pub mod reader;
 
 use async_trait::async_trait;
 

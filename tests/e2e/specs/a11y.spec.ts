@@ -6,7 +6,7 @@
 // keyboard alone.
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { createDoc, open, signUp, twoPeople, uniqueName } from './helpers';
+import { createDoc, formBody, open, signUp, twoPeople, uniqueName } from './helpers';
 
 async function noViolations(page: Page, state: string) {
   const results = await new AxeBuilder({ page }).analyze();
@@ -14,10 +14,6 @@ async function noViolations(page: Page, state: string) {
     (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')}`,
   );
   expect(found, `axe on ${state}`).toEqual([]);
-}
-
-function formBody(page: Page) {
-  return page.getByRole('form', { name: 'Edit document' }).getByLabel('Body', { exact: true });
 }
 
 test('sign-in with an error, the list and a new document have no accessibility violations', async ({ page }) => {

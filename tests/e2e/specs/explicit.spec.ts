@@ -3,11 +3,7 @@
 // say what happened, reload-and-reapply says what it did, and people are offered only
 // the actions they can take.
 import { expect, test, type Page } from '@playwright/test';
-import { createDoc, open, share, signUp, twoPeople, uniqueName } from './helpers';
-
-function formBody(page: Page) {
-  return page.getByRole('form', { name: 'Edit document' }).getByLabel('Body', { exact: true });
-}
+import { createDoc, formBody, open, share, signUp, twoPeople, uniqueName } from './helpers';
 
 async function stored(page: Page, id: string) {
   return (await page.request.get(`/api/docs/${id}`)).json();

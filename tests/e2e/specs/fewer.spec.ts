@@ -1,14 +1,10 @@
 // Fewer conflicts and never a lost word: merge on save, my version kept as a copy, the
 // words that clash marked inline, a guard while a save is failing, and local times.
 import { expect, test, type Page } from '@playwright/test';
-import { createDoc, open, signUp, twoPeople, uniqueName } from './helpers';
+import { createDoc, formBody, open, signUp, twoPeople, uniqueName } from './helpers';
 
 async function stored(page: Page, id: string) {
   return (await page.request.get(`/api/docs/${id}`)).json();
-}
-
-function formBody(page: Page) {
-  return page.getByRole('form', { name: 'Edit document' }).getByLabel('Body', { exact: true });
 }
 
 async function save(page: Page, revision: number) {

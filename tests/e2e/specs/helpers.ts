@@ -160,3 +160,8 @@ export async function interceptLive(page: Page) {
     },
   };
 }
+
+/** The editor form's body field. */
+export function formBody(page: Page) {
+  return page.getByRole('form', { name: 'Edit document' }).getByLabel('Body', { exact: true });
+}

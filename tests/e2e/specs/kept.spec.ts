@@ -3,11 +3,7 @@
 // holds, a hunk's "Edit this part" saves exactly the Result it shows, and no conflicting
 // change is decided for the person.
 import { expect, test, type Page } from '@playwright/test';
-import { createDoc, open, signUp, twoPeople, uniqueName } from './helpers';
-
-function formBody(page: Page) {
-  return page.getByRole('form', { name: 'Edit document' }).getByLabel('Body', { exact: true });
-}
+import { createDoc, formBody, open, signUp, twoPeople, uniqueName } from './helpers';
 
 async function storedDraft(page: Page, id: string): Promise<string> {
   return page.evaluate((key) => localStorage.getItem(key) ?? '', `concord:draft:${id}`);

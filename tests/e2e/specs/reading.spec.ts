@@ -1,11 +1,7 @@
 // Reading on a phone, sanitised Markdown that reads as plain text, the small things people
 // notice, and task boxes an editor can tick (issue 20, items 13–16).
 import { expect, test, type Page } from '@playwright/test';
-import { createDoc, open, share, signUp, twoPeople, uniqueName } from './helpers';
-
-function formBody(page: Page) {
-  return page.getByRole('form', { name: 'Edit document' }).getByLabel('Body', { exact: true });
-}
+import { createDoc, formBody, open, share, signUp, twoPeople, uniqueName } from './helpers';
 
 async function stored(page: Page, id: string) {
   return (await page.request.get(`/api/docs/${id}`)).json();

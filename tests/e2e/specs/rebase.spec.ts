@@ -1,14 +1,10 @@
 // Staying on the latest revision while typing: others' saves merge into the open editor as
 // they arrive, and a clash shows the moment it happens, not at save time.
 import { expect, test, type Page } from '@playwright/test';
-import { interceptLive, open, twoPeople } from './helpers';
+import { formBody, interceptLive, open, twoPeople } from './helpers';
 
 const paragraphs = Array.from({ length: 8 }, (_, i) => `Paragraph ${i + 1}: plain words.`);
 const BODY = paragraphs.join('\n') + '\n';
-
-function formBody(page: Page) {
-  return page.getByRole('form', { name: 'Edit document' }).getByLabel('Body');
-}
 
 /** Saves through the API as the other person, on top of `rev`; returns the new revision. */
 async function saveAs(page: Page, id: string, rev: number, change: (body: string) => string) {

@@ -2,7 +2,7 @@
 // choices per conflicting change, text typed while the panel is open, Ctrl+S in the hand
 // merge, the New document form, and a panel that shows changes rather than documents.
 import { expect, test, type Page } from '@playwright/test';
-import { open, signUp, twoPeople, showMore, uniqueName } from './helpers';
+import { formBody, open, showMore, signUp, twoPeople, uniqueName } from './helpers';
 
 const SEVEN = 'one\ntwo\nthree\nfour\nfive\nsix\nseven\n';
 const ANN_SEVEN = 'one, by Ann\ntwo\nthree\nfour\nfive\nsix\nseven, by Ann\n';
@@ -15,10 +15,6 @@ async function save(page: Page, revision: number) {
 
 async function stored(page: Page, id: string) {
   return (await page.request.get(`/api/docs/${id}`)).json();
-}
-
-function formBody(page: Page) {
-  return page.getByRole('form', { name: 'Edit document' }).getByLabel('Body', { exact: true });
 }
 
 /** Ann changes lines 1 and 7 and saves; Bob, still on revision 1, changes line 1 and saves. */

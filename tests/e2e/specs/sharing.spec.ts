@@ -1,11 +1,7 @@
 // Sharing as a team does it: names suggested while typing, and role changes that reach
 // the other person's open page at once, without losing what they typed.
 import { expect, test } from '@playwright/test';
-import { open, signUp, twoPeople, uniqueName } from './helpers';
-
-function formBody(page: import('@playwright/test').Page) {
-  return page.getByRole('form', { name: 'Edit document' }).getByLabel('Body', { exact: true });
-}
+import { formBody, open, signUp, twoPeople, uniqueName } from './helpers';
 
 test('sharing suggests existing names while typing', async ({ browser }) => {
   const { ann, id } = await twoPeople(browser, 'Suggest names', 'Text', { openBob: false });
