@@ -62,6 +62,37 @@ pub fn focus_id(id: &str) {
     let _ = id;
 }
 
+thread_local! {
+    static TYPED_EARLY: std::cell::RefCell<super::fields::TypedEarly> =
+        std::cell::RefCell::new(super::fields::TypedEarly::default());
+}
+
+/// Notes what the person typed into the server's form before the client ran. Hydration
+/// puts the server's values back into the fields, so the entry point calls this just
+/// before it; the editor takes the note once it runs (`typed_early`).
+pub fn note_typed_early() {
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        use wasm_bindgen::JsCast;
+        let document = web_sys::window().and_then(|w| w.document());
+        let read = |id: &str| {
+            let element = document.as_ref()?.get_element_by_id(id)?;
+            if let Some(input) = element.dyn_ref::<web_sys::HtmlInputElement>() {
+                return Some((input.value(), input.default_value()));
+            }
+            let area = element.dyn_ref::<web_sys::HtmlTextAreaElement>()?;
+            Some((area.value(), area.default_value().ok()?))
+        };
+        let typed = super::fields::TypedEarly::from_page(read);
+        TYPED_EARLY.with(|note| *note.borrow_mut() = typed);
+    }
+}
+
+/// What `note_typed_early` found, once: later calls get nothing.
+pub fn typed_early() -> super::fields::TypedEarly {
+    TYPED_EARLY.with(|note| note.take())
+}
+
 /// Whether the client has finished hydrating this page (the entry point marks the body).
 #[cfg(not(feature = "ssr"))]
 pub fn hydrated() -> bool {

@@ -22,6 +22,53 @@ impl FieldInputs {
             body: RwSignal::new(body.to_owned()),
         }
     }
+
+    /// Puts what was typed into the server's form before the client ran over what the
+    /// server rendered there, field by field.
+    pub fn take_typed(self, typed: TypedEarly) {
+        let TypedEarly {
+            title,
+            slug,
+            tags,
+            body,
+        } = typed;
+        for (input, value) in [
+            (self.title, title),
+            (self.slug, slug),
+            (self.tags, tags),
+            (self.body, body),
+        ] {
+            if let Some(value) = value {
+                input.set(value);
+            }
+        }
+    }
+}
+
+/// The fields whose text in the page differed from what the server rendered into them when
+/// the client started: typed (or pasted) before it ran.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TypedEarly {
+    pub title: Option<String>,
+    pub slug: Option<String>,
+    pub tags: Option<String>,
+    pub body: Option<String>,
+}
+
+impl TypedEarly {
+    /// The form's inputs by element id (`FieldsForm`), with what each now holds and what
+    /// the server rendered into it.
+    #[cfg_attr(not(all(feature = "hydrate", not(feature = "ssr"))), allow(dead_code))]
+    pub fn from_page(read: impl Fn(&str) -> Option<(String, String)>) -> TypedEarly {
+        let typed =
+            |id: &str| read(id).and_then(|(now, rendered)| (now != rendered).then_some(now));
+        TypedEarly {
+            title: typed("title"),
+            slug: typed("slug"),
+            tags: typed("tags"),
+            body: typed("body"),
+        }
+    }
 }
 
 /// Tags are typed as one line, separated by commas or spaces.
@@ -210,5 +257,40 @@ mod tests {
     fn tags_round_trip_through_the_input() {
         let tags = vec!["a".to_owned(), "b".to_owned()];
         assert_eq!(tags_from_input(&tags_to_input(&tags)), tags);
+    }
+
+    #[test]
+    fn only_fields_whose_text_differs_from_the_rendered_one_count_as_typed() {
+        let typed = TypedEarly::from_page(|id| match id {
+            "title" => Some(("Renamed".into(), "Plans".into())),
+            "tags" => Some(("a, b".into(), "a, b".into())),
+            "body" => Some(("typed\n".into(), "stored\n".into())),
+            _ => None,
+        });
+        assert_eq!(
+            typed,
+            TypedEarly {
+                title: Some("Renamed".into()),
+                slug: None,
+                tags: None,
+                body: Some("typed\n".into()),
+            }
+        );
+    }
+
+    #[test]
+    fn what_was_typed_early_replaces_only_its_own_fields() {
+        let owner = Owner::new();
+        owner.with(|| {
+            let inputs = FieldInputs::new("Plans", "plans", &["a".into()], "stored\n");
+            inputs.take_typed(TypedEarly {
+                body: Some("typed\n".into()),
+                ..TypedEarly::default()
+            });
+            assert_eq!(inputs.body.get_untracked(), "typed\n");
+            assert_eq!(inputs.title.get_untracked(), "Plans");
+            assert_eq!(inputs.slug.get_untracked(), "plans");
+            assert_eq!(inputs.tags.get_untracked(), "a");
+        });
     }
 }

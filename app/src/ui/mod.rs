@@ -39,6 +39,8 @@ use leptos_router::{
 
 use crate::protocol::{ApiFailure, UserRef};
 
+pub use browser::note_typed_early;
+
 /// Who is signed in, loaded once per page and refreshed after signing in or out; and
 /// whether the server has since said the session ended (a 401 while signed in).
 #[derive(Clone, Copy)]

@@ -137,3 +137,27 @@ test('a field shortcut is an explicit choice for all of its conflicting changes'
   expect((await stored(people.bob, people.id)).body).toBe(body({ 2: 'line 2 by Bob', 8: 'line 8 by Bob' }));
 });
 
+
+test('text typed into the editor before the client has started is kept and saved', async ({ page }) => {
+  await signUp(page, uniqueName('early'));
+  const id = await createDoc(page, 'Typed early', 'As stored.\n');
+  // A slow connection: the client arrives only after the person has started typing.
+  let letThrough: () => void = () => {};
+  const held = new Promise<void>((resolve) => (letThrough = resolve));
+  await page.route('**/*.wasm', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(`/docs/${id}`);
+  await formBody(page).fill('Typed before the client ran.\n');
+  await page.getByLabel('Title', { exact: true }).fill('Typed early, renamed');
+  letThrough();
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+  await expect(formBody(page)).toHaveValue('Typed before the client ran.\n');
+  await expect(page.getByLabel('Title', { exact: true })).toHaveValue('Typed early, renamed');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(page.getByRole('status')).toHaveText('Saved as revision 2');
+  const saved = await stored(page, id);
+  expect(saved.body).toBe('Typed before the client ran.\n');
+  expect(saved.title).toBe('Typed early, renamed');
+});

@@ -251,6 +251,8 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
     // On opening (in the browser only): offer back a draft that differs from what is stored,
     // and take the person's merge-on-save choice from earlier visits.
     Effect::new(move |_| {
+        // Typed into the server's form before the client ran: the person's text, kept.
+        inputs.take_typed(browser::typed_early());
         merge_on_save.set(browser::storage_get(MERGE_ON_SAVE).as_deref() == Some("on"));
         following.set(browser::storage_get(FOLLOW).as_deref() != Some("off"));
         let current = base.get_untracked();
