@@ -1,5 +1,6 @@
 //! Document fields and their rules. Pure: no IO, compiled for browser and server.
 
+pub mod anchor;
 pub mod copy;
 pub mod diff;
 mod fields;

@@ -12,7 +12,6 @@
   let rev = Number(page.dataset.rev);
   const presence = document.querySelector('section.presence');
   const status = document.querySelector('[data-reader-status]');
-  const notices = document.querySelector('[role="log"]');
 
   // The same tab identity the editor uses, so a tab that goes from reading to editing is
   // one tab to the others.
@@ -29,9 +28,9 @@
     }
   })();
 
+  // The status line is a polite live region: said once, not again in the notices.
   const say = (text) => {
     status.textContent = text;
-    notices.textContent = text;
   };
 
   const item = (text) => {
@@ -68,8 +67,8 @@
     presence.replaceChildren(...parts);
   };
 
-  // Loads the page as it is now and puts its parts in place: everything in <main> but who
-  // is here and the notices, which this script keeps.
+  // Loads the page as it is now and puts the parts that follow the document (`data-part`:
+  // heading, status, text) in place; who is here and the status line stay this script's.
   let loading = null;
   const refresh = async (then) => {
     if (loading) return loading.then(() => refresh(then));
