@@ -1,6 +1,7 @@
 //! Document fields and their rules. Pure: no IO, compiled for browser and server.
 
 pub mod anchor;
+pub mod comment;
 pub mod copy;
 pub mod diff;
 mod fields;
