@@ -24,6 +24,7 @@ mod preconditions;
 mod request_ids;
 mod security;
 mod shutdown;
+mod threads;
 mod transfer;
 mod trash;
 mod undo;

@@ -164,6 +164,33 @@ impl Anchor {
     }
 }
 
+/// The byte offset of the character numbered `chars` (from 0) in `text`, or its length
+/// right after the last one; None beyond that. The API counts characters, the store bytes.
+pub fn byte_at(text: &str, chars: usize) -> Option<usize> {
+    if chars == 0 {
+        return Some(0);
+    }
+    match text.char_indices().nth(chars) {
+        Some((at, _)) => Some(at),
+        None => (text.chars().count() == chars).then_some(text.len()),
+    }
+}
+
+/// How many characters come before each byte offset (each at a character boundary), in
+/// one pass over the text however many offsets are asked about.
+pub fn chars_before(text: &str, offsets: &[usize]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..offsets.len()).collect();
+    order.sort_by_key(|&i| offsets[i]);
+    let mut counts = vec![0; offsets.len()];
+    let total = text.chars().count();
+    let mut chars = text.char_indices().enumerate().peekable();
+    for i in order {
+        while chars.next_if(|(_, (at, _))| *at < offsets[i]).is_some() {}
+        counts[i] = chars.peek().map_or(total, |(n, _)| *n);
+    }
+    counts
+}
+
 fn context_before(text: &str, at: usize) -> &str {
     let from = text[..at]
         .char_indices()

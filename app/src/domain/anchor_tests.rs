@@ -143,6 +143,18 @@ fn a_position_maps_with_the_text_it_is_in_or_to_where_its_text_went() {
     assert_eq!(edits.old_len(), old.len());
 }
 
+#[test]
+fn offsets_count_characters_on_the_wire_and_bytes_in_the_text() {
+    let text = "añb日c";
+    assert_eq!(byte_at(text, 0), Some(0));
+    assert_eq!(byte_at(text, 2), Some(3));
+    assert_eq!(byte_at(text, 4), Some(7));
+    assert_eq!(byte_at(text, 5), Some(8));
+    assert_eq!(byte_at(text, 6), None);
+    assert_eq!(chars_before(text, &[7, 0, 3, 8]), vec![4, 0, 2, 5]);
+    assert_eq!(chars_before("", &[0]), vec![0]);
+}
+
 fn base_lines(words: &[String]) -> Vec<String> {
     words
         .iter()

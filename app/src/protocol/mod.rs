@@ -5,9 +5,11 @@ use serde::{Deserialize, Serialize};
 
 mod flash;
 mod problems;
+mod threads;
 
 pub use flash::Flash;
 pub use problems::{problem, ApiFailure, Problem, StaleRevision};
+pub use threads::{Comment, NewAnchor, NewThread, Thread, ThreadAnchor, ThreadList};
 
 use crate::domain::{Field, Role, Status};
 

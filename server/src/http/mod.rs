@@ -18,6 +18,7 @@ mod problem;
 pub mod rejections;
 pub mod request_id;
 pub mod security;
+mod threads;
 mod trash;
 mod undo;
 mod workflow;
@@ -46,6 +47,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(undo::router())
         .merge(workflow::router())
         .merge(members::router())
+        .merge(threads::router())
         .merge(people::router())
         .merge(preview::router())
         .merge(live::router())

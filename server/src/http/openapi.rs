@@ -269,6 +269,8 @@ mod tests {
         ("get", "/api/docs/{id}/members"),
         ("post", "/api/docs/{id}/members"),
         ("delete", "/api/docs/{id}/members/{name}"),
+        ("get", "/api/docs/{id}/threads"),
+        ("post", "/api/docs/{id}/threads"),
         ("get", "/api/users"),
         ("post", "/api/preview"),
         ("get", "/api/trash"),

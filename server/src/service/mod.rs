@@ -12,6 +12,7 @@ mod history;
 mod members;
 pub mod patch;
 mod stale;
+mod threads;
 pub mod transfer;
 mod trash;
 

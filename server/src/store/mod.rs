@@ -16,6 +16,7 @@ mod postgres;
 pub mod presence;
 pub(crate) mod rows;
 mod sqlite;
+pub mod threads;
 pub mod transfer;
 mod trash;
 
@@ -37,6 +38,7 @@ pub use keys::Keys;
 pub use members::Members;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
+pub use threads::Threads;
 pub use transfer::Transfer;
 pub use trash::Trash;
 
@@ -189,6 +191,7 @@ pub struct Stores {
     pub docs: Arc<dyn Docs>,
     pub history: Arc<dyn History>,
     pub members: Arc<dyn Members>,
+    pub threads: Arc<dyn Threads>,
     pub keys: Arc<dyn Keys>,
     pub transfer: Arc<dyn Transfer>,
     pub trash: Arc<dyn Trash>,
@@ -198,13 +201,14 @@ pub struct Stores {
 impl Stores {
     fn of<B>(backend: Arc<B>) -> Stores
     where
-        B: Accounts + Docs + History + Members + Keys + Transfer + Trash + Database,
+        B: Accounts + Docs + History + Members + Threads + Keys + Transfer + Trash + Database,
     {
         Stores {
             accounts: backend.clone(),
             docs: backend.clone(),
             history: backend.clone(),
             members: backend.clone(),
+            threads: backend.clone(),
             keys: backend.clone(),
             transfer: backend.clone(),
             trash: backend.clone(),

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, Row};
 
-use super::{dialect, idempotency, on_constraint, Db};
+use super::{dialect, idempotency, on_constraint, threads, Db};
 use crate::store::rows::{
     decode_error, document_from_row, fields_from_row, fields_list_json, search_text, tags_json,
     timestamp,
@@ -91,6 +91,10 @@ async fn write(
         &at,
     )
     .await?;
+    // Comment anchors follow the body in the same transaction: no save leaves them behind.
+    if change.changed.contains(&Field::Body) {
+        threads::move_anchors(tx, change.id, doc.rev - 1, &fields.body).await?;
+    }
     if let Some(idempotency) = &change.idempotency {
         sqlx::query(
             "DELETE FROM idempotency_keys WHERE user_id = $1 AND key = $2 AND created_at < $3",

@@ -21,6 +21,9 @@ mod list;
 #[path = "../sql/members.rs"]
 #[allow(clippy::duplicate_mod)]
 mod members;
+#[path = "../sql/threads.rs"]
+#[allow(clippy::duplicate_mod)]
+mod threads;
 #[path = "../sql/transfer.rs"]
 #[allow(clippy::duplicate_mod)]
 mod transfer;

@@ -1,0 +1,78 @@
+//! Comment threads on a document (issue 23): `/api/docs/{id}/threads`.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::UserRef;
+use crate::domain::anchor::AnchorState;
+
+/// A passage to comment on, as the person selected it in the revision they were reading.
+/// Offsets count Unicode characters (code points) from the start of the body.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewAnchor {
+    pub start: usize,
+    pub end: usize,
+    /// The selected text: it must be what the body holds there in that revision.
+    pub quote: String,
+}
+
+/// `POST /api/docs/{id}/threads`: a thread on a passage (`anchor`) or on the whole document
+/// (no anchor), with its first comment.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewThread {
+    /// The revision the person was reading: the anchor's offsets are in its body.
+    pub rev: i64,
+    #[serde(default)]
+    pub anchor: Option<NewAnchor>,
+    pub text: String,
+}
+
+/// Where a thread's passage is in the current body (offsets in Unicode characters).
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadAnchor {
+    pub start: usize,
+    pub end: usize,
+    /// The text there now (a detached anchor's: its last words).
+    pub text: String,
+    /// `intact`: the very words commented on; `changed`: edited since; `detached`: gone.
+    pub state: AnchorState,
+    /// The text as it was when the thread was started.
+    pub quote: String,
+}
+
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Comment {
+    pub id: String,
+    pub author: UserRef,
+    pub text: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Thread {
+    pub id: String,
+    pub doc_id: String,
+    /// None: a thread on the whole document.
+    pub anchor: Option<ThreadAnchor>,
+    /// The revision the thread was started on.
+    pub made_on_rev: i64,
+    pub author: UserRef,
+    pub created_at: DateTime<Utc>,
+    pub resolved: bool,
+    /// Oldest first; the first one started the thread.
+    pub comments: Vec<Comment>,
+}
+
+/// `GET /api/docs/{id}/threads`: every thread of the document, oldest first.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ThreadList {
+    pub items: Vec<Thread>,
+}

@@ -1,0 +1,45 @@
+//! `/api/docs/{id}/threads`: comment threads on a document's passages or on the whole
+//! document. Everyone with access may read and start them; outsiders get 404.
+
+use axum::{
+    extract::{Path, State},
+    http::StatusCode,
+    Json,
+};
+
+use super::{
+    auth::CurrentUser,
+    error::ApiError,
+    extract::JsonBody,
+    openapi::{BadBody, NotFound, Unauthorized},
+};
+use crate::state::AppState;
+use app::protocol::{NewThread, Thread, ThreadList};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list, start))
+}
+
+#[utoipa::path(get, operation_id = "listThreads", path = "/docs/{id}/threads", tag = "comments", params(("id" = String, Path, description = "The document's id")),
+    responses((status = 200, body = ThreadList, description = "Every thread, oldest first, with its comments and where its passage is now"), Unauthorized, NotFound))]
+async fn list(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<ThreadList>, ApiError> {
+    Ok(Json(state.documents().threads(&id, &user).await?))
+}
+
+#[utoipa::path(post, operation_id = "startThread", path = "/docs/{id}/threads", tag = "comments", params(("id" = String, Path, description = "The document's id")),
+    request_body = NewThread,
+    responses((status = 201, body = Thread, description = "Started, its passage placed in the current revision"), Unauthorized, NotFound, BadBody))]
+async fn start(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path(id): Path<String>,
+    JsonBody(request): JsonBody<NewThread>,
+) -> Result<(StatusCode, Json<Thread>), ApiError> {
+    let thread = state.documents().start_thread(&id, &user, &request).await?;
+    Ok((StatusCode::CREATED, Json(thread)))
+}

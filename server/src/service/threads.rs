@@ -1,0 +1,172 @@
+//! Comment threads (issue 23): the owner, editors and viewers may start one on a passage or
+//! on the whole document; outsiders learn nothing (404). A passage is named in the revision
+//! the person was reading and placed in the current one through the saves since.
+
+use super::{DocError, Documents};
+use crate::store::{
+    threads::{NewThreadRecord, ThreadRecord},
+    StoreError,
+};
+use app::{
+    domain::{
+        anchor::{byte_at, chars_before, Anchor, AnchorError, Edits},
+        comment::CommentText,
+    },
+    protocol::{
+        Comment, Document, NewAnchor, NewThread, Thread, ThreadAnchor, ThreadList, UserRef,
+    },
+};
+
+/// How often starting a thread is tried again when a save lands between reading the
+/// document and storing the thread (its anchor is then placed again).
+const ATTEMPTS: usize = 3;
+
+impl Documents<'_> {
+    /// Every thread of the document, oldest first.
+    pub async fn threads(&self, id: &str, user: &UserRef) -> Result<ThreadList, DocError> {
+        let (doc, _) = self.read_as(id, user).await?;
+        let records = self.stores.threads.threads(id).await?;
+        Ok(ThreadList {
+            items: on_the_wire(&doc.body, records),
+        })
+    }
+
+    /// Starts a thread with its first comment.
+    pub async fn start_thread(
+        &self,
+        id: &str,
+        user: &UserRef,
+        request: &NewThread,
+    ) -> Result<Thread, DocError> {
+        let text = CommentText::parse(&request.text).map_err(|e| DocError::Invalid(vec![e]))?;
+        let thread_id = uuid::Uuid::now_v7().to_string();
+        let comment_id = uuid::Uuid::now_v7().to_string();
+        for attempt in 1..=ATTEMPTS {
+            let (doc, _) = self.read_as(id, user).await?;
+            if request.rev < 1 || request.rev > doc.rev {
+                return Err(DocError::invalid(
+                    "rev",
+                    format!(
+                        "Revision {} of this document does not exist (the latest is {}).",
+                        request.rev, doc.rev
+                    ),
+                ));
+            }
+            let anchor = match &request.anchor {
+                Some(asked) => Some(self.place(&doc, request.rev, asked).await?),
+                None => None,
+            };
+            let stored = self
+                .stores
+                .threads
+                .start_thread(NewThreadRecord {
+                    id: &thread_id,
+                    comment_id: &comment_id,
+                    doc_id: id,
+                    author: user,
+                    at: self.clock.now(),
+                    rev: doc.rev,
+                    made_on_rev: request.rev,
+                    anchor: anchor.as_ref().map(|(quote, a)| (quote.as_str(), a)),
+                    text: text.as_str(),
+                })
+                .await;
+            match stored {
+                Ok(()) => {
+                    tracing::info!(doc = %id, thread = %thread_id, by = %user.name, "thread started");
+                    let records = self.stores.threads.threads(id).await?;
+                    let current = self.read_as(id, user).await?.0;
+                    return on_the_wire(&current.body, records)
+                        .into_iter()
+                        .find(|t| t.id == thread_id)
+                        .ok_or(DocError::NotFound);
+                }
+                Err(StoreError::Stale) if attempt < ATTEMPTS => continue,
+                Err(error) => return Err(error.into()),
+            }
+        }
+        Err(StoreError::Stale.into())
+    }
+
+    /// The passage `asked` of revision `rev`, checked against that revision's body and
+    /// placed in the current one.
+    async fn place(
+        &self,
+        doc: &Document,
+        rev: i64,
+        asked: &NewAnchor,
+    ) -> Result<(String, Anchor), DocError> {
+        let body = if rev == doc.rev {
+            doc.body.clone()
+        } else {
+            self.stores
+                .history
+                .revision(&doc.id, rev)
+                .await?
+                .ok_or_else(|| DocError::invalid("rev", format!("Revision {rev} does not exist.")))?
+                .body
+        };
+        let outside = || {
+            DocError::invalid(
+                "anchor",
+                format!("The passage lies outside the text of revision {rev}."),
+            )
+        };
+        let start = byte_at(&body, asked.start).ok_or_else(outside)?;
+        let end = byte_at(&body, asked.end).ok_or_else(outside)?;
+        let anchor = Anchor::new(&body, start..end).map_err(|error| match error {
+            AnchorError::Empty => DocError::invalid("anchor", "Select some text to comment on."),
+            AnchorError::OutOfRange | AnchorError::NotABoundary => outside(),
+        })?;
+        if anchor.text != asked.quote {
+            return Err(DocError::invalid(
+                "anchor.quote",
+                format!("The quoted text is not what revision {rev} holds at that place."),
+            ));
+        }
+        let placed = if rev == doc.rev {
+            anchor
+        } else {
+            anchor.follow(&Edits::between(&body, &doc.body), &doc.body)
+        };
+        Ok((asked.quote.clone(), placed))
+    }
+}
+
+/// Threads as the API shows them: anchors in characters of the current body.
+fn on_the_wire(body: &str, records: Vec<ThreadRecord>) -> Vec<Thread> {
+    let offsets: Vec<usize> = records
+        .iter()
+        .filter_map(|r| r.anchor.as_ref())
+        .flat_map(|(_, a)| [a.start.min(body.len()), a.end.min(body.len())])
+        .collect();
+    let mut chars = chars_before(body, &offsets).into_iter();
+    records
+        .into_iter()
+        .map(|record| Thread {
+            anchor: record.anchor.map(|(quote, anchor)| ThreadAnchor {
+                start: chars.next().unwrap_or_default(),
+                end: chars.next().unwrap_or_default(),
+                text: anchor.text,
+                state: anchor.state,
+                quote,
+            }),
+            id: record.id,
+            doc_id: record.doc_id,
+            made_on_rev: record.made_on_rev,
+            author: record.author,
+            created_at: record.created_at,
+            resolved: record.resolved,
+            comments: record
+                .comments
+                .into_iter()
+                .map(|c| Comment {
+                    id: c.id,
+                    author: c.author,
+                    text: c.text,
+                    created_at: c.created_at,
+                })
+                .collect(),
+        })
+        .collect()
+}

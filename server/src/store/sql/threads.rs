@@ -1,0 +1,210 @@
+//! Comment threads: stored per document, their anchors moved by every save of the body.
+
+use sqlx::Row;
+
+use super::Db;
+use crate::store::rows::{parse_time, timestamp};
+use crate::store::threads::{CommentRecord, NewThreadRecord, ThreadRecord};
+use crate::store::{StoreError, StoreResult};
+use app::{
+    domain::anchor::{Anchor, AnchorState, Edits},
+    protocol::UserRef,
+};
+
+fn state_name(state: AnchorState) -> &'static str {
+    match state {
+        AnchorState::Intact => "intact",
+        AnchorState::Changed => "changed",
+        AnchorState::Detached => "detached",
+    }
+}
+
+fn state_of(name: &str) -> StoreResult<AnchorState> {
+    match name {
+        "intact" => Ok(AnchorState::Intact),
+        "changed" => Ok(AnchorState::Changed),
+        "detached" => Ok(AnchorState::Detached),
+        other => Err(StoreError::Unsupported(if other.is_empty() {
+            "empty anchor state"
+        } else {
+            "unknown anchor state"
+        })),
+    }
+}
+
+/// Moves the open anchors of a document through a save of its body from revision
+/// `old_rev` to `new_body`, inside the save's transaction.
+pub async fn move_anchors(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    doc_id: &str,
+    old_rev: i64,
+    new_body: &str,
+) -> StoreResult<()> {
+    let rows = sqlx::query(
+        "SELECT id, anchor_start, anchor_end, anchor_text, anchor_before, anchor_after, anchor_state \
+         FROM threads WHERE doc_id = $1 AND anchor_state IN ('intact', 'changed')",
+    )
+    .bind(doc_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let old_body: String =
+        sqlx::query_scalar("SELECT body FROM revisions WHERE doc_id = $1 AND rev = $2")
+            .bind(doc_id)
+            .bind(old_rev)
+            .fetch_one(&mut **tx)
+            .await?;
+    let edits = Edits::between(&old_body, new_body);
+    for row in rows {
+        let anchor = anchor_from(&row)?;
+        let moved = anchor.follow(&edits, new_body);
+        if moved == anchor {
+            continue;
+        }
+        write_anchor(tx, row.try_get("id")?, &moved).await?;
+    }
+    Ok(())
+}
+
+async fn write_anchor(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    id: String,
+    anchor: &Anchor,
+) -> StoreResult<()> {
+    sqlx::query(
+        "UPDATE threads SET anchor_start = $1, anchor_end = $2, anchor_text = $3, anchor_before = $4, \
+         anchor_after = $5, anchor_state = $6 WHERE id = $7",
+    )
+    .bind(anchor.start as i64)
+    .bind(anchor.end as i64)
+    .bind(&anchor.text)
+    .bind(&anchor.before)
+    .bind(&anchor.after)
+    .bind(state_name(anchor.state))
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+fn anchor_from(row: &<Db as sqlx::Database>::Row) -> StoreResult<Anchor> {
+    let start: i64 = row.try_get("anchor_start")?;
+    let end: i64 = row.try_get("anchor_end")?;
+    Ok(Anchor {
+        start: usize::try_from(start).unwrap_or_default(),
+        end: usize::try_from(end).unwrap_or_default(),
+        text: row.try_get("anchor_text")?,
+        before: row.try_get("anchor_before")?,
+        after: row.try_get("anchor_after")?,
+        state: state_of(row.try_get("anchor_state")?)?,
+    })
+}
+
+#[async_trait::async_trait]
+impl crate::store::Threads for super::This {
+    async fn threads(&self, doc_id: &str) -> StoreResult<Vec<ThreadRecord>> {
+        let threads = sqlx::query(
+            "SELECT t.id, t.doc_id, t.author_id, u.name AS author_name, t.created_at, t.made_on_rev, \
+             t.quote, t.anchor_start, t.anchor_end, t.anchor_text, t.anchor_before, t.anchor_after, \
+             t.anchor_state, t.resolved_at \
+             FROM threads t JOIN users u ON u.id = t.author_id WHERE t.doc_id = $1 ORDER BY t.created_at, t.id",
+        )
+        .bind(doc_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let comments = sqlx::query(
+            "SELECT c.id, c.thread_id, c.author_id, u.name AS author_name, c.body, c.created_at \
+             FROM comments c JOIN threads t ON t.id = c.thread_id JOIN users u ON u.id = c.author_id \
+             WHERE t.doc_id = $1 AND c.deleted_at IS NULL ORDER BY c.created_at, c.id",
+        )
+        .bind(doc_id)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut records = Vec::with_capacity(threads.len());
+        for row in &threads {
+            let quote: Option<String> = row.try_get("quote")?;
+            let anchor = match quote {
+                Some(quote) => Some((quote, anchor_from(row)?)),
+                None => None,
+            };
+            records.push(ThreadRecord {
+                id: row.try_get("id")?,
+                doc_id: row.try_get("doc_id")?,
+                author: UserRef {
+                    id: row.try_get("author_id")?,
+                    name: row.try_get("author_name")?,
+                },
+                created_at: parse_time(row.try_get("created_at")?)?,
+                made_on_rev: row.try_get("made_on_rev")?,
+                anchor,
+                resolved: row.try_get::<Option<String>, _>("resolved_at")?.is_some(),
+                comments: Vec::new(),
+            });
+        }
+        for row in &comments {
+            let thread_id: String = row.try_get("thread_id")?;
+            if let Some(thread) = records.iter_mut().find(|t| t.id == thread_id) {
+                thread.comments.push(CommentRecord {
+                    id: row.try_get("id")?,
+                    author: UserRef {
+                        id: row.try_get("author_id")?,
+                        name: row.try_get("author_name")?,
+                    },
+                    text: row.try_get("body")?,
+                    created_at: parse_time(row.try_get("created_at")?)?,
+                });
+            }
+        }
+        Ok(records)
+    }
+
+    async fn start_thread(&self, thread: NewThreadRecord<'_>) -> StoreResult<()> {
+        let mut tx = self.writer.begin().await?;
+        // The anchor was placed in this revision's body: a save since would have moved it.
+        let current: Option<i64> =
+            sqlx::query_scalar("SELECT rev FROM documents WHERE id = $1 AND deleted_at IS NULL")
+                .bind(thread.doc_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        match current {
+            None => return Err(StoreError::NotFound),
+            Some(rev) if rev != thread.rev => return Err(StoreError::Stale),
+            Some(_) => {}
+        }
+        let at = timestamp(thread.at);
+        let (quote, anchor) = thread.anchor.unzip();
+        sqlx::query(
+            "INSERT INTO threads (id, doc_id, author_id, created_at, made_on_rev, quote, anchor_start, \
+             anchor_end, anchor_text, anchor_before, anchor_after, anchor_state) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        )
+        .bind(thread.id)
+        .bind(thread.doc_id)
+        .bind(&thread.author.id)
+        .bind(&at)
+        .bind(thread.made_on_rev)
+        .bind(quote)
+        .bind(anchor.map(|a| a.start as i64))
+        .bind(anchor.map(|a| a.end as i64))
+        .bind(anchor.map(|a| a.text.as_str()))
+        .bind(anchor.map(|a| a.before.as_str()))
+        .bind(anchor.map(|a| a.after.as_str()))
+        .bind(anchor.map(|a| state_name(a.state)))
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO comments (id, thread_id, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(thread.comment_id)
+        .bind(thread.id)
+        .bind(&thread.author.id)
+        .bind(thread.text)
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,255 @@
+//! Comment threads (issue 23): started on a passage named in the revision the person read,
+//! listed with where the passage is now, and following it through every save.
+
+use reqwest::{Client, StatusCode};
+use serde_json::{json, Value};
+
+use crate::helpers::{problem, put_body, TestApp};
+
+const BODY: &str = "# Plan\n\nWe hire two engineers in Q4 and one designer.\nThe budget stays.\n";
+
+/// Characters before `words` in `text` and after them: the API counts characters.
+fn span(text: &str, words: &str) -> (usize, usize) {
+    let at = text.find(words).expect("the words are in the text");
+    let start = text[..at].chars().count();
+    (start, start + words.chars().count())
+}
+
+async fn document(app: &TestApp, owner: &Client, body: &str) -> Value {
+    let response = owner
+        .post(app.url("/api/docs"))
+        .json(&json!({"title": "Plan", "tags": [], "body": body}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    response.json().await.unwrap()
+}
+
+async fn start(app: &TestApp, client: &Client, id: &str, request: Value) -> reqwest::Response {
+    client
+        .post(app.url(&format!("/api/docs/{id}/threads")))
+        .json(&request)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn threads(app: &TestApp, client: &Client, id: &str) -> Vec<Value> {
+    let response = client
+        .get(app.url(&format!("/api/docs/{id}/threads")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let list: Value = response.json().await.unwrap();
+    list["items"].as_array().unwrap().clone()
+}
+
+async fn save(app: &TestApp, client: &Client, doc: &Value, body: &str) -> Value {
+    let response = client
+        .put(app.url(&format!("/api/docs/{}", doc["id"].as_str().unwrap())))
+        .header("if-match", format!("\"{}\"", doc["rev"]))
+        .json(&put_body(doc, body))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    response.json().await.unwrap()
+}
+
+fn on_passage(rev: i64, text: &str, words: &str, comment: &str) -> Value {
+    let (start, end) = span(text, words);
+    json!({"rev": rev, "anchor": {"start": start, "end": end, "quote": words}, "text": comment})
+}
+
+#[tokio::test]
+async fn a_viewer_comments_on_a_passage_and_everyone_with_access_sees_it_where_it_is() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("ann").await;
+    let bob = app.user("bob").await;
+    let eve = app.user("eve").await;
+    let doc = document(&app, &ann, BODY).await;
+    let id = doc["id"].as_str().unwrap();
+    app.share(&ann, id, "bob", "viewer").await;
+
+    let response = start(
+        &app,
+        &bob,
+        id,
+        on_passage(1, BODY, "two engineers", "  Why two?  "),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let thread: Value = response.json().await.unwrap();
+    assert_eq!(thread["author"]["name"], "bob");
+    assert_eq!(thread["made_on_rev"], 1);
+    assert_eq!(thread["resolved"], false);
+    assert_eq!(thread["anchor"]["state"], "intact");
+    assert_eq!(thread["anchor"]["quote"], "two engineers");
+    assert_eq!(thread["comments"][0]["text"], "Why two?");
+
+    let seen = threads(&app, &ann, id).await;
+    assert_eq!(seen.len(), 1);
+    assert_eq!(seen[0], thread);
+
+    // A thread on the whole document has no passage.
+    let whole = start(
+        &app,
+        &ann,
+        id,
+        json!({"rev": 1, "text": "Ready for review?"}),
+    )
+    .await;
+    assert_eq!(whole.status(), StatusCode::CREATED);
+    assert_eq!(whole.json::<Value>().await.unwrap()["anchor"], Value::Null);
+    assert_eq!(threads(&app, &bob, id).await.len(), 2);
+
+    // Outsiders learn nothing.
+    let refused = eve
+        .get(app.url(&format!("/api/docs/{id}/threads")))
+        .send()
+        .await
+        .unwrap();
+    problem(refused, StatusCode::NOT_FOUND, "/problems/not-found").await;
+    let refused = start(&app, &eve, id, json!({"rev": 1, "text": "Hello"})).await;
+    problem(refused, StatusCode::NOT_FOUND, "/problems/not-found").await;
+    assert_eq!(threads(&app, &ann, id).await.len(), 2);
+}
+
+#[tokio::test]
+async fn a_passage_follows_saves_marks_an_edit_and_detaches_when_deleted() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("ann").await;
+    let doc = document(&app, &ann, BODY).await;
+    let id = doc["id"].as_str().unwrap();
+    let response = start(
+        &app,
+        &ann,
+        id,
+        on_passage(1, BODY, "two engineers", "Check."),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+
+    // Text added before the passage: it moves and stays intact.
+    let body2 = format!("Intro line, ünïcode.\n{BODY}");
+    let doc = save(&app, &ann, &doc, &body2).await;
+    let anchor = threads(&app, &ann, id).await[0]["anchor"].clone();
+    assert_eq!(anchor["state"], "intact");
+    let (start_at, end_at) = span(&body2, "two engineers");
+    assert_eq!(
+        (anchor["start"].as_u64(), anchor["end"].as_u64()),
+        (Some(start_at as u64), Some(end_at as u64))
+    );
+
+    // The passage itself edited: found between its unchanged surroundings, marked changed.
+    let body3 = body2.replace("two engineers", "three engineers");
+    let doc = save(&app, &ann, &doc, &body3).await;
+    let anchor = threads(&app, &ann, id).await[0]["anchor"].clone();
+    assert_eq!(anchor["state"], "changed");
+    assert_eq!(anchor["text"], "three engineers");
+    assert_eq!(anchor["quote"], "two engineers");
+
+    // Its line deleted: detached, its words kept.
+    let body4 = body3.replace("We hire three engineers in Q4 and one designer.\n", "");
+    save(&app, &ann, &doc, &body4).await;
+    let anchor = threads(&app, &ann, id).await[0]["anchor"].clone();
+    assert_eq!(anchor["state"], "detached");
+    assert_eq!(anchor["text"], "three engineers");
+}
+
+#[tokio::test]
+async fn a_passage_named_in_an_older_revision_is_placed_in_the_current_one() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("ann").await;
+    let doc = document(&app, &ann, BODY).await;
+    let id = doc["id"].as_str().unwrap();
+    let body2 = format!("A new first line.\n{BODY}");
+    save(&app, &ann, &doc, &body2).await;
+
+    // Bob's page still showed revision 1.
+    let response = start(&app, &ann, id, on_passage(1, BODY, "budget", "How much?")).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let thread: Value = response.json().await.unwrap();
+    assert_eq!(thread["made_on_rev"], 1);
+    assert_eq!(thread["anchor"]["state"], "intact");
+    let (start_at, _) = span(&body2, "budget");
+    assert_eq!(thread["anchor"]["start"], start_at);
+}
+
+#[tokio::test]
+async fn a_refused_thread_says_why_and_changes_nothing() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("ann").await;
+    let doc = document(&app, &ann, BODY).await;
+    let id = doc["id"].as_str().unwrap();
+    let (start_at, end_at) = span(BODY, "budget");
+    let chars = BODY.chars().count();
+    let cases = [
+        (json!({"rev": 1, "text": "   "}), "text"),
+        (json!({"rev": 1, "text": "x".repeat(10_001)}), "text"),
+        (json!({"rev": 1, "text": "bell \u{7}"}), "text"),
+        (json!({"rev": 2, "text": "On a revision to come"}), "rev"),
+        (json!({"rev": 0, "text": "Before the first"}), "rev"),
+        (
+            json!({"rev": 1, "anchor": {"start": chars, "end": chars + 3, "quote": "abc"}, "text": "Past the end"}),
+            "anchor",
+        ),
+        (
+            json!({"rev": 1, "anchor": {"start": start_at, "end": start_at, "quote": ""}, "text": "Nothing selected"}),
+            "anchor",
+        ),
+        (
+            json!({"rev": 1, "anchor": {"start": start_at, "end": end_at, "quote": "bonus"}, "text": "Wrong words"}),
+            "anchor.quote",
+        ),
+    ];
+    for (request, field) in cases {
+        let response = start(&app, &ann, id, request.clone()).await;
+        let body = problem(
+            response,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "/problems/validation",
+        )
+        .await;
+        assert_eq!(body["errors"][0]["field"], field, "{request}");
+    }
+    // Unknown fields and wrong types are refused like everywhere else.
+    let response = start(
+        &app,
+        &ann,
+        id,
+        json!({"rev": 1, "text": "Hi", "color": "red"}),
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let response = start(&app, &ann, id, json!({"rev": "one", "text": "Hi"})).await;
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(threads(&app, &ann, id).await.is_empty());
+}
+
+#[tokio::test]
+async fn undoing_a_save_moves_the_passage_back() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("ann").await;
+    let doc = document(&app, &ann, BODY).await;
+    let id = doc["id"].as_str().unwrap();
+    let response = start(&app, &ann, id, on_passage(1, BODY, "budget", "Sure?")).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let body2 = format!("Added on top.\n{BODY}");
+    save(&app, &ann, &doc, &body2).await;
+    let moved = threads(&app, &ann, id).await[0]["anchor"]["start"].clone();
+    assert_eq!(moved, span(&body2, "budget").0);
+
+    let response = ann
+        .post(app.url(&format!("/api/docs/{id}/revisions/2/undo")))
+        .header("if-match", "\"2\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let anchor = threads(&app, &ann, id).await[0]["anchor"].clone();
+    assert_eq!(anchor["state"], "intact");
+    assert_eq!(anchor["start"], span(BODY, "budget").0);
+}
