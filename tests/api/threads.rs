@@ -253,3 +253,64 @@ async fn undoing_a_save_moves_the_passage_back() {
     assert_eq!(anchor["state"], "intact");
     assert_eq!(anchor["start"], span(BODY, "budget").0);
 }
+
+#[tokio::test]
+async fn everyone_with_access_replies_in_order_and_a_reply_stays_in_its_own_document() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("ann").await;
+    let bob = app.user("bob").await;
+    let eve = app.user("eve").await;
+    let doc = document(&app, &ann, BODY).await;
+    let id = doc["id"].as_str().unwrap();
+    app.share(&ann, id, "bob", "viewer").await;
+    let other = document(&app, &ann, "Another text.\n").await;
+    let other_id = other["id"].as_str().unwrap();
+    let response = start(&app, &ann, id, on_passage(1, BODY, "budget", "Fixed?")).await;
+    let thread: Value = response.json().await.unwrap();
+    let thread_id = thread["id"].as_str().unwrap();
+    let reply = |client: &Client, doc_id: &str, thread_id: &str, text: &str| {
+        client
+            .post(app.url(&format!("/api/docs/{doc_id}/threads/{thread_id}/comments")))
+            .json(&json!({ "text": text }))
+            .send()
+    };
+
+    let response = reply(&bob, id, thread_id, "Yes, fixed.").await.unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let comment: Value = response.json().await.unwrap();
+    assert_eq!(comment["author"]["name"], "bob");
+    let response = reply(&ann, id, thread_id, "Thanks @bob.").await.unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let texts: Vec<Value> = threads(&app, &ann, id).await[0]["comments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["text"].clone())
+        .collect();
+    assert_eq!(texts, vec!["Fixed?", "Yes, fixed.", "Thanks @bob."]);
+
+    // Not through another document, not by an outsider, not empty; nothing changes.
+    let refused = reply(&ann, other_id, thread_id, "Wrong place")
+        .await
+        .unwrap();
+    problem(refused, StatusCode::NOT_FOUND, "/problems/not-found").await;
+    let refused = reply(&eve, id, thread_id, "Let me in").await.unwrap();
+    problem(refused, StatusCode::NOT_FOUND, "/problems/not-found").await;
+    let refused = reply(&ann, id, "no-such-thread", "Hello").await.unwrap();
+    problem(refused, StatusCode::NOT_FOUND, "/problems/not-found").await;
+    let refused = reply(&bob, id, thread_id, " \n ").await.unwrap();
+    problem(
+        refused,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "/problems/validation",
+    )
+    .await;
+    assert_eq!(
+        threads(&app, &ann, id).await[0]["comments"]
+            .as_array()
+            .unwrap()
+            .len(),
+        3
+    );
+    assert!(threads(&app, &ann, other_id).await.is_empty());
+}

@@ -31,6 +31,14 @@ pub struct NewThread {
     pub text: String,
 }
 
+/// `POST /api/docs/{id}/threads/{thread}/comments`: a reply.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewComment {
+    pub text: String,
+}
+
 /// Where a thread's passage is in the current body (offsets in Unicode characters).
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -271,6 +271,7 @@ mod tests {
         ("delete", "/api/docs/{id}/members/{name}"),
         ("get", "/api/docs/{id}/threads"),
         ("post", "/api/docs/{id}/threads"),
+        ("post", "/api/docs/{id}/threads/{thread}/comments"),
         ("get", "/api/users"),
         ("post", "/api/preview"),
         ("get", "/api/trash"),

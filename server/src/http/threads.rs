@@ -14,11 +14,13 @@ use super::{
     openapi::{BadBody, NotFound, Unauthorized},
 };
 use crate::state::AppState;
-use app::protocol::{NewThread, Thread, ThreadList};
+use app::protocol::{Comment, NewComment, NewThread, Thread, ThreadList};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list, start))
+    OpenApiRouter::new()
+        .routes(routes!(list, start))
+        .routes(routes!(reply))
 }
 
 #[utoipa::path(get, operation_id = "listThreads", path = "/docs/{id}/threads", tag = "comments", params(("id" = String, Path, description = "The document's id")),
@@ -42,4 +44,20 @@ async fn start(
 ) -> Result<(StatusCode, Json<Thread>), ApiError> {
     let thread = state.documents().start_thread(&id, &user, &request).await?;
     Ok((StatusCode::CREATED, Json(thread)))
+}
+
+#[utoipa::path(post, operation_id = "replyToThread", path = "/docs/{id}/threads/{thread}/comments", tag = "comments", params(("id" = String, Path, description = "The document's id"), ("thread" = String, Path, description = "The thread's id")),
+    request_body = NewComment,
+    responses((status = 201, body = Comment, description = "The reply, added at the end of the thread"), Unauthorized, NotFound, BadBody))]
+async fn reply(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path((id, thread)): Path<(String, String)>,
+    JsonBody(request): JsonBody<NewComment>,
+) -> Result<(StatusCode, Json<Comment>), ApiError> {
+    let comment = state
+        .documents()
+        .reply(&id, &thread, &user, &request)
+        .await?;
+    Ok((StatusCode::CREATED, Json(comment)))
 }

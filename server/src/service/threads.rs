@@ -4,7 +4,7 @@
 
 use super::{DocError, Documents};
 use crate::store::{
-    threads::{NewThreadRecord, ThreadRecord},
+    threads::{CommentRecord, NewThreadRecord, ThreadRecord},
     StoreError,
 };
 use app::{
@@ -13,7 +13,8 @@ use app::{
         comment::CommentText,
     },
     protocol::{
-        Comment, Document, NewAnchor, NewThread, Thread, ThreadAnchor, ThreadList, UserRef,
+        Comment, Document, NewAnchor, NewComment, NewThread, Thread, ThreadAnchor, ThreadList,
+        UserRef,
     },
 };
 
@@ -86,6 +87,32 @@ impl Documents<'_> {
             }
         }
         Err(StoreError::Stale.into())
+    }
+
+    /// Adds a reply to a thread: anyone who may read the document may reply.
+    pub async fn reply(
+        &self,
+        id: &str,
+        thread_id: &str,
+        user: &UserRef,
+        request: &NewComment,
+    ) -> Result<Comment, DocError> {
+        self.role(id, user).await?;
+        let text = CommentText::parse(&request.text).map_err(|e| DocError::Invalid(vec![e]))?;
+        let comment = CommentRecord {
+            id: uuid::Uuid::now_v7().to_string(),
+            author: user.clone(),
+            text: text.into_inner(),
+            created_at: self.clock.now(),
+        };
+        self.stores.threads.reply(id, thread_id, &comment).await?;
+        tracing::info!(doc = %id, thread = %thread_id, by = %user.name, "reply added");
+        Ok(Comment {
+            id: comment.id,
+            author: comment.author,
+            text: comment.text,
+            created_at: comment.created_at,
+        })
     }
 
     /// The passage `asked` of revision `rev`, checked against that revision's body and

@@ -50,4 +50,12 @@ pub trait Threads: Send + Sync + 'static {
     /// Stores a thread whose anchor was placed in revision `rev` of the body; refused as
     /// stale if the document has moved on meanwhile (the anchor would be out of place).
     async fn start_thread(&self, thread: NewThreadRecord<'_>) -> StoreResult<()>;
+    /// Adds a comment to a thread of a live document; `NotFound` if there is no such thread
+    /// on that document.
+    async fn reply(
+        &self,
+        doc_id: &str,
+        thread_id: &str,
+        comment: &CommentRecord,
+    ) -> StoreResult<()>;
 }

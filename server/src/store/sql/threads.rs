@@ -207,4 +207,30 @@ impl crate::store::Threads for super::This {
         tx.commit().await?;
         Ok(())
     }
+
+    async fn reply(
+        &self,
+        doc_id: &str,
+        thread_id: &str,
+        comment: &CommentRecord,
+    ) -> StoreResult<()> {
+        // Only a thread of this very document, while it is not in the trash.
+        let added = sqlx::query(
+            "INSERT INTO comments (id, thread_id, author_id, body, created_at) \
+             SELECT $1, t.id, $2, $3, $4 FROM threads t JOIN documents d ON d.id = t.doc_id \
+             WHERE t.id = $5 AND t.doc_id = $6 AND d.deleted_at IS NULL",
+        )
+        .bind(&comment.id)
+        .bind(&comment.author.id)
+        .bind(&comment.text)
+        .bind(timestamp(comment.created_at))
+        .bind(thread_id)
+        .bind(doc_id)
+        .execute(&self.writer)
+        .await?;
+        if added.rows_affected() == 0 {
+            return Err(StoreError::NotFound);
+        }
+        Ok(())
+    }
 }
