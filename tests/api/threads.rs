@@ -314,3 +314,81 @@ async fn everyone_with_access_replies_in_order_and_a_reply_stays_in_its_own_docu
     );
     assert!(threads(&app, &ann, other_id).await.is_empty());
 }
+
+#[tokio::test]
+async fn resolving_names_the_version_seen_so_two_people_deciding_at_once_are_told() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("ann").await;
+    let bob = app.user("bob").await;
+    let vic = app.user("vic").await;
+    let doc = document(&app, &ann, BODY).await;
+    let id = doc["id"].as_str().unwrap();
+    app.share(&ann, id, "bob", "editor").await;
+    app.share(&ann, id, "vic", "viewer").await;
+    let response = start(&app, &vic, id, on_passage(1, BODY, "budget", "Really?")).await;
+    let thread: Value = response.json().await.unwrap();
+    assert_eq!(thread["version"], 1);
+    let thread_id = thread["id"].as_str().unwrap();
+    let decide = |client: &Client, version: Option<&str>, resolved: bool| {
+        let mut request = client
+            .post(app.url(&format!("/api/docs/{id}/threads/{thread_id}/resolution")))
+            .json(&json!({ "resolved": resolved }));
+        if let Some(version) = version {
+            request = request.header("if-match", version);
+        }
+        request.send()
+    };
+
+    // Ann and Bob both saw version 1: Ann resolves first, Bob is told instead of overwriting.
+    let response = decide(&ann, Some("\"1\""), true).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let resolved: Value = response.json().await.unwrap();
+    assert_eq!(
+        (resolved["resolved"].clone(), resolved["version"].clone()),
+        (json!(true), json!(2))
+    );
+    let refused = decide(&bob, Some("\"1\""), false).await.unwrap();
+    problem(
+        refused,
+        StatusCode::PRECONDITION_FAILED,
+        "/problems/stale-version",
+    )
+    .await;
+    assert_eq!(threads(&app, &ann, id).await[0]["resolved"], true);
+
+    // Without If-Match, as a viewer, as an outsider, or on no such thread: refused.
+    let refused = decide(&bob, None, false).await.unwrap();
+    problem(
+        refused,
+        StatusCode::PRECONDITION_REQUIRED,
+        "/problems/precondition-required",
+    )
+    .await;
+    let refused = decide(&vic, Some("\"2\""), false).await.unwrap();
+    problem(refused, StatusCode::FORBIDDEN, "/problems/forbidden").await;
+    let eve = app.user("eve").await;
+    let refused = decide(&eve, Some("\"2\""), false).await.unwrap();
+    problem(refused, StatusCode::NOT_FOUND, "/problems/not-found").await;
+    let refused = ann
+        .post(app.url(&format!("/api/docs/{id}/threads/nothing/resolution")))
+        .header("if-match", "\"2\"")
+        .json(&json!({ "resolved": false }))
+        .send()
+        .await
+        .unwrap();
+    problem(refused, StatusCode::NOT_FOUND, "/problems/not-found").await;
+    let listed = threads(&app, &ann, id).await;
+    assert_eq!(
+        (listed[0]["resolved"].clone(), listed[0]["version"].clone()),
+        (json!(true), json!(2))
+    );
+
+    // Bob, having seen version 2, reopens it.
+    let response = decide(&bob, Some("\"2\""), false).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let reopened: Value = response.json().await.unwrap();
+    assert_eq!(
+        (reopened["resolved"].clone(), reopened["version"].clone()),
+        (json!(false), json!(3))
+    );
+}

@@ -9,7 +9,9 @@ mod threads;
 
 pub use flash::Flash;
 pub use problems::{problem, ApiFailure, Problem, StaleRevision};
-pub use threads::{Comment, NewAnchor, NewComment, NewThread, Thread, ThreadAnchor, ThreadList};
+pub use threads::{
+    Comment, NewAnchor, NewComment, NewThread, Resolution, Thread, ThreadAnchor, ThreadList,
+};
 
 use crate::domain::{Field, Role, Status};
 

@@ -98,6 +98,7 @@ pub mod problem {
     pub const TOO_MANY_REQUESTS: &str = "/problems/too-many-requests";
     pub const INTERNAL: &str = "/problems/internal";
     pub const METHOD_NOT_ALLOWED: &str = "/problems/method-not-allowed";
+    pub const STALE_VERSION: &str = "/problems/stale-version";
     /// A refusal by the HTTP machinery with no more specific type (e.g. 426).
     pub const HTTP: &str = "/problems/http";
     pub const NETWORK: &str = "/problems/network";

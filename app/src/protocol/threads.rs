@@ -39,6 +39,15 @@ pub struct NewComment {
     pub text: String,
 }
 
+/// `POST /api/docs/{id}/threads/{thread}/resolution` with `If-Match: "<version>"`: resolve
+/// the thread (`true`) or reopen it (`false`).
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resolution {
+    pub resolved: bool,
+}
+
 /// Where a thread's passage is in the current body (offsets in Unicode characters).
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,6 +83,8 @@ pub struct Thread {
     pub author: UserRef,
     pub created_at: DateTime<Utc>,
     pub resolved: bool,
+    /// Changes with every resolve and reopen: what `If-Match` names (`"3"`).
+    pub version: i64,
     /// Oldest first; the first one started the thread.
     pub comments: Vec<Comment>,
 }

@@ -26,6 +26,8 @@ pub enum ApiError {
     },
     /// A compare-and-set failed where no caller could build the full stale-revision body.
     StaleUnexplained,
+    /// `If-Match` named an older version of a thread or comment.
+    StaleVersion(String),
     /// `suggestions` are free variants of the slug.
     SlugTaken {
         slug: String,
@@ -92,6 +94,7 @@ impl ApiError {
             ApiError::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ApiError::Stale { status, .. } => *status,
             ApiError::StaleUnexplained => StatusCode::CONFLICT,
+            ApiError::StaleVersion(_) => StatusCode::PRECONDITION_FAILED,
             ApiError::SlugTaken { .. }
             | ApiError::InvalidState { .. }
             | ApiError::NameTaken
@@ -177,6 +180,7 @@ impl From<DocError> for ApiError {
             DocError::Invalid(errors) => ApiError::Validation(errors),
             DocError::Forbidden { role, detail } => ApiError::Forbidden { role, detail },
             DocError::UndoConflict { rev, fields } => ApiError::UndoConflict { rev, fields },
+            DocError::VersionStale(detail) => ApiError::StaleVersion(detail),
             DocError::Store(error) => error.into(),
         }
     }

@@ -211,6 +211,18 @@ pub enum ChangeRefused {
     Conflict(ProblemDoc),
 }
 
+/// A change to a thread or comment refused because of the version it was based on.
+#[derive(IntoResponses)]
+#[allow(dead_code)] // Describes responses; never built.
+pub enum VersionRefused {
+    /// No `If-Match` was sent.
+    #[response(status = 428, content_type = PROBLEM)]
+    PreconditionRequired(ProblemDoc),
+    /// `If-Match` names an older version (`/problems/stale-version`).
+    #[response(status = 412, content_type = PROBLEM)]
+    Stale(ProblemDoc),
+}
+
 /// Too many attempts; `Retry-After` says when to try again.
 #[derive(IntoResponses)]
 #[response(status = 429, content_type = PROBLEM, headers(("Retry-After" = u64)))]
@@ -272,6 +284,7 @@ mod tests {
         ("get", "/api/docs/{id}/threads"),
         ("post", "/api/docs/{id}/threads"),
         ("post", "/api/docs/{id}/threads/{thread}/comments"),
+        ("post", "/api/docs/{id}/threads/{thread}/resolution"),
         ("get", "/api/users"),
         ("post", "/api/preview"),
         ("get", "/api/trash"),

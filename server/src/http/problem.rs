@@ -43,6 +43,7 @@ impl ApiError {
                 problem::STALE_REVISION,
                 "The document changed since you loaded it",
             ),
+            StaleVersion(_) => (problem::STALE_VERSION, "It changed since you loaded it"),
             SlugTaken { .. } => (problem::SLUG_TAKEN, "That slug is taken"),
             InvalidState { .. } => (
                 problem::INVALID_STATE,
@@ -100,6 +101,7 @@ impl ApiError {
             | UnsupportedMediaType(detail)
             | Unauthorized(detail)
             | Forbidden { detail, .. }
+            | StaleVersion(detail)
             | Rejected { detail, .. } => detail,
             SlugTaken { slug, suggestions } if !slug.is_empty() => {
                 let hint = match suggestions.first() {

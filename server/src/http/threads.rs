@@ -3,24 +3,25 @@
 
 use axum::{
     extract::{Path, State},
-    http::StatusCode,
+    http::{HeaderMap, StatusCode},
     Json,
 };
 
 use super::{
     auth::CurrentUser,
     error::ApiError,
-    extract::JsonBody,
-    openapi::{BadBody, NotFound, Unauthorized},
+    extract::{JsonBody, Precondition},
+    openapi::{BadBody, Forbidden, NotFound, Unauthorized, VersionRefused},
 };
 use crate::state::AppState;
-use app::protocol::{Comment, NewComment, NewThread, Thread, ThreadList};
+use app::protocol::{Comment, NewComment, NewThread, Resolution, Thread, ThreadList};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, start))
         .routes(routes!(reply))
+        .routes(routes!(resolution))
 }
 
 #[utoipa::path(get, operation_id = "listThreads", path = "/docs/{id}/threads", tag = "comments", params(("id" = String, Path, description = "The document's id")),
@@ -60,4 +61,22 @@ async fn reply(
         .reply(&id, &thread, &user, &request)
         .await?;
     Ok((StatusCode::CREATED, Json(comment)))
+}
+
+#[utoipa::path(post, operation_id = "resolveThread", path = "/docs/{id}/threads/{thread}/resolution", tag = "comments", params(("id" = String, Path, description = "The document's id"), ("thread" = String, Path, description = "The thread's id"), ("If-Match" = Option<String>, Header, description = "The thread's `version` as you saw it (`\"3\"`). Without it, 428.")),
+    request_body = Resolution,
+    responses((status = 200, body = Thread, description = "Resolved or reopened; its version moved on"), Unauthorized, Forbidden, NotFound, BadBody, VersionRefused))]
+async fn resolution(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path((id, thread)): Path<(String, String)>,
+    headers: HeaderMap,
+    JsonBody(request): JsonBody<Resolution>,
+) -> Result<Json<Thread>, ApiError> {
+    let precondition = Precondition::from_request(&headers, None)?;
+    let thread = state
+        .documents()
+        .set_resolved(&id, &thread, &user, &precondition, request.resolved)
+        .await?;
+    Ok(Json(thread))
 }

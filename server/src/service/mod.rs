@@ -129,6 +129,8 @@ pub enum DocError {
         rev: i64,
         fields: Vec<Field>,
     },
+    /// A thread (or comment) changed since the version the request named.
+    VersionStale(String),
     Store(StoreError),
 }
 

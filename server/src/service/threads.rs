@@ -2,7 +2,7 @@
 //! on the whole document; outsiders learn nothing (404). A passage is named in the revision
 //! the person was reading and placed in the current one through the saves since.
 
-use super::{DocError, Documents};
+use super::{DocError, Documents, Precondition};
 use crate::store::{
     threads::{CommentRecord, NewThreadRecord, ThreadRecord},
     StoreError,
@@ -115,6 +115,43 @@ impl Documents<'_> {
         })
     }
 
+    /// Resolves (`resolved`) or reopens a thread: whoever may change the document may, and
+    /// only on the version they saw (`If-Match`), so two people deciding at once are told.
+    pub async fn set_resolved(
+        &self,
+        id: &str,
+        thread_id: &str,
+        user: &UserRef,
+        precondition: &Precondition,
+        resolved: bool,
+    ) -> Result<Thread, DocError> {
+        self.editor(id, user).await?;
+        let stale = || {
+            DocError::VersionStale(
+                "Somebody resolved or reopened this thread since you loaded it. Load it again and decide on what it is now.".into(),
+            )
+        };
+        let expected = precondition.merge_base().ok_or_else(stale)?;
+        let at = self.clock.now();
+        let outcome = self
+            .stores
+            .threads
+            .set_resolved(id, thread_id, resolved.then_some((user, at)), expected)
+            .await;
+        match outcome {
+            Ok(_) => {}
+            Err(StoreError::Stale) => return Err(stale()),
+            Err(error) => return Err(error.into()),
+        }
+        tracing::info!(doc = %id, thread = %thread_id, resolved, by = %user.name, "thread resolution set");
+        let (doc, _) = self.read_as(id, user).await?;
+        let records = self.stores.threads.threads(id).await?;
+        on_the_wire(&doc.body, records)
+            .into_iter()
+            .find(|t| t.id == thread_id)
+            .ok_or(DocError::NotFound)
+    }
+
     /// The passage `asked` of revision `rev`, checked against that revision's body and
     /// placed in the current one.
     async fn place(
@@ -184,6 +221,7 @@ fn on_the_wire(body: &str, records: Vec<ThreadRecord>) -> Vec<Thread> {
             author: record.author,
             created_at: record.created_at,
             resolved: record.resolved,
+            version: record.version,
             comments: record
                 .comments
                 .into_iter()

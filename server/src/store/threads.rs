@@ -18,6 +18,7 @@ pub struct ThreadRecord {
     /// The passage's text as commented on, and where the passage is now.
     pub anchor: Option<(String, Anchor)>,
     pub resolved: bool,
+    pub version: i64,
     pub comments: Vec<CommentRecord>,
 }
 
@@ -58,4 +59,13 @@ pub trait Threads: Send + Sync + 'static {
         thread_id: &str,
         comment: &CommentRecord,
     ) -> StoreResult<()>;
+    /// Resolves or reopens a thread of a live document if its version is still `expected`
+    /// (`Stale` if not, `NotFound` if there is no such thread there); the new version.
+    async fn set_resolved(
+        &self,
+        doc_id: &str,
+        thread_id: &str,
+        resolved: Option<(&UserRef, DateTime<Utc>)>,
+        expected: i64,
+    ) -> StoreResult<i64>;
 }

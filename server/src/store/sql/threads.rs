@@ -1,5 +1,6 @@
 //! Comment threads: stored per document, their anchors moved by every save of the body.
 
+use chrono::{DateTime, Utc};
 use sqlx::Row;
 
 use super::Db;
@@ -108,7 +109,7 @@ impl crate::store::Threads for super::This {
         let threads = sqlx::query(
             "SELECT t.id, t.doc_id, t.author_id, u.name AS author_name, t.created_at, t.made_on_rev, \
              t.quote, t.anchor_start, t.anchor_end, t.anchor_text, t.anchor_before, t.anchor_after, \
-             t.anchor_state, t.resolved_at \
+             t.anchor_state, t.resolved_at, t.version \
              FROM threads t JOIN users u ON u.id = t.author_id WHERE t.doc_id = $1 ORDER BY t.created_at, t.id",
         )
         .bind(doc_id)
@@ -140,6 +141,7 @@ impl crate::store::Threads for super::This {
                 made_on_rev: row.try_get("made_on_rev")?,
                 anchor,
                 resolved: row.try_get::<Option<String>, _>("resolved_at")?.is_some(),
+                version: row.try_get("version")?,
                 comments: Vec::new(),
             });
         }
@@ -232,5 +234,48 @@ impl crate::store::Threads for super::This {
             return Err(StoreError::NotFound);
         }
         Ok(())
+    }
+
+    async fn set_resolved(
+        &self,
+        doc_id: &str,
+        thread_id: &str,
+        resolved: Option<(&UserRef, DateTime<Utc>)>,
+        expected: i64,
+    ) -> StoreResult<i64> {
+        let mut tx = self.writer.begin().await?;
+        let (by, at) = resolved
+            .map(|(by, at)| (by.id.as_str(), timestamp(at)))
+            .unzip();
+        let version: Option<i64> = sqlx::query_scalar(
+            "UPDATE threads SET resolved_at = $1, resolved_by = $2, version = version + 1 \
+             WHERE id = $3 AND doc_id = $4 AND version = $5 \
+             AND EXISTS (SELECT 1 FROM documents d WHERE d.id = $4 AND d.deleted_at IS NULL) \
+             RETURNING version",
+        )
+        .bind(at)
+        .bind(by)
+        .bind(thread_id)
+        .bind(doc_id)
+        .bind(expected)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(version) = version {
+            tx.commit().await?;
+            return Ok(version);
+        }
+        let there: Option<i64> = sqlx::query_scalar(
+            "SELECT t.version FROM threads t JOIN documents d ON d.id = t.doc_id \
+             WHERE t.id = $1 AND t.doc_id = $2 AND d.deleted_at IS NULL",
+        )
+        .bind(thread_id)
+        .bind(doc_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        Err(if there.is_some() {
+            StoreError::Stale
+        } else {
+            StoreError::NotFound
+        })
     }
 }
