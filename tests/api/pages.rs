@@ -17,6 +17,21 @@ async fn page(client: &Client, url: &str) -> String {
     response.text().await.unwrap()
 }
 
+/// A new document of `owner`'s; its id.
+async fn document(app: &TestApp, owner: &Client, title: &str, body: &str) -> String {
+    let response = owner
+        .post(app.url("/api/docs"))
+        .json(&json!({"title": title, "tags": [], "body": body}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    response.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 fn loads_the_client(html: &str) -> bool {
     html.contains(".wasm") || html.contains("modulepreload")
 }
@@ -25,17 +40,7 @@ fn loads_the_client(html: &str) -> bool {
 async fn the_list_and_old_revisions_are_whole_without_the_client_and_the_editor_hydrates() {
     let app = TestApp::spawn().await;
     let ann = app.user("ann").await;
-    let response = ann
-        .post(app.url("/api/docs"))
-        .json(&json!({"title": "Plans", "tags": [], "body": "# Heading\n\nSome **bold** words."}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let id = response.json::<serde_json::Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = document(&app, &ann, "Plans", "# Heading\n\nSome **bold** words.").await;
 
     let list = page(&ann, &app.url("/")).await;
     assert!(!loads_the_client(&list), "{list}");
@@ -62,17 +67,7 @@ async fn a_person_who_may_only_read_gets_the_read_view_whole_and_no_client() {
     let app = TestApp::spawn().await;
     let ann = app.user("ann").await;
     let bob = app.user("bob").await;
-    let response = ann
-        .post(app.url("/api/docs"))
-        .json(&json!({"title": "Minutes", "tags": [], "body": "Some **bold** words."}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let id = response.json::<serde_json::Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = document(&app, &ann, "Minutes", "Some **bold** words.").await;
     app.share(&ann, &id, "bob", "viewer").await;
 
     let read = page(&bob, &app.url(&format!("/docs/{id}"))).await;

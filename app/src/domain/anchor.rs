@@ -224,7 +224,7 @@ impl Edits {
         let mut kept = Vec::new();
         let old_lines: Vec<&str> = old.split_inclusive('\n').collect();
         let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
-        let (old_starts, new_starts) = (starts(&old_lines), starts(&new_lines));
+        let (old_starts, new_starts) = (line_starts(&old_lines), line_starts(&new_lines));
         let ops = similar::capture_diff_slices(Algorithm::Myers, &old_lines, &new_lines);
         for op in ops {
             let (o, n) = (op.old_range(), op.new_range());
@@ -296,7 +296,8 @@ fn push(kept: &mut Vec<(Range<usize>, usize)>, range: Range<usize>, at: usize) {
     kept.push((range, at));
 }
 
-fn starts(lines: &[&str]) -> Vec<usize> {
+/// Where each line starts, and the end of the last one.
+pub(crate) fn line_starts(lines: &[&str]) -> Vec<usize> {
     let mut at = 0;
     let mut starts = Vec::with_capacity(lines.len() + 1);
     for line in lines {

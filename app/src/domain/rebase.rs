@@ -6,6 +6,8 @@
 
 use similar::{Algorithm, DiffOp};
 
+use super::anchor::line_starts;
+
 use super::{
     merge::{compare, Comparison, FieldState},
     resolve::{resolve, FieldResolution, HunkChoice},
@@ -66,17 +68,7 @@ pub fn map_offset(old: &str, new: &str, offset: usize) -> usize {
     let old_lines: Vec<&str> = old.split_inclusive('\n').collect();
     let new_lines: Vec<&str> = new.split_inclusive('\n').collect();
     let ops = similar::capture_diff_slices(Algorithm::Myers, &old_lines, &new_lines);
-    let starts = |lines: &[&str]| -> Vec<usize> {
-        let mut at = 0;
-        let mut starts = Vec::with_capacity(lines.len() + 1);
-        for line in lines {
-            starts.push(at);
-            at += line.len();
-        }
-        starts.push(at);
-        starts
-    };
-    let (old_starts, new_starts) = (starts(&old_lines), starts(&new_lines));
+    let (old_starts, new_starts) = (line_starts(&old_lines), line_starts(&new_lines));
     for op in ops {
         let (old_range, new_range) = (op.old_range(), op.new_range());
         let (from, to) = (old_starts[old_range.start], old_starts[old_range.end]);
