@@ -25,11 +25,7 @@ fn state_of(name: &str) -> StoreResult<AnchorState> {
         "intact" => Ok(AnchorState::Intact),
         "changed" => Ok(AnchorState::Changed),
         "detached" => Ok(AnchorState::Detached),
-        other => Err(StoreError::Unsupported(if other.is_empty() {
-            "empty anchor state"
-        } else {
-            "unknown anchor state"
-        })),
+        _ => Err(StoreError::Unsupported("unknown anchor state")),
     }
 }
 
@@ -145,9 +141,15 @@ impl crate::store::Threads for super::This {
                 comments: Vec::new(),
             });
         }
+        // Each comment to its thread by id: one pass, however many threads.
+        let index: std::collections::HashMap<String, usize> = records
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id.clone(), i))
+            .collect();
         for row in &comments {
             let thread_id: String = row.try_get("thread_id")?;
-            if let Some(thread) = records.iter_mut().find(|t| t.id == thread_id) {
+            if let Some(thread) = index.get(&thread_id).map(|&i| &mut records[i]) {
                 thread.comments.push(CommentRecord {
                     id: row.try_get("id")?,
                     author: UserRef {
