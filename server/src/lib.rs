@@ -12,11 +12,17 @@ pub mod service;
 pub mod state;
 pub mod store;
 
-use std::{future::Future, net::SocketAddr, sync::Arc};
+use std::{
+    future::Future,
+    net::SocketAddr,
+    sync::{Arc, OnceLock},
+};
 
 use axum::Router;
 use leptos::{config::LeptosOptions, prelude::provide_context};
-use leptos_axum::{file_and_error_handler_with_context, generate_route_list, LeptosRoutes};
+use leptos_axum::{
+    file_and_error_handler_with_context, generate_route_list, AxumRouteListing, LeptosRoutes,
+};
 use tokio::net::TcpListener;
 
 use app::{shell, ssr::PageData, App};
@@ -161,16 +167,23 @@ async fn forget_expired(state: AppState) {
     }
 }
 
+/// The page routes, listed once per process: while Leptos lists them it stops every resource
+/// of the process from loading (a global flag), so a page of another server in the same
+/// process (the tests run many) rendered meanwhile would wait for its data forever.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 fn router(state: AppState) -> Router {
     let pages: Arc<dyn PageData> = Arc::new(pages::ServerPages(state.clone()));
     let context = move || provide_context(pages.clone());
-    let routes = generate_route_list(App);
     Router::new()
         .merge(http::router())
         .merge(pages::forms::router())
         .nest_service("/pkg", assets::service(&state.settings.site_root))
         .merge(assets::icon(&state.settings.site_root))
-        .leptos_routes_with_context(&state, routes, context.clone(), {
+        .leptos_routes_with_context(&state, page_routes(), context.clone(), {
             let options = state.leptos.clone();
             move || shell(options.clone())
         })

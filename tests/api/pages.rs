@@ -437,3 +437,34 @@ async fn a_stale_clashing_or_malformed_history_change_is_refused_and_changes_not
     );
     assert_eq!(app.get(&ann, &id).await["rev"], 3);
 }
+
+/// Found looping these tests side by side: a page waiting on data never answered while
+/// another server of the same process was starting. Leptos, listing the routes, stops every
+/// resource of the process from loading; a page rendered meanwhile waited forever.
+#[tokio::test]
+async fn pages_render_while_another_server_of_the_process_starts() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("ann").await;
+    let id = document(&app, &ann, "Plans", "Some words.").await;
+    let starting = std::thread::spawn(|| {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            for _ in 0..12 {
+                drop(TestApp::spawn_sqlite().await);
+            }
+        });
+    });
+    let mut rendered = 0;
+    while !starting.is_finished() || rendered == 0 {
+        let url = app.url(&format!("/docs/{id}/history"));
+        let history = tokio::time::timeout(std::time::Duration::from_secs(5), page(&ann, &url))
+            .await
+            .expect("the history page answers while other servers start");
+        assert!(history.contains("Plans"));
+        rendered += 1;
+    }
+    starting.join().unwrap();
+}
