@@ -16,49 +16,42 @@ use std::{
     time::{Duration, Instant},
 };
 
+use clap::Parser;
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
 use support::{create_doc, ms, percentile, raise_open_file_limit, sign_up, watch, Reports, Server};
 
+/// SQLite and PostgreSQL side by side: sequential saves, racing clients, live delivery.
+#[derive(Parser)]
+#[command(name = "backends")]
 struct Options {
-    server: String,
+    /// The PostgreSQL server to create the benchmark's databases on.
+    #[arg(long, value_name = "postgres://…", value_parser = postgres_url)]
     pg_url: String,
+    /// The `concord` binary to start.
+    #[arg(long, default_value = "target/release/concord")]
+    server: String,
+    /// Sequential saves per backend.
+    #[arg(long, default_value_t = 1000)]
     saves: usize,
+    /// How long clients race on one document, in seconds.
+    #[arg(long, default_value_t = 5)]
     race_secs: u64,
+    /// WebSockets watching the document in the live measurement.
+    #[arg(long, default_value_t = 1000)]
     sockets: usize,
+    /// Saves whose delivery is timed.
+    #[arg(long, default_value_t = 30)]
     live_saves: usize,
 }
 
-fn options() -> Options {
-    let mut options = Options {
-        server: "target/release/concord".into(),
-        pg_url: String::new(),
-        saves: 1000,
-        race_secs: 5,
-        sockets: 1000,
-        live_saves: 30,
-    };
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        let value = args
-            .next()
-            .unwrap_or_else(|| panic!("{flag} needs a value"));
-        match flag.as_str() {
-            "--server" => options.server = value,
-            "--pg-url" => options.pg_url = value,
-            "--saves" => options.saves = value.parse().expect("--saves N"),
-            "--race-secs" => options.race_secs = value.parse().expect("--race-secs N"),
-            "--sockets" => options.sockets = value.parse().expect("--sockets N"),
-            "--live-saves" => options.live_saves = value.parse().expect("--live-saves N"),
-            other => panic!("unknown flag {other}"),
-        }
+fn postgres_url(url: &str) -> Result<String, String> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(url.to_owned())
+    } else {
+        Err("expected a postgres:// URL".into())
     }
-    assert!(
-        options.pg_url.starts_with("postgres"),
-        "--pg-url postgres://… is required"
-    );
-    options
 }
 
 /// A fresh database for one measurement.
@@ -325,7 +318,7 @@ fn row(label: &str, sqlite: String, postgres: String) {
 
 #[tokio::main]
 async fn main() {
-    let options = options();
+    let options = Options::parse();
     raise_open_file_limit();
     let sqlite = measure(Backend::Sqlite, &options).await;
     let postgres = measure(Backend::Postgres, &options).await;

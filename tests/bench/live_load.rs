@@ -10,41 +10,30 @@ mod support;
 
 use std::time::{Duration, Instant};
 
+use clap::Parser;
 use serde_json::json;
 use tokio::sync::mpsc;
 
 use support::{create_doc, percentile, raise_open_file_limit, sign_up, watch, Reports, Server};
 
+/// Live-channel load: N sockets watching one document, K saves, delivery latency and memory.
+#[derive(Parser)]
+#[command(name = "live-load")]
 struct Options {
+    /// WebSockets watching the document.
+    #[arg(long, default_value_t = 1000)]
     sockets: usize,
+    /// Saves whose delivery is timed.
+    #[arg(long, default_value_t = 30)]
     saves: usize,
+    /// The `concord` binary to start.
+    #[arg(long, default_value = "target/release/concord")]
     server: String,
-}
-
-fn options() -> Options {
-    let mut options = Options {
-        sockets: 1000,
-        saves: 30,
-        server: "target/release/concord".into(),
-    };
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        let value = args
-            .next()
-            .unwrap_or_else(|| panic!("{flag} needs a value"));
-        match flag.as_str() {
-            "--sockets" => options.sockets = value.parse().expect("--sockets N"),
-            "--saves" => options.saves = value.parse().expect("--saves N"),
-            "--server" => options.server = value,
-            other => panic!("unknown flag {other}"),
-        }
-    }
-    options
 }
 
 #[tokio::main]
 async fn main() {
-    let options = options();
+    let options = Options::parse();
     raise_open_file_limit();
     let dir = std::env::temp_dir().join(format!("concord-live-load-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);

@@ -23,43 +23,36 @@ use std::{
     time::{Duration, Instant},
 };
 
+use clap::Parser;
 use reqwest::{header, Client, StatusCode};
 use serde_json::{json, Value};
 use sqlx::Connection;
 
 use support::{free_port, percentile, Server};
 
+/// Saves and reads under load beside the storage's own ceiling.
+#[derive(Parser)]
+#[command(name = "save-load")]
 struct Options {
+    /// The `concord` binary to start (unless --url is given).
+    #[arg(long, default_value = "target/release/concord")]
     server: String,
+    /// A running server to load instead of starting one.
+    #[arg(long, value_name = "http://127.0.0.1:PORT", value_parser = trimmed_url)]
     url: Option<String>,
+    /// Run on a fresh database on this PostgreSQL server instead of SQLite.
+    #[arg(long, value_name = "postgres://…")]
     pg_url: Option<String>,
+    /// Seconds each workload runs.
+    #[arg(long, default_value_t = 5)]
     secs: u64,
+    /// Only these workloads (all when left out).
+    #[arg(long, value_delimiter = ',', value_parser = ["own", "race", "lines", "reads", "sizes", "ceiling"])]
     only: Vec<String>,
 }
 
-fn options() -> Options {
-    let mut options = Options {
-        server: "target/release/concord".into(),
-        url: None,
-        pg_url: None,
-        secs: 5,
-        only: Vec::new(),
-    };
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        let value = args
-            .next()
-            .unwrap_or_else(|| panic!("{flag} needs a value"));
-        match flag.as_str() {
-            "--server" => options.server = value,
-            "--url" => options.url = Some(value.trim_end_matches('/').to_owned()),
-            "--pg-url" => options.pg_url = Some(value),
-            "--secs" => options.secs = value.parse().expect("--secs N"),
-            "--only" => options.only = value.split(',').map(str::to_owned).collect(),
-            other => panic!("unknown flag {other}"),
-        }
-    }
-    options
+fn trimmed_url(url: &str) -> Result<String, String> {
+    Ok(url.trim_end_matches('/').to_owned())
 }
 
 impl Options {
@@ -817,7 +810,7 @@ async fn run(options: &Options, backend: &str, database: Option<String>) {
 
 #[tokio::main]
 async fn main() {
-    let options = options();
+    let options = Options::parse();
     support::raise_open_file_limit();
     if options.url.is_some() {
         run(&options, "given server", None).await;
