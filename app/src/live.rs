@@ -62,6 +62,13 @@ pub enum ServerMessage {
         doc_id: String,
         by: UserRef,
     },
+    /// A thread of the document was started, answered, edited or resolved: fetch its
+    /// threads again.
+    Discussed {
+        doc_id: String,
+        thread_id: String,
+        by: UserRef,
+    },
     /// This tab fell behind and may have missed updates: fetch the document again.
     Resync {
         doc_id: String,
@@ -91,6 +98,7 @@ impl ServerMessage {
             ServerMessage::Presence { doc_id, .. }
             | ServerMessage::Updated { doc_id, .. }
             | ServerMessage::Deleted { doc_id, .. }
+            | ServerMessage::Discussed { doc_id, .. }
             | ServerMessage::Resync { doc_id }
             | ServerMessage::NotFound { doc_id }
             | ServerMessage::Role { doc_id, .. } => Some(doc_id),

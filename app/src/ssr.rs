@@ -4,7 +4,8 @@
 use async_trait::async_trait;
 
 use crate::protocol::{
-    ApiFailure, DocDiff, DocPage, Document, ListParams, Members, Revision, RevisionList, UserRef,
+    ApiFailure, DocDiff, DocPage, Document, ListParams, Members, Revision, RevisionList,
+    ThreadList, UserRef,
 };
 
 /// Reads made while rendering a page, on behalf of the request's session cookie.
@@ -38,6 +39,7 @@ pub trait PageData: Send + Sync + 'static {
     ) -> Result<DocDiff, ApiFailure>;
     /// The person's documents in the trash.
     async fn trash(&self, cookie: Option<String>) -> Result<DocPage, ApiFailure>;
+    async fn threads(&self, cookie: Option<String>, id: String) -> Result<ThreadList, ApiFailure>;
     /// Markdown as the sanitised HTML `/api/preview` answers.
     fn render(&self, markdown: &str) -> String;
 }

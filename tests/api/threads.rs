@@ -6,7 +6,8 @@ use serde_json::{json, Value};
 
 use crate::helpers::{problem, put_body, TestApp};
 
-const BODY: &str = "# Plan\n\nWe hire two engineers in Q4 and one designer.\nThe budget stays.\n";
+pub(crate) const BODY: &str =
+    "# Plan\n\nWe hire two engineers in Q4 and one designer.\nThe budget stays.\n";
 
 /// Characters before `words` in `text` and after them: the API counts characters.
 fn span(text: &str, words: &str) -> (usize, usize) {
@@ -15,7 +16,7 @@ fn span(text: &str, words: &str) -> (usize, usize) {
     (start, start + words.chars().count())
 }
 
-async fn document(app: &TestApp, owner: &Client, body: &str) -> Value {
+pub(crate) async fn document(app: &TestApp, owner: &Client, body: &str) -> Value {
     let response = owner
         .post(app.url("/api/docs"))
         .json(&json!({"title": "Plan", "tags": [], "body": body}))
@@ -26,7 +27,12 @@ async fn document(app: &TestApp, owner: &Client, body: &str) -> Value {
     response.json().await.unwrap()
 }
 
-async fn start(app: &TestApp, client: &Client, id: &str, request: Value) -> reqwest::Response {
+pub(crate) async fn start(
+    app: &TestApp,
+    client: &Client,
+    id: &str,
+    request: Value,
+) -> reqwest::Response {
     client
         .post(app.url(&format!("/api/docs/{id}/threads")))
         .json(&request)
@@ -35,7 +41,7 @@ async fn start(app: &TestApp, client: &Client, id: &str, request: Value) -> reqw
         .unwrap()
 }
 
-async fn threads(app: &TestApp, client: &Client, id: &str) -> Vec<Value> {
+pub(crate) async fn threads(app: &TestApp, client: &Client, id: &str) -> Vec<Value> {
     let response = client
         .get(app.url(&format!("/api/docs/{id}/threads")))
         .send()
@@ -58,7 +64,7 @@ async fn save(app: &TestApp, client: &Client, doc: &Value, body: &str) -> Value 
     response.json().await.unwrap()
 }
 
-fn on_passage(rev: i64, text: &str, words: &str, comment: &str) -> Value {
+pub(crate) fn on_passage(rev: i64, text: &str, words: &str, comment: &str) -> Value {
     let (start, end) = span(text, words);
     json!({"rev": rev, "anchor": {"start": start, "end": end, "quote": words}, "text": comment})
 }
@@ -391,4 +397,40 @@ async fn resolving_names_the_version_seen_so_two_people_deciding_at_once_are_tol
         (reopened["resolved"].clone(), reopened["version"].clone()),
         (json!(false), json!(3))
     );
+}
+
+#[tokio::test]
+async fn a_passage_is_named_by_which_appearance_of_its_words_it_is() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("ann").await;
+    let body = "tea first, then tea again\n";
+    let doc = document(&app, &ann, body).await;
+    let id = doc["id"].as_str().unwrap();
+    let by_occurrence = |occurrence: usize| json!({"rev": 1, "anchor": {"quote": "tea", "occurrence": occurrence}, "text": "Which?"});
+    let response = start(&app, &ann, id, by_occurrence(1)).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let thread: Value = response.json().await.unwrap();
+    assert_eq!(
+        (
+            thread["anchor"]["start"].clone(),
+            thread["anchor"]["end"].clone()
+        ),
+        (json!(16), json!(19))
+    );
+
+    // No third appearance; offsets and an occurrence at once, or neither: nothing stored.
+    for refused in [
+        by_occurrence(2),
+        json!({"rev": 1, "anchor": {"start": 0, "end": 3, "quote": "tea", "occurrence": 0}, "text": "Both?"}),
+        json!({"rev": 1, "anchor": {"quote": "tea"}, "text": "Neither?"}),
+    ] {
+        let response = start(&app, &ann, id, refused).await;
+        problem(
+            response,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "/problems/validation",
+        )
+        .await;
+    }
+    assert_eq!(threads(&app, &ann, id).await.len(), 1);
 }

@@ -164,6 +164,16 @@ impl Anchor {
     }
 }
 
+/// Where the `occurrence`-th appearance (0 the first) of `quote` is in `text`, in bytes: how
+/// a page showing the text rendered, not its markdown, names the passage selected there.
+pub fn locate(text: &str, quote: &str, occurrence: usize) -> Option<Range<usize>> {
+    if quote.is_empty() {
+        return None;
+    }
+    let (at, found) = text.match_indices(quote).nth(occurrence)?;
+    Some(at..at + found.len())
+}
+
 /// The byte offset of the character numbered `chars` (from 0) in `text`, or its length
 /// right after the last one; None beyond that. The API counts characters, the store bytes.
 pub fn byte_at(text: &str, chars: usize) -> Option<usize> {

@@ -15,6 +15,16 @@ fn follow(anchor: &Anchor, old: &str, new: &str) -> Anchor {
 const PROSE: &str = "The plan for the quarter.\n\nWe hire two engineers in Q4 and one designer.\nThe budget stays as it is.\n";
 
 #[test]
+fn a_quote_is_located_by_which_appearance_it_is() {
+    let text = "Café one, café two, café three";
+    assert_eq!(locate(text, "café", 0), Some(11..16));
+    assert_eq!(locate(text, "café", 1), Some(22..27));
+    assert_eq!(locate(text, "café", 2), None);
+    assert_eq!(locate(text, "", 0), None);
+    assert_eq!(locate(text, "tea", 0), None);
+}
+
+#[test]
 fn a_passage_nobody_touched_moves_with_the_text_around_it() {
     let anchor = anchor_on(PROSE, "two engineers");
     let new = format!("A preface.\n\n{PROSE}");

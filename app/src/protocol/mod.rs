@@ -4,10 +4,12 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 mod flash;
+mod inbox;
 mod problems;
 mod threads;
 
 pub use flash::Flash;
+pub use inbox::{Inbox, Notification, NotificationKind};
 pub use problems::{problem, ApiFailure, Problem, StaleRevision};
 pub use threads::{
     Comment, NewAnchor, NewComment, NewThread, Resolution, Thread, ThreadAnchor, ThreadList,

@@ -6,16 +6,22 @@ use serde::{Deserialize, Serialize};
 use super::UserRef;
 use crate::domain::anchor::AnchorState;
 
-/// A passage to comment on, as the person selected it in the revision they were reading.
-/// Offsets count Unicode characters (code points) from the start of the body.
+/// A passage to comment on, as the person selected it in the revision they were reading:
+/// by its offsets (`start`, `end`: Unicode characters, code points, from the start of the
+/// body), or, from a page showing the text rendered, by which appearance of `quote` it is
+/// (`occurrence`, 0 the first).
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NewAnchor {
-    pub start: usize,
-    pub end: usize,
+    #[serde(default)]
+    pub start: Option<usize>,
+    #[serde(default)]
+    pub end: Option<usize>,
     /// The selected text: it must be what the body holds there in that revision.
     pub quote: String,
+    #[serde(default)]
+    pub occurrence: Option<usize>,
 }
 
 /// `POST /api/docs/{id}/threads`: a thread on a passage (`anchor`) or on the whole document
@@ -31,7 +37,9 @@ pub struct NewThread {
     pub text: String,
 }
 
-/// `POST /api/docs/{id}/threads/{thread}/comments`: a reply.
+/// `POST /api/docs/{id}/threads/{thread}/comments`: a reply; also the new text of
+/// `PUT /api/docs/{id}/threads/{thread}/comments/{comment}` (with `If-Match` on its version).
+/// `@name` mentions someone: every name must be a user's.
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -69,6 +77,10 @@ pub struct Comment {
     pub author: UserRef,
     pub text: String,
     pub created_at: DateTime<Utc>,
+    /// When its author last changed the text, if ever.
+    pub edited_at: Option<DateTime<Utc>>,
+    /// Changes with every edit: what `If-Match` names to edit or delete it (`"2"`).
+    pub version: i64,
 }
 
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

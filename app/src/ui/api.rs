@@ -127,15 +127,30 @@ pub fn revision_shown(
 #[cfg(feature = "ssr")]
 pub fn read_view(
     id: String,
-) -> impl Future<Output = Result<(Document, Members, String), ApiFailure>> + Send + 'static {
+) -> impl Future<Output = Result<ReadView, ApiFailure>> + Send + 'static {
     let (data, cookie) = page_data();
     async move {
         let data = without_server(data)?;
         let doc = data.get_doc(cookie.clone(), id.clone()).await?;
-        let members = data.members(cookie, id).await?;
+        let members = data.members(cookie.clone(), id.clone()).await?;
+        let threads = data.threads(cookie, id).await?.items;
         let html = data.render(&doc.body);
-        Ok((doc, members, html))
+        Ok(ReadView {
+            doc,
+            members,
+            html,
+            threads,
+        })
     }
+}
+
+/// What the read view shows: the document, who has it, its text rendered, its threads.
+#[derive(Clone, serde::Serialize, serde::Deserialize)]
+pub struct ReadView {
+    pub doc: Document,
+    pub members: Members,
+    pub html: String,
+    pub threads: Vec<crate::protocol::Thread>,
 }
 
 pub fn members(id: String) -> impl Future<Output = Result<Members, ApiFailure>> + Send + 'static {

@@ -26,6 +26,8 @@ mod share;
 #[cfg(feature = "ssr")]
 mod signin;
 mod tabs;
+#[cfg(feature = "ssr")]
+mod threads;
 mod time;
 #[cfg(feature = "ssr")]
 mod trash;
@@ -84,6 +86,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 })}
                 {(client == client::Client::Reader).then(|| view! {
                     <script nonce=leptos::nonce::use_nonce() inner_html=include_str!("reader.js")></script>
+                    <script nonce=leptos::nonce::use_nonce() inner_html=include_str!("comments.js")></script>
                 })}
             </body>
         </html>

@@ -85,10 +85,25 @@
         }
         rev = Number(incoming.dataset.rev);
         page.dataset.rev = String(rev);
+        const focused = document.activeElement;
         for (const part of page.querySelectorAll('[data-part]')) {
           const replacement = incoming.querySelector(`[data-part="${part.dataset.part}"]`);
-          if (replacement) part.replaceWith(document.adoptNode(replacement));
+          if (!replacement) continue;
+          // What the person is typing (a comment, a reply) stays, with the caret.
+          for (const field of part.querySelectorAll('textarea[id]')) {
+            const twin = replacement.querySelector(`#${CSS.escape(field.id)}`);
+            if (twin && field.value) twin.value = field.value;
+          }
+          part.replaceWith(document.adoptNode(replacement));
         }
+        if (focused && focused.id && !focused.isConnected) {
+          const again = document.getElementById(focused.id);
+          if (again) {
+            again.focus();
+            if ('selectionStart' in focused) again.setSelectionRange(focused.selectionStart, focused.selectionEnd);
+          }
+        }
+        page.dispatchEvent(new CustomEvent('concord:refreshed'));
         document.title = fresh.title;
         if (then) say(then);
       } catch {
@@ -118,6 +133,9 @@
       // The socket's own reconnecting says that the connection is down.
     }
   };
+
+  // The comments' script asks for the page again after its own change.
+  page.addEventListener('concord:refresh', () => refresh(null));
 
   let retries = 0;
   const connect = () => {
@@ -154,6 +172,9 @@
           break;
         case 'updated':
           if (message.rev > rev) refresh(`Updated to revision ${message.rev}, saved by ${message.by.name}.`);
+          break;
+        case 'discussed':
+          refresh(message.by.id === me ? null : `${message.by.name} changed the comments.`);
           break;
         case 'resync':
           check();

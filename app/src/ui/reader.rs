@@ -7,8 +7,8 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::{api, Session, SignedIn};
-use crate::protocol::{Document, Members, YOU_ELSEWHERE};
+use super::{api, threads::Threads, Session, SignedIn};
+use crate::protocol::{Document, Members, Thread, YOU_ELSEWHERE};
 
 #[component]
 pub fn ReaderPage() -> impl IntoView {
@@ -30,7 +30,10 @@ fn ReaderLoader() -> impl IntoView {
             {move || {
                 let me = session.user().map(|user| user.id).unwrap_or_default();
                 page.get().map(|result| match result {
-                    Ok((doc, members, html)) => view! { <Reading doc members html me/> }.into_any(),
+                    Ok(read) => view! {
+                        <Reading doc=read.doc members=read.members html=read.html threads=read.threads me/>
+                    }
+                    .into_any(),
                     Err(failure) => view! {
                         <h1>"Document unavailable"</h1>
                         <p role="alert">{failure.problem.detail}</p>
@@ -44,7 +47,13 @@ fn ReaderLoader() -> impl IntoView {
 }
 
 #[component]
-fn Reading(doc: Document, members: Members, html: String, me: String) -> impl IntoView {
+fn Reading(
+    doc: Document,
+    members: Members,
+    html: String,
+    threads: Vec<Thread>,
+    me: String,
+) -> impl IntoView {
     let status = doc.status.as_str();
     let meta = format!(
         "Revision {} · {status} · last saved by {}",
@@ -69,7 +78,10 @@ fn Reading(doc: Document, members: Members, html: String, me: String) -> impl In
             <section class="presence" aria-label="Who is here" data-you-elsewhere=YOU_ELSEWHERE>
                 <p>"Only you are here."</p>
             </section>
-            <article class="read" aria-label="Document" data-part="article" inner_html=html></article>
+            <div class="with-threads">
+                <article class="read" aria-label="Document" data-part="article" inner_html=html></article>
+                <Threads doc_id=doc.id.clone() rev=doc.rev threads/>
+            </div>
             <div class="status-row">
                 <p role="status" class="status" aria-live="polite" data-reader-status=""></p>
             </div>

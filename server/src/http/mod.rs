@@ -7,6 +7,7 @@ pub mod error;
 pub mod extract;
 mod history;
 pub mod idempotency;
+mod inbox;
 pub mod listing;
 mod live;
 pub mod members;
@@ -48,6 +49,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(workflow::router())
         .merge(members::router())
         .merge(threads::router())
+        .merge(inbox::router())
         .merge(people::router())
         .merge(preview::router())
         .merge(live::router())

@@ -4,6 +4,7 @@
 use axum::{
     extract::{Path, State},
     http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
     Json,
 };
 
@@ -13,7 +14,7 @@ use super::{
     extract::{JsonBody, Precondition},
     openapi::{BadBody, Forbidden, NotFound, Unauthorized, VersionRefused},
 };
-use crate::state::AppState;
+use crate::{state::AppState, store::threads::CommentPlace};
 use app::protocol::{Comment, NewComment, NewThread, Resolution, Thread, ThreadList};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -21,6 +22,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, start))
         .routes(routes!(reply))
+        .routes(routes!(edit, delete))
         .routes(routes!(resolution))
 }
 
@@ -79,4 +81,49 @@ async fn resolution(
         .set_resolved(&id, &thread, &user, &precondition, request.resolved)
         .await?;
     Ok(Json(thread))
+}
+
+#[utoipa::path(put, operation_id = "editComment", path = "/docs/{id}/threads/{thread}/comments/{comment}", tag = "comments", params(("id" = String, Path, description = "The document's id"), ("thread" = String, Path, description = "The thread's id"), ("comment" = String, Path, description = "The comment's id"), ("If-Match" = Option<String>, Header, description = "The comment's `version` as you saw it (`\"2\"`). Without it, 428.")),
+    request_body = NewComment,
+    responses((status = 200, body = Comment, description = "Its new text; its version moved on"), Unauthorized, Forbidden, NotFound, BadBody, VersionRefused))]
+async fn edit(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path((id, thread, comment)): Path<(String, String, String)>,
+    headers: HeaderMap,
+    JsonBody(request): JsonBody<NewComment>,
+) -> Result<Json<Comment>, ApiError> {
+    let precondition = Precondition::from_request(&headers, None)?;
+    let place = CommentPlace {
+        doc_id: &id,
+        thread_id: &thread,
+        comment_id: &comment,
+    };
+    let edited = state
+        .documents()
+        .change_comment(place, &user, &precondition, Some(&request))
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(Json(edited))
+}
+
+#[utoipa::path(delete, operation_id = "deleteComment", path = "/docs/{id}/threads/{thread}/comments/{comment}", tag = "comments", params(("id" = String, Path, description = "The document's id"), ("thread" = String, Path, description = "The thread's id"), ("comment" = String, Path, description = "The comment's id"), ("If-Match" = Option<String>, Header, description = "The comment's `version` as you saw it (`\"2\"`). Without it, 428.")),
+    responses((status = 204, description = "Deleted; a thread whose every comment is deleted is gone"), Unauthorized, Forbidden, NotFound, VersionRefused))]
+async fn delete(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path((id, thread, comment)): Path<(String, String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let precondition = Precondition::from_request(&headers, None)?;
+    let place = CommentPlace {
+        doc_id: &id,
+        thread_id: &thread,
+        comment_id: &comment,
+    };
+    state
+        .documents()
+        .change_comment(place, &user, &precondition, None)
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

@@ -56,6 +56,15 @@ fn message_of(change: Change) -> ServerMessage {
             fields,
         },
         Change::Deleted { doc_id, by } => ServerMessage::Deleted { doc_id, by },
+        Change::Discussed {
+            doc_id,
+            thread_id,
+            by,
+        } => ServerMessage::Discussed {
+            doc_id,
+            thread_id,
+            by,
+        },
     }
 }
 

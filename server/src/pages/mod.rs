@@ -14,7 +14,7 @@ use crate::{
 use app::{
     protocol::{
         ApiFailure, DocDiff, DocPage, Document, ListParams, Members, Revision, RevisionList,
-        UserRef,
+        ThreadList, UserRef,
     },
     ssr::PageData,
 };
@@ -102,6 +102,15 @@ impl PageData for ServerPages {
         let user = self.user(cookie).await?;
         let members = self.0.documents().members(&id, &user).await;
         members.map_err(failure)
+    }
+
+    async fn threads(&self, cookie: Option<String>, id: String) -> Result<ThreadList, ApiFailure> {
+        let user = self.user(cookie).await?;
+        self.0
+            .documents()
+            .threads(&id, &user)
+            .await
+            .map_err(failure)
     }
 }
 

@@ -52,6 +52,7 @@ impl Documents<'_> {
             by: user.clone(),
         };
         self.fanout.tell_user(&record.user.id, told);
+        self.tell_shared(id, &record.user, user).await;
         self.members_for(id, your_role).await
     }
 

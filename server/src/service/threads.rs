@@ -2,14 +2,18 @@
 //! on the whole document; outsiders learn nothing (404). A passage is named in the revision
 //! the person was reading and placed in the current one through the saves since.
 
-use super::{DocError, Documents, Precondition};
+use super::{
+    notices::{recipients, Around},
+    DocError, Documents, Precondition,
+};
 use crate::store::{
-    threads::{CommentRecord, NewThreadRecord, ThreadRecord},
+    inbox::NewNotice,
+    threads::{CommentChange, CommentPlace, CommentRecord, NewThreadRecord, ThreadRecord},
     StoreError,
 };
 use app::{
     domain::{
-        anchor::{byte_at, chars_before, Anchor, AnchorError, Edits},
+        anchor::{byte_at, chars_before, locate, Anchor, AnchorError, Edits},
         comment::CommentText,
     },
     protocol::{
@@ -42,6 +46,11 @@ impl Documents<'_> {
         let text = CommentText::parse(&request.text).map_err(|e| DocError::Invalid(vec![e]))?;
         let thread_id = uuid::Uuid::now_v7().to_string();
         let comment_id = uuid::Uuid::now_v7().to_string();
+        self.role(id, user).await?;
+        let mentioned = self.mentioned(&text).await?;
+        let notices = self
+            .notices(id, user, &mentioned, &[], (&thread_id, &comment_id))
+            .await?;
         for attempt in 1..=ATTEMPTS {
             let (doc, _) = self.read_as(id, user).await?;
             if request.rev < 1 || request.rev > doc.rev {
@@ -70,6 +79,7 @@ impl Documents<'_> {
                     made_on_rev: request.rev,
                     anchor: anchor.as_ref().map(|(quote, a)| (quote.as_str(), a)),
                     text: text.as_str(),
+                    notices: &notices,
                 })
                 .await;
             match stored {
@@ -99,20 +109,160 @@ impl Documents<'_> {
     ) -> Result<Comment, DocError> {
         self.role(id, user).await?;
         let text = CommentText::parse(&request.text).map_err(|e| DocError::Invalid(vec![e]))?;
+        let thread = self.thread(id, thread_id).await?;
+        let participants: Vec<UserRef> = thread.comments.iter().map(|c| c.author.clone()).collect();
+        let mentioned = self.mentioned(&text).await?;
         let comment = CommentRecord {
             id: uuid::Uuid::now_v7().to_string(),
             author: user.clone(),
             text: text.into_inner(),
             created_at: self.clock.now(),
+            edited_at: None,
+            version: 1,
         };
-        self.stores.threads.reply(id, thread_id, &comment).await?;
+        let notices = self
+            .notices(
+                id,
+                user,
+                &mentioned,
+                &participants,
+                (thread_id, &comment.id),
+            )
+            .await?;
+        self.stores
+            .threads
+            .reply(id, thread_id, &comment, &notices)
+            .await?;
         tracing::info!(doc = %id, thread = %thread_id, by = %user.name, "reply added");
-        Ok(Comment {
-            id: comment.id,
-            author: comment.author,
-            text: comment.text,
+        Ok(wire_comment(comment))
+    }
+
+    /// Changes the text of one's own comment (`Some`) or deletes it (`None`), on the
+    /// version one saw (`If-Match`). A thread whose every comment is deleted is gone.
+    pub async fn change_comment(
+        &self,
+        place: CommentPlace<'_>,
+        user: &UserRef,
+        precondition: &Precondition,
+        text: Option<&NewComment>,
+    ) -> Result<Option<Comment>, DocError> {
+        let role = self.role(place.doc_id, user).await?;
+        let text = match text {
+            Some(request) => {
+                let text =
+                    CommentText::parse(&request.text).map_err(|e| DocError::Invalid(vec![e]))?;
+                self.mentioned(&text).await?;
+                Some(text)
+            }
+            None => None,
+        };
+        let thread = self.thread(place.doc_id, place.thread_id).await?;
+        let Some(comment) = thread.comments.iter().find(|c| c.id == place.comment_id) else {
+            return Err(DocError::NotFound);
+        };
+        if comment.author.id != user.id {
+            return Err(DocError::Forbidden {
+                role,
+                detail: "Only its author may change or delete a comment.".into(),
+            });
+        }
+        let stale = || {
+            DocError::VersionStale(
+                "This comment was changed since you loaded it. Load it again and decide on what it says now.".into(),
+            )
+        };
+        let expected = precondition.merge_base().ok_or_else(stale)?;
+        let change = match &text {
+            Some(text) => CommentChange::Edit(text.as_str()),
+            None => CommentChange::Delete,
+        };
+        let now = self.clock.now();
+        let version = match self
+            .stores
+            .threads
+            .change_comment(place, change, (user, now), expected)
+            .await
+        {
+            Ok(version) => version,
+            Err(StoreError::Stale) => return Err(stale()),
+            Err(error) => return Err(error.into()),
+        };
+        tracing::info!(doc = %place.doc_id, comment = %place.comment_id, deleted = text.is_none(), by = %user.name, "comment changed");
+        Ok(text.map(|text| Comment {
+            id: comment.id.clone(),
+            author: comment.author.clone(),
+            text: text.into_inner(),
             created_at: comment.created_at,
+            edited_at: Some(now),
+            version,
+        }))
+    }
+
+    /// A thread of the document, as stored; `NotFound` if it has none by that id.
+    async fn thread(&self, id: &str, thread_id: &str) -> Result<ThreadRecord, DocError> {
+        self.stores
+            .threads
+            .threads(id)
+            .await?
+            .into_iter()
+            .find(|t| t.id == thread_id)
+            .ok_or(DocError::NotFound)
+    }
+
+    /// The people a comment mentions; refused if a name is nobody's.
+    async fn mentioned(&self, text: &CommentText) -> Result<Vec<UserRef>, DocError> {
+        let mut people = Vec::new();
+        for name in text.mentions() {
+            match self.stores.accounts.find_user(&name).await? {
+                Some(record) => people.push(record.user),
+                None => {
+                    return Err(DocError::invalid(
+                        "text",
+                        format!("Nobody is called @{name}. Check the spelling of the user name."),
+                    ))
+                }
+            }
+        }
+        Ok(people)
+    }
+
+    /// The notifications of a new comment (`at`: its thread and its id).
+    async fn notices(
+        &self,
+        id: &str,
+        author: &UserRef,
+        mentioned: &[UserRef],
+        participants: &[UserRef],
+        (thread_id, comment_id): (&str, &str),
+    ) -> Result<Vec<NewNotice>, DocError> {
+        let (owner, members) = self
+            .stores
+            .members
+            .members(id)
+            .await?
+            .ok_or(DocError::NotFound)?;
+        let mut readers: Vec<UserRef> = members.into_iter().map(|m| m.user).collect();
+        readers.push(owner.clone());
+        let at = self.clock.now();
+        Ok(recipients(&Around {
+            author,
+            readers: &readers,
+            owner: &owner,
+            mentioned,
+            participants,
         })
+        .into_iter()
+        .map(|(user_id, kind)| NewNotice {
+            id: uuid::Uuid::now_v7().to_string(),
+            user_id,
+            kind,
+            doc_id: id.to_owned(),
+            thread_id: Some(thread_id.to_owned()),
+            comment_id: Some(comment_id.to_owned()),
+            actor_id: author.id.clone(),
+            at,
+        })
+        .collect())
     }
 
     /// Resolves (`resolved`) or reopens a thread: whoever may change the document may, and
@@ -136,7 +286,7 @@ impl Documents<'_> {
         let outcome = self
             .stores
             .threads
-            .set_resolved(id, thread_id, resolved.then_some((user, at)), expected)
+            .set_resolved(id, thread_id, user, resolved.then_some(at), expected)
             .await;
         match outcome {
             Ok(_) => {}
@@ -176,9 +326,24 @@ impl Documents<'_> {
                 format!("The passage lies outside the text of revision {rev}."),
             )
         };
-        let start = byte_at(&body, asked.start).ok_or_else(outside)?;
-        let end = byte_at(&body, asked.end).ok_or_else(outside)?;
-        let anchor = Anchor::new(&body, start..end).map_err(|error| match error {
+        let range = match (asked.start, asked.end, asked.occurrence) {
+            (Some(start), Some(end), None) => {
+                byte_at(&body, start).ok_or_else(outside)?..byte_at(&body, end).ok_or_else(outside)?
+            }
+            (None, None, Some(occurrence)) => locate(&body, &asked.quote, occurrence).ok_or_else(|| {
+                DocError::invalid(
+                    "anchor.quote",
+                    format!("Revision {rev} does not hold these words there. Select words within one stretch of text, or comment on the whole document."),
+                )
+            })?,
+            _ => {
+                return Err(DocError::invalid(
+                    "anchor",
+                    "Name the passage by its start and end, or by its quote's occurrence, not both.",
+                ))
+            }
+        };
+        let anchor = Anchor::new(&body, range).map_err(|error| match error {
             AnchorError::Empty => DocError::invalid("anchor", "Select some text to comment on."),
             AnchorError::OutOfRange | AnchorError::NotABoundary => outside(),
         })?;
@@ -222,16 +387,18 @@ fn on_the_wire(body: &str, records: Vec<ThreadRecord>) -> Vec<Thread> {
             created_at: record.created_at,
             resolved: record.resolved,
             version: record.version,
-            comments: record
-                .comments
-                .into_iter()
-                .map(|c| Comment {
-                    id: c.id,
-                    author: c.author,
-                    text: c.text,
-                    created_at: c.created_at,
-                })
-                .collect(),
+            comments: record.comments.into_iter().map(wire_comment).collect(),
         })
         .collect()
+}
+
+fn wire_comment(c: CommentRecord) -> Comment {
+    Comment {
+        id: c.id,
+        author: c.author,
+        text: c.text,
+        created_at: c.created_at,
+        edited_at: c.edited_at,
+        version: c.version,
+    }
 }

@@ -30,6 +30,12 @@ pub enum Change {
     },
     /// Moved to the trash.
     Deleted { doc_id: String, by: UserRef },
+    /// A thread was started, answered, edited or resolved.
+    Discussed {
+        doc_id: String,
+        thread_id: String,
+        by: UserRef,
+    },
 }
 
 impl Change {

@@ -1,5 +1,5 @@
 //! Persistence: a store per resource (accounts, documents, trash, history, members,
-//! idempotency keys, transfer, the database itself), each a trait declared once in its own
+//! idempotency keys, transfer, notifications, the database itself), each a trait declared once in its own
 //! module and implemented once in the SQL both backends compile (`sql/`). Nothing above
 //! the store touches SQL; a backend is chosen once from the database URL. The store knows
 //! rows: a committed change leaves it as a `changes::Change`, never as a live message.
@@ -10,6 +10,7 @@ mod constraints;
 pub mod cursor;
 mod docs;
 mod history;
+pub mod inbox;
 mod keys;
 mod members;
 mod postgres;
@@ -34,6 +35,7 @@ pub use crate::config::PgSettings;
 pub use accounts::Accounts;
 pub use docs::Docs;
 pub use history::History;
+pub use inbox::Inbox;
 pub use keys::Keys;
 pub use members::Members;
 pub use postgres::PgStore;
@@ -192,6 +194,7 @@ pub struct Stores {
     pub history: Arc<dyn History>,
     pub members: Arc<dyn Members>,
     pub threads: Arc<dyn Threads>,
+    pub inbox: Arc<dyn Inbox>,
     pub keys: Arc<dyn Keys>,
     pub transfer: Arc<dyn Transfer>,
     pub trash: Arc<dyn Trash>,
@@ -201,7 +204,16 @@ pub struct Stores {
 impl Stores {
     fn of<B>(backend: Arc<B>) -> Stores
     where
-        B: Accounts + Docs + History + Members + Threads + Keys + Transfer + Trash + Database,
+        B: Accounts
+            + Docs
+            + History
+            + Members
+            + Threads
+            + Inbox
+            + Keys
+            + Transfer
+            + Trash
+            + Database,
     {
         Stores {
             accounts: backend.clone(),
@@ -209,6 +221,7 @@ impl Stores {
             history: backend.clone(),
             members: backend.clone(),
             threads: backend.clone(),
+            inbox: backend.clone(),
             keys: backend.clone(),
             transfer: backend.clone(),
             trash: backend.clone(),

@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
-use super::StoreResult;
+use super::{inbox::NewNotice, StoreResult};
 use app::{domain::anchor::Anchor, protocol::UserRef};
 
 /// A thread as stored: its anchor in bytes of the current body.
@@ -28,6 +28,22 @@ pub struct CommentRecord {
     pub author: UserRef,
     pub text: String,
     pub created_at: DateTime<Utc>,
+    pub edited_at: Option<DateTime<Utc>>,
+    pub version: i64,
+}
+
+/// Where a comment is: its document, its thread, itself.
+#[derive(Debug, Clone, Copy)]
+pub struct CommentPlace<'a> {
+    pub doc_id: &'a str,
+    pub thread_id: &'a str,
+    pub comment_id: &'a str,
+}
+
+/// What becomes of a comment.
+pub enum CommentChange<'a> {
+    Edit(&'a str),
+    Delete,
 }
 
 /// A new thread with its first comment.
@@ -42,30 +58,45 @@ pub struct NewThreadRecord<'a> {
     pub made_on_rev: i64,
     pub anchor: Option<(&'a str, &'a Anchor)>,
     pub text: &'a str,
+    /// Stored with the thread, in its transaction.
+    pub notices: &'a [NewNotice],
 }
 
 #[async_trait]
 pub trait Threads: Send + Sync + 'static {
-    /// The document's threads, oldest first, each with its comments oldest first.
+    /// The document's threads, oldest first, each with its comments oldest first; a thread
+    /// whose every comment was deleted is gone.
     async fn threads(&self, doc_id: &str) -> StoreResult<Vec<ThreadRecord>>;
     /// Stores a thread whose anchor was placed in revision `rev` of the body; refused as
     /// stale if the document has moved on meanwhile (the anchor would be out of place).
     async fn start_thread(&self, thread: NewThreadRecord<'_>) -> StoreResult<()>;
-    /// Adds a comment to a thread of a live document; `NotFound` if there is no such thread
-    /// on that document.
+    /// Adds a comment (and its notifications) to a thread of a live document; `NotFound` if
+    /// there is no such thread on that document.
     async fn reply(
         &self,
         doc_id: &str,
         thread_id: &str,
         comment: &CommentRecord,
+        notices: &[NewNotice],
     ) -> StoreResult<()>;
-    /// Resolves or reopens a thread of a live document if its version is still `expected`
-    /// (`Stale` if not, `NotFound` if there is no such thread there); the new version.
+    /// Edits or deletes a comment of a thread of a live document if its version is still
+    /// `expected` (`Stale` if not, `NotFound` if there is no such comment there); the new
+    /// version.
+    async fn change_comment(
+        &self,
+        comment: CommentPlace<'_>,
+        change: CommentChange<'_>,
+        by: (&UserRef, DateTime<Utc>),
+        expected: i64,
+    ) -> StoreResult<i64>;
+    /// Resolves (at the time given) or reopens a thread of a live document if its version is
+    /// still `expected` (`Stale` if not, `NotFound` if there is no such thread there); the new version.
     async fn set_resolved(
         &self,
         doc_id: &str,
         thread_id: &str,
-        resolved: Option<(&UserRef, DateTime<Utc>)>,
+        by: &UserRef,
+        resolved: Option<DateTime<Utc>>,
         expected: i64,
     ) -> StoreResult<i64>;
 }

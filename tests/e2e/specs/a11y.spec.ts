@@ -4,17 +4,8 @@
 // and the trash; banners
 // are announced politely (the "Notices" log); the conflict panel is resolved with the
 // keyboard alone.
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
-import { createDoc, formBody, open, signUp, twoPeople, uniqueName } from './helpers';
-
-async function noViolations(page: Page, state: string) {
-  const results = await new AxeBuilder({ page }).analyze();
-  const found = results.violations.map(
-    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')}`,
-  );
-  expect(found, `axe on ${state}`).toEqual([]);
-}
+import { expect, test } from '@playwright/test';
+import { createDoc, formBody, noViolations, open, signUp, twoPeople, uniqueName } from './helpers';
 
 test('sign-in with an error, the list and a new document have no accessibility violations', async ({ page }) => {
   await open(page, '/login');

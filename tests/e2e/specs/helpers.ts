@@ -1,4 +1,5 @@
 // Shared steps, written the way a person does them: by role and label.
+import AxeBuilder from '@axe-core/playwright';
 import { expect, type Browser, type BrowserContext, type Page, type WebSocketRoute } from '@playwright/test';
 
 let counter = 0;
@@ -164,4 +165,13 @@ export async function interceptLive(page: Page) {
 /** The editor form's body field. */
 export function formBody(page: Page) {
   return page.getByRole('form', { name: 'Edit document' }).getByLabel('Body', { exact: true });
+}
+
+/** Fails with what axe finds wrong on the page as it is now (`state` names it). */
+export async function noViolations(page: Page, state: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  const found = results.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')}`,
+  );
+  expect(found, `axe on ${state}`).toEqual([]);
 }

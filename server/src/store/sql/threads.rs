@@ -3,9 +3,13 @@
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-use super::Db;
+use super::{docs::commit_announcing, inbox::insert_notices, Db};
+use crate::store::changes::Change;
+use crate::store::inbox::NewNotice;
 use crate::store::rows::{parse_time, timestamp};
-use crate::store::threads::{CommentRecord, NewThreadRecord, ThreadRecord};
+use crate::store::threads::{
+    CommentChange, CommentPlace, CommentRecord, NewThreadRecord, ThreadRecord,
+};
 use crate::store::{StoreError, StoreResult};
 use app::{
     domain::anchor::{Anchor, AnchorState, Edits},
@@ -99,6 +103,24 @@ fn anchor_from(row: &<Db as sqlx::Database>::Row) -> StoreResult<Anchor> {
     })
 }
 
+/// Why a compare-and-set on a version changed nothing: the row is there on another
+/// version, or is not there at all.
+fn refusal(there: bool) -> StoreError {
+    if there {
+        StoreError::Stale
+    } else {
+        StoreError::NotFound
+    }
+}
+
+fn discussed(doc_id: &str, thread_id: &str, by: &UserRef) -> Change {
+    Change::Discussed {
+        doc_id: doc_id.to_owned(),
+        thread_id: thread_id.to_owned(),
+        by: by.clone(),
+    }
+}
+
 #[async_trait::async_trait]
 impl crate::store::Threads for super::This {
     async fn threads(&self, doc_id: &str) -> StoreResult<Vec<ThreadRecord>> {
@@ -106,13 +128,16 @@ impl crate::store::Threads for super::This {
             "SELECT t.id, t.doc_id, t.author_id, u.name AS author_name, t.created_at, t.made_on_rev, \
              t.quote, t.anchor_start, t.anchor_end, t.anchor_text, t.anchor_before, t.anchor_after, \
              t.anchor_state, t.resolved_at, t.version \
-             FROM threads t JOIN users u ON u.id = t.author_id WHERE t.doc_id = $1 ORDER BY t.created_at, t.id",
+             FROM threads t JOIN users u ON u.id = t.author_id WHERE t.doc_id = $1 \
+             AND EXISTS (SELECT 1 FROM comments c WHERE c.thread_id = t.id AND c.deleted_at IS NULL) \
+             ORDER BY t.created_at, t.id",
         )
         .bind(doc_id)
         .fetch_all(&self.pool)
         .await?;
         let comments = sqlx::query(
-            "SELECT c.id, c.thread_id, c.author_id, u.name AS author_name, c.body, c.created_at \
+            "SELECT c.id, c.thread_id, c.author_id, u.name AS author_name, c.body, c.created_at, \
+             c.edited_at, c.version \
              FROM comments c JOIN threads t ON t.id = c.thread_id JOIN users u ON u.id = c.author_id \
              WHERE t.doc_id = $1 AND c.deleted_at IS NULL ORDER BY c.created_at, c.id",
         )
@@ -158,6 +183,11 @@ impl crate::store::Threads for super::This {
                     },
                     text: row.try_get("body")?,
                     created_at: parse_time(row.try_get("created_at")?)?,
+                    edited_at: row
+                        .try_get::<Option<String>, _>("edited_at")?
+                        .map(|at| parse_time(&at))
+                        .transpose()?,
+                    version: row.try_get("version")?,
                 });
             }
         }
@@ -208,8 +238,9 @@ impl crate::store::Threads for super::This {
         .bind(&at)
         .execute(&mut *tx)
         .await?;
-        tx.commit().await?;
-        Ok(())
+        insert_notices(&mut tx, thread.notices).await?;
+        let change = discussed(thread.doc_id, thread.id, thread.author);
+        commit_announcing(tx, &self.feed, change).await
     }
 
     async fn reply(
@@ -217,12 +248,15 @@ impl crate::store::Threads for super::This {
         doc_id: &str,
         thread_id: &str,
         comment: &CommentRecord,
+        notices: &[NewNotice],
     ) -> StoreResult<()> {
-        // Only a thread of this very document, while it is not in the trash.
+        let mut tx = self.writer.begin().await?;
+        // Only a thread of this very document, while it is not in the trash and not deleted.
         let added = sqlx::query(
             "INSERT INTO comments (id, thread_id, author_id, body, created_at) \
              SELECT $1, t.id, $2, $3, $4 FROM threads t JOIN documents d ON d.id = t.doc_id \
-             WHERE t.id = $5 AND t.doc_id = $6 AND d.deleted_at IS NULL",
+             WHERE t.id = $5 AND t.doc_id = $6 AND d.deleted_at IS NULL \
+             AND EXISTS (SELECT 1 FROM comments c WHERE c.thread_id = t.id AND c.deleted_at IS NULL)",
         )
         .bind(&comment.id)
         .bind(&comment.author.id)
@@ -230,25 +264,79 @@ impl crate::store::Threads for super::This {
         .bind(timestamp(comment.created_at))
         .bind(thread_id)
         .bind(doc_id)
-        .execute(&self.writer)
+        .execute(&mut *tx)
         .await?;
         if added.rows_affected() == 0 {
             return Err(StoreError::NotFound);
         }
-        Ok(())
+        insert_notices(&mut tx, notices).await?;
+        commit_announcing(
+            tx,
+            &self.feed,
+            discussed(doc_id, thread_id, &comment.author),
+        )
+        .await
+    }
+
+    async fn change_comment(
+        &self,
+        comment: CommentPlace<'_>,
+        change: CommentChange<'_>,
+        (by, at): (&UserRef, DateTime<Utc>),
+        expected: i64,
+    ) -> StoreResult<i64> {
+        let mut tx = self.writer.begin().await?;
+        let at = timestamp(at);
+        let (text, deleted_at, edited_at) = match change {
+            CommentChange::Edit(text) => (Some(text), None, Some(at)),
+            CommentChange::Delete => (None, Some(at), None),
+        };
+        let version: Option<i64> = sqlx::query_scalar(
+            "UPDATE comments SET body = COALESCE($1, body), deleted_at = $2, \
+             edited_at = COALESCE($3, edited_at), version = version + 1 \
+             WHERE id = $4 AND thread_id = $5 AND version = $6 AND deleted_at IS NULL \
+             AND EXISTS (SELECT 1 FROM threads t JOIN documents d ON d.id = t.doc_id \
+                         WHERE t.id = $5 AND t.doc_id = $7 AND d.deleted_at IS NULL) \
+             RETURNING version",
+        )
+        .bind(text)
+        .bind(deleted_at)
+        .bind(edited_at)
+        .bind(comment.comment_id)
+        .bind(comment.thread_id)
+        .bind(expected)
+        .bind(comment.doc_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(version) = version {
+            let change = discussed(comment.doc_id, comment.thread_id, by);
+            commit_announcing(tx, &self.feed, change).await?;
+            return Ok(version);
+        }
+        let there: Option<i64> = sqlx::query_scalar(
+            "SELECT c.version FROM comments c JOIN threads t ON t.id = c.thread_id \
+             JOIN documents d ON d.id = t.doc_id \
+             WHERE c.id = $1 AND t.id = $2 AND t.doc_id = $3 AND c.deleted_at IS NULL AND d.deleted_at IS NULL",
+        )
+        .bind(comment.comment_id)
+        .bind(comment.thread_id)
+        .bind(comment.doc_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        Err(refusal(there.is_some()))
     }
 
     async fn set_resolved(
         &self,
         doc_id: &str,
         thread_id: &str,
-        resolved: Option<(&UserRef, DateTime<Utc>)>,
+        by: &UserRef,
+        resolved: Option<DateTime<Utc>>,
         expected: i64,
     ) -> StoreResult<i64> {
         let mut tx = self.writer.begin().await?;
-        let (by, at) = resolved
-            .map(|(by, at)| (by.id.as_str(), timestamp(at)))
-            .unzip();
+        let at = resolved.map(timestamp);
+        let resolver = resolved.map(|_| by.id.as_str());
         let version: Option<i64> = sqlx::query_scalar(
             "UPDATE threads SET resolved_at = $1, resolved_by = $2, version = version + 1 \
              WHERE id = $3 AND doc_id = $4 AND version = $5 \
@@ -256,14 +344,14 @@ impl crate::store::Threads for super::This {
              RETURNING version",
         )
         .bind(at)
-        .bind(by)
+        .bind(resolver)
         .bind(thread_id)
         .bind(doc_id)
         .bind(expected)
         .fetch_optional(&mut *tx)
         .await?;
         if let Some(version) = version {
-            tx.commit().await?;
+            commit_announcing(tx, &self.feed, discussed(doc_id, thread_id, by)).await?;
             return Ok(version);
         }
         let there: Option<i64> = sqlx::query_scalar(
@@ -274,10 +362,6 @@ impl crate::store::Threads for super::This {
         .bind(doc_id)
         .fetch_optional(&mut *tx)
         .await?;
-        Err(if there.is_some() {
-            StoreError::Stale
-        } else {
-            StoreError::NotFound
-        })
+        Err(refusal(there.is_some()))
     }
 }

@@ -15,6 +15,9 @@ mod history;
 #[path = "../sql/idempotency.rs"]
 #[allow(clippy::duplicate_mod)]
 mod idempotency;
+#[path = "../sql/inbox.rs"]
+#[allow(clippy::duplicate_mod)]
+mod inbox;
 #[path = "../sql/list.rs"]
 #[allow(clippy::duplicate_mod)]
 mod list;

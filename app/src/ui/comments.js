@@ -1,0 +1,105 @@
+// The read view's comments (inline, under the page's nonce): words selected in the text
+// become the passage of a new thread; the comment and reply forms post to the API and keep
+// what was typed when refused, saying why. The server decides everything (whether the
+// words are there, who may comment) and renders the threads; reader.js puts its newer
+// rendering in place.
+(() => {
+  const page = document.querySelector('[data-reader]');
+  if (!page) return;
+  // The passage chosen: its words and which appearance of them in the text it is (the
+  // page shows the text rendered, not its markdown, so offsets are the server's to find).
+  let chosen = null;
+
+  const newThreadForm = () => page.querySelector('[data-new-thread]');
+  const showChosen = () => {
+    const form = newThreadForm();
+    if (!form) return;
+    const shown = form.querySelector('[data-selected]');
+    const hint = form.querySelector('[data-hint]');
+    if (!chosen) {
+      shown.hidden = true;
+      shown.replaceChildren();
+      hint.hidden = false;
+      return;
+    }
+    const quote = document.createElement('q');
+    quote.textContent = chosen.quote;
+    const whole = document.createElement('button');
+    whole.type = 'button';
+    whole.textContent = 'Comment on the whole document instead';
+    whole.addEventListener('click', () => {
+      chosen = null;
+      showChosen();
+    });
+    shown.replaceChildren(document.createTextNode('On the words '), quote, document.createTextNode(' '), whole);
+    shown.hidden = false;
+    hint.hidden = true;
+  };
+
+  document.addEventListener('selectionchange', () => {
+    const selection = document.getSelection();
+    if (!selection || selection.rangeCount === 0 || selection.isCollapsed) return;
+    const text = page.querySelector('article.read');
+    const range = selection.getRangeAt(0);
+    if (!text || !text.contains(range.commonAncestorContainer)) return;
+    const quote = selection.toString();
+    if (!quote.trim()) return;
+    const before = document.createRange();
+    before.setStart(text, 0);
+    before.setEnd(range.startContainer, range.startOffset);
+    const upTo = before.toString().length;
+    const whole = text.textContent;
+    let occurrence = 0;
+    for (let at = whole.indexOf(quote); at !== -1 && at < upTo; at = whole.indexOf(quote, at + quote.length)) {
+      occurrence += 1;
+    }
+    chosen = { quote, occurrence };
+    showChosen();
+  });
+  page.addEventListener('concord:refreshed', showChosen);
+
+  // A problem's words: its detail, and each field's reason.
+  const reasons = async (answer) => {
+    try {
+      const problem = await answer.json();
+      const fields = (problem.errors || []).map((e) => e.message).filter(Boolean);
+      return fields.length ? fields.join(' ') : problem.detail || problem.title;
+    } catch {
+      return `The server answered ${answer.status}.`;
+    }
+  };
+
+  document.addEventListener('submit', async (event) => {
+    const form = event.target;
+    const isNew = form.matches('[data-new-thread]');
+    if (!isNew && !form.matches('[data-reply]')) return;
+    event.preventDefault();
+    const error = form.querySelector('[data-error]');
+    const text = form.elements.text.value;
+    const request = isNew
+      ? { rev: Number(page.dataset.rev), text, ...(chosen ? { anchor: chosen } : {}) }
+      : { text };
+    const url = isNew ? `/api/docs/${encodeURIComponent(form.dataset.newThread)}/threads` : form.dataset.reply;
+    const button = form.querySelector('button[type=submit]');
+    button.disabled = true;
+    try {
+      const answer = await fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify(request),
+      });
+      if (!answer.ok) {
+        error.textContent = await reasons(answer);
+        return;
+      }
+      error.textContent = '';
+      form.elements.text.value = '';
+      if (isNew) chosen = null;
+      page.dispatchEvent(new CustomEvent('concord:refresh'));
+    } catch {
+      error.textContent = 'Could not reach the server. Your words are still here; try again.';
+    } finally {
+      button.disabled = false;
+    }
+  });
+})();

@@ -1,0 +1,113 @@
+//! A document's comment threads as the read view shows them (issue 23): open threads with
+//! their passage, comments and a reply form; resolved ones folded away below. Rendered by
+//! the server; the read view's script posts the forms to the API and, when a thread
+//! changes anywhere, puts the server's newer rendering in place (`data-part="threads"`).
+
+use leptos::prelude::*;
+
+use super::time::RelativeTime;
+use crate::domain::anchor::AnchorState;
+use crate::protocol::{Thread, ThreadAnchor};
+
+#[component]
+pub fn Threads(doc_id: String, rev: i64, threads: Vec<Thread>) -> impl IntoView {
+    let (resolved, open): (Vec<Thread>, Vec<Thread>) =
+        threads.into_iter().partition(|t| t.resolved);
+    let heading = match open.len() {
+        0 => "Comments".to_owned(),
+        1 => "Comments (1 open)".to_owned(),
+        n => format!("Comments ({n} open)"),
+    };
+    let resolved_count = resolved.len();
+    let list = |threads: Vec<Thread>, doc_id: String| {
+        threads
+            .into_iter()
+            .map(|thread| view! { <ThreadView doc_id=doc_id.clone() thread/> })
+            .collect_view()
+    };
+    view! {
+        <section class="threads" aria-labelledby="threads-heading" data-part="threads">
+            <h2 id="threads-heading">{heading}</h2>
+            <form class="new-thread" method="post" action=format!("/api/docs/{doc_id}/threads")
+                data-new-thread=doc_id.clone() data-rev=rev>
+                <p class="selected" data-selected="" hidden></p>
+                <p class="hint" data-hint="">
+                    "Select words in the text to comment on them, or comment on the whole document."
+                </p>
+                <label for="new-comment">"New comment"</label>
+                <textarea id="new-comment" name="text" required maxlength="10000" rows="3"></textarea>
+                <p class="form-error" role="alert" data-error=""></p>
+                <button type="submit">"Comment"</button>
+            </form>
+            <ol class="thread-list" aria-label="Open threads">{list(open, doc_id.clone())}</ol>
+            {(resolved_count > 0).then(|| view! {
+                <details class="resolved-threads">
+                    <summary>{format!("Resolved ({resolved_count})")}</summary>
+                    <ol class="thread-list" aria-label="Resolved threads">{list(resolved, doc_id.clone())}</ol>
+                </details>
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn ThreadView(doc_id: String, thread: Thread) -> impl IntoView {
+    let label = format!("thread-{}-label", thread.id);
+    let labelled_by = label.clone();
+    let opener = thread
+        .comments
+        .first()
+        .map(|c| c.author.name.clone())
+        .unwrap_or_default();
+    let title = match &thread.anchor {
+        Some(_) => format!("{opener} on a passage"),
+        None => format!("{opener} on the whole document"),
+    };
+    let reply_id = format!("reply-{}", thread.id);
+    let reply_url = format!("/api/docs/{doc_id}/threads/{}/comments", thread.id);
+    view! {
+        <li>
+            <article class="thread" id=format!("thread-{}", thread.id) aria-labelledby=labelled_by>
+                <h3 id=label>{title}</h3>
+                {thread.anchor.map(|anchor| view! { <Passage anchor/> })}
+                <ol class="comments">
+                    {thread.comments.into_iter().map(|comment| view! {
+                        <li>
+                            <p class="who">
+                                <strong>{comment.author.name}</strong>" "
+                                <RelativeTime at=comment.created_at/>
+                                {comment.edited_at.map(|_| " (edited)")}
+                            </p>
+                            <p class="comment-text">{comment.text}</p>
+                        </li>
+                    }).collect_view()}
+                </ol>
+                {(!thread.resolved).then(|| view! {
+                    <form class="reply" method="post" action=reply_url.clone() data-reply=reply_url>
+                        <label for=reply_id.clone()>"Reply"</label>
+                        <textarea id=reply_id name="text" required maxlength="10000" rows="2"></textarea>
+                        <p class="form-error" role="alert" data-error=""></p>
+                        <button type="submit">"Reply"</button>
+                    </form>
+                })}
+            </article>
+        </li>
+    }
+}
+
+/// The words commented on, and what became of them.
+#[component]
+fn Passage(anchor: ThreadAnchor) -> impl IntoView {
+    let note = match anchor.state {
+        AnchorState::Intact => None,
+        AnchorState::Changed => Some(format!(
+            "The text changed since this comment; it is now: “{}”",
+            anchor.text
+        )),
+        AnchorState::Detached => Some("The passage was deleted.".to_owned()),
+    };
+    view! {
+        <blockquote class="quote">{anchor.quote}</blockquote>
+        {note.map(|note| view! { <p class="anchor-note">{note}</p> })}
+    }
+}

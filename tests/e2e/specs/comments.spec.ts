@@ -1,0 +1,77 @@
+// Comments in the read view (issue 23): people who may only read select words and comment
+// on them, see each other's comments and replies arrive without reloading, are told why a
+// comment was refused without losing it, and keep what they are typing while others write.
+import { expect, test, type Page } from '@playwright/test';
+import { noViolations, open, share, signUp, twoPeople, uniqueName } from './helpers';
+
+/** Selects `words` in the document's text, as a person drags over them. */
+async function selectWords(page: Page, words: string): Promise<void> {
+  await page.getByRole('article', { name: 'Document' }).evaluate((article, words) => {
+    const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const at = (node.textContent ?? '').indexOf(words);
+      if (at === -1) continue;
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + words.length);
+      const selection = document.getSelection()!;
+      selection.removeAllRanges();
+      selection.addRange(range);
+      return;
+    }
+    throw new Error(`"${words}" is not in the text`);
+  }, words);
+}
+
+test('readers comment on the words they select, see comments and replies arrive, and keep what they type', async ({ browser }) => {
+  const body = 'We hire two engineers in Q4.\n\nThe budget stays.\n';
+  const { ann, bob, annName, bobName, id } = await twoPeople(browser, 'Plan', body, { openBob: false });
+  await share(ann, id, bobName, 'viewer');
+  // Cat reads on a phone.
+  const cat = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+  const catName = uniqueName('cat');
+  await signUp(cat, catName, undefined, { openList: false });
+  await share(ann, id, catName, 'viewer');
+  for (const page of [bob, cat]) {
+    await open(page, `/docs/${id}`);
+    await expect(page.locator('body[data-live="on"]')).toBeAttached();
+  }
+
+  // Bob selects words and comments on them.
+  await selectWords(bob, 'two engineers');
+  const comments = bob.getByRole('region', { name: /^Comments/ });
+  await expect(comments.getByText('On the words')).toContainText('two engineers');
+  await comments.getByLabel('New comment').fill('Why two?');
+  await comments.getByRole('button', { name: 'Comment', exact: true }).click();
+  const bobsThread = comments.getByRole('article', { name: `${bobName} on a passage` });
+  await expect(bobsThread.locator('blockquote')).toHaveText('two engineers');
+  await expect(bobsThread).toContainText('Why two?');
+  await expect(comments.getByLabel('New comment')).toHaveValue('');
+
+  // Cat sees it arrive and starts a reply; meanwhile Bob's next comment is refused, says
+  // why and keeps his words, then goes through: Cat's half-written reply stays.
+  const catsThread = cat.getByRole('article', { name: `${bobName} on a passage` });
+  await expect(catsThread).toContainText('Why two?');
+  await catsThread.getByLabel('Reply').fill(`@${annName} should decide`);
+  await comments.getByLabel('New comment').fill('And @nobody-here?');
+  await comments.getByRole('button', { name: 'Comment', exact: true }).click();
+  await expect(comments.getByRole('alert')).toContainText('Nobody is called @nobody-here');
+  await expect(comments.getByLabel('New comment')).toHaveValue('And @nobody-here?');
+  await comments.getByLabel('New comment').fill('And the budget?');
+  await comments.getByRole('button', { name: 'Comment', exact: true }).click();
+  await expect(cat.getByRole('article', { name: `${bobName} on the whole document` })).toContainText('And the budget?');
+  await expect(catsThread.getByLabel('Reply')).toHaveValue(`@${annName} should decide`);
+
+  // Cat sends the reply: Bob sees it arrive, Ann is told she was mentioned.
+  await catsThread.getByRole('button', { name: 'Reply' }).click();
+  await expect(bobsThread).toContainText(`@${annName} should decide`);
+  await expect(bob.getByRole('status')).toHaveText(`${catName} changed the comments.`);
+  const inbox = await (await ann.request.get('/api/notifications')).json();
+  expect(inbox.items[0]).toMatchObject({ kind: 'mention', by: { name: catName } });
+
+  // On the phone the comments sit below the text and nothing scrolls sideways.
+  const width = await cat.evaluate(() => document.documentElement.scrollWidth);
+  expect(width, `the read view is ${width}px wide`).toBeLessThanOrEqual(390);
+  await noViolations(bob, 'the read view with comments');
+  await noViolations(cat, 'the read view with comments on a phone');
+});
