@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 
 use crate::protocol::{
-    ApiFailure, DocDiff, DocPage, Document, ListParams, Members, Revision, RevisionList,
+    ApiFailure, DocDiff, DocPage, Document, Inbox, ListParams, Members, Revision, RevisionList,
     ThreadList, UserRef,
 };
 
@@ -40,6 +40,8 @@ pub trait PageData: Send + Sync + 'static {
     /// The person's documents in the trash.
     async fn trash(&self, cookie: Option<String>) -> Result<DocPage, ApiFailure>;
     async fn threads(&self, cookie: Option<String>, id: String) -> Result<ThreadList, ApiFailure>;
+    /// The person's notifications.
+    async fn inbox(&self, cookie: Option<String>) -> Result<Inbox, ApiFailure>;
     /// Markdown as the sanitised HTML `/api/preview` answers.
     fn render(&self, markdown: &str) -> String;
 }

@@ -199,3 +199,71 @@ async fn watchers_hear_of_every_thread_change_as_it_commits() {
     let heard = next_of(&mut bobs_tab, "discussed").await;
     assert_eq!(heard["by"]["name"], "ann");
 }
+
+#[tokio::test]
+async fn the_inbox_page_says_who_did_what_where_and_marks_read_with_a_form() {
+    let app = TestApp::spawn().await;
+    let (ann, ann_cookie) = app.user_with_cookie("ann").await;
+    let bob = app.user("bob").await;
+    let doc = document(&app, &ann, BODY).await;
+    let id = doc["id"].as_str().unwrap();
+    app.share(&ann, id, "bob", "viewer").await;
+    start(
+        &app,
+        &bob,
+        id,
+        json!({"rev": 1, "text": "@ann have a look"}),
+    )
+    .await;
+
+    let page = ann.get(app.url("/inbox")).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains(r#"data-client="none""#), "no client: {html}");
+    assert!(html.contains("bob mentioned you on “Plan”"), "{html}");
+    assert!(html.contains(r#"aria-label="Inbox, 1 unread""#), "{html}");
+    assert!(
+        html.contains(&format!(r##"href="/docs/{id}#thread-"##)),
+        "{html}"
+    );
+
+    let form = Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let posted = form
+        .post(app.url("/inbox"))
+        .header("cookie", &ann_cookie)
+        .header("origin", app.url(""))
+        .form(&[("id", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), StatusCode::SEE_OTHER);
+    assert_eq!(posted.headers()["location"], "/inbox");
+    assert_eq!(inbox(&app, &ann).await["unread"], 0);
+    let html = ann
+        .get(app.url("/inbox"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Everything is read."), "{html}");
+    assert!(html.contains(r#"aria-label="Inbox""#), "{html}");
+
+    // Without a session the form leads to signing in, and marks nothing.
+    let anonymous = form
+        .post(app.url("/inbox"))
+        .header("origin", app.url(""))
+        .form(&[("id", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), StatusCode::SEE_OTHER);
+    assert!(anonymous.headers()["location"]
+        .to_str()
+        .unwrap()
+        .starts_with("/login"));
+}

@@ -48,11 +48,64 @@ fn records(export: &str) -> Vec<&str> {
     export.lines().skip(1).collect()
 }
 
+/// A thread on a passage with a mention, a reply edited by its author, a reply deleted, the
+/// thread resolved: its notifications too.
+async fn discussion(app: &TestApp, ann: &reqwest::Client, bob: &reqwest::Client, id: &str) {
+    let threads = app.url(&format!("/api/docs/{id}/threads"));
+    let started = bob
+        .post(&threads)
+        .json(&json!({"rev": 1, "anchor": {"quote": "two", "occurrence": 0}, "text": "@Ann look"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.status(), StatusCode::CREATED);
+    let thread: Value = started.json().await.unwrap();
+    let thread_url = format!("{threads}/{}", thread["id"].as_str().unwrap());
+    let mut replies = Vec::new();
+    for (client, text) in [(ann, "Done"), (bob, "oops")] {
+        let replied = client
+            .post(format!("{thread_url}/comments"))
+            .json(&json!({ "text": text }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(replied.status(), StatusCode::CREATED);
+        let comment: Value = replied.json().await.unwrap();
+        replies.push(format!(
+            "{thread_url}/comments/{}",
+            comment["id"].as_str().unwrap()
+        ));
+    }
+    let edited = ann
+        .put(&replies[0])
+        .header("if-match", "\"1\"")
+        .json(&json!({"text": "Done."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(edited.status(), StatusCode::OK);
+    let deleted = bob
+        .delete(&replies[1])
+        .header("if-match", "\"1\"")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    let resolved = bob
+        .post(format!("{thread_url}/resolution"))
+        .header("if-match", "\"1\"")
+        .json(&json!({"resolved": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resolved.status(), StatusCode::OK);
+}
+
 /// A team's work: two accounts, saves, a merge on save, a status change, a member, a
-/// deleted document.
+/// discussion, a deleted document.
 async fn some_work(app: &TestApp) {
     let ann = app.user("Ann").await;
-    let _bob = app.user("Bob").await;
+    let bob = app.user("Bob").await;
     let doc = app.create(&ann, "plan").await;
     let url = app.url(&format!("/api/docs/{}", doc["id"].as_str().unwrap()));
     let saved = ann
@@ -80,8 +133,9 @@ async fn some_work(app: &TestApp) {
         .await
         .unwrap();
     assert_eq!(published.status(), StatusCode::OK);
-    app.share(&ann, doc["id"].as_str().unwrap(), "Bob", "editor")
-        .await;
+    let id = doc["id"].as_str().unwrap();
+    app.share(&ann, id, "Bob", "editor").await;
+    discussion(app, &ann, &bob, id).await;
     let gone = app.create(&ann, "gone").await;
     let deleted = ann
         .delete(app.url(&format!("/api/docs/{}", gone["id"].as_str().unwrap())))
@@ -106,7 +160,15 @@ async fn an_export_imported_into_an_empty_database_gives_back_the_same_records()
                 .to_owned()
         })
         .collect();
-    for kind in ["user", "document", "revision", "member"] {
+    for kind in [
+        "user",
+        "document",
+        "revision",
+        "member",
+        "thread",
+        "comment",
+        "notification",
+    ] {
         assert!(kinds.iter().any(|k| k == kind), "{kind} exported");
     }
 
@@ -121,7 +183,7 @@ async fn an_export_imported_into_an_empty_database_gives_back_the_same_records()
         String::from_utf8_lossy(&imported.stderr)
     );
     assert!(String::from_utf8_lossy(&imported.stderr)
-        .contains("imported 2 accounts, 2 documents, 6 revisions, 1 memberships"));
+        .contains("imported 2 accounts, 2 documents, 6 revisions, 1 memberships, 1 threads, 3 comments, 4 notifications"));
     assert_eq!(records(&export(&fresh_url)), records(&original));
 
     // The imported database serves the same history, and Ann's password still works.
@@ -160,6 +222,42 @@ async fn an_export_imported_into_an_empty_database_gives_back_the_same_records()
         .unwrap();
     assert_eq!(history["items"].as_array().unwrap().len(), 4);
     assert_eq!(history["items"][1]["merge_base"], 1);
+    // And the same discussion, and Ann's inbox.
+    let threads: Value = ann
+        .get(copy.url(&format!(
+            "/api/docs/{}/threads",
+            items[0]["id"].as_str().unwrap()
+        )))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let thread = &threads["items"][0];
+    assert_eq!(
+        (thread["anchor"]["text"].clone(), thread["resolved"].clone()),
+        (json!("two"), json!(true))
+    );
+    let texts: Vec<&str> = thread["comments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["text"].as_str().unwrap())
+        .collect();
+    assert_eq!(texts, ["@Ann look", "Done."]);
+    let inbox: Value = ann
+        .get(copy.url("/api/notifications"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        inbox["unread"], 1,
+        "the mention; Bob's deleted reply is not shown"
+    );
 }
 
 #[tokio::test]

@@ -203,6 +203,30 @@ pub fn trash() -> impl Future<Output = Result<DocPage, ApiFailure>> + Send + 'st
     }
 }
 
+/// The person's notifications (the inbox page).
+#[cfg(feature = "ssr")]
+pub fn inbox() -> impl Future<Output = Result<crate::protocol::Inbox, ApiFailure>> + Send + 'static
+{
+    let (data, cookie) = page_data();
+    async move { without_server(data)?.inbox(cookie).await }
+}
+
+/// How many of the person's notifications are unread (the header's badge).
+pub fn unread() -> impl Future<Output = Result<u64, ApiFailure>> + Send + 'static {
+    #[cfg(feature = "ssr")]
+    {
+        let (data, cookie) = page_data();
+        async move { Ok(without_server(data)?.inbox(cookie).await?.unread) }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        browser(async move {
+            let inbox: crate::protocol::Inbox = client::get("/api/notifications").await?;
+            Ok(inbox.unread)
+        })
+    }
+}
+
 pub async fn people(prefix: &str) -> Result<People, ApiFailure> {
     client::get(&format!("/api/users?prefix={}", encode(prefix))).await
 }

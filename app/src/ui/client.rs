@@ -86,6 +86,7 @@ mod tests {
             for path in [
                 "/",
                 "/trash",
+                "/inbox",
                 "/login",
                 "/signup",
                 "/docs/abc/history",

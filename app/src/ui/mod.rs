@@ -13,6 +13,8 @@ mod flash;
 #[cfg(feature = "ssr")]
 mod history;
 #[cfg(feature = "ssr")]
+mod inbox;
+#[cfg(feature = "ssr")]
 mod list;
 mod live;
 mod new_doc;
@@ -167,6 +169,7 @@ fn PageRoutes() -> impl IntoView {
             <Route path=path!("/docs/:id/history") view=history::HistoryPage ssr=SsrMode::Async/>
             <Route path=path!("/docs/:id/revisions/:rev") view=revision::RevisionPage ssr=SsrMode::Async/>
             <Route path=path!("/trash") view=trash::TrashPage ssr=SsrMode::Async/>
+            <Route path=path!("/inbox") view=inbox::InboxPage ssr=SsrMode::Async/>
         </Routes>
     }
 }
@@ -217,6 +220,7 @@ fn ServerPage() -> impl IntoView {
 #[component]
 fn Header() -> impl IntoView {
     let session = expect_context::<Session>();
+    let unread = Resource::new(|| (), |_| api::unread());
     view! {
         <header class="top">
             <nav aria-label="Main">
@@ -225,6 +229,7 @@ fn Header() -> impl IntoView {
                     {move || {
                         session.0.get().map(|me| match me {
                             Ok(Some(user)) if !session.1.get() => view! {
+                                <InboxLink unread/>
                                 <span class="who">"Signed in as " <strong>{user.name}</strong></span>
                                 <auth::SignOutButton/>
                             }
@@ -239,6 +244,26 @@ fn Header() -> impl IntoView {
                 </Transition>
             </nav>
         </header>
+    }
+}
+
+/// The way to the inbox, with how many notifications are unread (`unread`: made with the
+/// header, so the server and the hydrating client create their resources in one order).
+#[component]
+fn InboxLink(unread: Resource<Result<u64, ApiFailure>>) -> impl IntoView {
+    move || {
+        let count = unread.get().and_then(Result::ok).unwrap_or(0);
+        let label = match count {
+            0 => "Inbox".to_owned(),
+            1 => "Inbox, 1 unread".to_owned(),
+            n => format!("Inbox, {n} unread"),
+        };
+        view! {
+            <a href="/inbox" aria-label=label>
+                "Inbox"
+                {(count > 0).then(|| view! { " " <span class="badge count" aria-hidden="true">{count}</span> })}
+            </a>
+        }
     }
 }
 

@@ -32,6 +32,7 @@ pub fn router() -> Router<AppState> {
         .route("/signup", post(sign_up))
         .route("/signout", post(sign_out))
         .route("/trash", post(restore_from_trash))
+        .route("/inbox", post(mark_read))
         .route("/docs/{id}/history", post(change_history))
         .layer(axum::middleware::from_fn(rejections::as_problems))
 }
@@ -128,6 +129,30 @@ async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<R
         ],
     )
         .into_response())
+}
+
+#[derive(Deserialize)]
+struct MarkRead {
+    /// The notification to mark read; empty for all of them.
+    id: String,
+}
+
+async fn mark_read(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<MarkRead>,
+) -> Result<Response, ApiError> {
+    let user = match signed_in(&state, &headers, "/inbox").await? {
+        Ok(user) => user,
+        Err(again) => return Ok(again),
+    };
+    let which = (!form.id.is_empty()).then_some(form.id.as_str());
+    let flash = match state.documents().mark_read(&user, which).await {
+        Ok(()) if which.is_none() => Flash::done("Marked everything read."),
+        Ok(()) => Flash::done("Marked read."),
+        Err(error) => Flash::refused(format!("Not marked: {}", detail(error.into()))),
+    };
+    Ok(see_other(&state, "/inbox", &flash))
 }
 
 #[derive(Deserialize)]

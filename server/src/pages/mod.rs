@@ -13,7 +13,7 @@ use crate::{
 };
 use app::{
     protocol::{
-        ApiFailure, DocDiff, DocPage, Document, ListParams, Members, Revision, RevisionList,
+        ApiFailure, DocDiff, DocPage, Document, Inbox, ListParams, Members, Revision, RevisionList,
         ThreadList, UserRef,
     },
     ssr::PageData,
@@ -102,6 +102,11 @@ impl PageData for ServerPages {
         let user = self.user(cookie).await?;
         let members = self.0.documents().members(&id, &user).await;
         members.map_err(failure)
+    }
+
+    async fn inbox(&self, cookie: Option<String>) -> Result<Inbox, ApiFailure> {
+        let user = self.user(cookie).await?;
+        self.0.documents().inbox(&user).await.map_err(failure)
     }
 
     async fn threads(&self, cookie: Option<String>, id: String) -> Result<ThreadList, ApiFailure> {

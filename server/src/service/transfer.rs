@@ -85,6 +85,9 @@ pub struct Counts {
     pub documents: usize,
     pub revisions: usize,
     pub members: usize,
+    pub threads: usize,
+    pub comments: usize,
+    pub notifications: usize,
 }
 
 impl Counts {
@@ -97,6 +100,9 @@ impl Counts {
                 Record::Document { .. } => counts.documents += 1,
                 Record::Revision { .. } => counts.revisions += 1,
                 Record::Member { .. } => counts.members += 1,
+                Record::Thread { .. } => counts.threads += 1,
+                Record::Comment { .. } => counts.comments += 1,
+                Record::Notification { .. } => counts.notifications += 1,
             }
         }
         counts
@@ -107,8 +113,14 @@ impl std::fmt::Display for Counts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} accounts, {} documents, {} revisions, {} memberships",
-            self.users, self.documents, self.revisions, self.members
+            "{} accounts, {} documents, {} revisions, {} memberships, {} threads, {} comments, {} notifications",
+            self.users,
+            self.documents,
+            self.revisions,
+            self.members,
+            self.threads,
+            self.comments,
+            self.notifications
         )
     }
 }

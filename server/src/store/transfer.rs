@@ -1,5 +1,6 @@
 //! `concord export` / `import`: everything that is the team's work — accounts, documents
-//! with their whole history, members — as JSON lines, one record per line. Sessions,
+//! with their whole history, members, comment threads with their comments, notifications —
+//! as JSON lines, one record per line. Sessions,
 //! sign-in attempts, idempotency records and presence are not: they expire anyway.
 //! Timestamps are kept exactly as stored, so a round trip gives identical history.
 
@@ -12,7 +13,8 @@ use super::StoreResult;
 
 /// The first line of every export.
 pub const FORMAT: &str = "concord-export";
-pub const VERSION: u32 = 1;
+/// Version 2 added threads, comments and notifications; version 1 files still import.
+pub const VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
@@ -66,6 +68,47 @@ pub enum Record {
         added_at: String,
         added_by: String,
     },
+    /// A comment thread; its anchor where the passage is in the document's current body
+    /// (all `anchor_*` None for a thread on the whole document).
+    Thread {
+        id: String,
+        doc_id: String,
+        author_id: String,
+        created_at: String,
+        made_on_rev: i64,
+        quote: Option<String>,
+        anchor_start: Option<i64>,
+        anchor_end: Option<i64>,
+        anchor_text: Option<String>,
+        anchor_before: Option<String>,
+        anchor_after: Option<String>,
+        anchor_state: Option<String>,
+        resolved_at: Option<String>,
+        resolved_by: Option<String>,
+        version: i64,
+    },
+    /// A comment of a thread, deleted ones included (notifications point at them).
+    Comment {
+        id: String,
+        thread_id: String,
+        author_id: String,
+        body: String,
+        created_at: String,
+        edited_at: Option<String>,
+        deleted_at: Option<String>,
+        version: i64,
+    },
+    Notification {
+        id: String,
+        user_id: String,
+        kind: String,
+        doc_id: String,
+        thread_id: Option<String>,
+        comment_id: Option<String>,
+        actor_id: String,
+        created_at: String,
+        read_at: Option<String>,
+    },
 }
 
 /// Why an import file cannot be taken, naming its line (from 1).
@@ -117,6 +160,8 @@ pub fn parse(text: &str) -> Result<Vec<Record>, BadLine> {
 #[derive(Default)]
 struct Seen {
     users: HashSet<String>,
+    threads: HashSet<String>,
+    comments: HashSet<String>,
     /// Per document: its `rev`, the last revision seen, and the line it was listed on.
     docs: HashMap<String, (i64, i64, usize)>,
 }
@@ -131,8 +176,8 @@ impl Seen {
                 if line != 1 || !first {
                     return Err("the header must be the first line".into());
                 }
-                if format != FORMAT || *version != VERSION {
-                    return Err(format!("not a {FORMAT} version {VERSION} file"));
+                if format != FORMAT || !(1..=VERSION).contains(version) {
+                    return Err(format!("not a {FORMAT} file of version 1 to {VERSION}"));
                 }
             }
             _ if first => return Err(format!("the first line must be the {FORMAT} header")),
@@ -186,14 +231,73 @@ impl Seen {
             } => {
                 self.known(user_id, "member")?;
                 self.known(added_by, "sharer")?;
-                if !self.docs.contains_key(doc_id) {
+                self.listed_doc(doc_id, "member")?;
+            }
+            Record::Thread {
+                id,
+                doc_id,
+                author_id,
+                resolved_by,
+                ..
+            } => {
+                self.known(author_id, "thread author")?;
+                if let Some(resolver) = resolved_by {
+                    self.known(resolver, "resolver")?;
+                }
+                self.listed_doc(doc_id, "thread")?;
+                if !self.threads.insert(id.clone()) {
+                    return Err(format!("thread {id:?} appears twice"));
+                }
+            }
+            Record::Comment {
+                id,
+                thread_id,
+                author_id,
+                ..
+            } => {
+                self.known(author_id, "comment author")?;
+                if !self.threads.contains(thread_id) {
                     return Err(format!(
-                        "member of {doc_id:?}, a document not listed before it"
+                        "comment of {thread_id:?}, a thread not listed before it"
                     ));
+                }
+                if !self.comments.insert(id.clone()) {
+                    return Err(format!("comment {id:?} appears twice"));
+                }
+            }
+            Record::Notification {
+                user_id,
+                doc_id,
+                thread_id,
+                comment_id,
+                actor_id,
+                ..
+            } => {
+                self.known(user_id, "notified person")?;
+                self.known(actor_id, "notifying person")?;
+                self.listed_doc(doc_id, "notification")?;
+                let unlisted = thread_id
+                    .as_ref()
+                    .is_some_and(|t| !self.threads.contains(t))
+                    || comment_id
+                        .as_ref()
+                        .is_some_and(|c| !self.comments.contains(c));
+                if unlisted {
+                    return Err("notification of a thread or comment not listed before it".into());
                 }
             }
         }
         Ok(record)
+    }
+
+    fn listed_doc(&self, doc_id: &str, what: &str) -> Result<(), String> {
+        if self.docs.contains_key(doc_id) {
+            Ok(())
+        } else {
+            Err(format!(
+                "{what} of {doc_id:?}, a document not listed before it"
+            ))
+        }
     }
 
     fn known(&self, id: &str, what: &str) -> Result<(), String> {
@@ -208,7 +312,8 @@ impl Seen {
 /// Everything at once: export, import and backup.
 #[async_trait]
 pub trait Transfer: Send + Sync + 'static {
-    /// Every account, document, revision and membership (`concord export`).
+    /// Every account, document, revision, membership, thread, comment and notification
+    /// (`concord export`).
     async fn export_records(&self) -> StoreResult<Vec<Record>>;
     /// Whether any account or document is stored.
     async fn has_data(&self) -> StoreResult<bool>;
@@ -250,6 +355,62 @@ mod tests {
     fn a_whole_file_parses() {
         let text = lines(&[header(), user("u"), doc(2), revision(1), revision(2)]);
         assert_eq!(parse(&text).unwrap().len(), 5);
+    }
+
+    fn thread(id: &str, doc_id: &str) -> serde_json::Value {
+        serde_json::json!({"type": "thread", "id": id, "doc_id": doc_id, "author_id": "u", "created_at": "t",
+            "made_on_rev": 1, "quote": null, "anchor_start": null, "anchor_end": null, "anchor_text": null,
+            "anchor_before": null, "anchor_after": null, "anchor_state": null, "resolved_at": null,
+            "resolved_by": null, "version": 1})
+    }
+
+    fn comment(id: &str, thread_id: &str) -> serde_json::Value {
+        serde_json::json!({"type": "comment", "id": id, "thread_id": thread_id, "author_id": "u", "body": "b",
+            "created_at": "t", "edited_at": null, "deleted_at": null, "version": 1})
+    }
+
+    #[test]
+    fn threads_comments_and_notifications_must_follow_what_they_belong_to() {
+        let notice = serde_json::json!({"type": "notification", "id": "n", "user_id": "u", "kind": "reply",
+            "doc_id": "d", "thread_id": "th", "comment_id": "c", "actor_id": "u", "created_at": "t", "read_at": null});
+        let whole = [
+            header(),
+            user("u"),
+            doc(1),
+            revision(1),
+            thread("th", "d"),
+            comment("c", "th"),
+            notice.clone(),
+        ];
+        assert_eq!(parse(&lines(&whole)).unwrap().len(), 7);
+        let mut version_1 = header();
+        version_1["version"] = 1.into();
+        assert!(parse(&lines(&[version_1, user("u")])).is_ok());
+        let cases = [
+            (
+                lines(&[header(), user("u"), thread("th", "d")]),
+                "a document not listed",
+            ),
+            (
+                lines(&[header(), user("u"), doc(1), revision(1), comment("c", "th")]),
+                "a thread not listed",
+            ),
+            (
+                lines(&[
+                    header(),
+                    user("u"),
+                    doc(1),
+                    revision(1),
+                    thread("th", "d"),
+                    notice,
+                ]),
+                "not listed before it",
+            ),
+        ];
+        for (text, reason) in cases {
+            let error = parse(&text).unwrap_err();
+            assert!(error.reason.contains(reason), "{error}");
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 // Comments in the read view (issue 23): people who may only read select words and comment
 // on them, see each other's comments and replies arrive without reloading, are told why a
-// comment was refused without losing it, and keep what they are typing while others write.
+// comment was refused without losing it, and keep what they are typing while others write;
+// the people concerned find it in their inbox.
 import { expect, test, type Page } from '@playwright/test';
 import { noViolations, open, share, signUp, twoPeople, uniqueName } from './helpers';
 
@@ -66,8 +67,19 @@ test('readers comment on the words they select, see comments and replies arrive,
   await catsThread.getByRole('button', { name: 'Reply' }).click();
   await expect(bobsThread).toContainText(`@${annName} should decide`);
   await expect(bob.getByRole('status')).toHaveText(`${catName} changed the comments.`);
-  const inbox = await (await ann.request.get('/api/notifications')).json();
-  expect(inbox.items[0]).toMatchObject({ kind: 'mention', by: { name: catName } });
+  // Ann's inbox: newest first, each saying who did what where; the link leads to the thread.
+  await open(ann, '/inbox');
+  await expect(ann.getByRole('link', { name: 'Inbox, 3 unread' })).toBeVisible();
+  const notifications = ann.getByRole('list', { name: 'Notifications' }).getByRole('listitem');
+  await expect(notifications).toHaveCount(3);
+  await expect(notifications.first()).toContainText(`${catName} mentioned you on “Plan”`);
+  await expect(notifications.nth(1)).toContainText(`${bobName} commented on “Plan”`);
+  await ann.getByRole('button', { name: 'Mark all read' }).click();
+  await expect(ann.getByText('Everything is read.')).toBeVisible();
+  await expect(ann.getByRole('link', { name: 'Inbox', exact: true })).toBeVisible();
+  await noViolations(ann, 'the inbox');
+  await ann.getByRole('link', { name: `${catName} mentioned you on “Plan”` }).click();
+  await expect(ann).toHaveURL(new RegExp(`/docs/${id}#thread-`));
 
   // On the phone the comments sit below the text and nothing scrolls sideways.
   const width = await cat.evaluate(() => document.documentElement.scrollWidth);

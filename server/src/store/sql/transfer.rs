@@ -4,6 +4,9 @@
 use sqlx::Row;
 
 use super::Db;
+
+#[path = "transfer_comments.rs"]
+mod comments;
 use crate::store::{
     rows::{decode_error, parse_tags, search_text, tags_json},
     transfer::Record,
@@ -89,6 +92,7 @@ impl crate::store::Transfer for super::This {
             added_by: row.try_get("added_by")?,
         });
     }
+        comments::export(pool, &mut records).await?;
         Ok(records)
     }
 
@@ -118,6 +122,9 @@ impl crate::store::Transfer for super::This {
                 Record::Document { .. } => insert_document(&mut tx, record).await?,
                 Record::Revision { .. } => insert_revision_record(&mut tx, record).await?,
                 Record::Member { .. } => insert_member(&mut tx, record).await?,
+                Record::Thread { .. } | Record::Comment { .. } | Record::Notification { .. } => {
+                    comments::insert(&mut tx, record).await?
+                }
             }
         }
         tx.commit().await?;
