@@ -53,7 +53,9 @@
     for (let at = whole.indexOf(quote); at !== -1 && at < upTo; at = whole.indexOf(quote, at + quote.length)) {
       occurrence += 1;
     }
-    chosen = { quote, occurrence };
+    // The revision shown when the words were selected: the server finds them there and
+    // carries them through any save since.
+    chosen = { quote, occurrence, rev: Number(page.dataset.rev) };
     showChosen();
   });
   page.addEventListener('concord:refreshed', showChosen);
@@ -76,9 +78,12 @@
     event.preventDefault();
     const error = form.querySelector('[data-error]');
     const text = form.elements.text.value;
-    const request = isNew
-      ? { rev: Number(page.dataset.rev), text, ...(chosen ? { anchor: chosen } : {}) }
-      : { text };
+    let request = { text };
+    if (isNew && chosen) {
+      request = { rev: chosen.rev, text, anchor: { quote: chosen.quote, occurrence: chosen.occurrence } };
+    } else if (isNew) {
+      request = { rev: Number(page.dataset.rev), text };
+    }
     const url = isNew ? `/api/docs/${encodeURIComponent(form.dataset.newThread)}/threads` : form.dataset.reply;
     const button = form.querySelector('button[type=submit]');
     button.disabled = true;

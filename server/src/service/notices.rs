@@ -1,8 +1,72 @@
-//! Who is told of a new comment, and why (issue 23).
+//! Who is told of a new comment, and why (issue 23): the people it mentions (every name
+//! must be a user's), the thread's earlier authors, the document's owner.
 
 use std::collections::HashSet;
 
-use app::protocol::{NotificationKind, UserRef};
+use super::{DocError, Documents};
+use crate::store::inbox::NewNotice;
+use app::{
+    domain::comment::CommentText,
+    protocol::{NotificationKind, UserRef},
+};
+
+impl Documents<'_> {
+    /// The people a comment mentions; refused if a name is nobody's.
+    pub(super) async fn mentioned(&self, text: &CommentText) -> Result<Vec<UserRef>, DocError> {
+        let mut people = Vec::new();
+        for name in text.mentions() {
+            match self.stores.accounts.find_user(&name).await? {
+                Some(record) => people.push(record.user),
+                None => {
+                    return Err(DocError::invalid(
+                        "text",
+                        format!("Nobody is called @{name}. Check the spelling of the user name."),
+                    ))
+                }
+            }
+        }
+        Ok(people)
+    }
+
+    /// The notifications of a new comment (`at`: its thread and its id).
+    pub(super) async fn notices(
+        &self,
+        id: &str,
+        author: &UserRef,
+        mentioned: &[UserRef],
+        participants: &[UserRef],
+        (thread_id, comment_id): (&str, &str),
+    ) -> Result<Vec<NewNotice>, DocError> {
+        let (owner, members) = self
+            .stores
+            .members
+            .members(id)
+            .await?
+            .ok_or(DocError::NotFound)?;
+        let mut readers: Vec<UserRef> = members.into_iter().map(|m| m.user).collect();
+        readers.push(owner.clone());
+        let at = self.clock.now();
+        Ok(recipients(&Around {
+            author,
+            readers: &readers,
+            owner: &owner,
+            mentioned,
+            participants,
+        })
+        .into_iter()
+        .map(|(user_id, kind)| NewNotice {
+            id: uuid::Uuid::now_v7().to_string(),
+            user_id,
+            kind,
+            doc_id: id.to_owned(),
+            thread_id: Some(thread_id.to_owned()),
+            comment_id: Some(comment_id.to_owned()),
+            actor_id: author.id.clone(),
+            at,
+        })
+        .collect())
+    }
+}
 
 /// The people around a new comment.
 pub struct Around<'a> {

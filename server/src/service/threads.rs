@@ -2,12 +2,8 @@
 //! on the whole document; outsiders learn nothing (404). A passage is named in the revision
 //! the person was reading and placed in the current one through the saves since.
 
-use super::{
-    notices::{recipients, Around},
-    DocError, Documents, Precondition,
-};
+use super::{DocError, Documents, Precondition};
 use crate::store::{
-    inbox::NewNotice,
     threads::{CommentChange, CommentPlace, CommentRecord, NewThreadRecord, ThreadRecord},
     StoreError,
 };
@@ -207,62 +203,6 @@ impl Documents<'_> {
             .into_iter()
             .find(|t| t.id == thread_id)
             .ok_or(DocError::NotFound)
-    }
-
-    /// The people a comment mentions; refused if a name is nobody's.
-    async fn mentioned(&self, text: &CommentText) -> Result<Vec<UserRef>, DocError> {
-        let mut people = Vec::new();
-        for name in text.mentions() {
-            match self.stores.accounts.find_user(&name).await? {
-                Some(record) => people.push(record.user),
-                None => {
-                    return Err(DocError::invalid(
-                        "text",
-                        format!("Nobody is called @{name}. Check the spelling of the user name."),
-                    ))
-                }
-            }
-        }
-        Ok(people)
-    }
-
-    /// The notifications of a new comment (`at`: its thread and its id).
-    async fn notices(
-        &self,
-        id: &str,
-        author: &UserRef,
-        mentioned: &[UserRef],
-        participants: &[UserRef],
-        (thread_id, comment_id): (&str, &str),
-    ) -> Result<Vec<NewNotice>, DocError> {
-        let (owner, members) = self
-            .stores
-            .members
-            .members(id)
-            .await?
-            .ok_or(DocError::NotFound)?;
-        let mut readers: Vec<UserRef> = members.into_iter().map(|m| m.user).collect();
-        readers.push(owner.clone());
-        let at = self.clock.now();
-        Ok(recipients(&Around {
-            author,
-            readers: &readers,
-            owner: &owner,
-            mentioned,
-            participants,
-        })
-        .into_iter()
-        .map(|(user_id, kind)| NewNotice {
-            id: uuid::Uuid::now_v7().to_string(),
-            user_id,
-            kind,
-            doc_id: id.to_owned(),
-            thread_id: Some(thread_id.to_owned()),
-            comment_id: Some(comment_id.to_owned()),
-            actor_id: author.id.clone(),
-            at,
-        })
-        .collect())
     }
 
     /// Resolves (`resolved`) or reopens a thread: whoever may change the document may, and

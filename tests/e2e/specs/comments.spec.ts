@@ -87,3 +87,29 @@ test('readers comment on the words they select, see comments and replies arrive,
   await noViolations(bob, 'the read view with comments');
   await noViolations(cat, 'the read view with comments on a phone');
 });
+
+test('words selected before someone saves are commented on where they are now, not where the same words came to be', async ({ browser }) => {
+  const { ann, bob, bobName, id } = await twoPeople(browser, 'Costs', 'The budget stays.\n', { openBob: false });
+  await share(ann, id, bobName, 'viewer');
+  await open(bob, `/docs/${id}`);
+  await expect(bob.locator('body[data-live="on"]')).toBeAttached();
+  await selectWords(bob, 'budget');
+
+  // Ann puts the same word in front of it and saves; Bob's page follows.
+  const doc = await (await ann.request.get(`/api/docs/${id}`)).json();
+  const body = 'A budget note.\n\nThe budget stays.\n';
+  const saved = await ann.request.put(`/api/docs/${id}`, {
+    headers: { 'If-Match': '"1"' },
+    data: { title: doc.title, slug: doc.slug, tags: doc.tags, body },
+  });
+  expect(saved.status()).toBe(200);
+  await expect(bob.getByRole('article', { name: 'Document' })).toContainText('A budget note.');
+
+  const comments = bob.getByRole('region', { name: /^Comments/ });
+  await comments.getByLabel('New comment').fill('Which budget?');
+  await comments.getByRole('button', { name: 'Comment', exact: true }).click();
+  await expect(comments.getByRole('article', { name: `${bobName} on a passage` })).toBeVisible();
+  const threads = await (await bob.request.get(`/api/docs/${id}/threads`)).json();
+  const start = body.lastIndexOf('budget');
+  expect(threads.items[0].anchor).toMatchObject({ start, end: start + 'budget'.length, state: 'intact' });
+});
