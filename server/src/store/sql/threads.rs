@@ -3,7 +3,9 @@
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-use super::{docs::commit_announcing, inbox::insert_notices, Db};
+// The dialect's own commit, not `docs::commit_announcing`: the documents' SQL calls into this
+// file (a save moves the anchors), so this file must not call back into it.
+use super::{dialect::commit_announcing, inbox::insert_notices, Db};
 use crate::store::changes::Change;
 use crate::store::inbox::NewNotice;
 use crate::store::rows::{parse_time, timestamp};
