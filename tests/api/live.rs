@@ -84,6 +84,19 @@ pub(crate) async fn next_of(socket: &mut Socket, kind: &str) -> Value {
         .unwrap_or_else(|_| panic!("no {kind} within 2 s"))
 }
 
+/// The next presence whose tabs satisfy `wanted`, skipping earlier ones (presence can lag a
+/// message behind on PostgreSQL); fails when two seconds pass without a presence.
+pub(crate) async fn presence_where(socket: &mut Socket, wanted: impl Fn(&[&str]) -> bool) -> Value {
+    loop {
+        let presence = next_of(socket, "presence").await;
+        let shown = present(&presence);
+        let tabs: Vec<&str> = shown.iter().map(|(_, tab, _)| tab.as_str()).collect();
+        if wanted(&tabs) {
+            return presence;
+        }
+    }
+}
+
 pub(crate) fn present(presence: &Value) -> Vec<(String, String, bool)> {
     presence["viewers"]
         .as_array()
@@ -243,19 +256,10 @@ async fn a_silent_peer_is_dropped_and_the_others_see_it_leave() {
     // message behind on PostgreSQL, where it is read back from the shared rows: each step
     // waits for the presence that shows it; `next_of` fails after two seconds without one.)
     let silent = watcher(&app, &ann_cookie, "silent", id).await;
-    let tabs = |presence: &Value| -> Vec<String> {
-        present(presence)
-            .into_iter()
-            .map(|(_, tab, _)| tab)
-            .collect()
-    };
-    while !tabs(&next_of(&mut alive, "presence").await).contains(&"silent".to_owned()) {}
+    presence_where(&mut alive, |tabs| tabs.contains(&"silent")).await;
 
     // The live peer keeps answering pings by reading; the silent one is dropped.
-    let mut presence = next_of(&mut alive, "presence").await;
-    while tabs(&presence).contains(&"silent".to_owned()) {
-        presence = next_of(&mut alive, "presence").await;
-    }
+    let presence = presence_where(&mut alive, |tabs| !tabs.contains(&"silent")).await;
     assert_eq!(
         present(&presence),
         vec![("Ann".into(), "alive".into(), false)]
@@ -364,10 +368,7 @@ async fn owners_editors_and_viewers_may_watch_outsiders_get_not_found_and_strang
         // left, before its own join (on PostgreSQL, presence is read back from the shared
         // rows): its own must follow (`next_of` fails after two seconds without one).
         let mut socket = watcher(&app, cookie, role, id).await;
-        while !present(&next_of(&mut socket, "presence").await)
-            .iter()
-            .any(|(_, tab, _)| tab == role)
-        {}
+        presence_where(&mut socket, |tabs| tabs.contains(&role)).await;
     }
     let mut outsider = watcher(&app, &outsider_cookie, "outsider", id).await;
     assert_eq!(next_of(&mut outsider, "not_found").await["doc_id"], id);

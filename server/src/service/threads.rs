@@ -39,7 +39,7 @@ impl Documents<'_> {
         user: &UserRef,
         request: &NewThread,
     ) -> Result<Thread, DocError> {
-        let text = CommentText::parse(&request.text).map_err(|e| DocError::Invalid(vec![e]))?;
+        let text = comment_text(&request.text)?;
         let thread_id = uuid::Uuid::now_v7().to_string();
         let comment_id = uuid::Uuid::now_v7().to_string();
         self.role(id, user).await?;
@@ -104,7 +104,7 @@ impl Documents<'_> {
         request: &NewComment,
     ) -> Result<Comment, DocError> {
         self.role(id, user).await?;
-        let text = CommentText::parse(&request.text).map_err(|e| DocError::Invalid(vec![e]))?;
+        let text = comment_text(&request.text)?;
         let thread = self.thread(id, thread_id).await?;
         let participants: Vec<UserRef> = thread.comments.iter().map(|c| c.author.clone()).collect();
         let mentioned = self.mentioned(&text).await?;
@@ -145,8 +145,7 @@ impl Documents<'_> {
         let role = self.role(place.doc_id, user).await?;
         let text = match text {
             Some(request) => {
-                let text =
-                    CommentText::parse(&request.text).map_err(|e| DocError::Invalid(vec![e]))?;
+                let text = comment_text(&request.text)?;
                 self.mentioned(&text).await?;
                 Some(text)
             }
@@ -330,6 +329,11 @@ fn on_the_wire(body: &str, records: Vec<ThreadRecord>) -> Vec<Thread> {
             comments: record.comments.into_iter().map(wire_comment).collect(),
         })
         .collect()
+}
+
+/// A comment's text, or why it is refused.
+fn comment_text(raw: &str) -> Result<CommentText, DocError> {
+    CommentText::parse(raw).map_err(|e| DocError::Invalid(vec![e]))
 }
 
 fn wire_comment(c: CommentRecord) -> Comment {
