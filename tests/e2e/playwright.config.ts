@@ -13,6 +13,9 @@ const pgUrl = process.env.E2E_PG_URL;
 // Every test signs people up from 127.0.0.1: more than the default sign-in limit per address.
 const signIns = '--sign-in-attempts-per-address 10000';
 const instancePorts = [port + 1, port + 2];
+// The servers log as JSON to standard output; only warnings and errors reach the test
+// output, so a failure caused on the server (a 500) names its cause beside the test.
+const logs = { RUST_LOG: 'warn' };
 // Headless Chromium preloads its address bar's popup (a WebUI page in a renderer process of
 // its own) for every browser context: a third of the renderers the tests started, for a
 // popup nobody opens. Turned off, the browser tests took 23-25 s instead of 34-37 s on four
@@ -45,8 +48,9 @@ const instances = pgUrl
       url: `http://127.0.0.1:${instancePort}/readyz`,
       reuseExistingServer: false,
       timeout: 60_000,
-      stdout: 'ignore' as const,
+      stdout: 'pipe' as const,
       stderr: 'pipe' as const,
+      env: logs,
     }))
   : [];
 
@@ -83,8 +87,9 @@ export default defineConfig({
       url: `http://127.0.0.1:${port}/readyz`,
       reuseExistingServer: false,
       timeout: 60_000,
-      stdout: 'ignore',
+      stdout: 'pipe',
       stderr: 'pipe',
+      env: logs,
     },
     ...instances,
   ],

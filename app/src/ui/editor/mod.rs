@@ -211,6 +211,12 @@ impl EditorState {
 #[component]
 fn Editor(doc: Document, members: Members) -> impl IntoView {
     let doc_id = doc.id.clone();
+    // The server reads a page's title after rendering it, outside the request's reactive
+    // arena (under load, inside another request's): a title read from a signal there
+    // panicked, a 500 for one load in a few hundred. The server's title is the document's as
+    // read; only the browser's follows the signal.
+    #[cfg(feature = "ssr")]
+    let title = leptos::text_prop::TextProp::from(format!("{} — Concord", doc.title));
     let session = expect_context::<Session>();
     let me = Signal::derive(move || session.0.get().and_then(|r| r.ok().flatten()).map(|u| u.id));
     let state = EditorState::new(doc, members, me);
@@ -238,6 +244,8 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
         merging: _,
         arrived,
     } = state;
+    #[cfg(not(feature = "ssr"))]
+    let title = move || format!("{} — Concord", base.with(|doc| doc.title.clone()));
     let saving = Signal::derive(move || state.saving());
     let revoked = Signal::derive(move || phase.with(|p| p.access == Access::Revoked));
     let trashed = Signal::derive(move || phase.with(|p| p.trashed_by().map(str::to_owned)));
@@ -551,7 +559,7 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
     };
 
     view! {
-        <Title text=move || format!("{} — Concord", base.with(|doc| doc.title.clone()))/>
+        <Title text=title/>
         <div class="heading-row">
             <h1>{move || base.with(|doc| doc.title.clone())}</h1>
             <p class="meta">
