@@ -12,7 +12,8 @@ pub use flash::Flash;
 pub use inbox::{Inbox, Notification, NotificationKind};
 pub use problems::{problem, ApiFailure, Problem, StaleRevision};
 pub use threads::{
-    Comment, NewAnchor, NewComment, NewThread, Resolution, Thread, ThreadAnchor, ThreadList,
+    comments_heading, Comment, NewAnchor, NewComment, NewThread, Resolution, Thread, ThreadAnchor,
+    ThreadList,
 };
 
 use crate::domain::{Field, Role, Status};

@@ -101,6 +101,42 @@ pub struct Thread {
     pub comments: Vec<Comment>,
 }
 
+impl Thread {
+    /// How the thread is named on screen: who started it, and on what.
+    pub fn title(&self) -> String {
+        let opener = self.comments.first().map_or("", |c| c.author.name.as_str());
+        match self.anchor {
+            Some(_) => format!("{opener} on a passage"),
+            None => format!("{opener} on the whole document"),
+        }
+    }
+
+    /// Changes whenever anything shown of the thread does, and only then: a list keyed by
+    /// it redraws a thread that changed and leaves the others (and what is typed in them).
+    pub fn shown_key(&self) -> String {
+        let mut key = format!("{}:{}", self.id, self.version);
+        if let Some(anchor) = &self.anchor {
+            key.push_str(&format!(
+                ":{}-{}:{:?}",
+                anchor.start, anchor.end, anchor.state
+            ));
+        }
+        for comment in &self.comments {
+            key.push_str(&format!(":{}.{}", comment.id, comment.version));
+        }
+        key
+    }
+}
+
+/// The heading of a document's comments: how many threads are open.
+pub fn comments_heading(open: usize) -> String {
+    match open {
+        0 => "Comments".to_owned(),
+        1 => "Comments (1 open)".to_owned(),
+        n => format!("Comments ({n} open)"),
+    }
+}
+
 /// `GET /api/docs/{id}/threads`: every thread of the document, oldest first.
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

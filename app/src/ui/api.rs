@@ -6,9 +6,9 @@ use std::future::Future;
 use crate::{
     domain::Status,
     protocol::{
-        etag, ApiFailure, CreateDoc, Credentials, DocDiff, DocPage, Document, ListParams,
-        MemberRequest, Members, People, Preview, PreviewRequest, PutDoc, Revision, RevisionList,
-        TransitionRequest, UserRef,
+        etag, ApiFailure, Comment, CreateDoc, Credentials, DocDiff, DocPage, Document, ListParams,
+        MemberRequest, Members, NewComment, NewThread, People, Preview, PreviewRequest, PutDoc,
+        Resolution, Revision, RevisionList, Thread, ThreadList, TransitionRequest, UserRef,
     },
 };
 
@@ -225,6 +225,52 @@ pub fn unread() -> impl Future<Output = Result<u64, ApiFailure>> + Send + 'stati
             Ok(inbox.unread)
         })
     }
+}
+
+/// A document's comment threads, oldest first (the editor's comments).
+pub async fn threads(id: &str) -> Result<Vec<Thread>, ApiFailure> {
+    let list: ThreadList = client::get(&format!("/api/docs/{}/threads", encode(id))).await?;
+    Ok(list.items)
+}
+
+pub async fn start_thread(id: &str, thread: &NewThread) -> Result<Thread, ApiFailure> {
+    client::send_json(
+        "POST",
+        &format!("/api/docs/{}/threads", encode(id)),
+        &[],
+        thread,
+    )
+    .await
+}
+
+pub async fn reply(id: &str, thread: &str, comment: &NewComment) -> Result<Comment, ApiFailure> {
+    let url = format!(
+        "/api/docs/{}/threads/{}/comments",
+        encode(id),
+        encode(thread)
+    );
+    client::send_json("POST", &url, &[], comment).await
+}
+
+/// Resolves or reopens a thread from the version shown (412 if somebody did it first).
+pub async fn resolve(
+    id: &str,
+    thread: &str,
+    version: i64,
+    resolved: bool,
+) -> Result<Thread, ApiFailure> {
+    let url = format!(
+        "/api/docs/{}/threads/{}/resolution",
+        encode(id),
+        encode(thread)
+    );
+    client::send_json(
+        "POST",
+        &url,
+        &[("If-Match", etag(version))],
+        &Resolution { resolved },
+    )
+    .await
 }
 
 pub async fn people(prefix: &str) -> Result<People, ApiFailure> {

@@ -475,3 +475,20 @@ pub fn put_into_focused(field: &FocusedField, value: &str) {
     #[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
     let _ = (field, value);
 }
+
+/// Where the selection of the text field `id` is (UTF-16 offsets, as the browser counts),
+/// also after it lost the focus: a textarea keeps its selection.
+pub fn selection_in(id: &str) -> Option<(u32, u32)> {
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        use wasm_bindgen::JsCast;
+        let element = web_sys::window()?.document()?.get_element_by_id(id)?;
+        let area = element.dyn_ref::<web_sys::HtmlTextAreaElement>()?;
+        Some((area.selection_start().ok()??, area.selection_end().ok()??))
+    }
+    #[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
+    {
+        let _ = id;
+        None
+    }
+}

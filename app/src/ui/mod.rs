@@ -18,6 +18,7 @@ mod inbox;
 mod list;
 mod live;
 mod new_doc;
+mod passage;
 mod preview;
 #[cfg(feature = "ssr")]
 mod reader;

@@ -5,19 +5,15 @@
 
 use leptos::prelude::*;
 
+use super::passage::Passage;
 use super::time::RelativeTime;
-use crate::domain::anchor::AnchorState;
-use crate::protocol::{Thread, ThreadAnchor};
+use crate::protocol::{comments_heading, Thread};
 
 #[component]
 pub fn Threads(doc_id: String, rev: i64, threads: Vec<Thread>) -> impl IntoView {
     let (resolved, open): (Vec<Thread>, Vec<Thread>) =
         threads.into_iter().partition(|t| t.resolved);
-    let heading = match open.len() {
-        0 => "Comments".to_owned(),
-        1 => "Comments (1 open)".to_owned(),
-        n => format!("Comments ({n} open)"),
-    };
+    let heading = comments_heading(open.len());
     let resolved_count = resolved.len();
     let list = |threads: Vec<Thread>, doc_id: String| {
         threads
@@ -54,15 +50,7 @@ pub fn Threads(doc_id: String, rev: i64, threads: Vec<Thread>) -> impl IntoView 
 fn ThreadView(doc_id: String, thread: Thread) -> impl IntoView {
     let label = format!("thread-{}-label", thread.id);
     let labelled_by = label.clone();
-    let opener = thread
-        .comments
-        .first()
-        .map(|c| c.author.name.clone())
-        .unwrap_or_default();
-    let title = match &thread.anchor {
-        Some(_) => format!("{opener} on a passage"),
-        None => format!("{opener} on the whole document"),
-    };
+    let title = thread.title();
     let reply_id = format!("reply-{}", thread.id);
     let reply_url = format!("/api/docs/{doc_id}/threads/{}/comments", thread.id);
     view! {
@@ -92,22 +80,5 @@ fn ThreadView(doc_id: String, thread: Thread) -> impl IntoView {
                 })}
             </article>
         </li>
-    }
-}
-
-/// The words commented on, and what became of them.
-#[component]
-fn Passage(anchor: ThreadAnchor) -> impl IntoView {
-    let note = match anchor.state {
-        AnchorState::Intact => None,
-        AnchorState::Changed => Some(format!(
-            "The text changed since this comment; it is now: “{}”",
-            anchor.text
-        )),
-        AnchorState::Detached => Some("The passage was deleted.".to_owned()),
-    };
-    view! {
-        <blockquote class="quote">{anchor.quote}</blockquote>
-        {note.map(|note| view! { <p class="anchor-note">{note}</p> })}
     }
 }

@@ -5,7 +5,9 @@ mod actions;
 mod answers;
 mod arrival;
 mod arrived;
+mod comments;
 mod conflict;
+mod discuss;
 mod hunks;
 mod offer;
 mod phase;
@@ -40,6 +42,7 @@ use crate::{
 };
 use arrival::{on_arrival, Arrived, Moment, OnArrival};
 use arrived::ArrivalNote;
+use comments::EditorComments;
 use conflict::{Conflict, ConflictPanel, Origin};
 use offer::DraftOffer;
 use phase::{Access, Event, Phase, Saving, Then};
@@ -123,6 +126,8 @@ struct EditorState {
     merging: RwSignal<bool>,
     /// The last arrival merged into the form, for its note and its undo.
     arrived: RwSignal<Option<Arrived>>,
+    /// Moves on with every change to the document's threads: the comments are fetched again.
+    discussed: RwSignal<u64>,
 }
 
 impl EditorState {
@@ -150,6 +155,7 @@ impl EditorState {
             composing: RwSignal::new(false),
             merging: RwSignal::new(false),
             arrived: RwSignal::new(None),
+            discussed: RwSignal::new(0),
         }
     }
 
@@ -221,6 +227,9 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
     let me = Signal::derive(move || session.0.get().and_then(|r| r.ok().flatten()).map(|u| u.id));
     let state = EditorState::new(doc, members, me);
     let may_edit = Memo::new(move |_| state.may_edit());
+    let doc_id_for_comments = doc_id.clone();
+    // Whoever may change the document may resolve its threads, also while it is archived.
+    let may_resolve = Signal::derive(move || state.members.with(|m| m.your_role.can_edit()));
     let EditorState {
         inputs,
         base,
@@ -243,6 +252,7 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
         composing,
         merging: _,
         arrived,
+        discussed,
     } = state;
     #[cfg(not(feature = "ssr"))]
     let title = move || format!("{} — Concord", base.with(|doc| doc.title.clone()));
@@ -673,6 +683,7 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
             })}
             {status_line}
         </Show>
+        <EditorComments doc_id=doc_id_for_comments body=inputs.body base may_resolve discussed/>
         {move || copy.get().map(|(id, title)| view! {
             <p><a href=format!("/docs/{id}")>{format!("Open your version, “{title}”")}</a></p>
         })}

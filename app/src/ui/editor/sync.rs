@@ -36,6 +36,9 @@ impl EditorState {
             }) => {
                 let base_rev = self.base.with_untracked(|d| d.rev);
                 if rev > base_rev {
+                    // Somebody's save moved the threads' passages, whether or not the form
+                    // takes it in.
+                    self.discussed.update(|n| *n += 1);
                     let mine = me.as_deref() == Some(by.id.as_str());
                     together.heard(
                         RemoteChange {
@@ -62,7 +65,14 @@ impl EditorState {
                     "This document was moved to the trash; your text stays on this page.".into(),
                 );
             }
-            LiveEvent::Message(ServerMessage::Resync { .. }) => self.catch_up(together, me),
+            LiveEvent::Message(ServerMessage::Discussed { .. }) => {
+                self.discussed.update(|n| *n += 1);
+            }
+            LiveEvent::Message(ServerMessage::Resync { .. }) => {
+                // Comments may have changed unheard as well.
+                self.discussed.update(|n| *n += 1);
+                self.catch_up(together, me)
+            }
             LiveEvent::Message(ServerMessage::NotFound { .. }) => {
                 self.step(Event::Revoked);
                 self.status.set(

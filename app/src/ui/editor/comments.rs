@@ -1,0 +1,264 @@
+//! The editor's comments (issue 23): the document's threads beside the form, a new comment
+//! on the words selected in the body or on the whole document, replies, resolving and
+//! reopening. What a selection names and how a refusal reads are decided in `discuss.rs`;
+//! the server decides the rest and the threads are fetched again on every change.
+
+use std::collections::BTreeMap;
+
+use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
+
+use super::discuss::{passage, refusal, Passage};
+use crate::protocol::{comments_heading, Document, NewComment, NewThread, Thread};
+use crate::ui::{api, browser, passage::Passage as Quote, time::relative};
+
+const UNSAVED: &str =
+    "Those words are not in the saved text as they stand: save first, then comment on them.";
+
+#[component]
+pub(super) fn EditorComments(
+    doc_id: String,
+    /// The body field's text.
+    body: RwSignal<String>,
+    /// The saved revision the form is based on: a selection is named in its body.
+    base: RwSignal<Document>,
+    may_resolve: Signal<bool>,
+    /// Moves on with every change to the threads, here or announced live: fetch them again.
+    discussed: RwSignal<u64>,
+) -> impl IntoView {
+    let doc_id = StoredValue::new(doc_id);
+    let threads = RwSignal::new(None::<Result<Vec<Thread>, String>>);
+    let asked = StoredValue::new(0_u64);
+    // Also on every new revision in the form: a save moves the passages.
+    Effect::new(move |_| {
+        discussed.track();
+        base.with(|d| d.rev);
+        asked.update_value(|n| *n += 1);
+        let this = asked.get_value();
+        spawn_local(async move {
+            let list = api::threads(&doc_id.get_value()).await;
+            // Only the newest question's answer is shown.
+            if asked.get_value() == this {
+                threads.set(Some(list.map_err(|f| refusal(&f.problem))));
+            }
+        });
+    });
+    let changed = Callback::new(move |()| discussed.update(|n| *n += 1));
+    // Replies being typed, by thread: a thread redrawn because it changed keeps its reply.
+    let replies = RwSignal::new(BTreeMap::<String, String>::new());
+
+    let listed = move |resolved: bool| {
+        threads.with(|t| match t {
+            Some(Ok(list)) => list
+                .iter()
+                .filter(|t| t.resolved == resolved)
+                .cloned()
+                .collect(),
+            _ => Vec::new(),
+        })
+    };
+    let open_count = move || listed(false).len();
+    let resolved_count = move || listed(true).len();
+    let list = move |resolved: bool| {
+        view! {
+            <For each=move || listed(resolved) key=Thread::shown_key let(thread)>
+                <ThreadItem doc_id thread may_resolve replies changed/>
+            </For>
+        }
+    };
+    view! {
+        <section class="threads" aria-labelledby="threads-heading">
+            <h2 id="threads-heading">{move || comments_heading(open_count())}</h2>
+            <NewThreadForm doc_id body base changed/>
+            {move || match threads.get() {
+                None => Some(view! { <p>"Loading comments…"</p> }.into_any()),
+                Some(Err(why)) => Some(view! { <p class="form-error" role="alert">{format!("Comments could not be loaded: {why}")}</p> }.into_any()),
+                Some(Ok(_)) => None,
+            }}
+            <ol class="thread-list" aria-label="Open threads">{list(false)}</ol>
+            <Show when=move || { resolved_count() > 0 }>
+                <details class="resolved-threads">
+                    <summary>{move || format!("Resolved ({})", resolved_count())}</summary>
+                    <ol class="thread-list" aria-label="Resolved threads">{list(true)}</ol>
+                </details>
+            </Show>
+        </section>
+    }
+}
+
+/// A new thread: on the words selected in the body when the person turns to the comment
+/// field, or on the whole document.
+#[component]
+fn NewThreadForm(
+    doc_id: StoredValue<String>,
+    body: RwSignal<String>,
+    base: RwSignal<Document>,
+    changed: Callback<()>,
+) -> impl IntoView {
+    let chosen = RwSignal::new(Passage::Whole);
+    let text = RwSignal::new(String::new());
+    let error = RwSignal::new(String::new());
+    let sending = RwSignal::new(false);
+    // A selection already commented on (or set aside for the whole document) is not taken
+    // again when the person comes back to the field: the body keeps its selection.
+    let used = StoredValue::new(None::<(u32, u32)>);
+    let set_aside = move || used.set_value(browser::selection_in("body"));
+    let choose = move |_| {
+        let selection = browser::selection_in("body");
+        if selection == used.get_value() {
+            return;
+        }
+        if let Some((start, end)) = selection {
+            let picked = base.with_untracked(|saved| {
+                body.with_untracked(|text| passage(text, start as usize, end as usize, &saved.body))
+            });
+            chosen.set(picked);
+        }
+    };
+    let submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let anchor = match chosen.get_untracked() {
+            Passage::Whole => None,
+            Passage::Words(anchor) => Some(anchor),
+            Passage::Unsaved(_) => return error.set(UNSAVED.into()),
+        };
+        let request = NewThread {
+            rev: base.with_untracked(|d| d.rev),
+            anchor,
+            text: text.get_untracked(),
+        };
+        sending.set(true);
+        spawn_local(async move {
+            match api::start_thread(&doc_id.get_value(), &request).await {
+                Ok(_) => {
+                    text.set(String::new());
+                    chosen.set(Passage::Whole);
+                    set_aside();
+                    error.set(String::new());
+                    changed.run(());
+                }
+                Err(failure) => error.set(refusal(&failure.problem)),
+            }
+            sending.set(false);
+        });
+    };
+    let shown = move || {
+        chosen.with(|c| match c.quote() {
+            None => view! {
+                <p class="hint">"Select words in the text, then write here to comment on them; or comment on the whole document."</p>
+            }
+            .into_any(),
+            Some(quote) => view! {
+                <p class="selected">
+                    "On the words " <q>{quote.to_owned()}</q> " "
+                    <button type="button" on:click=move |_| {
+                        chosen.set(Passage::Whole);
+                        set_aside();
+                    }>
+                        "Comment on the whole document instead"
+                    </button>
+                </p>
+                {matches!(c, Passage::Unsaved(_)).then(|| view! { <p class="hint">{UNSAVED}</p> })}
+            }
+            .into_any(),
+        })
+    };
+    view! {
+        <form class="new-thread" on:submit=submit>
+            {shown}
+            <label for="new-comment">"New comment"</label>
+            <textarea id="new-comment" required maxlength="10000" rows="3"
+                prop:value=move || text.get()
+                on:focus=choose
+                on:input=move |ev| text.set(event_target_value(&ev))
+            ></textarea>
+            {move || (!error.with(String::is_empty)).then(|| view! { <p class="form-error" role="alert">{error.get()}</p> })}
+            <button type="submit" disabled=move || sending.get()>"Comment"</button>
+        </form>
+    }
+}
+
+#[component]
+fn ThreadItem(
+    doc_id: StoredValue<String>,
+    thread: Thread,
+    may_resolve: Signal<bool>,
+    replies: RwSignal<BTreeMap<String, String>>,
+    changed: Callback<()>,
+) -> impl IntoView {
+    let id = StoredValue::new(thread.id.clone());
+    let label = format!("thread-{}-label", thread.id);
+    let labelled_by = label.clone();
+    let reply_id = format!("reply-{}", thread.id);
+    let (version, resolved) = (thread.version, thread.resolved);
+    let error = RwSignal::new(String::new());
+    let typed = replies.with_untracked(|r| r.get(&thread.id).cloned().unwrap_or_default());
+    let send_reply = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let text = replies.with_untracked(|r| r.get(&id.get_value()).cloned().unwrap_or_default());
+        spawn_local(async move {
+            match api::reply(&doc_id.get_value(), &id.get_value(), &NewComment { text }).await {
+                Ok(_) => {
+                    replies.update(|r| {
+                        r.remove(&id.get_value());
+                    });
+                    changed.run(());
+                }
+                Err(failure) => error.set(refusal(&failure.problem)),
+            }
+        });
+    };
+    let decide = move |_| {
+        spawn_local(async move {
+            match api::resolve(&doc_id.get_value(), &id.get_value(), version, !resolved).await {
+                Ok(_) => changed.run(()),
+                Err(failure) => error.set(refusal(&failure.problem)),
+            }
+        });
+    };
+    view! {
+        <li>
+            <article class="thread" id=format!("thread-{}", thread.id) aria-labelledby=labelled_by>
+                <h3 id=label>{thread.title()}</h3>
+                {thread.anchor.map(|anchor| view! { <Quote anchor/> })}
+                <ol class="comments">
+                    {thread.comments.into_iter().map(|comment| view! {
+                        <li>
+                            <p class="who">
+                                <strong>{comment.author.name}</strong>" "
+                                <time datetime=comment.created_at.to_rfc3339()>{when(comment.created_at)}</time>
+                                {comment.edited_at.map(|_| " (edited)")}
+                            </p>
+                            <p class="comment-text">{comment.text}</p>
+                        </li>
+                    }).collect_view()}
+                </ol>
+                {(!resolved).then(|| view! {
+                    <form class="reply" on:submit=send_reply>
+                        <label for=reply_id.clone()>"Reply"</label>
+                        <textarea id=reply_id required maxlength="10000" rows="2"
+                            prop:value=typed
+                            on:input=move |ev| {
+                                let value = event_target_value(&ev);
+                                replies.update(|r| {
+                                    r.insert(id.get_value(), value);
+                                });
+                            }
+                        ></textarea>
+                        <button type="submit">"Reply"</button>
+                    </form>
+                })}
+                {move || (!error.with(String::is_empty)).then(|| view! { <p class="form-error" role="alert">{error.get()}</p> })}
+                <Show when=move || may_resolve.get()>
+                    <button type="button" on:click=decide>{if resolved { "Reopen" } else { "Resolve" }}</button>
+                </Show>
+            </article>
+        </li>
+    }
+}
+
+/// How long ago, by the browser's clock (the threads are only ever drawn in the browser).
+fn when(at: chrono::DateTime<chrono::Utc>) -> String {
+    browser::now()
+        .and_then(|now| relative(now, at))
+        .unwrap_or_else(|| at.format("%Y-%m-%d %H:%M UTC").to_string())
+}

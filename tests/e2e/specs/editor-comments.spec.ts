@@ -1,0 +1,82 @@
+// Comments in the editor (issue 23): owners and editors comment on words selected in the
+// body or on the whole document, see others' comments and replies arrive while they type,
+// see a thread follow its passage through a save, and resolve and reopen threads.
+import { expect, test, type Page } from '@playwright/test';
+import { noViolations, twoPeople } from './helpers';
+
+/** Selects `words` in the body field, as a person drags over them. */
+async function selectInBody(page: Page, words: string): Promise<void> {
+  await page.getByLabel('Body', { exact: true }).evaluate((area: HTMLTextAreaElement, words) => {
+    const at = area.value.indexOf(words);
+    if (at === -1) throw new Error(`"${words}" is not in the body`);
+    area.focus();
+    area.setSelectionRange(at, at + words.length);
+  }, words);
+}
+
+test('in the editor, selected words are commented on, replies arrive while others type, and threads follow saves and are resolved', async ({ browser }) => {
+  const body = 'We hire two engineers in Q4.\n\nThe budget stays.\n';
+  const { ann, bob, annName, bobName } = await twoPeople(browser, 'Plan', body);
+
+  // Ann selects words in the body, turns to the comment field and comments on them.
+  await selectInBody(ann, 'two engineers');
+  const comments = ann.getByRole('region', { name: /^Comments/ });
+  const newComment = comments.getByLabel('New comment');
+  await newComment.click();
+  await expect(comments.getByText('On the words')).toContainText('two engineers');
+  await newComment.fill('Why two?');
+  await comments.getByRole('button', { name: 'Comment', exact: true }).click();
+  const annsThread = comments.getByRole('article', { name: `${annName} on a passage` });
+  await expect(annsThread.locator('blockquote')).toHaveText('two engineers');
+  await expect(newComment).toHaveValue('');
+  await expect(comments.getByRole('heading', { name: 'Comments (1 open)' })).toBeVisible();
+
+  // Bob's editor shows it without reloading; he starts a reply, and while Ann comments on
+  // the whole document his reply keeps its words and its focus.
+  const bobs = bob.getByRole('region', { name: /^Comments/ });
+  const bobsThread = bobs.getByRole('article', { name: `${annName} on a passage` });
+  await expect(bobsThread).toContainText('Why two?');
+  const reply = bobsThread.getByLabel('Reply');
+  await reply.fill(`@${annName} because of the roadmap`);
+  await newComment.fill('And the budget?');
+  await comments.getByRole('button', { name: 'Comment', exact: true }).click();
+  await expect(bobs.getByRole('article', { name: `${annName} on the whole document` })).toContainText('And the budget?');
+  await expect(reply).toHaveValue(`@${annName} because of the roadmap`);
+  await expect(reply).toBeFocused();
+  await bobsThread.getByRole('button', { name: 'Reply' }).click();
+  await expect(annsThread).toContainText(`@${annName} because of the roadmap`);
+  await expect(annsThread).toContainText(bobName);
+
+  // Words typed since the last save cannot be commented on yet: it says so, nothing is sent.
+  await ann.getByLabel('Body', { exact: true }).press('Control+End');
+  await ann.keyboard.type('Hiring starts in May.');
+  await selectInBody(ann, 'Hiring starts');
+  await newComment.click();
+  await expect(comments.getByText('save first, then comment on them').first()).toBeVisible();
+  await newComment.fill('Too early?');
+  await comments.getByRole('button', { name: 'Comment', exact: true }).click();
+  await expect(comments.getByRole('alert').filter({ hasText: 'save first' })).toBeVisible();
+  await expect(newComment).toHaveValue('Too early?');
+  await comments.getByRole('button', { name: 'Comment on the whole document instead' }).click();
+  await newComment.fill('');
+
+  // Bob changes the passage and saves: Ann's thread says the text changed, with the words now.
+  const bobsBody = bob.getByLabel('Body', { exact: true });
+  await bobsBody.fill(body.replace('two engineers', 'three engineers'));
+  await bob.keyboard.press('Control+s');
+  await expect(bob.getByRole('status')).toHaveText('Saved as revision 2');
+  await expect(annsThread).toContainText('The text changed since this comment; it is now: “three engineers”');
+
+  // Ann resolves her thread; Bob sees it folded under Resolved, and reopens it.
+  await annsThread.getByRole('button', { name: 'Resolve' }).click();
+  await expect(bobs.getByText('Resolved (1)')).toBeVisible();
+  await expect(bobs.getByRole('heading', { name: 'Comments (1 open)' })).toBeVisible();
+  await bobs.getByText('Resolved (1)').click();
+  await bobs.getByRole('article', { name: `${annName} on a passage` }).getByRole('button', { name: 'Reopen' }).click();
+  await expect(comments.getByRole('heading', { name: 'Comments (2 open)' })).toBeVisible();
+
+  await noViolations(ann, 'the editor with comments');
+  await ann.setViewportSize({ width: 390, height: 844 });
+  const width = await ann.evaluate(() => document.documentElement.scrollWidth);
+  expect(width, `the editor is ${width}px wide`).toBeLessThanOrEqual(390);
+});
