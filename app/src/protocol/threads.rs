@@ -116,10 +116,8 @@ impl Thread {
     pub fn shown_key(&self) -> String {
         let mut key = format!("{}:{}", self.id, self.version);
         if let Some(anchor) = &self.anchor {
-            key.push_str(&format!(
-                ":{}-{}:{:?}",
-                anchor.start, anchor.end, anchor.state
-            ));
+            let (start, end, state) = (anchor.start, anchor.end, anchor.state);
+            key.push_str(&format!(":{start}-{end}:{state:?}:{}", anchor.text));
         }
         for comment in &self.comments {
             key.push_str(&format!(":{}.{}", comment.id, comment.version));
@@ -142,4 +140,75 @@ pub fn comments_heading(open: usize) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ThreadList {
     pub items: Vec<Thread>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn thread() -> Thread {
+        let ann = UserRef {
+            id: "u1".into(),
+            name: "ann".into(),
+        };
+        let at = DateTime::<Utc>::UNIX_EPOCH;
+        Thread {
+            id: "t1".into(),
+            doc_id: "d1".into(),
+            anchor: Some(ThreadAnchor {
+                start: 3,
+                end: 6,
+                text: "two".into(),
+                state: AnchorState::Intact,
+                quote: "two".into(),
+            }),
+            made_on_rev: 1,
+            author: ann.clone(),
+            created_at: at,
+            resolved: false,
+            version: 1,
+            comments: vec![Comment {
+                id: "c1".into(),
+                author: ann,
+                text: "Why?".into(),
+                created_at: at,
+                edited_at: None,
+                version: 1,
+            }],
+        }
+    }
+
+    #[test]
+    fn a_thread_is_named_by_who_started_it_and_on_what() {
+        let mut t = thread();
+        assert_eq!(t.title(), "ann on a passage");
+        t.anchor = None;
+        assert_eq!(t.title(), "ann on the whole document");
+        assert_eq!(comments_heading(0), "Comments");
+        assert_eq!(comments_heading(1), "Comments (1 open)");
+        assert_eq!(comments_heading(4), "Comments (4 open)");
+    }
+
+    #[test]
+    fn the_shown_key_changes_with_everything_shown_and_nothing_else() {
+        let t = thread();
+        let key = t.shown_key();
+        let mut same = t.clone();
+        same.made_on_rev = 9;
+        assert_eq!(same.shown_key(), key, "not shown: the same key keeps what is typed");
+        let mut resolved = t.clone();
+        resolved.version = 2;
+        let mut moved = t.clone();
+        moved.anchor.as_mut().unwrap().state = AnchorState::Changed;
+        let mut rewritten = t.clone();
+        rewritten.anchor.as_mut().unwrap().text = "six".into();
+        let mut edited = t.clone();
+        edited.comments[0].version = 2;
+        let mut replied = t.clone();
+        replied.comments.push(replied.comments[0].clone());
+        replied.comments[1].id = "c2".into();
+        for changed in [resolved, moved, rewritten, edited, replied] {
+            assert_ne!(changed.shown_key(), key);
+        }
+    }
 }
