@@ -60,35 +60,47 @@ pub async fn move_anchors(
             .fetch_one(&mut **tx)
             .await?;
     let edits = Edits::between(&old_body, new_body);
+    let mut moved = Vec::new();
     for row in rows {
         let anchor = anchor_from(&row)?;
-        let moved = anchor.follow(&edits, new_body);
-        if moved == anchor {
-            continue;
+        let now = anchor.follow(&edits, new_body);
+        if now != anchor {
+            moved.push((row.try_get::<String, _>("id")?, now));
         }
-        write_anchor(tx, row.try_get("id")?, &moved).await?;
+    }
+    for chunk in moved.chunks(ANCHORS_PER_STATEMENT) {
+        write_anchors(tx, chunk).await?;
     }
     Ok(())
 }
 
-async fn write_anchor(
+/// Anchors written by one statement: seven values each, well under both backends' limit
+/// on bound values (32,766 on SQLite, 65,535 on PostgreSQL).
+const ANCHORS_PER_STATEMENT: usize = 500;
+
+/// Writes moved anchors in one statement, not one per anchor: a save that moves a
+/// thousand passages costs two round trips instead of a thousand (docs/benchmarks.md).
+async fn write_anchors(
     tx: &mut sqlx::Transaction<'_, Db>,
-    id: String,
-    anchor: &Anchor,
+    moved: &[(String, Anchor)],
 ) -> StoreResult<()> {
-    sqlx::query(
-        "UPDATE threads SET anchor_start = $1, anchor_end = $2, anchor_text = $3, anchor_before = $4, \
-         anchor_after = $5, anchor_state = $6 WHERE id = $7",
-    )
-    .bind(anchor.start as i64)
-    .bind(anchor.end as i64)
-    .bind(&anchor.text)
-    .bind(&anchor.before)
-    .bind(&anchor.after)
-    .bind(state_name(anchor.state))
-    .bind(id)
-    .execute(&mut **tx)
-    .await?;
+    let mut query =
+        sqlx::QueryBuilder::<Db>::new("WITH moved (id, s, e, t, b, a, st) AS (");
+    query.push_values(moved, |mut row, (id, anchor)| {
+        row.push_bind(id.clone())
+            .push_bind(anchor.start as i64)
+            .push_bind(anchor.end as i64)
+            .push_bind(anchor.text.clone())
+            .push_bind(anchor.before.clone())
+            .push_bind(anchor.after.clone())
+            .push_bind(state_name(anchor.state));
+    });
+    query.push(
+        ") UPDATE threads SET anchor_start = moved.s, anchor_end = moved.e, anchor_text = moved.t, \
+         anchor_before = moved.b, anchor_after = moved.a, anchor_state = moved.st \
+         FROM moved WHERE threads.id = moved.id",
+    );
+    query.build().execute(&mut **tx).await?;
     Ok(())
 }
 
