@@ -69,6 +69,9 @@ pub enum ServerMessage {
         thread_id: String,
         by: UserRef,
     },
+    /// Something in this person's inbox is new: fetch its unread count again (sent to every
+    /// tab of theirs, whatever document it shows).
+    Notified,
     /// This tab fell behind and may have missed updates: fetch the document again.
     Resync {
         doc_id: String,

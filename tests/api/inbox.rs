@@ -267,3 +267,71 @@ async fn the_inbox_page_says_who_did_what_where_and_marks_read_with_a_form() {
         .unwrap()
         .starts_with("/login"));
 }
+
+/// The next message on the socket other than presence.
+async fn next_news(socket: &mut crate::live::Socket) -> Value {
+    use futures::StreamExt;
+    let wait = async {
+        while let Some(frame) = socket.next().await {
+            if let tokio_tungstenite::tungstenite::Message::Text(text) = frame.unwrap() {
+                let message: Value = serde_json::from_str(&text).unwrap();
+                if message["type"] != "presence" {
+                    return message;
+                }
+            }
+        }
+        panic!("socket closed");
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(2), wait)
+        .await
+        .expect("a message within 2 s")
+}
+
+#[tokio::test]
+async fn the_people_told_hear_it_live_in_every_tab_whatever_it_shows_and_nobody_else() {
+    let app = TestApp::spawn().await;
+    let (ann, ann_cookie) = app.user_with_cookie("ann").await;
+    let (bob, bob_cookie) = app.user_with_cookie("bob").await;
+    let doc = document(&app, &ann, BODY).await;
+    let id = doc["id"].as_str().unwrap();
+    let other = document(&app, &ann, "Another text.").await;
+    app.share(&ann, id, "bob", "viewer").await;
+    // Ann has only her other document open; Bob the discussed one.
+    let mut anns_tab = watcher(&app, &ann_cookie, "ann-1", other["id"].as_str().unwrap()).await;
+    let mut bobs_tab = watcher(&app, &bob_cookie, "bob-1", id).await;
+    next_of(&mut anns_tab, "presence").await;
+    next_of(&mut bobs_tab, "presence").await;
+
+    let response = start(&app, &bob, id, on_passage(1, BODY, "budget", "@ann sure?")).await;
+    let thread: Value = response.json().await.unwrap();
+    let thread_id = thread["id"].as_str().unwrap();
+    assert_eq!(next_news(&mut anns_tab).await, json!({"type": "notified"}));
+    let response = ann
+        .post(app.url(&format!("/api/docs/{id}/threads/{thread_id}/comments")))
+        .json(&json!({"text": "Yes."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+    // Bob is not told of his own comment; he is of Ann's reply in his thread. (A `notified`
+    // may overtake the `discussed` sent just before it: they travel different queues.)
+    let mut heard = Vec::new();
+    for _ in 0..3 {
+        let message = next_news(&mut bobs_tab).await;
+        heard.push((
+            message["type"].as_str().unwrap().to_owned(),
+            message["by"]["name"].as_str().map(str::to_owned),
+        ));
+    }
+    heard.sort();
+    assert_eq!(
+        heard,
+        [
+            ("discussed".to_owned(), Some("ann".to_owned())),
+            ("discussed".to_owned(), Some("bob".to_owned())),
+            ("notified".to_owned(), None),
+        ]
+    );
+    // The share, then Ann's reply.
+    assert_eq!(inbox(&app, &bob).await["unread"], 2);
+}

@@ -41,7 +41,9 @@ fn body(top: &str) -> (String, usize) {
     let mut text = top.to_owned();
     let mut lines = 0;
     loop {
-        let line = format!("Line {lines}: the quick brown fox jumps over the lazy dog, paragraph {lines}.\n");
+        let line = format!(
+            "Line {lines}: the quick brown fox jumps over the lazy dog, paragraph {lines}.\n"
+        );
         if text.len() + line.len() + 200 > 1024 * 1024 {
             return (text, lines);
         }
@@ -65,13 +67,20 @@ async fn create(client: &Client, server: &Server, title: &str, text: &str) -> St
 }
 
 /// `saves` saves of document `id`, each with one more line at the top; their latencies.
-async fn saves(client: &Client, server: &Server, id: &str, title: &str, saves: usize) -> Vec<Duration> {
+async fn saves(
+    client: &Client,
+    server: &Server,
+    id: &str,
+    title: &str,
+    saves: usize,
+) -> Vec<Duration> {
     let url = server.url(&format!("/api/docs/{id}"));
     let mut latencies = Vec::new();
     for save in 0..saves {
         let top: String = (0..=save).map(|n| format!("New line {n}.\n")).collect();
-        let request = json!({"title": title, "slug": title.to_lowercase(), "tags": [], "body": body(&top).0})
-            .to_string();
+        let request =
+            json!({"title": title, "slug": title.to_lowercase(), "tags": [], "body": body(&top).0})
+                .to_string();
         let sent = Instant::now();
         let response = client
             .put(&url)
@@ -112,7 +121,11 @@ async fn main() {
     let server = Server::start(&options.server, &database).await;
     let (client, _) = sign_up(&server, "bench").await;
     let (text, lines) = body("");
-    println!("a body of {} bytes, {lines} lines; {} threads", text.len(), options.threads);
+    println!(
+        "a body of {} bytes, {lines} lines; {} threads",
+        text.len(),
+        options.threads
+    );
 
     let plain = create(&client, &server, "Plain", &text).await;
     let discussed = create(&client, &server, "Discussed", &text).await;
@@ -131,14 +144,22 @@ async fn main() {
             .unwrap();
         assert_eq!(response.status(), StatusCode::CREATED, "thread {n}");
     }
-    println!("{} threads started in {:.1} s", options.threads, started.elapsed().as_secs_f64());
+    println!(
+        "{} threads started in {:.1} s",
+        options.threads,
+        started.elapsed().as_secs_f64()
+    );
 
     let without = saves(&client, &server, &plain, "Plain", options.saves).await;
     let with = saves(&client, &server, &discussed, "Discussed", options.saves).await;
     line("save, no threads", &without);
     line(&format!("save moving {} anchors", options.threads), &with);
     let added = |p: f64| percentile(&with, p).saturating_sub(percentile(&without, p));
-    println!("added by the threads: p50 {}, p99 {}", ms(added(0.5)), ms(added(0.99)));
+    println!(
+        "added by the threads: p50 {}, p99 {}",
+        ms(added(0.5)),
+        ms(added(0.99))
+    );
 
     let mut reads = Vec::new();
     let mut size = 0;
@@ -155,7 +176,10 @@ async fn main() {
         reads.push(sent.elapsed());
     }
     reads.sort();
-    line(&format!("the editor's read of its threads ({size} bytes as sent)"), &reads);
+    line(
+        &format!("the editor's read of its threads ({size} bytes as sent)"),
+        &reads,
+    );
 
     // Every passage still holds its words, now further down.
     let threads: Value = client
@@ -173,7 +197,11 @@ async fn main() {
         assert_eq!(anchor["state"], "intact", "{thread}");
         assert_eq!(anchor["text"], anchor["quote"], "{thread}");
     }
-    println!("all {} anchors intact after {} saves", items.len(), options.saves);
+    println!(
+        "all {} anchors intact after {} saves",
+        items.len(),
+        options.saves
+    );
     drop(server);
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -195,7 +195,11 @@ mod tests {
         let key = t.shown_key();
         let mut same = t.clone();
         same.made_on_rev = 9;
-        assert_eq!(same.shown_key(), key, "not shown: the same key keeps what is typed");
+        assert_eq!(
+            same.shown_key(),
+            key,
+            "not shown: the same key keeps what is typed"
+        );
         let mut resolved = t.clone();
         resolved.version = 2;
         let mut moved = t.clone();

@@ -47,6 +47,11 @@ use crate::protocol::{ApiFailure, UserRef};
 pub use browser::note_typed_early;
 
 /// Who is signed in, loaded once per page and refreshed after signing in or out; and
+/// Moves on whenever the live channel says something in the person's inbox is new: the
+/// header asks for the unread count again.
+#[derive(Clone, Copy)]
+pub struct InboxNews(pub RwSignal<u64>);
+
 /// whether the server has since said the session ended (a 401 while signed in).
 #[derive(Clone, Copy)]
 pub struct Session(
@@ -137,6 +142,7 @@ pub fn App() -> impl IntoView {
     let me = Resource::new(|| (), |_| api::me());
     let ended = RwSignal::new(false);
     provide_context(Session(me, ended));
+    provide_context(InboxNews(RwSignal::new(0)));
     // Any request the server refuses with 401 says the session ended.
     Effect::new(move |_| browser::on_session_ended(ended));
 
@@ -221,7 +227,8 @@ fn ServerPage() -> impl IntoView {
 #[component]
 fn Header() -> impl IntoView {
     let session = expect_context::<Session>();
-    let unread = Resource::new(|| (), |_| api::unread());
+    let news = expect_context::<InboxNews>().0;
+    let unread = Resource::new(move || news.get(), |_| api::unread());
     view! {
         <header class="top">
             <nav aria-label="Main">

@@ -116,6 +116,28 @@
     return loading;
   };
 
+  // Something in the person's inbox is new: the header's link says how many are unread,
+  // as the server renders it (a label for screen readers, a badge for the eye).
+  const showUnread = async () => {
+    try {
+      const inbox = await (await fetch('/api/notifications', { cache: 'no-store' })).json();
+      const link = document.querySelector('header a[href="/inbox"]');
+      if (!link || typeof inbox.unread !== 'number') return;
+      const n = inbox.unread;
+      link.setAttribute('aria-label', n === 0 ? 'Inbox' : `Inbox, ${n} unread`);
+      link.replaceChildren(document.createTextNode('Inbox'));
+      if (n > 0) {
+        const badge = document.createElement('span');
+        badge.className = 'badge count';
+        badge.setAttribute('aria-hidden', 'true');
+        badge.textContent = String(n);
+        link.append(' ', badge);
+      }
+    } catch {
+      // The count is read again with the next page.
+    }
+  };
+
   // After (re)connecting: was a revision saved while this tab was not listening?
   const check = async () => {
     try {
@@ -178,6 +200,9 @@
           break;
         case 'resync':
           check();
+          break;
+        case 'notified':
+          showUnread();
           break;
         case 'deleted':
           say(`${message.by.name} moved this document to the trash.`);

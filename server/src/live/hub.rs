@@ -142,6 +142,19 @@ impl Hub {
         }
     }
 
+    /// Sends a message to every watch of this user, whatever the document.
+    pub fn tell_everywhere(&self, user_id: &str, message: &ServerMessage) {
+        let wired = wire(message);
+        for room in self.rooms().values() {
+            let theirs = room.viewers.iter().filter(|(_, v)| v.user.id == user_id);
+            for (connection, _) in theirs {
+                if let Some((outbox, _)) = room.watches.get(connection) {
+                    let _ = outbox.try_send(wired.clone());
+                }
+            }
+        }
+    }
+
     /// Stops every watch of the document by this user: they get `not_found`, the others
     /// see them leave.
     pub fn revoke(self: &Arc<Self>, doc_id: &str, user_id: &str) {

@@ -28,7 +28,17 @@ pub fn relay(feed: &Feed, hub: &Arc<Hub>) {
                 return;
             };
             match heard {
-                Ok(change) => hub.publish(&message_of(change)),
+                Ok(change) => {
+                    let told = match &change {
+                        Change::Discussed { told, .. } => told.clone(),
+                        _ => Vec::new(),
+                    };
+                    hub.publish(&message_of(change));
+                    // Their inbox counts changed: every tab of theirs on this instance hears it.
+                    for user_id in told {
+                        hub.tell_everywhere(&user_id, &ServerMessage::Notified);
+                    }
+                }
                 Err(RecvError::Lagged(missed)) => {
                     tracing::warn!(missed, "the live relay fell behind; watchers resync");
                     hub.resync_all();
@@ -60,6 +70,7 @@ fn message_of(change: Change) -> ServerMessage {
             doc_id,
             thread_id,
             by,
+            told: _,
         } => ServerMessage::Discussed {
             doc_id,
             thread_id,

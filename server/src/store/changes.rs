@@ -35,6 +35,9 @@ pub enum Change {
         doc_id: String,
         thread_id: String,
         by: UserRef,
+        /// The people the same transaction notified (their inbox counts change).
+        #[serde(default)]
+        told: Vec<String>,
     },
 }
 

@@ -37,6 +37,9 @@ test('readers comment on the words they select, see comments and replies arrive,
     await open(page, `/docs/${id}`);
     await expect(page.locator('body[data-live="on"]')).toBeAttached();
   }
+  // Bob was told of the shares: the count as the page was rendered.
+  const before = (await (await bob.request.get('/api/notifications')).json()).unread;
+  await expect(bob.getByRole('link', { name: `Inbox, ${before} unread` })).toBeVisible();
 
   // Bob selects words and comments on them.
   await selectWords(bob, 'two engineers');
@@ -66,6 +69,8 @@ test('readers comment on the words they select, see comments and replies arrive,
   // Cat sends the reply: Bob sees it arrive, Ann is told she was mentioned.
   await catsThread.getByRole('button', { name: 'Reply' }).click();
   await expect(bobsThread).toContainText(`@${annName} should decide`);
+  // A reply in Bob's thread is news for Bob: his header's count follows without a reload.
+  await expect(bob.getByRole('link', { name: `Inbox, ${before + 1} unread` })).toBeVisible();
   await expect(bob.getByRole('status')).toHaveText(`${catName} changed the comments.`);
   // Ann's inbox: newest first, each saying who did what where; the link leads to the thread.
   await open(ann, '/inbox');

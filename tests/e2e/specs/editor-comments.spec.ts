@@ -46,6 +46,8 @@ test('in the editor, selected words are commented on, replies arrive while other
   await bobsThread.getByRole('button', { name: 'Reply' }).click();
   await expect(annsThread).toContainText(`@${annName} because of the roadmap`);
   await expect(annsThread).toContainText(bobName);
+  // Ann was mentioned: her header's inbox count says so without a reload.
+  await expect(ann.getByRole('link', { name: 'Inbox, 1 unread' })).toBeVisible();
 
   // Words typed since the last save cannot be commented on yet: it says so, nothing is sent.
   await ann.getByLabel('Body', { exact: true }).press('Control+End');

@@ -33,7 +33,7 @@ use super::{
     tabs::{watch_tabs, TabPeers},
     Session,
 };
-use crate::live::ClientMessage;
+use crate::live::{ClientMessage, ServerMessage};
 use std::collections::BTreeMap;
 
 use crate::{
@@ -324,6 +324,7 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
     // Live: one socket for this tab, opened once the page runs in the browser.
     let tab_id = StoredValue::new(browser::tab_id());
     let together = Together::new();
+    let inbox_news = use_context::<super::InboxNews>();
     // Plain (thread-safe) storage: server rendering may drop these on any thread.
     let link = StoredValue::new(None::<LiveLink>);
     let peers = StoredValue::new(None::<TabPeers>);
@@ -331,6 +332,10 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
         let doc_id = base.with_untracked(|d| d.id.clone());
         let opened = live::open(doc_id.clone(), tab_id.get_value(), move |event| {
             let connected = matches!(event, LiveEvent::Connected);
+            if let (LiveEvent::Message(ServerMessage::Notified), Some(news)) = (&event, inbox_news)
+            {
+                news.0.update(|n| *n += 1);
+            }
             state.on_live(event, together, me.get_untracked());
             if connected {
                 let dirty = dirty.get_untracked();

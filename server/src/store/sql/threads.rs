@@ -84,8 +84,7 @@ async fn write_anchors(
     tx: &mut sqlx::Transaction<'_, Db>,
     moved: &[(String, Anchor)],
 ) -> StoreResult<()> {
-    let mut query =
-        sqlx::QueryBuilder::<Db>::new("WITH moved (id, s, e, t, b, a, st) AS (");
+    let mut query = sqlx::QueryBuilder::<Db>::new("WITH moved (id, s, e, t, b, a, st) AS (");
     query.push_values(moved, |mut row, (id, anchor)| {
         row.push_bind(id.clone())
             .push_bind(anchor.start as i64)
@@ -127,11 +126,12 @@ fn refusal(there: bool) -> StoreError {
     }
 }
 
-fn discussed(doc_id: &str, thread_id: &str, by: &UserRef) -> Change {
+fn discussed(doc_id: &str, thread_id: &str, by: &UserRef, notices: &[NewNotice]) -> Change {
     Change::Discussed {
         doc_id: doc_id.to_owned(),
         thread_id: thread_id.to_owned(),
         by: by.clone(),
+        told: notices.iter().map(|n| n.user_id.clone()).collect(),
     }
 }
 
@@ -253,7 +253,7 @@ impl crate::store::Threads for super::This {
         .execute(&mut *tx)
         .await?;
         insert_notices(&mut tx, thread.notices).await?;
-        let change = discussed(thread.doc_id, thread.id, thread.author);
+        let change = discussed(thread.doc_id, thread.id, thread.author, thread.notices);
         commit_announcing(tx, &self.feed, change).await
     }
 
@@ -287,7 +287,7 @@ impl crate::store::Threads for super::This {
         commit_announcing(
             tx,
             &self.feed,
-            discussed(doc_id, thread_id, &comment.author),
+            discussed(doc_id, thread_id, &comment.author, notices),
         )
         .await
     }
@@ -323,7 +323,7 @@ impl crate::store::Threads for super::This {
         .fetch_optional(&mut *tx)
         .await?;
         if let Some(version) = version {
-            let change = discussed(comment.doc_id, comment.thread_id, by);
+            let change = discussed(comment.doc_id, comment.thread_id, by, &[]);
             commit_announcing(tx, &self.feed, change).await?;
             return Ok(version);
         }
@@ -365,7 +365,7 @@ impl crate::store::Threads for super::This {
         .fetch_optional(&mut *tx)
         .await?;
         if let Some(version) = version {
-            commit_announcing(tx, &self.feed, discussed(doc_id, thread_id, by)).await?;
+            commit_announcing(tx, &self.feed, discussed(doc_id, thread_id, by, &[])).await?;
             return Ok(version);
         }
         let there: Option<i64> = sqlx::query_scalar(
