@@ -43,8 +43,18 @@ pub fn ReadView(
     body: RwSignal<String>,
     #[prop(optional, into)] on_tick: Option<Callback<usize>>,
     #[prop(optional, into)] can_tick: Option<Signal<bool>>,
+    /// Set once the text is in place (what is drawn below it waits, or it would move).
+    #[prop(optional)]
+    shown_flag: Option<RwSignal<bool>>,
 ) -> impl IntoView {
     let html = rendered(body, Signal::derive(|| true));
+    if let Some(flag) = shown_flag {
+        Effect::new(move |_| {
+            if html.with(Option::is_some) {
+                flag.set(true);
+            }
+        });
+    }
     let can_tick = move || on_tick.is_some() && can_tick.is_some_and(|c| c.get());
     let shown = move || {
         let html = html.get().unwrap_or_default();

@@ -24,6 +24,8 @@ pub(super) fn EditorComments(
     may_resolve: Signal<bool>,
     /// Moves on with every change to the threads, here or announced live: fetch them again.
     discussed: RwSignal<u64>,
+    /// Whether what is drawn above the comments is in place.
+    after: Signal<bool>,
 ) -> impl IntoView {
     let doc_id = StoredValue::new(doc_id);
     let threads = RwSignal::new(None::<Result<Vec<Thread>, String>>);
@@ -65,23 +67,26 @@ pub(super) fn EditorComments(
             </For>
         }
     };
+    // Drawn once the threads are in: text put in place above it meanwhile (the read view of
+    // a published document) would otherwise move it on screen, a layout shift.
     view! {
-        <section class="threads" aria-labelledby="threads-heading">
-            <h2 id="threads-heading">{move || comments_heading(open_count())}</h2>
-            <NewThreadForm doc_id body base changed/>
-            {move || match threads.get() {
-                None => Some(view! { <p>"Loading comments…"</p> }.into_any()),
-                Some(Err(why)) => Some(view! { <p class="form-error" role="alert">{format!("Comments could not be loaded: {why}")}</p> }.into_any()),
-                Some(Ok(_)) => None,
-            }}
-            <ol class="thread-list" aria-label="Open threads">{list(false)}</ol>
-            <Show when=move || { resolved_count() > 0 }>
-                <details class="resolved-threads">
-                    <summary>{move || format!("Resolved ({})", resolved_count())}</summary>
-                    <ol class="thread-list" aria-label="Resolved threads">{list(true)}</ol>
-                </details>
-            </Show>
-        </section>
+        <Show when=move || after.get() && threads.with(Option::is_some)>
+            <section class="threads" aria-labelledby="threads-heading">
+                <h2 id="threads-heading">{move || comments_heading(open_count())}</h2>
+                <NewThreadForm doc_id body base changed/>
+                {move || threads.with(|t| match t {
+                    Some(Err(why)) => Some(view! { <p class="form-error" role="alert">{format!("Comments could not be loaded: {why}")}</p> }),
+                    _ => None,
+                })}
+                <ol class="thread-list" aria-label="Open threads">{list(false)}</ol>
+                <Show when=move || { resolved_count() > 0 }>
+                    <details class="resolved-threads">
+                        <summary>{move || format!("Resolved ({})", resolved_count())}</summary>
+                        <ol class="thread-list" aria-label="Resolved threads">{list(true)}</ol>
+                    </details>
+                </Show>
+            </section>
+        </Show>
     }
 }
 

@@ -228,6 +228,8 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
     let state = EditorState::new(doc, members, me);
     let may_edit = Memo::new(move |_| state.may_edit());
     let doc_id_for_comments = doc_id.clone();
+    // The read view's text arrives after the page runs; the comments below it wait for it.
+    let text_shown = RwSignal::new(false);
     // Whoever may change the document may resolve its threads, also while it is archived.
     let may_resolve = Signal::derive(move || state.members.with(|m| m.your_role.can_edit()));
     let EditorState {
@@ -680,7 +682,7 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
         <PreviewPane body=inputs.body/>
             }
         >
-            <ReadView body=inputs.body on_tick can_tick/>
+            <ReadView body=inputs.body on_tick can_tick shown_flag=text_shown/>
             {move || (may_edit.get() && !archived.get()).then(|| view! {
                 <div class="actions">
                     <button type="button" class="primary" on:click=move |_| read_chosen.set(false)>"Edit"</button>
@@ -688,7 +690,8 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
             })}
             {status_line}
         </Show>
-        <EditorComments doc_id=doc_id_for_comments body=inputs.body base may_resolve discussed/>
+        <EditorComments doc_id=doc_id_for_comments body=inputs.body base may_resolve discussed
+            after=Signal::derive(move || !reading.get() || text_shown.get())/>
         {move || copy.get().map(|(id, title)| view! {
             <p><a href=format!("/docs/{id}")>{format!("Open your version, “{title}”")}</a></p>
         })}
