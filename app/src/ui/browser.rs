@@ -492,3 +492,26 @@ pub fn selection_in(id: &str) -> Option<(u32, u32)> {
         None
     }
 }
+
+/// Brings the element the address's fragment names (`#thread-…`) into view and gives it the
+/// focus, for parts drawn after the page ran, which the browser's own jump missed.
+pub fn reveal_fragment() {
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        use wasm_bindgen::JsCast;
+        let Some(window) = web_sys::window() else {
+            return;
+        };
+        let Ok(hash) = window.location().hash() else {
+            return;
+        };
+        let Some(id) = hash.strip_prefix('#').filter(|id| !id.is_empty()) else {
+            return;
+        };
+        let found = window.document().and_then(|d| d.get_element_by_id(id));
+        if let Some(element) = found.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+            element.scroll_into_view();
+            let _ = element.focus();
+        }
+    }
+}

@@ -85,6 +85,8 @@ test('readers comment on the words they select, see comments and replies arrive,
   await noViolations(ann, 'the inbox');
   await ann.getByRole('link', { name: `${catName} mentioned you on “Plan”` }).click();
   await expect(ann).toHaveURL(new RegExp(`/docs/${id}#thread-`));
+  // Ann owns the document: the link opens her editor, on the thread, once it is drawn.
+  await expect(ann.getByRole('article', { name: `${bobName} on a passage` })).toBeFocused();
 
   // On the phone the comments sit below the text and nothing scrolls sideways.
   const width = await cat.evaluate(() => document.documentElement.scrollWidth);

@@ -45,6 +45,17 @@ pub(super) fn EditorComments(
         });
     });
     let changed = Callback::new(move |()| discussed.update(|n| *n += 1));
+    // A link to a thread (from the inbox) lands on it once the threads are drawn.
+    let revealed = StoredValue::new(false);
+    Effect::new(move |_| {
+        if after.get() && threads.with(|t| matches!(t, Some(Ok(_)))) && !revealed.get_value() {
+            revealed.set_value(true);
+            spawn_local(async {
+                browser::sleep(std::time::Duration::ZERO).await;
+                browser::reveal_fragment();
+            });
+        }
+    });
     // Replies being typed, by thread: a thread redrawn because it changed keeps its reply.
     let replies = RwSignal::new(BTreeMap::<String, String>::new());
 
@@ -222,7 +233,7 @@ fn ThreadItem(
     };
     view! {
         <li>
-            <article class="thread" id=format!("thread-{}", thread.id) aria-labelledby=labelled_by>
+            <article class="thread" id=format!("thread-{}", thread.id) aria-labelledby=labelled_by tabindex="-1">
                 <h3 id=label>{thread.title()}</h3>
                 {thread.anchor.map(|anchor| view! { <Quote anchor/> })}
                 <ol class="comments">
