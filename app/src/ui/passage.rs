@@ -1,9 +1,12 @@
-//! A thread's passage as both the read view and the editor show it (issue 23).
+//! A thread's passage and comments as both the read view and the editor show them (issue 23).
 
 use leptos::prelude::*;
 
+use chrono::{DateTime, Utc};
+
+use super::time::relative;
 use crate::domain::anchor::AnchorState;
-use crate::protocol::ThreadAnchor;
+use crate::protocol::{Comment, ThreadAnchor};
 
 /// The words commented on, and what became of them.
 #[component]
@@ -20,4 +23,28 @@ pub fn Passage(anchor: ThreadAnchor) -> impl IntoView {
         <blockquote class="quote">{anchor.quote}</blockquote>
         {note.map(|note| view! { <p class="anchor-note">{note}</p> })}
     }
+}
+
+/// A thread's comments, oldest first: who, how long ago by `now` (the server's clock or the
+/// browser's; UTC on hover and without a clock), and what they wrote.
+#[component]
+pub fn Comments(comments: Vec<Comment>, now: Option<DateTime<Utc>>) -> impl IntoView {
+    let items = comments.into_iter().map(|comment| {
+        let at = comment.created_at;
+        let utc = at.format("%Y-%m-%d %H:%M:%S UTC").to_string();
+        let shown = now
+            .and_then(|now| relative(now, at))
+            .unwrap_or_else(|| utc.clone());
+        view! {
+            <li>
+                <p class="who">
+                    <strong>{comment.author.name}</strong>" "
+                    <time datetime=at.to_rfc3339() title=utc>{shown}</time>
+                    {comment.edited_at.map(|_| " (edited)")}
+                </p>
+                <p class="comment-text">{comment.text}</p>
+            </li>
+        }
+    });
+    view! { <ol class="comments">{items.collect_view()}</ol> }
 }

@@ -5,8 +5,7 @@
 
 use leptos::prelude::*;
 
-use super::passage::Passage;
-use super::time::RelativeTime;
+use super::passage::{Comments, Passage};
 use crate::protocol::{comments_heading, Thread};
 
 #[component]
@@ -58,18 +57,7 @@ fn ThreadView(doc_id: String, thread: Thread) -> impl IntoView {
             <article class="thread" id=format!("thread-{}", thread.id) aria-labelledby=labelled_by>
                 <h3 id=label>{title}</h3>
                 {thread.anchor.map(|anchor| view! { <Passage anchor/> })}
-                <ol class="comments">
-                    {thread.comments.into_iter().map(|comment| view! {
-                        <li>
-                            <p class="who">
-                                <strong>{comment.author.name}</strong>" "
-                                <RelativeTime at=comment.created_at/>
-                                {comment.edited_at.map(|_| " (edited)")}
-                            </p>
-                            <p class="comment-text">{comment.text}</p>
-                        </li>
-                    }).collect_view()}
-                </ol>
+                <Comments comments=thread.comments now=Some(chrono::Utc::now())/>
                 {(!thread.resolved).then(|| view! {
                     <form class="reply" method="post" action=reply_url.clone() data-reply=reply_url>
                         <label for=reply_id.clone()>"Reply"</label>

@@ -9,7 +9,10 @@ use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 
 use super::discuss::{passage, refusal, Passage};
 use crate::protocol::{comments_heading, Document, NewComment, NewThread, Thread};
-use crate::ui::{api, browser, passage::Passage as Quote, time::relative};
+use crate::ui::{
+    api, browser,
+    passage::{Comments, Passage as Quote},
+};
 
 const UNSAVED: &str =
     "Those words are not in the saved text as they stand: save first, then comment on them.";
@@ -236,18 +239,7 @@ fn ThreadItem(
             <article class="thread" id=format!("thread-{}", thread.id) aria-labelledby=labelled_by tabindex="-1">
                 <h3 id=label>{thread.title()}</h3>
                 {thread.anchor.map(|anchor| view! { <Quote anchor/> })}
-                <ol class="comments">
-                    {thread.comments.into_iter().map(|comment| view! {
-                        <li>
-                            <p class="who">
-                                <strong>{comment.author.name}</strong>" "
-                                <time datetime=comment.created_at.to_rfc3339()>{when(comment.created_at)}</time>
-                                {comment.edited_at.map(|_| " (edited)")}
-                            </p>
-                            <p class="comment-text">{comment.text}</p>
-                        </li>
-                    }).collect_view()}
-                </ol>
+                <Comments comments=thread.comments now=browser::now()/>
                 {(!resolved).then(|| view! {
                     <form class="reply" on:submit=send_reply>
                         <label for=reply_id.clone()>"Reply"</label>
@@ -270,11 +262,4 @@ fn ThreadItem(
             </article>
         </li>
     }
-}
-
-/// How long ago, by the browser's clock (the threads are only ever drawn in the browser).
-fn when(at: chrono::DateTime<chrono::Utc>) -> String {
-    browser::now()
-        .and_then(|now| relative(now, at))
-        .unwrap_or_else(|| at.format("%Y-%m-%d %H:%M UTC").to_string())
 }
