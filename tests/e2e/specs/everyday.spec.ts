@@ -89,6 +89,9 @@ test('readers get the rendered page, which follows new revisions; editors of a p
   await expect(ann.getByRole('status')).toHaveText('Saved as revision 2');
   await ann.getByRole('button', { name: 'Publish' }).click();
   await expect(page.getByRole('heading', { name: 'Welcome, everyone' })).toBeVisible();
+  // Bob's page shows the save already; the publish must be done before Ann reloads, or
+  // her page may load the draft revision and rightly show the form.
+  await expect(ann.getByText(/^Revision 3 · published/)).toBeVisible();
 
   // Ann opens the published document: the page first, the form on "Edit".
   await open(ann, `/docs/${id}`);
