@@ -2,7 +2,7 @@
 // body or on the whole document, see others' comments and replies arrive while they type,
 // see a thread follow its passage through a save, and resolve and reopen threads.
 import { expect, test, type Page } from '@playwright/test';
-import { noViolations, twoPeople } from './helpers';
+import { interceptLive, noViolations, open, twoPeople } from './helpers';
 
 /** Selects `words` in the body field, as a person drags over them. */
 async function selectInBody(page: Page, words: string): Promise<void> {
@@ -81,4 +81,23 @@ test('in the editor, selected words are commented on, replies arrive while other
   await ann.setViewportSize({ width: 390, height: 844 });
   const width = await ann.evaluate(() => document.documentElement.scrollWidth);
   expect(width, `the editor is ${width}px wide`).toBeLessThanOrEqual(390);
+});
+
+test('comments made while the live connection was down show once it is back', async ({ browser }) => {
+  const { ann, bob, annName, id } = await twoPeople(browser, 'Patchy', 'We ship in May.\n', { openBob: false });
+  const live = await interceptLive(bob);
+  await open(bob, `/docs/${id}`);
+  await expect(bob.getByRole('region', { name: 'Who is here' })).toContainText(annName);
+  const bobs = bob.getByRole('region', { name: /^Comments/ });
+  await expect(bobs.getByRole('heading', { name: 'Comments' })).toBeVisible();
+
+  await live.cut();
+  await expect(bob.getByText('Live updates are reconnecting…')).toBeVisible();
+  const comments = ann.getByRole('region', { name: /^Comments/ });
+  await comments.getByLabel('New comment').fill('May is tight.');
+  await comments.getByRole('button', { name: 'Comment', exact: true }).click();
+  await expect(comments.getByRole('article', { name: `${annName} on the whole document` })).toBeVisible();
+  live.restore();
+
+  await expect(bobs.getByRole('article', { name: `${annName} on the whole document` })).toContainText('May is tight.', { timeout: 30_000 });
 });

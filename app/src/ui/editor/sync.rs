@@ -23,7 +23,9 @@ impl EditorState {
         match event {
             LiveEvent::Connected => {
                 together.connected.set(true);
-                // Updates may have been missed while the socket was down.
+                // Updates may have been missed while the socket was down, and comments too
+                // (on the first connection this asks for the threads once more).
+                self.discussed.update(|n| *n += 1);
                 self.catch_up(together, me);
             }
             LiveEvent::Disconnected => together.connected.set(false),
