@@ -160,6 +160,7 @@
   page.addEventListener('concord:refresh', () => refresh(null));
 
   let retries = 0;
+  let connections = 0;
   const connect = () => {
     const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const socket = new WebSocket(`${scheme}//${location.host}/api/live`);
@@ -179,6 +180,9 @@
       // this is when to look for what was saved before.
       if (!checked) {
         checked = true;
+        // Back after a drop: comments may have changed unheard; the parts are drawn again.
+        connections += 1;
+        if (connections > 1) refresh(null);
         retries = 0;
         connected = true;
         document.body.dataset.live = 'on';

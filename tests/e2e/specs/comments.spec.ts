@@ -3,7 +3,7 @@
 // comment was refused without losing it, and keep what they are typing while others write;
 // the people concerned find it in their inbox.
 import { expect, test, type Page } from '@playwright/test';
-import { noViolations, open, share, signUp, twoPeople, uniqueName } from './helpers';
+import { interceptLive, noViolations, open, share, signUp, twoPeople, uniqueName } from './helpers';
 
 /** Selects `words` in the document's text, as a person drags over them. */
 async function selectWords(page: Page, words: string): Promise<void> {
@@ -119,4 +119,21 @@ test('words selected before someone saves are commented on where they are now, n
   const threads = await (await bob.request.get(`/api/docs/${id}/threads`)).json();
   const start = body.lastIndexOf('budget');
   expect(threads.items[0].anchor).toMatchObject({ start, end: start + 'budget'.length, state: 'intact' });
+});
+
+test('comments made while a reader was offline show once the read view reconnects', async ({ browser }) => {
+  const { ann, bob, annName, bobName, id } = await twoPeople(browser, 'Patchy', 'We ship in May.\n', { openBob: false });
+  await share(ann, id, bobName, 'viewer');
+  const live = await interceptLive(bob);
+  await open(bob, `/docs/${id}`);
+  await expect(bob.locator('body[data-live="on"]')).toBeAttached();
+  await live.cut();
+  await expect(bob.locator('body[data-live="on"]')).toHaveCount(0);
+  const comments = ann.getByRole('region', { name: /^Comments/ });
+  await comments.getByLabel('New comment').fill('May is tight.');
+  await comments.getByRole('button', { name: 'Comment', exact: true }).click();
+  await expect(comments.getByRole('article', { name: `${annName} on the whole document` })).toBeVisible();
+  live.restore();
+  const bobs = bob.getByRole('region', { name: /^Comments/ });
+  await expect(bobs.getByRole('article', { name: `${annName} on the whole document` })).toContainText('May is tight.', { timeout: 30_000 });
 });
