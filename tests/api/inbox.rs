@@ -6,7 +6,7 @@ use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
 use crate::helpers::{problem, TestApp};
-use crate::live::{next_of, watcher};
+use crate::live::{next_matching, next_of, watcher};
 use crate::threads::{document, on_passage, start, threads, BODY};
 
 async fn inbox(app: &TestApp, client: &Client) -> Value {
@@ -268,25 +268,6 @@ async fn the_inbox_page_says_who_did_what_where_and_marks_read_with_a_form() {
         .starts_with("/login"));
 }
 
-/// The next message on the socket other than presence.
-async fn next_news(socket: &mut crate::live::Socket) -> Value {
-    use futures::StreamExt;
-    let wait = async {
-        while let Some(frame) = socket.next().await {
-            if let tokio_tungstenite::tungstenite::Message::Text(text) = frame.unwrap() {
-                let message: Value = serde_json::from_str(&text).unwrap();
-                if message["type"] != "presence" {
-                    return message;
-                }
-            }
-        }
-        panic!("socket closed");
-    };
-    tokio::time::timeout(std::time::Duration::from_secs(2), wait)
-        .await
-        .expect("a message within 2 s")
-}
-
 #[tokio::test]
 async fn the_people_told_hear_it_live_in_every_tab_whatever_it_shows_and_nobody_else() {
     let app = TestApp::spawn().await;
@@ -305,7 +286,10 @@ async fn the_people_told_hear_it_live_in_every_tab_whatever_it_shows_and_nobody_
     let response = start(&app, &bob, id, on_passage(1, BODY, "budget", "@ann sure?")).await;
     let thread: Value = response.json().await.unwrap();
     let thread_id = thread["id"].as_str().unwrap();
-    assert_eq!(next_news(&mut anns_tab).await, json!({"type": "notified"}));
+    assert_eq!(
+        next_matching(&mut anns_tab, "news", |m| m["type"] != "presence").await,
+        json!({"type": "notified"})
+    );
     let response = ann
         .post(app.url(&format!("/api/docs/{id}/threads/{thread_id}/comments")))
         .json(&json!({"text": "Yes."}))
@@ -317,7 +301,7 @@ async fn the_people_told_hear_it_live_in_every_tab_whatever_it_shows_and_nobody_
     // may overtake the `discussed` sent just before it: they travel different queues.)
     let mut heard = Vec::new();
     for _ in 0..3 {
-        let message = next_news(&mut bobs_tab).await;
+        let message = next_matching(&mut bobs_tab, "news", |m| m["type"] != "presence").await;
         heard.push((
             message["type"].as_str().unwrap().to_owned(),
             message["by"]["name"].as_str().map(str::to_owned),

@@ -68,20 +68,30 @@ pub(crate) async fn send(socket: &mut Socket, message: Value) {
 
 /// The next message of the given type, skipping others; fails after two seconds.
 pub(crate) async fn next_of(socket: &mut Socket, kind: &str) -> Value {
+    next_matching(socket, kind, |message| message["type"] == kind).await
+}
+
+/// The next message `wanted` accepts (described as `what` if none comes), skipping others;
+/// fails after two seconds.
+pub(crate) async fn next_matching(
+    socket: &mut Socket,
+    what: &str,
+    wanted: impl Fn(&Value) -> bool,
+) -> Value {
     let wait = async {
         while let Some(frame) = socket.next().await {
             if let Message::Text(text) = frame.unwrap() {
                 let message: Value = serde_json::from_str(&text).unwrap();
-                if message["type"] == kind {
+                if wanted(&message) {
                     return message;
                 }
             }
         }
-        panic!("socket closed while waiting for {kind}");
+        panic!("socket closed while waiting for {what}");
     };
     tokio::time::timeout(Duration::from_secs(2), wait)
         .await
-        .unwrap_or_else(|_| panic!("no {kind} within 2 s"))
+        .unwrap_or_else(|_| panic!("no {what} within 2 s"))
 }
 
 /// The next presence whose tabs satisfy `wanted`, skipping earlier ones (presence can lag a

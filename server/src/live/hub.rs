@@ -56,6 +56,18 @@ struct Room {
     announcing: bool,
 }
 
+impl Room {
+    /// Sends to this user's watches of the room only.
+    fn send_to(&self, user_id: &str, wired: &Wire) {
+        let theirs = self.viewers.iter().filter(|(_, v)| v.user.id == user_id);
+        for (connection, _) in theirs {
+            if let Some((outbox, _)) = self.watches.get(connection) {
+                let _ = outbox.try_send(wired.clone());
+            }
+        }
+    }
+}
+
 impl Hub {
     pub fn new(capacity: usize, presence_delay: Duration) -> Arc<Hub> {
         Arc::new(Hub {
@@ -133,25 +145,14 @@ impl Hub {
         let Some(room) = rooms.get(doc_id) else {
             return;
         };
-        let wired = wire(message);
-        let theirs = room.viewers.iter().filter(|(_, v)| v.user.id == user_id);
-        for (connection, _) in theirs {
-            if let Some((outbox, _)) = room.watches.get(connection) {
-                let _ = outbox.try_send(wired.clone());
-            }
-        }
+        room.send_to(user_id, &wire(message));
     }
 
     /// Sends a message to every watch of this user, whatever the document.
     pub fn tell_everywhere(&self, user_id: &str, message: &ServerMessage) {
         let wired = wire(message);
         for room in self.rooms().values() {
-            let theirs = room.viewers.iter().filter(|(_, v)| v.user.id == user_id);
-            for (connection, _) in theirs {
-                if let Some((outbox, _)) = room.watches.get(connection) {
-                    let _ = outbox.try_send(wired.clone());
-                }
-            }
+            room.send_to(user_id, &wired);
         }
     }
 

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 
-use super::discuss::{passage, refusal, Passage};
+use super::discuss::{passage, refusal, to_take, Passage};
 use crate::protocol::{comments_heading, Document, NewComment, NewThread, Thread};
 use crate::ui::{
     api, browser,
@@ -122,13 +122,9 @@ fn NewThreadForm(
     let used = StoredValue::new(None::<(u32, u32)>);
     let set_aside = move || used.set_value(browser::selection_in("body"));
     let choose = move |_| {
-        let selection = browser::selection_in("body");
-        if selection == used.get_value() {
-            return;
-        }
-        if let Some((start, end)) = selection {
+        if let Some((start, end)) = to_take(browser::selection_in("body"), used.get_value()) {
             let picked = base.with_untracked(|saved| {
-                body.with_untracked(|text| passage(text, start as usize, end as usize, &saved.body))
+                body.with_untracked(|text| passage(text, start, end, &saved.body))
             });
             chosen.set(picked);
         }

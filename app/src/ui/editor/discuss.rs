@@ -63,6 +63,15 @@ pub fn passage(text: &str, start: usize, end: usize, saved: &str) -> Passage {
     }
 }
 
+/// The body's selection to take when the person turns to the comment field, if any: none
+/// when nothing is selected, and none when it is the one already commented on (or set aside
+/// for the whole document), since the body keeps its selection after losing the focus.
+pub fn to_take(selection: Option<(u32, u32)>, used: Option<(u32, u32)>) -> Option<(usize, usize)> {
+    selection
+        .filter(|_| selection != used)
+        .map(|(start, end)| (start as usize, end as usize))
+}
+
 /// Why a comment, reply or resolution was refused, in the server's words: each field's
 /// reason where it named fields (a mention of nobody), else its detail.
 pub fn refusal(problem: &Problem) -> String {
@@ -169,6 +178,22 @@ mod tests {
             passage(text, first, first + 4, saved),
             Passage::Unsaved("idea".into())
         );
+    }
+
+    #[test]
+    fn a_selection_is_taken_once() {
+        assert_eq!(to_take(Some((3, 8)), None), Some((3, 8)));
+        assert_eq!(
+            to_take(Some((3, 8)), Some((3, 8))),
+            None,
+            "already commented on"
+        );
+        assert_eq!(
+            to_take(Some((3, 9)), Some((3, 8))),
+            Some((3, 9)),
+            "a new one"
+        );
+        assert_eq!(to_take(None, None), None);
     }
 
     #[test]
