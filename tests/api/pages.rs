@@ -492,3 +492,36 @@ async fn the_editor_page_answers_every_load_with_its_title() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_editor_of_a_published_document_arrives_with_its_text_rendered() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("ann").await;
+    let id = document(&app, &ann, "Minutes", "Some **bold** words.").await;
+    let url = app.url(&format!("/docs/{id}"));
+    let rendered = r#"class="read"><p>Some <strong>bold</strong> words.</p>"#;
+
+    // A draft opens as a form: nothing to render.
+    let draft = page(&ann, &url).await;
+    assert!(!draft.contains(rendered), "{draft}");
+
+    // Published, it opens as its read view, whose text is on the page before any script runs
+    // (the largest paint of a long document waited for the client before).
+    let published = ann
+        .post(app.url(&format!("/api/docs/{id}/transitions")))
+        .header("If-Match", "\"1\"")
+        .json(&json!({"to": "published"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(published.status(), StatusCode::OK);
+    let reading = page(&ann, &url).await;
+    assert!(loads_the_client(&reading));
+    assert!(reading.contains(rendered), "{reading}");
+    // The client is fetched at low priority and runs once the browser is idle: the text
+    // paints first.
+    assert!(
+        reading.contains(r#"fetchpriority="low""#),
+        "the client is not deferred: {reading}"
+    );
+}

@@ -82,6 +82,38 @@ pub fn get_doc(id: String) -> impl Future<Output = Result<Document, ApiFailure>>
     }
 }
 
+/// The text of a document that opens in its read view, rendered by the server so the page
+/// shows it before the client runs (`None` for a draft, which opens as a form). In the
+/// browser the read view renders it itself.
+pub fn opening_text(
+    id: String,
+) -> impl Future<Output = Result<Option<Rendered>, ApiFailure>> + Send + 'static {
+    #[cfg(feature = "ssr")]
+    {
+        let (data, cookie) = page_data();
+        async move {
+            let data = without_server(data)?;
+            let doc = data.get_doc(cookie, id).await?;
+            Ok((doc.status != Status::Draft).then(|| Rendered {
+                rev: doc.rev,
+                html: data.render(&doc.body),
+            }))
+        }
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        let _ = id;
+        async move { Ok(None) }
+    }
+}
+
+/// A revision's text as the server rendered it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Rendered {
+    pub rev: i64,
+    pub html: String,
+}
+
 pub fn revisions(
     id: String,
 ) -> impl Future<Output = Result<RevisionList, ApiFailure>> + Send + 'static {

@@ -84,7 +84,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // and the styles.
                 <link rel="stylesheet" href=format!("/pkg/{}.css", options.output_name)/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                {wasm.then(|| view! { <HydrationScripts options/> })}
+                // Fetched at low priority and run once the browser is idle: the server's HTML
+                // paints first, without waiting for the client (docs/decisions.md).
+                {wasm.then(|| view! { <HydrationScripts options defer=true/> })}
                 <MetaTags/>
             </head>
             <body data-client=ready>

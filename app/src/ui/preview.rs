@@ -7,16 +7,25 @@ use super::{api, browser};
 use crate::domain::tasks;
 
 /// `body` rendered, following it as it changes: a short pause after the last change, and
-/// only the newest answer is shown.
-fn rendered(body: RwSignal<String>, active: Signal<bool>) -> RwSignal<Option<String>> {
-    let html = RwSignal::new(None::<String>);
+/// only the newest answer is shown. `first` is the body as it stands rendered already (by the
+/// server, so the text shows before the client runs): it is not asked for again.
+fn rendered(
+    body: RwSignal<String>,
+    active: Signal<bool>,
+    first: Option<String>,
+) -> RwSignal<Option<String>> {
+    let given = first.is_some();
+    let html = RwSignal::new(first);
     let generation = StoredValue::new(0_u64);
-    Effect::new(move |_| {
+    Effect::new(move |ran: Option<()>| {
         // Hidden, it follows nothing (no copy of the body on every key); shown, it reads it.
         if !active.get() {
             return;
         }
         let markdown = body.get();
+        if ran.is_none() && given {
+            return;
+        }
         generation.update_value(|g| *g += 1);
         let mine = generation.get_value();
         spawn_local(async move {
@@ -46,8 +55,11 @@ pub fn ReadView(
     /// Set once the text is in place (what is drawn below it waits, or it would move).
     #[prop(optional)]
     shown_flag: Option<RwSignal<bool>>,
+    /// `body` as the server rendered it for the page.
+    #[prop(default = None)]
+    first: Option<String>,
 ) -> impl IntoView {
-    let html = rendered(body, Signal::derive(|| true));
+    let html = rendered(body, Signal::derive(|| true), first);
     if let Some(flag) = shown_flag {
         Effect::new(move |_| {
             if html.with(Option::is_some) {
@@ -81,7 +93,7 @@ pub fn ReadView(
 #[component]
 pub fn PreviewPane(body: RwSignal<String>) -> impl IntoView {
     let shown = RwSignal::new(false);
-    let html = rendered(body, shown.into());
+    let html = rendered(body, shown.into(), None);
     view! {
         <div class="preview-controls">
             <button type="button" on:click=move |_| shown.update(|s| *s = !*s)>

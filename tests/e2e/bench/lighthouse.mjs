@@ -61,6 +61,7 @@ const pages = [
 ];
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lighthouse-'));
 const rows = [];
+const elements = [];
 for (const [label, url, cookie] of pages) {
   const out = path.join(dir, 'report.json');
   execFileSync(
@@ -77,8 +78,15 @@ for (const [label, url, cookie] of pages) {
     { env: { ...process.env, CHROME_PATH: '/usr/bin/chromium' }, stdio: ['ignore', 'ignore', 'inherit'] },
   );
   const report = JSON.parse(fs.readFileSync(out, 'utf8'));
+  // LIGHTHOUSE_REPORTS=dir keeps each page's whole report, to see what takes the time.
+  if (process.env.LIGHTHOUSE_REPORTS) {
+    fs.copyFileSync(out, path.join(process.env.LIGHTHOUSE_REPORTS, `${label.replace(/\W+/g, '-')}.json`));
+  }
   const score = (c) => Math.round(report.categories[c].score * 100);
   const audit = (a) => report.audits[a].numericValue;
+  // Which element painted last counts for LCP: what to make arrive sooner.
+  const lcp = report.audits['lcp-breakdown-insight']?.details?.items?.find((item) => item.type === 'node');
+  elements.push([label, lcp ? `${lcp.nodeLabel?.slice(0, 60)} (${lcp.snippet?.slice(0, 80)})` : 'none']);
   rows.push([
     label,
     score('performance'),
@@ -94,3 +102,5 @@ fs.rmSync(dir, { recursive: true, force: true });
 console.log('| page | Performance | LCP | TBT | CLS | transferred | Accessibility | Best Practices |');
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+console.log('');
+for (const [label, element] of elements) console.log(`LCP element, ${label}: ${element}`);

@@ -63,6 +63,7 @@ fn EditorLoader() -> impl IntoView {
     let id = move || params.read().get("id").unwrap_or_default();
     let doc = Resource::new(id, api::get_doc);
     let members = Resource::new(id, api::members);
+    let text = Resource::new(id, api::opening_text);
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || {
@@ -70,8 +71,13 @@ fn EditorLoader() -> impl IntoView {
                     (Ok(doc), Ok(members)) => Ok((doc, members)),
                     (Err(failure), _) | (_, Err(failure)) => Err(failure),
                 };
+                // Only the text of the revision the editor opens on is the text it shows.
+                let text = text.get()?.ok().flatten();
                 Some(match both {
-                    Ok((doc, members)) => view! { <Editor doc members/> }.into_any(),
+                    Ok((doc, members)) => {
+                        let text = text.filter(|t| t.rev == doc.rev).map(|t| t.html);
+                        view! { <Editor doc members text/> }.into_any()
+                    }
                     Err(failure) => view! {
                         <h1>"Document unavailable"</h1>
                         <p role="alert">{failure.problem.detail}</p>
@@ -215,7 +221,12 @@ impl EditorState {
 }
 
 #[component]
-fn Editor(doc: Document, members: Members) -> impl IntoView {
+fn Editor(
+    doc: Document,
+    members: Members,
+    /// The read view's text as the server rendered it, when the editor opens reading.
+    text: Option<String>,
+) -> impl IntoView {
     let doc_id = doc.id.clone();
     // The server reads a page's title after rendering it, outside the request's reactive
     // arena (under load, inside another request's): a title read from a signal there
@@ -230,6 +241,8 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
     let doc_id_for_comments = doc_id.clone();
     // The read view's text arrives after the page runs; the comments below it wait for it.
     let text_shown = RwSignal::new(false);
+    // Shown once: reading again later, the text may have changed since the page loaded.
+    let opening_text = StoredValue::new(text);
     // Whoever may change the document may resolve its threads, also while it is archived.
     let may_resolve = Signal::derive(move || state.members.with(|m| m.your_role.can_edit()));
     let EditorState {
@@ -682,7 +695,7 @@ fn Editor(doc: Document, members: Members) -> impl IntoView {
         <PreviewPane body=inputs.body/>
             }
         >
-            <ReadView body=inputs.body on_tick can_tick shown_flag=text_shown/>
+            <ReadView body=inputs.body on_tick can_tick shown_flag=text_shown first=opening_text.try_update_value(Option::take).flatten()/>
             {move || (may_edit.get() && !archived.get()).then(|| view! {
                 <div class="actions">
                     <button type="button" class="primary" on:click=move |_| read_chosen.set(false)>"Edit"</button>
