@@ -525,3 +525,31 @@ async fn the_editor_of_a_published_document_arrives_with_its_text_rendered() {
         "the client is not deferred: {reading}"
     );
 }
+
+#[tokio::test]
+async fn the_read_view_highlights_each_open_passage_and_names_its_thread() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("ann").await;
+    let bob = app.user("bob").await;
+    let id = document(&app, &ann, "Minutes", "We hire **two engineers** in Q4.").await;
+    app.share(&ann, &id, "bob", "viewer").await;
+    let passage = json!({"start": 3, "end": 13, "quote": "hire **two"});
+    let started = bob
+        .post(app.url(&format!("/api/docs/{id}/threads")))
+        .json(&json!({"rev": 1, "text": "Why?", "anchor": passage}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.status(), StatusCode::CREATED);
+    let tid = started.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let read = page(&bob, &app.url(&format!("/docs/{id}"))).await;
+    let marked = format!(
+        r#"<p>We <mark data-thread="{tid}">hire </mark><strong><mark data-thread="{tid}">two</mark> engineers</strong> in Q4.</p>"#
+    );
+    assert!(read.contains(&marked), "{read}");
+    assert!(read.contains(&format!(r#"id="thread-{tid}""#)));
+}

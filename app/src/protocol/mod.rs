@@ -12,7 +12,7 @@ pub use flash::Flash;
 pub use inbox::{Inbox, Notification, NotificationKind};
 pub use problems::{problem, ApiFailure, Problem, StaleRevision};
 pub use threads::{
-    comments_heading, Comment, NewAnchor, NewComment, NewThread, Resolution, Thread, ThreadAnchor,
+    comments_heading, passages, Comment, NewAnchor, NewComment, NewThread, Resolution, Thread, ThreadAnchor,
     ThreadList,
 };
 

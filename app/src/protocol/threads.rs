@@ -126,6 +126,45 @@ impl Thread {
     }
 }
 
+/// Where the open threads' passages are in `body`, in bytes, each with its thread's id: what
+/// the read view highlights. `threads` are placed in `body` (their offsets count its
+/// characters); resolved threads and detached passages have no place in the text.
+pub fn passages(body: &str, threads: &[Thread]) -> Vec<(std::ops::Range<usize>, String)> {
+    let placed: Vec<(&str, usize, usize)> = threads
+        .iter()
+        .filter(|t| !t.resolved)
+        .filter_map(|t| {
+            let a = t.anchor.as_ref()?;
+            (a.state != AnchorState::Detached && a.start < a.end)
+                .then_some((t.id.as_str(), a.start, a.end))
+        })
+        .collect();
+    let chars: Vec<usize> = placed.iter().flat_map(|(_, s, e)| [*s, *e]).collect();
+    let mut bytes = bytes_at(body, &chars).into_iter();
+    placed
+        .into_iter()
+        .filter_map(|(id, _, _)| {
+            let (start, end) = (bytes.next()?, bytes.next()?);
+            Some((start..end, id.to_owned()))
+        })
+        .collect()
+}
+
+/// The byte offset of each character offset of `text` (its length past the end).
+fn bytes_at(text: &str, chars: &[usize]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..chars.len()).collect();
+    order.sort_by_key(|&i| chars[i]);
+    let mut bytes = vec![text.len(); chars.len()];
+    let mut walk = text.char_indices().map(|(at, _)| at).enumerate().peekable();
+    for i in order {
+        while walk.next_if(|(n, _)| *n < chars[i]).is_some() {}
+        if let Some((_, at)) = walk.peek() {
+            bytes[i] = *at;
+        }
+    }
+    bytes
+}
+
 /// The heading of a document's comments: how many threads are open.
 pub fn comments_heading(open: usize) -> String {
     match open {
@@ -214,5 +253,28 @@ mod tests {
         for changed in [resolved, moved, rewritten, edited, replied] {
             assert_ne!(changed.shown_key(), key);
         }
+    }
+
+    #[test]
+    fn passages_are_found_in_bytes_and_only_for_open_placed_threads() {
+        // "é" and "→" take two and three bytes: character offsets are not byte offsets.
+        let body = "é one → two three";
+        let at = |start: usize, end: usize, id: &str| {
+            let mut t = thread();
+            t.id = id.into();
+            let a = t.anchor.as_mut().unwrap();
+            (a.start, a.end) = (start, end);
+            t
+        };
+        let mut resolved = at(2, 5, "resolved");
+        resolved.resolved = true;
+        let mut detached = at(2, 5, "detached");
+        detached.anchor.as_mut().unwrap().state = AnchorState::Detached;
+        let mut whole = at(0, 0, "whole");
+        whole.anchor = None;
+        let threads = [at(8, 11, "two"), at(2, 5, "one"), resolved, detached, whole, at(12, 99, "end")];
+        let found = passages(body, &threads);
+        let shown: Vec<(&str, &str)> = found.iter().map(|(r, id)| (id.as_str(), &body[r.clone()])).collect();
+        assert_eq!(shown, [("two", "two"), ("one", "one"), ("end", "three")]);
     }
 }

@@ -166,7 +166,8 @@ pub fn read_view(
         let doc = data.get_doc(cookie.clone(), id.clone()).await?;
         let members = data.members(cookie.clone(), id.clone()).await?;
         let threads = data.threads(cookie, id).await?.items;
-        let html = data.render(&doc.body);
+        let passages = crate::protocol::passages(&doc.body, &threads);
+        let html = data.render_marked(&doc.body, &passages);
         Ok(ReadView {
             doc,
             members,

@@ -60,6 +60,17 @@
   });
   page.addEventListener('concord:refreshed', showChosen);
 
+  // A highlighted passage leads to its thread (a click that selects nothing); the thread
+  // takes the focus, so the keyboard and screen readers go on from there.
+  page.addEventListener('click', (event) => {
+    const mark = event.target instanceof Element && event.target.closest('mark[data-thread]');
+    if (!mark || !document.getSelection().isCollapsed) return;
+    const thread = document.getElementById(`thread-${mark.dataset.thread.split(' ')[0]}`);
+    if (!thread) return;
+    thread.tabIndex = -1;
+    thread.focus();
+  });
+
   // A problem's words: its detail, and each field's reason.
   const reasons = async (answer) => {
     try {

@@ -5,6 +5,7 @@ pub mod docs;
 pub mod encoded_tags;
 pub mod error;
 pub mod extract;
+pub mod highlight;
 mod history;
 pub mod idempotency;
 mod inbox;

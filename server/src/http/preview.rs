@@ -9,6 +9,7 @@ use super::{
     extract::JsonBody,
     openapi::{BadBody, Unauthorized},
 };
+use super::highlight::{marked, own_marks, Highlight};
 use crate::state::AppState;
 use app::{
     domain::Body,
@@ -39,6 +40,11 @@ async fn preview(
 /// marked with where its `[ ]` starts in the Markdown (`data-task`) so the page can let an
 /// editor tick it.
 pub fn render_markdown(markdown: &str) -> String {
+    render_marked(markdown, &[])
+}
+
+/// As `render_markdown`, with the passages of `highlights` marked (`highlight.rs`).
+pub fn render_marked(markdown: &str, highlights: &[Highlight]) -> String {
     use pulldown_cmark::{html, Event, Options, Parser};
     let mut options = Options::empty();
     options.insert(Options::ENABLE_TABLES);
@@ -50,18 +56,28 @@ pub fn render_markdown(markdown: &str) -> String {
     let events = Parser::new_ext(markdown, options)
         .into_offset_iter()
         .map(|(event, range)| match event {
-            Event::TaskListMarker(checked) => Event::Html(
-                format!(
-                    r#"<input type="checkbox" data-task="{}-{tag}"{} disabled="">"#,
-                    range.start,
-                    if checked { r#" checked="""# } else { "" }
-                )
-                .into(),
+            Event::TaskListMarker(checked) => (
+                Event::Html(
+                    format!(
+                        r#"<input type="checkbox" data-task="{}-{tag}"{} disabled="">"#,
+                        range.start,
+                        if checked { r#" checked="""# } else { "" }
+                    )
+                    .into(),
+                ),
+                range,
             ),
-            other => other,
+            other => (other, range),
         });
     let mut unsafe_html = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut unsafe_html, events);
+    if highlights.is_empty() {
+        html::push_html(&mut unsafe_html, events.map(|(event, _)| event));
+    } else {
+        html::push_html(
+            &mut unsafe_html,
+            marked(markdown, events, highlights, &tag).into_iter(),
+        );
+    }
     let clean = ammonia::Builder::default()
         .url_schemes(["http", "https", "mailto"].into())
         .link_rel(Some("noopener noreferrer"))
@@ -69,9 +85,15 @@ pub fn render_markdown(markdown: &str) -> String {
         .add_tag_attributes("input", ["checked", "data-task"])
         .add_tag_attribute_values("input", "type", ["checkbox"])
         .set_tag_attribute_value("input", "disabled", "")
+        .add_tag_attributes("mark", ["data-thread"])
         .clean(&unsafe_html)
         .to_string();
-    without_remnants(&clean, &tag)
+    let html = without_remnants(&clean, &tag);
+    if highlights.is_empty() && !html.contains("<mark data-thread") {
+        html
+    } else {
+        own_marks(&html, &tag)
+    }
 }
 
 /// What the sanitiser disarmed must read as plain text, not as a control that does
@@ -229,6 +251,34 @@ mod tests {
             !html.contains("<button") && !html.contains("<form"),
             "{html}"
         );
+    }
+
+    #[test]
+    fn passages_are_marked_across_formatting_and_only_ours_name_a_thread() {
+        use super::{render_marked, Highlight};
+        let markdown = "Some **bold** words, `code` and \\*stars\\*.\n\n<mark data-thread=\"forged\">raw</mark>";
+        let at = |words: &str| {
+            let start = markdown.find(words).unwrap();
+            start..start + words.len()
+        };
+        let highlights = [
+            Highlight { range: at("me **bold** wo"), thread: "t-1".into() },
+            Highlight { range: at("bold** words, `code"), thread: "t-2".into() },
+            Highlight { range: at("stars"), thread: "t-3".into() },
+        ];
+        let html = render_marked(markdown, &highlights);
+        assert!(
+            html.starts_with(r#"<p>So<mark data-thread="t-1">me </mark><strong><mark data-thread="t-1 t-2">bold</mark></strong><mark data-thread="t-1 t-2"> wo</mark><mark data-thread="t-2">rds, </mark><mark data-thread="t-2"><code>code</code></mark> and "#),
+            "{html}"
+        );
+        assert!(html.contains(r#"<mark data-thread="t-3">stars</mark>"#), "{html}");
+        assert!(html.contains("<mark>raw</mark>"), "a mark in the text claims nothing: {html}");
+        assert_eq!(
+            render_marked(markdown, &[]),
+            super::render_markdown(markdown),
+            "without passages, the usual rendering"
+        );
+        assert!(!super::render_markdown(markdown).contains("forged"));
     }
 
     #[test]

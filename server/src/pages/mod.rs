@@ -98,6 +98,18 @@ impl PageData for ServerPages {
         crate::http::preview::render_markdown(markdown)
     }
 
+    fn render_marked(&self, markdown: &str, passages: &[(std::ops::Range<usize>, String)]) -> String {
+        use crate::http::highlight::Highlight;
+        let highlights: Vec<Highlight> = passages
+            .iter()
+            .map(|(range, thread)| Highlight {
+                range: range.clone(),
+                thread: thread.clone(),
+            })
+            .collect();
+        crate::http::preview::render_marked(markdown, &highlights)
+    }
+
     async fn members(&self, cookie: Option<String>, id: String) -> Result<Members, ApiFailure> {
         let user = self.user(cookie).await?;
         let members = self.0.documents().members(&id, &user).await;

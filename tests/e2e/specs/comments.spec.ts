@@ -56,6 +56,11 @@ test('readers comment on the words they select, see comments and replies arrive,
   // why and keeps his words, then goes through: Cat's half-written reply stays.
   const catsThread = cat.getByRole('article', { name: `${bobName} on a passage` });
   await expect(catsThread).toContainText('Why two?');
+  // The passage is highlighted in Cat's text too; a click on it leads to its thread.
+  const passage = cat.getByRole('article', { name: 'Document' }).locator('mark', { hasText: 'two engineers' });
+  await expect(passage).toBeVisible();
+  await passage.click();
+  await expect(catsThread).toBeFocused();
   await catsThread.getByLabel('Reply').fill(`@${annName} should decide`);
   await comments.getByLabel('New comment').fill('And @nobody-here?');
   await comments.getByRole('button', { name: 'Comment', exact: true }).click();
