@@ -39,7 +39,13 @@ pub trait PageData: Send + Sync + 'static {
     ) -> Result<DocDiff, ApiFailure>;
     /// The person's documents in the trash.
     async fn trash(&self, cookie: Option<String>) -> Result<DocPage, ApiFailure>;
-    async fn threads(&self, cookie: Option<String>, id: String) -> Result<ThreadList, ApiFailure>;
+    /// The document's threads: as they are now, or as revision `rev` had them.
+    async fn threads(
+        &self,
+        cookie: Option<String>,
+        id: String,
+        rev: Option<i64>,
+    ) -> Result<ThreadList, ApiFailure>;
     /// The person's notifications.
     async fn inbox(&self, cookie: Option<String>) -> Result<Inbox, ApiFailure>;
     /// Markdown as the sanitised HTML `/api/preview` answers.

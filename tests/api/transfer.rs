@@ -166,6 +166,7 @@ async fn an_export_imported_into_an_empty_database_gives_back_the_same_records()
         "revision",
         "member",
         "thread",
+        "thread_anchor",
         "comment",
         "notification",
     ] {

@@ -128,29 +128,20 @@ pub fn revisions(
     }
 }
 
-/// One old revision and its text rendered (by the server either way: pages never render
-/// Markdown themselves).
+/// An old revision, its text rendered with its threads' passages as they were then, and
+/// those threads: a page only the server renders (ui/client.rs).
+#[cfg(feature = "ssr")]
 pub fn revision_shown(
     (id, rev): (String, i64),
-) -> impl Future<Output = Result<(Revision, String), ApiFailure>> + Send + 'static {
-    #[cfg(feature = "ssr")]
-    {
-        let (data, cookie) = page_data();
-        async move {
-            let data = without_server(data)?;
-            let revision = data.revision(cookie, id, rev).await?;
-            let html = data.render(&revision.body);
-            Ok((revision, html))
-        }
-    }
-    #[cfg(not(feature = "ssr"))]
-    {
-        browser(async move {
-            let url = format!("/api/docs/{}/revisions/{rev}", encode(&id));
-            let revision: Revision = client::get(&url).await?;
-            let html = preview(revision.body.clone()).await?.html;
-            Ok((revision, html))
-        })
+) -> impl Future<Output = Result<(Revision, String, Vec<Thread>), ApiFailure>> + Send + 'static {
+    let (data, cookie) = page_data();
+    async move {
+        let data = without_server(data)?;
+        let revision = data.revision(cookie.clone(), id.clone(), rev).await?;
+        let threads = data.threads(cookie, id, Some(rev)).await?.items;
+        let passages = crate::protocol::passages(&revision.body, &threads);
+        let html = data.render_marked(&revision.body, &passages);
+        Ok((revision, html, threads))
     }
 }
 
@@ -165,7 +156,7 @@ pub fn read_view(
         let data = without_server(data)?;
         let doc = data.get_doc(cookie.clone(), id.clone()).await?;
         let members = data.members(cookie.clone(), id.clone()).await?;
-        let threads = data.threads(cookie, id).await?.items;
+        let threads = data.threads(cookie, id, None).await?.items;
         let passages = crate::protocol::passages(&doc.body, &threads);
         let html = data.render_marked(&doc.body, &passages);
         Ok(ReadView {

@@ -4,8 +4,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::{api, time::RelativeTime, SignedIn};
-use crate::protocol::Revision;
+use super::{
+    api,
+    passage::{Comments, Passage},
+    time::RelativeTime,
+    SignedIn,
+};
+use crate::protocol::{Revision, Thread};
 
 #[component]
 pub fn RevisionPage() -> impl IntoView {
@@ -32,7 +37,7 @@ fn RevisionLoader() -> impl IntoView {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || {
                 revision.get().map(|result| match result {
-                    Ok((revision, html)) => view! { <RevisionView id=id() revision html/> }.into_any(),
+                    Ok((revision, html, threads)) => view! { <RevisionView id=id() revision html threads/> }.into_any(),
                     Err(failure) => view! {
                         <h1>"No such revision"</h1>
                         <p role="alert">{failure.problem.detail}</p>
@@ -46,7 +51,7 @@ fn RevisionLoader() -> impl IntoView {
 }
 
 #[component]
-fn RevisionView(id: String, revision: Revision, html: String) -> impl IntoView {
+fn RevisionView(id: String, revision: Revision, html: String, threads: Vec<Thread>) -> impl IntoView {
     let rev = revision.rev;
     let changed: Vec<&str> = revision.fields.iter().map(|f| f.name()).collect();
     let tags = if revision.tags.is_empty() {
@@ -73,12 +78,47 @@ fn RevisionView(id: String, revision: Revision, html: String) -> impl IntoView {
             <dt>"Tags"</dt>
             <dd>{tags}</dd>
         </dl>
-        <article class="read" aria-label="Document" inner_html=html></article>
+        <div class="with-threads">
+            <article class="read" aria-label="Document" inner_html=html></article>
+            <PastThreads rev threads/>
+        </div>
         <nav class="revision-nav" aria-label="Other revisions">
             {(rev > 1).then(|| view! {
                 <a href=format!("/docs/{id}/revisions/{}", rev - 1)>{format!("Revision {}", rev - 1)}</a>
             })}
             <a href=format!("/docs/{id}")>"The current version"</a>
         </nav>
+    }
+}
+
+/// The threads this revision had, their passages where they were in it; read only (replies
+/// and resolving belong to the current version). Whatever was said later is listed too.
+#[component]
+fn PastThreads(rev: i64, threads: Vec<Thread>) -> impl IntoView {
+    let heading = match threads.len() {
+        0 => format!("No comments on revision {rev}"),
+        1 => format!("1 comment thread on revision {rev}"),
+        n => format!("{n} comment threads on revision {rev}"),
+    };
+    let items = threads.into_iter().map(|thread| {
+        let label = format!("thread-{}-label", thread.id);
+        let labelled_by = label.clone();
+        let title = thread.title();
+        let resolved = thread.resolved.then_some(" (resolved)");
+        view! {
+            <li>
+                <article class="thread" id=format!("thread-{}", thread.id) aria-labelledby=labelled_by>
+                    <h3 id=label>{title}{resolved}</h3>
+                    {thread.anchor.map(|anchor| view! { <Passage anchor/> })}
+                    <Comments comments=thread.comments now=Some(chrono::Utc::now())/>
+                </article>
+            </li>
+        }
+    });
+    view! {
+        <section class="threads" aria-labelledby="threads-heading">
+            <h2 id="threads-heading">{heading}</h2>
+            <ol class="thread-list" aria-label="Threads">{items.collect_view()}</ol>
+        </section>
     }
 }

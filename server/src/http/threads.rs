@@ -11,9 +11,10 @@ use axum::{
 use super::{
     auth::CurrentUser,
     error::ApiError,
-    extract::{JsonBody, Precondition},
-    openapi::{BadBody, Forbidden, NotFound, Unauthorized, VersionRefused},
+    extract::{JsonBody, Precondition, QueryParams},
+    openapi::{BadBody, Forbidden, Invalid, NotFound, Unauthorized, VersionRefused},
 };
+use serde::Deserialize;
 use crate::{state::AppState, store::threads::CommentPlace};
 use app::protocol::{Comment, NewComment, NewThread, Resolution, Thread, ThreadList};
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -26,14 +27,33 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(resolution))
 }
 
-#[utoipa::path(get, operation_id = "listThreads", path = "/docs/{id}/threads", tag = "comments", params(("id" = String, Path, description = "The document's id")),
-    responses((status = 200, body = ThreadList, description = "Every thread, oldest first, with its comments and where its passage is now"), Unauthorized, NotFound))]
+/// Which revision's view of the threads: the current one when absent.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    /// The threads as this revision had them: those started by then, each passage where it
+    /// was in that revision's text.
+    #[param(pattern = "^\\+?0*[1-9][0-9]*$")]
+    rev: Option<String>,
+}
+
+#[utoipa::path(get, operation_id = "listThreads", path = "/docs/{id}/threads", tag = "comments", params(("id" = String, Path, description = "The document's id"), ListQuery),
+    responses((status = 200, body = ThreadList, description = "Every thread, oldest first, with its comments and where its passage is now (or was in `rev`)"), Unauthorized, NotFound, Invalid))]
 async fn list(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
     Path(id): Path<String>,
+    QueryParams(query): QueryParams<ListQuery>,
 ) -> Result<Json<ThreadList>, ApiError> {
-    Ok(Json(state.documents().threads(&id, &user).await?))
+    let documents = state.documents();
+    Ok(Json(match query.rev {
+        Some(rev) => {
+            let rev = super::history::parse_rev(&rev, "rev")?;
+            documents.threads_at(&id, &user, rev).await?
+        }
+        None => documents.threads(&id, &user).await?,
+    }))
 }
 
 #[utoipa::path(post, operation_id = "startThread", path = "/docs/{id}/threads", tag = "comments", params(("id" = String, Path, description = "The document's id")),

@@ -121,13 +121,19 @@ impl PageData for ServerPages {
         self.0.documents().inbox(&user).await.map_err(failure)
     }
 
-    async fn threads(&self, cookie: Option<String>, id: String) -> Result<ThreadList, ApiFailure> {
+    async fn threads(
+        &self,
+        cookie: Option<String>,
+        id: String,
+        rev: Option<i64>,
+    ) -> Result<ThreadList, ApiFailure> {
         let user = self.user(cookie).await?;
-        self.0
-            .documents()
-            .threads(&id, &user)
-            .await
-            .map_err(failure)
+        let documents = self.0.documents();
+        let threads = match rev {
+            Some(rev) => documents.threads_at(&id, &user, rev).await,
+            None => documents.threads(&id, &user).await,
+        };
+        threads.map_err(failure)
     }
 }
 

@@ -4,12 +4,14 @@
 
 use super::{DocError, Documents, Precondition};
 use crate::store::{
-    threads::{CommentChange, CommentPlace, CommentRecord, NewThreadRecord, ThreadRecord},
+    threads::{
+        CommentChange, CommentPlace, CommentRecord, NewThreadRecord, PastAnchor, ThreadRecord,
+    },
     StoreError,
 };
 use app::{
     domain::{
-        anchor::{byte_at, chars_before, locate, Anchor, AnchorError, Edits},
+        anchor::{byte_at, chars_before, locate, Anchor, AnchorError, AnchorState, Edits},
         comment::CommentText,
     },
     protocol::{
@@ -29,6 +31,22 @@ impl Documents<'_> {
         let records = self.stores.threads.threads(id).await?;
         Ok(ThreadList {
             items: on_the_wire(&doc.body, records),
+        })
+    }
+
+    /// The threads as revision `rev` of the document had them: those started by then, each
+    /// passage where it was in that revision (its words as they were there), comments as now.
+    pub async fn threads_at(
+        &self,
+        id: &str,
+        user: &UserRef,
+        rev: i64,
+    ) -> Result<ThreadList, DocError> {
+        let revision = self.revision(id, user, rev).await?;
+        let past = self.stores.threads.anchors_at(id, rev).await?;
+        let records = self.stores.threads.threads(id).await?;
+        Ok(ThreadList {
+            items: as_they_were(&revision.body, rev, records, past),
         })
     }
 
@@ -329,6 +347,40 @@ fn on_the_wire(body: &str, records: Vec<ThreadRecord>) -> Vec<Thread> {
             comments: record.comments.into_iter().map(wire_comment).collect(),
         })
         .collect()
+}
+
+/// Threads as revision `rev` (whose body is `body`) had them: an anchored thread where
+/// `past` puts it, a thread on the whole document if it was started on `rev` or before.
+fn as_they_were(
+    body: &str,
+    rev: i64,
+    records: Vec<ThreadRecord>,
+    past: Vec<PastAnchor>,
+) -> Vec<Thread> {
+    let mut past: std::collections::HashMap<String, PastAnchor> =
+        past.into_iter().map(|p| (p.thread_id.clone(), p)).collect();
+    let then: Vec<ThreadRecord> = records
+        .into_iter()
+        .filter_map(|mut record| {
+            match record.anchor.as_mut() {
+                Some((_, anchor)) => {
+                    let was = past.remove(&record.id)?;
+                    let (start, end) = (was.start.min(body.len()), was.end.min(body.len()));
+                    anchor.start = start;
+                    anchor.end = end;
+                    anchor.state = was.state;
+                    // A detached passage keeps its last words; a placed one shows its own.
+                    if was.state != AnchorState::Detached {
+                        anchor.text = body.get(start..end).unwrap_or_default().to_owned();
+                    }
+                }
+                None if record.made_on_rev > rev => return None,
+                None => {}
+            }
+            Some(record)
+        })
+        .collect();
+    on_the_wire(body, then)
 }
 
 /// A comment's text, or why it is refused.

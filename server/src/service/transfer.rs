@@ -95,7 +95,8 @@ impl Counts {
         let mut counts = Counts::default();
         for record in records {
             match record {
-                Record::Header { .. } => {}
+                // A passage record belongs to its thread, counted there.
+                Record::Header { .. } | Record::ThreadAnchor { .. } => {}
                 Record::User { .. } => counts.users += 1,
                 Record::Document { .. } => counts.documents += 1,
                 Record::Revision { .. } => counts.revisions += 1,

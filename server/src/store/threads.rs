@@ -5,7 +5,10 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::{inbox::NewNotice, StoreResult};
-use app::{domain::anchor::Anchor, protocol::UserRef};
+use app::{
+    domain::anchor::{Anchor, AnchorState},
+    protocol::UserRef,
+};
 
 /// A thread as stored: its anchor in bytes of the current body.
 #[derive(Debug, Clone)]
@@ -20,6 +23,15 @@ pub struct ThreadRecord {
     pub resolved: bool,
     pub version: i64,
     pub comments: Vec<CommentRecord>,
+}
+
+/// Where a thread's passage was in some revision.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PastAnchor {
+    pub thread_id: String,
+    pub start: usize,
+    pub end: usize,
+    pub state: AnchorState,
 }
 
 #[derive(Debug, Clone)]
@@ -67,6 +79,9 @@ pub trait Threads: Send + Sync + 'static {
     /// The document's threads, oldest first, each with its comments oldest first; a thread
     /// whose every comment was deleted is gone.
     async fn threads(&self, doc_id: &str) -> StoreResult<Vec<ThreadRecord>>;
+    /// Where each anchored thread's passage was in revision `rev` (bytes of that revision's
+    /// body), by thread id; threads started after it have none.
+    async fn anchors_at(&self, doc_id: &str, rev: i64) -> StoreResult<Vec<PastAnchor>>;
     /// Stores a thread whose anchor was placed in revision `rev` of the body; refused as
     /// stale if the document has moved on meanwhile (the anchor would be out of place).
     async fn start_thread(&self, thread: NewThreadRecord<'_>) -> StoreResult<()>;

@@ -13,8 +13,9 @@ use super::StoreResult;
 
 /// The first line of every export.
 pub const FORMAT: &str = "concord-export";
-/// Version 2 added threads, comments and notifications; version 1 files still import.
-pub const VERSION: u32 = 2;
+/// Version 2 added threads, comments and notifications, version 3 where each thread's
+/// passage was in every revision; older files still import.
+pub const VERSION: u32 = 3;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
@@ -86,6 +87,14 @@ pub enum Record {
         resolved_at: Option<String>,
         resolved_by: Option<String>,
         version: i64,
+    },
+    /// Where a thread's passage was from revision `rev` on (until its next such record).
+    ThreadAnchor {
+        thread_id: String,
+        rev: i64,
+        anchor_start: i64,
+        anchor_end: i64,
+        anchor_state: String,
     },
     /// A comment of a thread, deleted ones included (notifications point at them).
     Comment {
@@ -247,6 +256,22 @@ impl Seen {
                 self.listed_doc(doc_id, "thread")?;
                 if !self.threads.insert(id.clone()) {
                     return Err(format!("thread {id:?} appears twice"));
+                }
+            }
+            Record::ThreadAnchor {
+                thread_id,
+                rev,
+                anchor_start,
+                anchor_end,
+                ..
+            } => {
+                if !self.threads.contains(thread_id) {
+                    return Err(format!(
+                        "passage of {thread_id:?}, a thread not listed before it"
+                    ));
+                }
+                if *rev < 1 || *anchor_start < 0 || anchor_end < anchor_start {
+                    return Err(format!("passage of {thread_id:?} out of place"));
                 }
             }
             Record::Comment {

@@ -10,7 +10,7 @@ use crate::store::changes::Change;
 use crate::store::inbox::NewNotice;
 use crate::store::rows::{parse_time, timestamp};
 use crate::store::threads::{
-    CommentChange, CommentPlace, CommentRecord, NewThreadRecord, ThreadRecord,
+    CommentChange, CommentPlace, CommentRecord, NewThreadRecord, PastAnchor, ThreadRecord,
 };
 use crate::store::{StoreError, StoreResult};
 use app::{
@@ -36,7 +36,8 @@ fn state_of(name: &str) -> StoreResult<AnchorState> {
 }
 
 /// Moves the open anchors of a document through a save of its body from revision
-/// `old_rev` to `new_body`, inside the save's transaction.
+/// `old_rev` to `new_body` (revision `old_rev + 1`), inside the save's transaction; each
+/// moved anchor is also kept as where its passage is in the new revision.
 pub async fn move_anchors(
     tx: &mut sqlx::Transaction<'_, Db>,
     doc_id: &str,
@@ -70,7 +71,28 @@ pub async fn move_anchors(
     }
     for chunk in moved.chunks(ANCHORS_PER_STATEMENT) {
         write_anchors(tx, chunk).await?;
+        keep_anchors(tx, old_rev + 1, chunk).await?;
     }
+    Ok(())
+}
+
+/// Records where passages are in revision `rev` (`thread_anchors`), one statement for all.
+async fn keep_anchors(
+    tx: &mut sqlx::Transaction<'_, Db>,
+    rev: i64,
+    anchors: &[(String, Anchor)],
+) -> StoreResult<()> {
+    let mut query = sqlx::QueryBuilder::<Db>::new(
+        "INSERT INTO thread_anchors (thread_id, rev, anchor_start, anchor_end, anchor_state) ",
+    );
+    query.push_values(anchors, |mut row, (id, anchor)| {
+        row.push_bind(id.clone())
+            .push_bind(rev)
+            .push_bind(anchor.start as i64)
+            .push_bind(anchor.end as i64)
+            .push_bind(state_name(anchor.state));
+    });
+    query.build().execute(&mut **tx).await?;
     Ok(())
 }
 
@@ -137,6 +159,31 @@ fn discussed(doc_id: &str, thread_id: &str, by: &UserRef, notices: &[NewNotice])
 
 #[async_trait::async_trait]
 impl crate::store::Threads for super::This {
+    async fn anchors_at(&self, doc_id: &str, rev: i64) -> StoreResult<Vec<PastAnchor>> {
+        let rows = sqlx::query(
+            "SELECT a.thread_id, a.anchor_start, a.anchor_end, a.anchor_state \
+             FROM thread_anchors a JOIN threads t ON t.id = a.thread_id \
+             WHERE t.doc_id = $1 AND a.rev = (SELECT MAX(b.rev) FROM thread_anchors b \
+             WHERE b.thread_id = a.thread_id AND b.rev <= $2)",
+        )
+        .bind(doc_id)
+        .bind(rev)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let start: i64 = row.try_get("anchor_start")?;
+                let end: i64 = row.try_get("anchor_end")?;
+                Ok(PastAnchor {
+                    thread_id: row.try_get("thread_id")?,
+                    start: usize::try_from(start).unwrap_or_default(),
+                    end: usize::try_from(end).unwrap_or_default(),
+                    state: state_of(row.try_get("anchor_state")?)?,
+                })
+            })
+            .collect()
+    }
+
     async fn threads(&self, doc_id: &str) -> StoreResult<Vec<ThreadRecord>> {
         let threads = sqlx::query(
             "SELECT t.id, t.doc_id, t.author_id, u.name AS author_name, t.created_at, t.made_on_rev, \
@@ -242,6 +289,9 @@ impl crate::store::Threads for super::This {
         .bind(anchor.map(|a| state_name(a.state)))
         .execute(&mut *tx)
         .await?;
+        if let Some(anchor) = anchor {
+            keep_anchors(&mut tx, thread.rev, &[(thread.id.to_owned(), anchor.clone())]).await?;
+        }
         sqlx::query(
             "INSERT INTO comments (id, thread_id, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5)",
         )

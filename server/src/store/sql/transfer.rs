@@ -122,11 +122,15 @@ impl crate::store::Transfer for super::This {
                 Record::Document { .. } => insert_document(&mut tx, record).await?,
                 Record::Revision { .. } => insert_revision_record(&mut tx, record).await?,
                 Record::Member { .. } => insert_member(&mut tx, record).await?,
-                Record::Thread { .. } | Record::Comment { .. } | Record::Notification { .. } => {
+                Record::Thread { .. }
+                | Record::ThreadAnchor { .. }
+                | Record::Comment { .. }
+                | Record::Notification { .. } => {
                     comments::insert(&mut tx, record).await?
                 }
             }
         }
+        comments::finish(&mut tx).await?;
         tx.commit().await?;
         Ok(())
     }

@@ -33,6 +33,22 @@ pub async fn export(pool: &super::super::Pool, records: &mut Vec<Record>) -> Sto
         });
     }
     for row in sqlx::query(
+        "SELECT a.thread_id, a.rev, a.anchor_start, a.anchor_end, a.anchor_state \
+         FROM thread_anchors a JOIN threads t ON t.id = a.thread_id \
+         ORDER BY t.created_at, t.id, a.rev",
+    )
+    .fetch_all(pool)
+    .await?
+    {
+        records.push(Record::ThreadAnchor {
+            thread_id: row.try_get("thread_id")?,
+            rev: row.try_get("rev")?,
+            anchor_start: row.try_get("anchor_start")?,
+            anchor_end: row.try_get("anchor_end")?,
+            anchor_state: row.try_get("anchor_state")?,
+        });
+    }
+    for row in sqlx::query(
         "SELECT id, thread_id, author_id, body, created_at, edited_at, deleted_at, version \
          FROM comments ORDER BY created_at, id",
     )
@@ -72,7 +88,7 @@ pub async fn export(pool: &super::super::Pool, records: &mut Vec<Record>) -> Sto
     Ok(())
 }
 
-/// Writes one thread, comment or notification record (others are not this file's).
+/// Writes one thread, passage, comment or notification record (others are not this file's).
 pub async fn insert(tx: &mut sqlx::Transaction<'_, Db>, record: &Record) -> StoreResult<()> {
     match record {
         Record::Thread {
@@ -113,6 +129,25 @@ pub async fn insert(tx: &mut sqlx::Transaction<'_, Db>, record: &Record) -> Stor
             .bind(resolved_at)
             .bind(resolved_by)
             .bind(version)
+            .execute(&mut **tx)
+            .await?;
+        }
+        Record::ThreadAnchor {
+            thread_id,
+            rev,
+            anchor_start,
+            anchor_end,
+            anchor_state,
+        } => {
+            sqlx::query(
+                "INSERT INTO thread_anchors (thread_id, rev, anchor_start, anchor_end, anchor_state) \
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(thread_id)
+            .bind(rev)
+            .bind(anchor_start)
+            .bind(anchor_end)
+            .bind(anchor_state)
             .execute(&mut **tx)
             .await?;
         }
@@ -170,5 +205,20 @@ pub async fn insert(tx: &mut sqlx::Transaction<'_, Db>, record: &Record) -> Stor
         }
         _ => {}
     }
+    Ok(())
+}
+
+/// After the records: a thread from a file of version 2 (before passages were kept per
+/// revision) has its passage as it is now, from the current revision on.
+pub async fn finish(tx: &mut sqlx::Transaction<'_, Db>) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO thread_anchors (thread_id, rev, anchor_start, anchor_end, anchor_state) \
+         SELECT t.id, d.rev, t.anchor_start, t.anchor_end, t.anchor_state \
+         FROM threads t JOIN documents d ON d.id = t.doc_id \
+         WHERE t.anchor_state IS NOT NULL \
+         AND NOT EXISTS (SELECT 1 FROM thread_anchors a WHERE a.thread_id = t.id)",
+    )
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
