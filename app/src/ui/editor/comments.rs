@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 
-use super::discuss::{passage, refusal, to_take, Passage};
+use super::discuss::{next_slice, passage, refusal, to_take, Passage, SLICE};
 use crate::protocol::{comments_heading, Document, NewComment, NewThread, Thread};
 use crate::ui::{
     api, browser,
@@ -48,10 +48,25 @@ pub(super) fn EditorComments(
         });
     });
     let changed = Callback::new(move |()| discussed.update(|n| *n += 1));
-    // A link to a thread (from the inbox) lands on it once the threads are drawn.
+    let total = move || threads.with(|t| t.as_ref().and_then(|r| r.as_ref().ok()).map_or(0, Vec::len));
+    // Drawn a slice at a time, the browser free between slices (discuss.rs).
+    let drawn = RwSignal::new(SLICE);
+    Effect::new(move |_| {
+        if !after.get() {
+            return;
+        }
+        if let Some(next) = next_slice(drawn.get(), total()) {
+            spawn_local(async move {
+                browser::sleep(std::time::Duration::ZERO).await;
+                drawn.set(next);
+            });
+        }
+    });
+    // A link to a thread (from the inbox) lands on it once the threads are all drawn.
     let revealed = StoredValue::new(false);
     Effect::new(move |_| {
-        if after.get() && threads.with(|t| matches!(t, Some(Ok(_)))) && !revealed.get_value() {
+        let all_drawn = drawn.get() >= total();
+        if after.get() && all_drawn && threads.with(|t| matches!(t, Some(Ok(_)))) && !revealed.get_value() {
             revealed.set_value(true);
             spawn_local(async {
                 browser::sleep(std::time::Duration::ZERO).await;
@@ -63,17 +78,25 @@ pub(super) fn EditorComments(
     let replies = RwSignal::new(BTreeMap::<String, String>::new());
 
     let listed = move |resolved: bool| {
+        let drawn = drawn.get();
         threads.with(|t| match t {
             Some(Ok(list)) => list
                 .iter()
+                .take(drawn)
                 .filter(|t| t.resolved == resolved)
                 .cloned()
                 .collect(),
             _ => Vec::new(),
         })
     };
-    let open_count = move || listed(false).len();
-    let resolved_count = move || listed(true).len();
+    let count = move |resolved: bool| {
+        threads.with(|t| match t {
+            Some(Ok(list)) => list.iter().filter(|t| t.resolved == resolved).count(),
+            _ => 0,
+        })
+    };
+    let open_count = move || count(false);
+    let resolved_count = move || count(true);
     let list = move |resolved: bool| {
         view! {
             <For each=move || listed(resolved) key=Thread::shown_key let(thread)>

@@ -100,6 +100,15 @@ fn byte_at_utf16(text: &str, units: usize) -> Option<usize> {
     (counted == units).then_some(text.len())
 }
 
+/// Threads drawn at a time: drawing a thousand in one go held the page for a third of a
+/// second or more (typing waited); between slices the browser handles input.
+pub const SLICE: usize = 100;
+
+/// How many of `total` threads to draw once `drawn` are: the next slice, or `None` when all are.
+pub fn next_slice(drawn: usize, total: usize) -> Option<usize> {
+    (drawn < total).then(|| (drawn + SLICE).min(total))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,5 +234,19 @@ mod tests {
         let saved = "aaa!";
         let text = "aaa";
         assert_eq!(passage(text, 1, 3, saved), Passage::Unsaved("aa".into()));
+    }
+
+    #[test]
+    fn threads_are_drawn_a_slice_at_a_time_until_all_are() {
+        let mut drawn = 0;
+        let mut steps = 0;
+        while let Some(next) = next_slice(drawn, 1_001) {
+            assert!(next > drawn && next - drawn <= SLICE);
+            drawn = next;
+            steps += 1;
+        }
+        assert_eq!((drawn, steps), (1_001, 1_001usize.div_ceil(SLICE)));
+        assert_eq!(next_slice(0, 0), None);
+        assert_eq!(next_slice(SLICE, 3), None, "fewer than drawn: nothing more");
     }
 }

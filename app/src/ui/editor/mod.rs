@@ -75,7 +75,7 @@ fn EditorLoader() -> impl IntoView {
                 let text = text.get()?.ok().flatten();
                 Some(match both {
                     Ok((doc, members)) => {
-                        let text = text.filter(|t| t.rev == doc.rev).map(|t| t.html);
+                        let text = text.filter(|(rev, _)| *rev == doc.rev).map(|(_, html)| html);
                         view! { <Editor doc members text/> }.into_any()
                     }
                     Err(failure) => view! {
