@@ -291,6 +291,40 @@ async fn the_markdown_preview_keeps_formatting_and_drops_anything_that_could_run
 }
 
 #[tokio::test]
+async fn the_preview_highlights_the_passages_asked_for_and_refuses_any_out_of_place() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("Ann").await;
+    let preview = |passages: Value| {
+        ann.post(app.url("/api/preview"))
+            .json(&json!({"body": "Né **two** words", "passages": passages}))
+            .send()
+    };
+    // Characters, not bytes: "é" is two bytes.
+    let marked: Value = preview(json!([{"start": 3, "end": 9, "thread": "t-1"}]))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    // The passage spans the asterisks; only words are marked.
+    assert_eq!(
+        marked["html"],
+        "<p>Né <strong><mark data-thread=\"t-1\">two</mark></strong> words</p>\n"
+    );
+    for (passages, field) in [
+        (json!([{"start": 2, "end": 2, "thread": "t"}]), "passages[0]"),
+        (json!([{"start": 0, "end": 17, "thread": "t"}]), "passages[0]"),
+        (json!([{"start": 0, "end": 1, "thread": "<b>"}]), "passages[0].thread"),
+    ] {
+        let refused = preview(passages).await.unwrap();
+        let body = problem(refused, StatusCode::UNPROCESSABLE_ENTITY, "/problems/validation").await;
+        assert_eq!(body["errors"][0]["field"], field);
+    }
+    let unknown = preview(json!([{"start": 0, "end": 1, "thread": "t", "color": "red"}])).await.unwrap();
+    problem(unknown, StatusCode::UNPROCESSABLE_ENTITY, "/problems/validation").await;
+}
+
+#[tokio::test]
 async fn a_session_expires_on_the_server_after_its_time_to_live() {
     let app = TestApp::spawn_with(|s| s.session_ttl = chrono::Duration::seconds(1)).await;
     let (_ann, cookie) = app.user_with_cookie("Ann").await;

@@ -201,6 +201,22 @@ pub fn chars_before(text: &str, offsets: &[usize]) -> Vec<usize> {
     counts
 }
 
+/// The byte offset of each character offset of `text` (its length past the end): the
+/// inverse of `chars_before`.
+pub fn bytes_at(text: &str, chars: &[usize]) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..chars.len()).collect();
+    order.sort_by_key(|&i| chars[i]);
+    let mut bytes = vec![text.len(); chars.len()];
+    let mut walk = text.char_indices().map(|(at, _)| at).enumerate().peekable();
+    for i in order {
+        while walk.next_if(|(n, _)| *n < chars[i]).is_some() {}
+        if let Some((_, at)) = walk.peek() {
+            bytes[i] = *at;
+        }
+    }
+    bytes
+}
+
 fn context_before(text: &str, at: usize) -> &str {
     let from = text[..at]
         .char_indices()

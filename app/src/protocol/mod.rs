@@ -12,7 +12,7 @@ pub use flash::Flash;
 pub use inbox::{Inbox, Notification, NotificationKind};
 pub use problems::{problem, ApiFailure, Problem, StaleRevision};
 pub use threads::{
-    comments_heading, passages, Comment, NewAnchor, NewComment, NewThread, Resolution, Thread, ThreadAnchor,
+    check_passages, comments_heading, highlighted, in_bytes, passages, Comment, NewAnchor, NewComment, NewThread, Resolution, Thread, ThreadAnchor,
     ThreadList,
 };
 
@@ -268,6 +268,20 @@ pub struct People {
 #[serde(deny_unknown_fields)]
 pub struct PreviewRequest {
     pub body: String,
+    /// Passages to highlight, each a thread's (the read view of the editor shows them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub passages: Vec<Highlighted>,
+}
+
+/// A thread's passage to highlight: where it is in the body, in characters.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Highlighted {
+    pub start: usize,
+    pub end: usize,
+    /// The thread's id: letters, digits and `-`, at most 64.
+    pub thread: String,
 }
 
 /// Sanitised HTML: safe to insert into a page.

@@ -126,43 +126,77 @@ impl Thread {
     }
 }
 
-/// Where the open threads' passages are in `body`, in bytes, each with its thread's id: what
-/// the read view highlights. `threads` are placed in `body` (their offsets count its
-/// characters); resolved threads and detached passages have no place in the text.
-pub fn passages(body: &str, threads: &[Thread]) -> Vec<(std::ops::Range<usize>, String)> {
-    let placed: Vec<(&str, usize, usize)> = threads
+/// The open threads' passages, in characters of the body they are placed in, each with its
+/// thread's id: what the read view highlights. Resolved threads and detached passages have
+/// no place in the text.
+pub fn highlighted(threads: &[Thread]) -> Vec<super::Highlighted> {
+    threads
         .iter()
         .filter(|t| !t.resolved)
         .filter_map(|t| {
             let a = t.anchor.as_ref()?;
-            (a.state != AnchorState::Detached && a.start < a.end)
-                .then_some((t.id.as_str(), a.start, a.end))
-        })
-        .collect();
-    let chars: Vec<usize> = placed.iter().flat_map(|(_, s, e)| [*s, *e]).collect();
-    let mut bytes = bytes_at(body, &chars).into_iter();
-    placed
-        .into_iter()
-        .filter_map(|(id, _, _)| {
-            let (start, end) = (bytes.next()?, bytes.next()?);
-            Some((start..end, id.to_owned()))
+            (a.state != AnchorState::Detached && a.start < a.end).then(|| super::Highlighted {
+                start: a.start,
+                end: a.end,
+                thread: t.id.clone(),
+            })
         })
         .collect()
 }
 
-/// The byte offset of each character offset of `text` (its length past the end).
-fn bytes_at(text: &str, chars: &[usize]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..chars.len()).collect();
-    order.sort_by_key(|&i| chars[i]);
-    let mut bytes = vec![text.len(); chars.len()];
-    let mut walk = text.char_indices().map(|(at, _)| at).enumerate().peekable();
-    for i in order {
-        while walk.next_if(|(n, _)| *n < chars[i]).is_some() {}
-        if let Some((_, at)) = walk.peek() {
-            bytes[i] = *at;
+/// `highlighted` in bytes of `body`, for the renderer.
+pub fn passages(body: &str, threads: &[Thread]) -> Vec<(std::ops::Range<usize>, String)> {
+    in_bytes(body, highlighted(threads))
+}
+
+/// Passages in characters of `body` as byte ranges (a passage past its end ends there).
+pub fn in_bytes(
+    body: &str,
+    passages: Vec<super::Highlighted>,
+) -> Vec<(std::ops::Range<usize>, String)> {
+    let chars: Vec<usize> = passages.iter().flat_map(|p| [p.start, p.end]).collect();
+    let mut bytes = crate::domain::anchor::bytes_at(body, &chars).into_iter();
+    passages
+        .into_iter()
+        .filter_map(|p| Some((bytes.next()?..bytes.next()?, p.thread)))
+        .collect()
+}
+
+/// Most passages one rendering highlights.
+pub const MOST_PASSAGES: usize = 10_000;
+
+/// Why passages to highlight in `body` are refused, if they are: each must run forward
+/// within the body and name a thread by an id of letters, digits and `-`.
+pub fn check_passages(
+    body: &str,
+    passages: &[super::Highlighted],
+) -> Result<(), crate::domain::FieldError> {
+    use crate::domain::FieldError;
+    if passages.len() > MOST_PASSAGES {
+        return Err(FieldError::new(
+            "passages",
+            format!("At most {MOST_PASSAGES} passages can be highlighted at once."),
+        ));
+    }
+    let chars = body.chars().count();
+    for (i, p) in passages.iter().enumerate() {
+        if p.start >= p.end || p.end > chars {
+            return Err(FieldError::new(
+                &format!("passages[{i}]"),
+                format!("A passage runs from its start to a later end, within the body's {chars} characters."),
+            ));
+        }
+        let named = !p.thread.is_empty()
+            && p.thread.len() <= 64
+            && p.thread.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        if !named {
+            return Err(FieldError::new(
+                &format!("passages[{i}].thread"),
+                "A thread's id is letters, digits and '-', at most 64 of them.",
+            ));
         }
     }
-    bytes
+    Ok(())
 }
 
 /// The heading of a document's comments: how many threads are open.
@@ -253,6 +287,27 @@ mod tests {
         for changed in [resolved, moved, rewritten, edited, replied] {
             assert_ne!(changed.shown_key(), key);
         }
+    }
+
+    #[test]
+    fn passages_to_highlight_run_forward_within_the_body_and_name_a_thread() {
+        use crate::protocol::Highlighted;
+        let p = |start, end, thread: &str| Highlighted { start, end, thread: thread.into() };
+        let body = "é one → two";
+        assert!(check_passages(body, &[p(0, 11, "t-1"), p(2, 5, "AB9")]).is_ok());
+        for (bad, field) in [
+            (p(3, 3, "t"), "passages[0]"),
+            (p(4, 3, "t"), "passages[0]"),
+            (p(0, 12, "t"), "passages[0]"),
+            (p(0, 1, ""), "passages[0].thread"),
+            (p(0, 1, "a b"), "passages[0].thread"),
+            (p(0, 1, "\"x"), "passages[0].thread"),
+            (p(0, 1, &"a".repeat(65)), "passages[0].thread"),
+        ] {
+            assert_eq!(check_passages(body, std::slice::from_ref(&bad)).unwrap_err().field, field, "{bad:?}");
+        }
+        let many = vec![p(0, 1, "t"); MOST_PASSAGES + 1];
+        assert_eq!(check_passages(body, &many).unwrap_err().field, "passages");
     }
 
     #[test]

@@ -292,8 +292,13 @@ pub async fn people(prefix: &str) -> Result<People, ApiFailure> {
     client::get(&format!("/api/users?prefix={}", encode(prefix))).await
 }
 
-pub async fn preview(body: String) -> Result<Preview, ApiFailure> {
-    client::send_json("POST", "/api/preview", &[], &PreviewRequest { body }).await
+/// `body` rendered, with `passages` (characters of it) highlighted.
+pub async fn preview(
+    body: String,
+    passages: Vec<crate::protocol::Highlighted>,
+) -> Result<Preview, ApiFailure> {
+    let request = PreviewRequest { body, passages };
+    client::send_json("POST", "/api/preview", &[], &request).await
 }
 
 pub fn diff(

@@ -45,6 +45,30 @@ pub fn now_rfc3339() -> String {
     }
 }
 
+/// The thread whose highlighted passage a click landed on (the first, where passages
+/// overlap); none when the click ended a selection of words, which stays.
+pub fn clicked_passage(ev: &leptos::ev::MouseEvent) -> Option<String> {
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        use wasm_bindgen::JsCast;
+        let selected = web_sys::window()
+            .and_then(|w| w.get_selection().ok().flatten())
+            .is_some_and(|s| !s.is_collapsed());
+        if selected {
+            return None;
+        }
+        let target = ev.target()?.dyn_into::<web_sys::Element>().ok()?;
+        let mark = target.closest("mark[data-thread]").ok().flatten()?;
+        let threads = mark.get_attribute("data-thread")?;
+        threads.split(' ').next().map(str::to_owned)
+    }
+    #[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
+    {
+        let _ = ev;
+        None
+    }
+}
+
 /// Moves focus to the element with this id, if the page has it.
 pub fn focus_id(id: &str) {
     #[cfg(all(feature = "hydrate", not(feature = "ssr")))]

@@ -4,7 +4,7 @@
 use leptos::{prelude::*, task::spawn_local};
 
 use super::{api, browser};
-use crate::domain::tasks;
+use crate::{domain::tasks, protocol::Highlighted};
 
 /// `body` rendered, following it as it changes: a short pause after the last change, and
 /// only the newest answer is shown. `first` is the body as it stands rendered already (by the
@@ -13,6 +13,7 @@ fn rendered(
     body: RwSignal<String>,
     active: Signal<bool>,
     first: Option<String>,
+    passages: Signal<Vec<Highlighted>>,
 ) -> RwSignal<Option<String>> {
     let given = first.is_some();
     let html = RwSignal::new(first);
@@ -23,6 +24,7 @@ fn rendered(
             return;
         }
         let markdown = body.get();
+        let passages = passages.get();
         if ran.is_none() && given {
             return;
         }
@@ -35,7 +37,7 @@ fn rendered(
             if generation.get_value() != mine {
                 return;
             }
-            if let Ok(preview) = api::preview(markdown).await {
+            if let Ok(preview) = api::preview(markdown, passages).await {
                 if generation.get_value() == mine {
                     html.set(Some(preview.html));
                 }
@@ -58,8 +60,11 @@ pub fn ReadView(
     /// `body` as the server rendered it for the page.
     #[prop(default = None)]
     first: Option<String>,
+    /// Threads' passages to highlight, in characters of `body`.
+    #[prop(optional, into)]
+    passages: Signal<Vec<Highlighted>>,
 ) -> impl IntoView {
-    let html = rendered(body, Signal::derive(|| true), first);
+    let html = rendered(body, Signal::derive(|| true), first, passages);
     if let Some(flag) = shown_flag {
         Effect::new(move |_| {
             if html.with(Option::is_some) {
@@ -84,8 +89,14 @@ pub fn ReadView(
             on_tick.run(place);
         }
     };
+    // A highlighted passage leads to its thread, which takes the focus.
+    let on_click = move |ev: leptos::ev::MouseEvent| {
+        if let Some(thread) = browser::clicked_passage(&ev) {
+            browser::focus_id(&format!("thread-{thread}"));
+        }
+    };
     view! {
-        <article class="read" aria-label="Document" on:change=on_change inner_html=shown></article>
+        <article class="read" aria-label="Document" on:change=on_change on:click=on_click inner_html=shown></article>
     }
 }
 
@@ -93,7 +104,7 @@ pub fn ReadView(
 #[component]
 pub fn PreviewPane(body: RwSignal<String>) -> impl IntoView {
     let shown = RwSignal::new(false);
-    let html = rendered(body, shown.into(), None);
+    let html = rendered(body, shown.into(), None, Signal::default());
     view! {
         <div class="preview-controls">
             <button type="button" on:click=move |_| shown.update(|s| *s = !*s)>

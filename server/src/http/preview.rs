@@ -13,7 +13,7 @@ use super::highlight::{marked, own_marks, Highlight};
 use crate::state::AppState;
 use app::{
     domain::Body,
-    protocol::{Preview, PreviewRequest},
+    protocol::{check_passages, in_bytes, Preview, PreviewRequest},
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -29,8 +29,13 @@ async fn preview(
     JsonBody(request): JsonBody<PreviewRequest>,
 ) -> Result<Json<Preview>, ApiError> {
     Body::parse(&request.body).map_err(|e| ApiError::Validation(vec![e]))?;
+    check_passages(&request.body, &request.passages).map_err(|e| ApiError::Validation(vec![e]))?;
+    let highlights: Vec<Highlight> = in_bytes(&request.body, request.passages)
+        .into_iter()
+        .map(|(range, thread)| Highlight { range, thread })
+        .collect();
     Ok(Json(Preview {
-        html: render_markdown(&request.body),
+        html: render_marked(&request.body, &highlights),
     }))
 }
 

@@ -101,3 +101,35 @@ test('comments made while the live connection was down show once it is back', as
 
   await expect(bobs.getByRole('article', { name: `${annName} on the whole document` })).toContainText('May is tight.', { timeout: 30_000 });
 });
+
+test('the editor of a published document highlights commented passages, live, and a click leads to the thread', async ({ browser }) => {
+  const { ann, bob, annName, bobName, id } = await twoPeople(browser, 'Plan', 'We hire two engineers in Q4.\n\nThe budget stays.\n');
+  const published = await ann.request.post(`/api/docs/${id}/transitions`, {
+    headers: { 'If-Match': '"1"' },
+    data: { to: 'published' },
+  });
+  expect(published.status()).toBe(200);
+  const started = await ann.request.post(`/api/docs/${id}/threads`, {
+    data: { rev: 2, anchor: { quote: 'two engineers', occurrence: 0 }, text: 'Why two?' },
+  });
+  expect(started.status()).toBe(201);
+
+  // Ann opens her published document: its text, with the passage marked.
+  await open(ann, `/docs/${id}`);
+  const text = ann.getByRole('article', { name: 'Document' });
+  const passage = text.locator('mark', { hasText: 'two engineers' });
+  await expect(passage).toBeVisible();
+  await passage.click();
+  await expect(ann.getByRole('article', { name: `${annName} on a passage` })).toBeFocused();
+
+  // Bob (an editor) comments on other words in his own editor: Ann's text marks them too.
+  await open(bob, `/docs/${id}`);
+  await bob.getByRole('button', { name: 'Edit' }).click();
+  await selectInBody(bob, 'The budget');
+  await bob.getByLabel('New comment').click();
+  await bob.getByLabel('New comment').fill('Which budget?');
+  await bob.getByRole('button', { name: 'Comment', exact: true }).click();
+  await expect(text.locator('mark', { hasText: 'The budget' })).toBeVisible();
+  await expect(ann.getByRole('article', { name: `${bobName} on a passage` })).toContainText('Which budget?');
+  await noViolations(ann, "the editor's read view with highlighted passages");
+});

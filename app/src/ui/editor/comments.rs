@@ -29,9 +29,11 @@ pub(super) fn EditorComments(
     discussed: RwSignal<u64>,
     /// Whether what is drawn above the comments is in place.
     after: Signal<bool>,
+    /// The threads as last fetched (or why they could not be): the read view above
+    /// highlights their passages.
+    threads: RwSignal<Option<Result<Vec<Thread>, String>>>,
 ) -> impl IntoView {
     let doc_id = StoredValue::new(doc_id);
-    let threads = RwSignal::new(None::<Result<Vec<Thread>, String>>);
     let asked = StoredValue::new(0_u64);
     // Also on every new revision in the form: a save moves the passages.
     Effect::new(move |_| {

@@ -243,6 +243,16 @@ fn Editor(
     let text_shown = RwSignal::new(false);
     // Shown once: reading again later, the text may have changed since the page loaded.
     let opening_text = StoredValue::new(text);
+    let threads = RwSignal::new(None::<Result<Vec<crate::protocol::Thread>, String>>);
+    // The open threads' passages, highlighted in the read view while it shows the saved text
+    // (their places are in the saved text: in other words they would mark other words).
+    let passages = Signal::derive(move || {
+        let saved = state.base.with(|d| state.inputs.body.with(|body| *body == d.body));
+        threads.with(|t| match t {
+            Some(Ok(list)) if saved => crate::protocol::highlighted(list),
+            _ => Vec::new(),
+        })
+    });
     // Whoever may change the document may resolve its threads, also while it is archived.
     let may_resolve = Signal::derive(move || state.members.with(|m| m.your_role.can_edit()));
     let EditorState {
@@ -695,7 +705,7 @@ fn Editor(
         <PreviewPane body=inputs.body/>
             }
         >
-            <ReadView body=inputs.body on_tick can_tick shown_flag=text_shown first=opening_text.try_update_value(Option::take).flatten()/>
+            <ReadView body=inputs.body on_tick can_tick shown_flag=text_shown first=opening_text.try_update_value(Option::take).flatten() passages/>
             {move || (may_edit.get() && !archived.get()).then(|| view! {
                 <div class="actions">
                     <button type="button" class="primary" on:click=move |_| read_chosen.set(false)>"Edit"</button>
@@ -704,7 +714,7 @@ fn Editor(
             {status_line}
         </Show>
         <EditorComments doc_id=doc_id_for_comments body=inputs.body base may_resolve discussed
-            after=Signal::derive(move || !reading.get() || text_shown.get())/>
+            after=Signal::derive(move || !reading.get() || text_shown.get()) threads/>
         {move || copy.get().map(|(id, title)| view! {
             <p><a href=format!("/docs/{id}")>{format!("Open your version, “{title}”")}</a></p>
         })}
