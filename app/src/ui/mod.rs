@@ -66,6 +66,22 @@ impl Session {
     }
 }
 
+/// Starts the client once the browser is idle, and asks for none of it before: the server's
+/// HTML paints first. (Leptos's `HydrationScripts` preloads the client as the page is
+/// parsed, even when deferred; on a slow connection a download started before the first
+/// paint delays it, docs/decisions.md.) The files are the ones `scripts/build` names.
+#[component]
+fn ClientScript(options: LeptosOptions) -> impl IntoView {
+    let (pkg, name) = (&options.site_pkg_dir, &options.output_name);
+    let start = format!(
+        "const start = () => import('/{pkg}/{name}.js').then((client) => \
+         client.default({{ module_or_path: '/{pkg}/{name}_bg.wasm' }}).then(() => client.hydrate()));\n\
+         if ('requestIdleCallback' in window) requestIdleCallback(start, {{ timeout: 2000 }});\n\
+         else setTimeout(start, 0);"
+    );
+    view! { <script type="module" nonce=leptos::nonce::use_nonce() inner_html=start></script> }
+}
+
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     content_security_policy();
@@ -84,9 +100,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // and the styles.
                 <link rel="stylesheet" href=format!("/pkg/{}.css", options.output_name)/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                // Fetched at low priority and run once the browser is idle: the server's HTML
-                // paints first, without waiting for the client (docs/decisions.md).
-                {wasm.then(|| view! { <HydrationScripts options defer=true/> })}
+                {wasm.then(|| view! { <ClientScript options/> })}
                 <MetaTags/>
             </head>
             <body data-client=ready>
