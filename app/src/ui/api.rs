@@ -267,6 +267,33 @@ pub async fn reply(id: &str, thread: &str, comment: &NewComment) -> Result<Comme
     client::send_json("POST", &url, &[], comment).await
 }
 
+/// Rewrites one's own comment from the version shown (412 if it changed meanwhile).
+pub async fn edit_comment(
+    id: &str,
+    thread: &str,
+    comment: &Comment,
+    text: String,
+) -> Result<Comment, ApiFailure> {
+    let url = comment_url(id, thread, &comment.id);
+    let headers = [("If-Match", etag(comment.version))];
+    client::send_json("PUT", &url, &headers, &NewComment { text }).await
+}
+
+/// Deletes one's own comment as shown (412 if it changed meanwhile).
+pub async fn delete_comment(id: &str, thread: &str, comment: &Comment) -> Result<(), ApiFailure> {
+    let url = comment_url(id, thread, &comment.id);
+    client::send_empty("DELETE", &url, &[("If-Match", etag(comment.version))]).await
+}
+
+fn comment_url(id: &str, thread: &str, comment: &str) -> String {
+    format!(
+        "/api/docs/{}/threads/{}/comments/{}",
+        encode(id),
+        encode(thread),
+        encode(comment)
+    )
+}
+
 /// Resolves or reopens a thread from the version shown (412 if somebody did it first).
 pub async fn resolve(
     id: &str,

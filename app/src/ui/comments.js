@@ -118,4 +118,44 @@
       button.disabled = false;
     }
   });
+
+  // "Edit" opens the form to rewrite one's comment, and closes it again.
+  page.addEventListener('click', (event) => {
+    const opener = event.target instanceof Element && event.target.closest('[data-edit-open]');
+    if (!opener) return;
+    const form = document.getElementById(opener.getAttribute('aria-controls'));
+    if (!form) return;
+    // Opened, a rewrite starts from the version shown now (kept while the form stays open).
+    if (form.hidden) form.dataset.version = form.dataset.current;
+    form.hidden = !form.hidden;
+    opener.setAttribute('aria-expanded', String(!form.hidden));
+    if (!form.hidden) form.elements.text.focus();
+  });
+
+  // One's own comment, rewritten or deleted from the version shown: a change made to it
+  // meanwhile elsewhere is refused (412) and said, and the words typed stay.
+  document.addEventListener('submit', async (event) => {
+    const form = event.target;
+    const edit = form.matches('[data-edit]');
+    if (!edit && !form.matches('[data-delete]')) return;
+    event.preventDefault();
+    if (!edit && !window.confirm('Delete your comment?')) return;
+    const error = form.querySelector('[data-error]');
+    try {
+      const answer = await fetch(edit ? form.dataset.edit : form.dataset.delete, {
+        method: edit ? 'PUT' : 'DELETE',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'If-Match': `"${form.dataset.version}"` },
+        body: edit ? JSON.stringify({ text: form.elements.text.value }) : undefined,
+      });
+      if (!answer.ok) {
+        error.textContent = await reasons(answer);
+        return;
+      }
+      error.textContent = '';
+      if (edit) form.hidden = true;
+      page.dispatchEvent(new CustomEvent('concord:refresh'));
+    } catch {
+      error.textContent = 'Could not reach the server. Your words are still here; try again.';
+    }
+  });
 })();

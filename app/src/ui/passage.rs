@@ -28,8 +28,15 @@ pub fn Passage(anchor: ThreadAnchor) -> impl IntoView {
 /// A thread's comments, oldest first: who, how long ago by `now` (the server's clock or the
 /// browser's; UTC on hover and without a clock), and what they wrote.
 #[component]
-pub fn Comments(comments: Vec<Comment>, now: Option<DateTime<Utc>>) -> impl IntoView {
+pub fn Comments(
+    comments: Vec<Comment>,
+    now: Option<DateTime<Utc>>,
+    /// What follows a comment: for one's own, the means to edit or delete it.
+    #[prop(optional)]
+    after: Option<Callback<Comment, Option<AnyView>>>,
+) -> impl IntoView {
     let items = comments.into_iter().map(|comment| {
+        let extra = after.and_then(|after| after.run(comment.clone()));
         let at = comment.created_at;
         let utc = at.format("%Y-%m-%d %H:%M:%S UTC").to_string();
         let shown = now
@@ -43,6 +50,7 @@ pub fn Comments(comments: Vec<Comment>, now: Option<DateTime<Utc>>) -> impl Into
                     {comment.edited_at.map(|_| " (edited)")}
                 </p>
                 <p class="comment-text">{comment.text}</p>
+                {extra}
             </li>
         }
     });

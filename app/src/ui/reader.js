@@ -94,6 +94,15 @@
             const twin = replacement.querySelector(`#${CSS.escape(field.id)}`);
             if (twin && field.value) twin.value = field.value;
           }
+          // A form the person opened (rewriting their comment) stays open.
+          for (const open of part.querySelectorAll('form[id]:not([hidden])')) {
+            const twin = replacement.querySelector(`#${CSS.escape(open.id)}`);
+            if (!twin || !twin.hidden) continue;
+            twin.hidden = false;
+            // Still the version the person started from: a change meanwhile is refused.
+            twin.dataset.version = open.dataset.version;
+            replacement.querySelector(`[aria-controls="${CSS.escape(open.id)}"]`)?.setAttribute('aria-expanded', 'true');
+          }
           part.replaceWith(document.adoptNode(replacement));
         }
         if (focused && focused.id && !focused.isConnected) {

@@ -62,7 +62,7 @@ fn Reading(
     let owner = members.owner.name;
     view! {
         <Title text=format!("{} — Concord", doc.title)/>
-        <div class="reader" data-reader=doc.id.clone() data-rev=doc.rev data-me=me>
+        <div class="reader" data-reader=doc.id.clone() data-rev=doc.rev data-me=me.clone()>
             <div class="heading-row" data-part="heading">
                 <h1>{doc.title}</h1>
                 <p class="meta">{meta}</p>
@@ -80,7 +80,7 @@ fn Reading(
             </section>
             <div class="with-threads">
                 <article class="read" aria-label="Document" data-part="article" inner_html=html></article>
-                <Threads doc_id=doc.id.clone() rev=doc.rev threads/>
+                <Threads doc_id=doc.id.clone() rev=doc.rev threads me=Some(me.clone())/>
             </div>
             <div class="status-row">
                 <p role="status" class="status" aria-live="polite" data-reader-status=""></p>

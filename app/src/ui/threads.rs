@@ -6,10 +6,16 @@
 use leptos::prelude::*;
 
 use super::passage::{Comments, Passage};
-use crate::protocol::{comments_heading, Thread};
+use crate::protocol::{comments_heading, Comment, Thread};
 
 #[component]
-pub fn Threads(doc_id: String, rev: i64, threads: Vec<Thread>) -> impl IntoView {
+pub fn Threads(
+    doc_id: String,
+    rev: i64,
+    threads: Vec<Thread>,
+    /// The reader's id: their own comments get forms to edit and delete them.
+    me: Option<String>,
+) -> impl IntoView {
     let (resolved, open): (Vec<Thread>, Vec<Thread>) =
         threads.into_iter().partition(|t| t.resolved);
     let heading = comments_heading(open.len());
@@ -17,7 +23,7 @@ pub fn Threads(doc_id: String, rev: i64, threads: Vec<Thread>) -> impl IntoView 
     let list = |threads: Vec<Thread>, doc_id: String| {
         threads
             .into_iter()
-            .map(|thread| view! { <ThreadView doc_id=doc_id.clone() thread/> })
+            .map(|thread| view! { <ThreadView doc_id=doc_id.clone() thread me=me.clone()/> })
             .collect_view()
     };
     view! {
@@ -46,18 +52,20 @@ pub fn Threads(doc_id: String, rev: i64, threads: Vec<Thread>) -> impl IntoView 
 }
 
 #[component]
-fn ThreadView(doc_id: String, thread: Thread) -> impl IntoView {
+fn ThreadView(doc_id: String, thread: Thread, me: Option<String>) -> impl IntoView {
     let label = format!("thread-{}-label", thread.id);
     let labelled_by = label.clone();
     let title = thread.title();
     let reply_id = format!("reply-{}", thread.id);
     let reply_url = format!("/api/docs/{doc_id}/threads/{}/comments", thread.id);
+    let comments_url = reply_url.clone();
     view! {
         <li>
             <article class="thread" id=format!("thread-{}", thread.id) aria-labelledby=labelled_by>
                 <h3 id=label>{title}</h3>
                 {thread.anchor.map(|anchor| view! { <Passage anchor/> })}
-                <Comments comments=thread.comments now=Some(chrono::Utc::now())/>
+                <Comments comments=thread.comments now=Some(chrono::Utc::now())
+                    after=Callback::new(move |c: Comment| own_forms(&comments_url, &me, c))/>
                 {(!thread.resolved).then(|| view! {
                     <form class="reply" method="post" action=reply_url.clone() data-reply=reply_url>
                         <label for=reply_id.clone()>"Reply"</label>
@@ -69,4 +77,36 @@ fn ThreadView(doc_id: String, thread: Thread) -> impl IntoView {
             </article>
         </li>
     }
+}
+
+/// For a comment of `me`'s: a form to rewrite it and one to delete it, each naming the
+/// version shown; the read view's script sends them (`comments.js`).
+fn own_forms(comments_url: &str, me: &Option<String>, comment: Comment) -> Option<AnyView> {
+    if me.as_deref() != Some(comment.author.id.as_str()) {
+        return None;
+    }
+    let url = format!("{comments_url}/{}", comment.id);
+    let field = format!("edit-{}", comment.id);
+    let version = comment.version;
+    let form = format!("edit-form-{}", comment.id);
+    Some(
+        view! {
+            <div class="own-comment">
+                <button type="button" aria-label="Edit your comment" aria-expanded="false"
+                    aria-controls=form.clone() data-edit-open="">"Edit"</button>
+                <form id=form class="edit-comment" method="post" action=url.clone() data-edit=url.clone()
+                    data-version=version data-current=version hidden>
+                    <label for=field.clone()>"Your comment"</label>
+                    <textarea id=field name="text" required maxlength="10000" rows="2">{comment.text}</textarea>
+                    <p class="form-error" role="alert" data-error=""></p>
+                    <button type="submit">"Save comment"</button>
+                </form>
+                <form method="post" action=url.clone() data-delete=url data-version=version>
+                    <button type="submit" aria-label="Delete your comment">"Delete"</button>
+                    <p class="form-error" role="alert" data-error=""></p>
+                </form>
+            </div>
+        }
+        .into_any(),
+    )
 }

@@ -142,3 +142,51 @@ test('comments made while a reader was offline show once the read view reconnect
   const bobs = bob.getByRole('region', { name: /^Comments/ });
   await expect(bobs.getByRole('article', { name: `${annName} on the whole document` })).toContainText('May is tight.', { timeout: 30_000 });
 });
+
+test('people rewrite and delete their own comments, from the version they saw, and others see it live', async ({ browser }) => {
+  const { ann, bob, bobName, id } = await twoPeople(browser, 'Plan', 'We hire two engineers in Q4.\n', { openBob: false });
+  await share(ann, id, bobName, 'viewer');
+  for (const text of ['First thought', 'Second thought']) {
+    const started = await bob.request.post(`/api/docs/${id}/threads`, { data: { rev: 1, text } });
+    expect(started.status()).toBe(201);
+  }
+  await open(bob, `/docs/${id}`);
+  await open(ann, `/docs/${id}`);
+  const first = bob.getByRole('article', { name: `${bobName} on the whole document` }).filter({ hasText: 'First thought' });
+  // Ann (the owner) sees no way to change Bob's words; Bob does, on his own.
+  await expect(ann.getByRole('article', { name: `${bobName} on the whole document` }).first()).toBeVisible();
+  await expect(ann.getByRole('button', { name: 'Edit your comment' })).toHaveCount(0);
+
+  // Bob starts rewriting his first comment; meanwhile it changes in another tab of his.
+  await first.getByRole('button', { name: 'Edit your comment' }).click();
+  await first.getByLabel('Your comment', { exact: true }).fill('First thought, revised');
+  const threads = await (await bob.request.get(`/api/docs/${id}/threads`)).json();
+  const comment = threads.items.find((t) => t.comments[0].text === 'First thought').comments[0];
+  const elsewhere = await bob.request.put(`/api/docs/${id}/threads/${threads.items.find((t) => t.comments[0].id === comment.id).id}/comments/${comment.id}`, {
+    headers: { 'If-Match': `"${comment.version}"` },
+    data: { text: 'First thought (other tab)' },
+  });
+  expect(elsewhere.status()).toBe(200);
+  // The thread is drawn again with it; his form stays open with his words, and saving
+  // them over a version he has not seen is refused.
+  const changed = bob.getByRole('article', { name: `${bobName} on the whole document` }).filter({ hasText: 'First thought (other tab)' });
+  await expect(changed.getByLabel('Your comment', { exact: true })).toHaveValue('First thought, revised');
+  await changed.getByRole('button', { name: 'Save comment' }).click();
+  await expect(changed.getByRole('alert').first()).not.toBeEmpty();
+  await expect(changed.getByLabel('Your comment', { exact: true })).toHaveValue('First thought, revised');
+  // Reopened on the version he now sees, his rewrite goes through: Ann sees it, edited.
+  await changed.getByRole('button', { name: 'Edit your comment' }).click();
+  await changed.getByRole('button', { name: 'Edit your comment' }).click();
+  await changed.getByLabel('Your comment', { exact: true }).fill('First thought, revised');
+  await changed.getByRole('button', { name: 'Save comment' }).click();
+  await expect(ann.getByText('First thought, revised')).toBeVisible();
+  await expect(ann.getByText('(edited)')).toBeVisible();
+
+  // Bob deletes the second: it is gone for both.
+  bob.on('dialog', (dialog) => dialog.accept());
+  const second = bob.getByRole('article', { name: `${bobName} on the whole document` }).filter({ hasText: 'Second thought' });
+  await second.getByRole('button', { name: 'Delete your comment' }).click();
+  await expect(bob.getByText('Second thought')).toHaveCount(0);
+  await expect(ann.getByText('Second thought')).toHaveCount(0);
+  await noViolations(bob, 'the read view with forms for his own comments');
+});

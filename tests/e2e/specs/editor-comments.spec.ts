@@ -133,3 +133,39 @@ test('the editor of a published document highlights commented passages, live, an
   await expect(ann.getByRole('article', { name: `${bobName} on a passage` })).toContainText('Which budget?');
   await noViolations(ann, "the editor's read view with highlighted passages");
 });
+
+test('in the editor, people rewrite and delete their own comments; an edit from an older version is refused and kept', async ({ browser }) => {
+  const { ann, bob, annName, id } = await twoPeople(browser, 'Plan', 'We hire two engineers in Q4.\n');
+  const started = await ann.request.post(`/api/docs/${id}/threads`, { data: { rev: 1, text: 'Check the budget' } });
+  expect(started.status()).toBe(201);
+  const thread = await started.json();
+  await open(ann, `/docs/${id}`);
+  const mine = ann.getByRole('article', { name: `${annName} on the whole document` });
+  await expect(mine).toContainText('Check the budget');
+  // Bob, an editor, cannot change Ann's words.
+  await expect(bob.getByRole('article', { name: `${annName} on the whole document` })).toBeVisible();
+  await expect(bob.getByRole('button', { name: 'Edit your comment' })).toHaveCount(0);
+
+  // Ann starts rewriting; meanwhile her comment changes elsewhere (another tab of hers).
+  await mine.getByRole('button', { name: 'Edit your comment' }).click();
+  await mine.getByLabel('Your comment', { exact: true }).fill('Check the budget twice');
+  const comment = thread.comments[0];
+  const elsewhere = await ann.request.put(`/api/docs/${id}/threads/${thread.id}/comments/${comment.id}`, {
+    headers: { 'If-Match': `"${comment.version}"` },
+    data: { text: 'Check the budget (from my other tab)' },
+  });
+  expect(elsewhere.status()).toBe(200);
+  // The change elsewhere redraws the thread, and what she is typing stays.
+  await expect(mine).toContainText('from my other tab');
+  await expect(mine.getByLabel('Your comment', { exact: true })).toHaveValue('Check the budget twice');
+  await mine.getByRole('button', { name: 'Save comment' }).click();
+  await expect(mine.getByRole('alert')).toBeVisible();
+  await expect(mine.getByLabel('Your comment', { exact: true })).toHaveValue('Check the budget twice');
+
+  // She cancels, then deletes the comment: the thread is gone for Bob too.
+  await mine.getByRole('button', { name: 'Cancel' }).click();
+  ann.on('dialog', (dialog) => dialog.accept());
+  await mine.getByRole('button', { name: 'Delete your comment' }).click();
+  await expect(ann.getByRole('article', { name: `${annName} on the whole document` })).toHaveCount(0);
+  await expect(bob.getByRole('article', { name: `${annName} on the whole document` })).toHaveCount(0);
+});

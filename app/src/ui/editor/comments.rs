@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 
 use super::discuss::{next_slice, passage, refusal, to_take, Passage, SLICE};
-use crate::protocol::{comments_heading, Document, NewComment, NewThread, Thread};
+use super::own::{OwnComment, Rewrites};
+use crate::protocol::{comments_heading, Comment, Document, NewComment, NewThread, Thread};
 use crate::ui::{
     api, browser,
     passage::{Comments, Passage as Quote},
@@ -32,6 +33,8 @@ pub(super) fn EditorComments(
     /// The threads as last fetched (or why they could not be): the read view above
     /// highlights their passages.
     threads: RwSignal<Option<Result<Vec<Thread>, String>>>,
+    /// The signed-in person: their own comments can be rewritten and deleted.
+    me: Signal<Option<String>>,
 ) -> impl IntoView {
     let doc_id = StoredValue::new(doc_id);
     let asked = StoredValue::new(0_u64);
@@ -78,6 +81,7 @@ pub(super) fn EditorComments(
     });
     // Replies being typed, by thread: a thread redrawn because it changed keeps its reply.
     let replies = RwSignal::new(BTreeMap::<String, String>::new());
+    let rewrites: Rewrites = RwSignal::new(BTreeMap::new());
 
     let listed = move |resolved: bool| {
         let drawn = drawn.get();
@@ -102,7 +106,7 @@ pub(super) fn EditorComments(
     let list = move |resolved: bool| {
         view! {
             <For each=move || listed(resolved) key=Thread::shown_key let(thread)>
-                <ThreadItem doc_id thread may_resolve replies changed/>
+                <ThreadItem doc_id thread may_resolve replies rewrites me changed/>
             </For>
         }
     };
@@ -223,9 +227,15 @@ fn ThreadItem(
     thread: Thread,
     may_resolve: Signal<bool>,
     replies: RwSignal<BTreeMap<String, String>>,
+    rewrites: Rewrites,
+    me: Signal<Option<String>>,
     changed: Callback<()>,
 ) -> impl IntoView {
     let id = StoredValue::new(thread.id.clone());
+    let own = Callback::new(move |comment: Comment| {
+        let mine = me.with_untracked(|me| me.as_deref() == Some(comment.author.id.as_str()));
+        mine.then(|| view! { <OwnComment doc_id thread_id=id comment rewrites changed/> }.into_any())
+    });
     let label = format!("thread-{}-label", thread.id);
     let labelled_by = label.clone();
     let reply_id = format!("reply-{}", thread.id);
@@ -260,7 +270,7 @@ fn ThreadItem(
             <article class="thread" id=format!("thread-{}", thread.id) aria-labelledby=labelled_by tabindex="-1">
                 <h3 id=label>{thread.title()}</h3>
                 {thread.anchor.map(|anchor| view! { <Quote anchor/> })}
-                <Comments comments=thread.comments now=browser::now()/>
+                <Comments comments=thread.comments now=browser::now() after=own/>
                 {(!resolved).then(|| view! {
                     <form class="reply" on:submit=send_reply>
                         <label for=reply_id.clone()>"Reply"</label>

@@ -10,6 +10,7 @@ mod conflict;
 mod discuss;
 mod hunks;
 mod offer;
+mod own;
 mod phase;
 mod standing;
 mod sync;
@@ -714,7 +715,7 @@ fn Editor(
             {status_line}
         </Show>
         <EditorComments doc_id=doc_id_for_comments body=inputs.body base may_resolve discussed
-            after=Signal::derive(move || !reading.get() || text_shown.get()) threads/>
+            after=Signal::derive(move || !reading.get() || text_shown.get()) threads me/>
         {move || copy.get().map(|(id, title)| view! {
             <p><a href=format!("/docs/{id}")>{format!("Open your version, “{title}”")}</a></p>
         })}

@@ -1,0 +1,104 @@
+//! One's own comment in the editor's threads: rewritten from the version it had when the
+//! person started rewriting, deleted from the version shown (a change made to it meanwhile
+//! elsewhere is refused, 412, and said; what was typed stays).
+
+use std::collections::BTreeMap;
+
+use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
+
+use super::discuss::refusal;
+use crate::protocol::Comment;
+use crate::ui::{api, browser};
+
+/// Rewrites being typed, by comment, each with the comment's version when it was started: a
+/// thread redrawn because it changed keeps them, and their save still names that version.
+pub(super) type Rewrites = RwSignal<BTreeMap<String, (i64, String)>>;
+
+#[component]
+pub(super) fn OwnComment(
+    doc_id: StoredValue<String>,
+    thread_id: StoredValue<String>,
+    comment: Comment,
+    rewrites: Rewrites,
+    changed: Callback<()>,
+) -> impl IntoView {
+    let id = StoredValue::new(comment.id.clone());
+    let field = format!("edit-{}", comment.id);
+    let typed = rewrites.with_untracked(|r| r.get(&comment.id).map(|(_, text)| text.clone()));
+    let comment = StoredValue::new(comment);
+    let error = RwSignal::new(String::new());
+    let editing = move || rewrites.with(|r| r.contains_key(&id.get_value()));
+    let start = move |_| {
+        let started = comment.with_value(|c| (c.version, c.text.clone()));
+        rewrites.update(|r| {
+            r.insert(id.get_value(), started);
+        });
+    };
+    let stop = move || {
+        rewrites.update(|r| {
+            r.remove(&id.get_value());
+        })
+    };
+    let save = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let Some((version, text)) = rewrites.with_untracked(|r| r.get(&id.get_value()).cloned())
+        else {
+            return;
+        };
+        spawn_local(async move {
+            let started = Comment {
+                version,
+                ..comment.get_value()
+            };
+            match api::edit_comment(&doc_id.get_value(), &thread_id.get_value(), &started, text).await {
+                Ok(_) => {
+                    stop();
+                    changed.run(());
+                }
+                Err(failure) => error.set(refusal(&failure.problem)),
+            }
+        });
+    };
+    let delete = move |_| {
+        if !browser::confirm("Delete your comment?") {
+            return;
+        }
+        spawn_local(async move {
+            let shown = comment.get_value();
+            match api::delete_comment(&doc_id.get_value(), &thread_id.get_value(), &shown).await {
+                Ok(()) => changed.run(()),
+                Err(failure) => error.set(refusal(&failure.problem)),
+            }
+        });
+    };
+    let initial = typed.unwrap_or_else(|| comment.with_value(|c| c.text.clone()));
+    view! {
+        <div class="own-comment">
+            <Show
+                when=editing
+                fallback=move || view! {
+                    <button type="button" aria-label="Edit your comment" on:click=start>"Edit"</button>
+                    <button type="button" aria-label="Delete your comment" on:click=delete>"Delete"</button>
+                }
+            >
+                <form class="edit-comment" on:submit=save>
+                    <label for=field.clone()>"Your comment"</label>
+                    <textarea id=field.clone() required maxlength="10000" rows="2"
+                        prop:value=initial.clone()
+                        on:input=move |ev| {
+                            let value = event_target_value(&ev);
+                            rewrites.update(|r| {
+                                if let Some(typed) = r.get_mut(&id.get_value()) {
+                                    typed.1 = value;
+                                }
+                            });
+                        }
+                    ></textarea>
+                    <button type="submit">"Save comment"</button>
+                    <button type="button" on:click=move |_| stop()>"Cancel"</button>
+                </form>
+            </Show>
+            {move || (!error.with(String::is_empty)).then(|| view! { <p class="form-error" role="alert">{error.get()}</p> })}
+        </div>
+    }
+}
