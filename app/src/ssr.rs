@@ -51,5 +51,9 @@ pub trait PageData: Send + Sync + 'static {
     /// Markdown as the sanitised HTML `/api/preview` answers.
     fn render(&self, markdown: &str) -> String;
     /// As `render`, with each passage (bytes of `markdown`, a thread's id) highlighted.
-    fn render_marked(&self, markdown: &str, passages: &[(std::ops::Range<usize>, String)]) -> String;
+    fn render_marked(
+        &self,
+        markdown: &str,
+        passages: &[(std::ops::Range<usize>, String)],
+    ) -> String;
 }

@@ -312,16 +312,37 @@ async fn the_preview_highlights_the_passages_asked_for_and_refuses_any_out_of_pl
         "<p>Né <strong><mark data-thread=\"t-1\">two</mark></strong> words</p>\n"
     );
     for (passages, field) in [
-        (json!([{"start": 2, "end": 2, "thread": "t"}]), "passages[0]"),
-        (json!([{"start": 0, "end": 17, "thread": "t"}]), "passages[0]"),
-        (json!([{"start": 0, "end": 1, "thread": "<b>"}]), "passages[0].thread"),
+        (
+            json!([{"start": 2, "end": 2, "thread": "t"}]),
+            "passages[0]",
+        ),
+        (
+            json!([{"start": 0, "end": 17, "thread": "t"}]),
+            "passages[0]",
+        ),
+        (
+            json!([{"start": 0, "end": 1, "thread": "<b>"}]),
+            "passages[0].thread",
+        ),
     ] {
         let refused = preview(passages).await.unwrap();
-        let body = problem(refused, StatusCode::UNPROCESSABLE_ENTITY, "/problems/validation").await;
+        let body = problem(
+            refused,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "/problems/validation",
+        )
+        .await;
         assert_eq!(body["errors"][0]["field"], field);
     }
-    let unknown = preview(json!([{"start": 0, "end": 1, "thread": "t", "color": "red"}])).await.unwrap();
-    problem(unknown, StatusCode::UNPROCESSABLE_ENTITY, "/problems/validation").await;
+    let unknown = preview(json!([{"start": 0, "end": 1, "thread": "t", "color": "red"}]))
+        .await
+        .unwrap();
+    problem(
+        unknown,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "/problems/validation",
+    )
+    .await;
 }
 
 #[tokio::test]

@@ -450,11 +450,23 @@ async fn every_revision_shows_its_threads_where_their_passages_were_then() {
     let eve = app.user("eve").await;
     let doc = document(&app, &ann, BODY).await;
     let id = doc["id"].as_str().unwrap();
-    let first = start(&app, &ann, id, on_passage(1, BODY, "two engineers", "Check.")).await;
+    let first = start(
+        &app,
+        &ann,
+        id,
+        on_passage(1, BODY, "two engineers", "Check."),
+    )
+    .await;
     let first: Value = first.json().await.unwrap();
     let body2 = format!("Intro line, ünïcode.\n{BODY}");
     let doc = save(&app, &ann, &doc, &body2).await;
-    let second = start(&app, &ann, id, on_passage(2, &body2, "The budget stays", "Sure?")).await;
+    let second = start(
+        &app,
+        &ann,
+        id,
+        on_passage(2, &body2, "The budget stays", "Sure?"),
+    )
+    .await;
     assert_eq!(second.status(), StatusCode::CREATED);
     let whole = start(&app, &ann, id, json!({"rev": 2, "text": "Overall fine."})).await;
     assert_eq!(whole.status(), StatusCode::CREATED);
@@ -472,7 +484,12 @@ async fn every_revision_shows_its_threads_where_their_passages_were_then() {
     };
     let place = |t: &Value| {
         let a = &t["anchor"];
-        (a["start"].as_u64().unwrap() as usize, a["end"].as_u64().unwrap() as usize, a["state"].as_str().unwrap().to_owned(), a["text"].as_str().unwrap().to_owned())
+        (
+            a["start"].as_u64().unwrap() as usize,
+            a["end"].as_u64().unwrap() as usize,
+            a["state"].as_str().unwrap().to_owned(),
+            a["text"].as_str().unwrap().to_owned(),
+        )
     };
 
     // Revision 1: only the first thread, on the words where they were then.
@@ -480,16 +497,25 @@ async fn every_revision_shows_its_threads_where_their_passages_were_then() {
     assert_eq!(one.len(), 1, "{one:?}");
     assert_eq!(one[0]["id"], first["id"]);
     let (s, e) = span(BODY, "two engineers");
-    assert_eq!(place(&one[0]), (s, e, "intact".into(), "two engineers".into()));
+    assert_eq!(
+        place(&one[0]),
+        (s, e, "intact".into(), "two engineers".into())
+    );
     assert_eq!(one[0]["comments"][0]["text"], "Check.");
 
     // Revision 2: the passage moved with the text added before it; the later threads are there.
     let two = at("2").await;
     assert_eq!(two.len(), 3, "{two:?}");
     let (s, e) = span(&body2, "two engineers");
-    assert_eq!(place(&two[0]), (s, e, "intact".into(), "two engineers".into()));
+    assert_eq!(
+        place(&two[0]),
+        (s, e, "intact".into(), "two engineers".into())
+    );
     let (s, e) = span(&body2, "The budget stays");
-    assert_eq!(place(&two[1]), (s, e, "intact".into(), "The budget stays".into()));
+    assert_eq!(
+        place(&two[1]),
+        (s, e, "intact".into(), "The budget stays".into())
+    );
     assert!(two[2]["anchor"].is_null());
 
     // Revision 3, the current one: as the threads are now.
@@ -501,7 +527,12 @@ async fn every_revision_shows_its_threads_where_their_passages_were_then() {
     problem(missing, StatusCode::NOT_FOUND, "/problems/not-found").await;
     for bad in ["0", "-1", "x", "1.5"] {
         let refused = threads_at(&app, &ann, id, bad).await;
-        problem(refused, StatusCode::UNPROCESSABLE_ENTITY, "/problems/validation").await;
+        problem(
+            refused,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "/problems/validation",
+        )
+        .await;
     }
     let outsider = threads_at(&app, &eve, id, "1").await;
     problem(outsider, StatusCode::NOT_FOUND, "/problems/not-found").await;
@@ -516,7 +547,10 @@ async fn every_revision_shows_its_threads_where_their_passages_were_then() {
         .await
         .unwrap()
         .replace("<!>", "");
-    let marked = format!(r#"<mark data-thread="{}">two engineers</mark>"#, first["id"].as_str().unwrap());
+    let marked = format!(
+        r#"<mark data-thread="{}">two engineers</mark>"#,
+        first["id"].as_str().unwrap()
+    );
     assert!(page.contains(&marked), "{page}");
     assert!(page.contains("1 comment thread on revision 1"), "{page}");
 }

@@ -188,7 +188,9 @@ pub fn check_passages(
         }
         let named = !p.thread.is_empty()
             && p.thread.len() <= 64
-            && p.thread.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+            && p.thread
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-');
         if !named {
             return Err(FieldError::new(
                 &format!("passages[{i}].thread"),
@@ -292,7 +294,11 @@ mod tests {
     #[test]
     fn passages_to_highlight_run_forward_within_the_body_and_name_a_thread() {
         use crate::protocol::Highlighted;
-        let p = |start, end, thread: &str| Highlighted { start, end, thread: thread.into() };
+        let p = |start, end, thread: &str| Highlighted {
+            start,
+            end,
+            thread: thread.into(),
+        };
         let body = "é one → two";
         assert!(check_passages(body, &[p(0, 11, "t-1"), p(2, 5, "AB9")]).is_ok());
         for (bad, field) in [
@@ -304,7 +310,13 @@ mod tests {
             (p(0, 1, "\"x"), "passages[0].thread"),
             (p(0, 1, &"a".repeat(65)), "passages[0].thread"),
         ] {
-            assert_eq!(check_passages(body, std::slice::from_ref(&bad)).unwrap_err().field, field, "{bad:?}");
+            assert_eq!(
+                check_passages(body, std::slice::from_ref(&bad))
+                    .unwrap_err()
+                    .field,
+                field,
+                "{bad:?}"
+            );
         }
         let many = vec![p(0, 1, "t"); MOST_PASSAGES + 1];
         assert_eq!(check_passages(body, &many).unwrap_err().field, "passages");
@@ -327,9 +339,19 @@ mod tests {
         detached.anchor.as_mut().unwrap().state = AnchorState::Detached;
         let mut whole = at(0, 0, "whole");
         whole.anchor = None;
-        let threads = [at(8, 11, "two"), at(2, 5, "one"), resolved, detached, whole, at(12, 99, "end")];
+        let threads = [
+            at(8, 11, "two"),
+            at(2, 5, "one"),
+            resolved,
+            detached,
+            whole,
+            at(12, 99, "end"),
+        ];
         let found = passages(body, &threads);
-        let shown: Vec<(&str, &str)> = found.iter().map(|(r, id)| (id.as_str(), &body[r.clone()])).collect();
+        let shown: Vec<(&str, &str)> = found
+            .iter()
+            .map(|(r, id)| (id.as_str(), &body[r.clone()]))
+            .collect();
         assert_eq!(shown, [("two", "two"), ("one", "one"), ("end", "three")]);
     }
 }

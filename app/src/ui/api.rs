@@ -124,7 +124,9 @@ pub fn revisions(
 #[cfg(feature = "ssr")]
 pub fn revision_shown(
     (id, rev): (String, i64),
-) -> impl Future<Output = Result<(crate::protocol::Revision, String, Vec<Thread>), ApiFailure>> + Send + 'static {
+) -> impl Future<Output = Result<(crate::protocol::Revision, String, Vec<Thread>), ApiFailure>>
+       + Send
+       + 'static {
     let (data, cookie) = page_data();
     async move {
         let data = without_server(data)?;

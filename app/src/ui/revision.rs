@@ -51,7 +51,12 @@ fn RevisionLoader() -> impl IntoView {
 }
 
 #[component]
-fn RevisionView(id: String, revision: Revision, html: String, threads: Vec<Thread>) -> impl IntoView {
+fn RevisionView(
+    id: String,
+    revision: Revision,
+    html: String,
+    threads: Vec<Thread>,
+) -> impl IntoView {
     let rev = revision.rev;
     let changed: Vec<&str> = revision.fields.iter().map(|f| f.name()).collect();
     let tags = if revision.tags.is_empty() {

@@ -106,7 +106,11 @@ fn open<'a>(threads: &[&str], tag: &str) -> Event<'a> {
     // Thread ids are UUIDs; anything else in one is dropped rather than escaped.
     let names: Vec<String> = threads
         .iter()
-        .map(|t| t.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '-').collect())
+        .map(|t| {
+            t.chars()
+                .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect()
+        })
         .collect();
     Event::Html(format!(r#"<mark data-thread="{} {tag}">"#, names.join(" ")).into())
 }
@@ -122,7 +126,10 @@ pub fn own_marks(html: &str, tag: &str) -> String {
         let value = &rest[at + OPENING.len()..];
         let end = value.find('"').unwrap_or(value.len());
         let after = value[end..].strip_prefix('"').unwrap_or(&value[end..]);
-        match value[..end].strip_suffix(tag).and_then(|v| v.strip_suffix(' ')) {
+        match value[..end]
+            .strip_suffix(tag)
+            .and_then(|v| v.strip_suffix(' '))
+        {
             Some(threads) if !threads.is_empty() => {
                 out.push_str(OPENING);
                 out.push_str(threads);

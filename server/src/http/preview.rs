@@ -3,13 +3,13 @@
 
 use axum::Json;
 
+use super::highlight::{marked, own_marks, Highlight};
 use super::{
     auth::CurrentUser,
     error::ApiError,
     extract::JsonBody,
     openapi::{BadBody, Unauthorized},
 };
-use super::highlight::{marked, own_marks, Highlight};
 use crate::state::AppState;
 use app::{
     domain::Body,
@@ -267,17 +267,32 @@ mod tests {
             start..start + words.len()
         };
         let highlights = [
-            Highlight { range: at("me **bold** wo"), thread: "t-1".into() },
-            Highlight { range: at("bold** words, `code"), thread: "t-2".into() },
-            Highlight { range: at("stars"), thread: "t-3".into() },
+            Highlight {
+                range: at("me **bold** wo"),
+                thread: "t-1".into(),
+            },
+            Highlight {
+                range: at("bold** words, `code"),
+                thread: "t-2".into(),
+            },
+            Highlight {
+                range: at("stars"),
+                thread: "t-3".into(),
+            },
         ];
         let html = render_marked(markdown, &highlights);
         assert!(
             html.starts_with(r#"<p>So<mark data-thread="t-1">me </mark><strong><mark data-thread="t-1 t-2">bold</mark></strong><mark data-thread="t-1 t-2"> wo</mark><mark data-thread="t-2">rds, </mark><mark data-thread="t-2"><code>code</code></mark> and "#),
             "{html}"
         );
-        assert!(html.contains(r#"<mark data-thread="t-3">stars</mark>"#), "{html}");
-        assert!(html.contains("<mark>raw</mark>"), "a mark in the text claims nothing: {html}");
+        assert!(
+            html.contains(r#"<mark data-thread="t-3">stars</mark>"#),
+            "{html}"
+        );
+        assert!(
+            html.contains("<mark>raw</mark>"),
+            "a mark in the text claims nothing: {html}"
+        );
         assert_eq!(
             render_marked(markdown, &[]),
             super::render_markdown(markdown),

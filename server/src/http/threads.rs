@@ -14,9 +14,9 @@ use super::{
     extract::{JsonBody, Precondition, QueryParams},
     openapi::{BadBody, Forbidden, Invalid, NotFound, Unauthorized, VersionRefused},
 };
-use serde::Deserialize;
 use crate::{state::AppState, store::threads::CommentPlace};
 use app::protocol::{Comment, NewComment, NewThread, Resolution, Thread, ThreadList};
+use serde::Deserialize;
 use utoipa_axum::{router::OpenApiRouter, routes};
 
 pub fn router() -> OpenApiRouter<AppState> {

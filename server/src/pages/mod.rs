@@ -98,7 +98,11 @@ impl PageData for ServerPages {
         crate::http::preview::render_markdown(markdown)
     }
 
-    fn render_marked(&self, markdown: &str, passages: &[(std::ops::Range<usize>, String)]) -> String {
+    fn render_marked(
+        &self,
+        markdown: &str,
+        passages: &[(std::ops::Range<usize>, String)],
+    ) -> String {
         use crate::http::highlight::Highlight;
         let highlights: Vec<Highlight> = passages
             .iter()

@@ -53,7 +53,8 @@ pub(super) fn EditorComments(
         });
     });
     let changed = Callback::new(move |()| discussed.update(|n| *n += 1));
-    let total = move || threads.with(|t| t.as_ref().and_then(|r| r.as_ref().ok()).map_or(0, Vec::len));
+    let total =
+        move || threads.with(|t| t.as_ref().and_then(|r| r.as_ref().ok()).map_or(0, Vec::len));
     // Drawn a slice at a time, the browser free between slices (discuss.rs).
     let drawn = RwSignal::new(SLICE);
     Effect::new(move |_| {
@@ -71,7 +72,11 @@ pub(super) fn EditorComments(
     let revealed = StoredValue::new(false);
     Effect::new(move |_| {
         let all_drawn = drawn.get() >= total();
-        if after.get() && all_drawn && threads.with(|t| matches!(t, Some(Ok(_)))) && !revealed.get_value() {
+        if after.get()
+            && all_drawn
+            && threads.with(|t| matches!(t, Some(Ok(_))))
+            && !revealed.get_value()
+        {
             revealed.set_value(true);
             spawn_local(async {
                 browser::sleep(std::time::Duration::ZERO).await;
@@ -234,7 +239,9 @@ fn ThreadItem(
     let id = StoredValue::new(thread.id.clone());
     let own = Callback::new(move |comment: Comment| {
         let mine = me.with_untracked(|me| me.as_deref() == Some(comment.author.id.as_str()));
-        mine.then(|| view! { <OwnComment doc_id thread_id=id comment rewrites changed/> }.into_any())
+        mine.then(|| {
+            view! { <OwnComment doc_id thread_id=id comment rewrites changed/> }.into_any()
+        })
     });
     let label = format!("thread-{}-label", thread.id);
     let labelled_by = label.clone();

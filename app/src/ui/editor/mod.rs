@@ -248,7 +248,9 @@ fn Editor(
     // The open threads' passages, highlighted in the read view while it shows the saved text
     // (their places are in the saved text: in other words they would mark other words).
     let passages = Signal::derive(move || {
-        let saved = state.base.with(|d| state.inputs.body.with(|body| *body == d.body));
+        let saved = state
+            .base
+            .with(|d| state.inputs.body.with(|body| *body == d.body));
         threads.with(|t| match t {
             Some(Ok(list)) if saved => crate::protocol::highlighted(list),
             _ => Vec::new(),

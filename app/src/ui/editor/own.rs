@@ -50,7 +50,9 @@ pub(super) fn OwnComment(
                 version,
                 ..comment.get_value()
             };
-            match api::edit_comment(&doc_id.get_value(), &thread_id.get_value(), &started, text).await {
+            match api::edit_comment(&doc_id.get_value(), &thread_id.get_value(), &started, text)
+                .await
+            {
                 Ok(_) => {
                     stop();
                     changed.run(());

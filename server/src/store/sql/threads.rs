@@ -290,7 +290,12 @@ impl crate::store::Threads for super::This {
         .execute(&mut *tx)
         .await?;
         if let Some(anchor) = anchor {
-            keep_anchors(&mut tx, thread.rev, &[(thread.id.to_owned(), anchor.clone())]).await?;
+            keep_anchors(
+                &mut tx,
+                thread.rev,
+                &[(thread.id.to_owned(), anchor.clone())],
+            )
+            .await?;
         }
         sqlx::query(
             "INSERT INTO comments (id, thread_id, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5)",

@@ -125,9 +125,7 @@ impl crate::store::Transfer for super::This {
                 Record::Thread { .. }
                 | Record::ThreadAnchor { .. }
                 | Record::Comment { .. }
-                | Record::Notification { .. } => {
-                    comments::insert(&mut tx, record).await?
-                }
+                | Record::Notification { .. } => comments::insert(&mut tx, record).await?,
             }
         }
         comments::finish(&mut tx).await?;
