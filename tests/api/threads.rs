@@ -182,6 +182,18 @@ async fn a_passage_named_in_an_older_revision_is_placed_in_the_current_one() {
     assert_eq!(thread["anchor"]["state"], "intact");
     let (start_at, _) = span(&body2, "budget");
     assert_eq!(thread["anchor"]["start"], start_at);
+
+    // Revision 1's view shows it too, where the person saw the words.
+    let then = threads_at(&app, &ann, id, "1").await;
+    assert_eq!(then.status(), StatusCode::OK);
+    let then: Value = then.json().await.unwrap();
+    let (start_then, end_then) = span(BODY, "budget");
+    let anchor = &then["items"][0]["anchor"];
+    assert_eq!(
+        (anchor["start"].as_u64(), anchor["end"].as_u64()),
+        (Some(start_then as u64), Some(end_then as u64))
+    );
+    assert_eq!(anchor["text"], "budget");
 }
 
 #[tokio::test]

@@ -91,7 +91,8 @@ impl Documents<'_> {
                     at: self.clock.now(),
                     rev: doc.rev,
                     made_on_rev: request.rev,
-                    anchor: anchor.as_ref().map(|(quote, a)| (quote.as_str(), a)),
+                    anchor: anchor.as_ref().map(|p| (p.quote.as_str(), &p.anchor)),
+                    named: anchor.as_ref().and_then(|p| p.named.as_ref()),
                     text: text.as_str(),
                     notices: &notices,
                 })
@@ -261,12 +262,7 @@ impl Documents<'_> {
 
     /// The passage `asked` of revision `rev`, checked against that revision's body and
     /// placed in the current one.
-    async fn place(
-        &self,
-        doc: &Document,
-        rev: i64,
-        asked: &NewAnchor,
-    ) -> Result<(String, Anchor), DocError> {
+    async fn place(&self, doc: &Document, rev: i64, asked: &NewAnchor) -> Result<Placed, DocError> {
         let body = if rev == doc.rev {
             doc.body.clone()
         } else {
@@ -296,7 +292,7 @@ impl Documents<'_> {
             _ => {
                 return Err(DocError::invalid(
                     "anchor",
-                    "Name the passage by its start and end, or by its quote's occurrence, not both.",
+                    "Name the passage either by its start and end or by its quote's occurrence: one of the two.",
                 ))
             }
         };
@@ -310,13 +306,26 @@ impl Documents<'_> {
                 format!("The quoted text is not what revision {rev} holds at that place."),
             ));
         }
-        let placed = if rev == doc.rev {
-            anchor
+        let (placed, named) = if rev == doc.rev {
+            (anchor, None)
         } else {
-            anchor.follow(&Edits::between(&body, &doc.body), &doc.body)
+            let placed = anchor.follow(&Edits::between(&body, &doc.body), &doc.body);
+            (placed, Some(anchor))
         };
-        Ok((asked.quote.clone(), placed))
+        Ok(Placed {
+            quote: asked.quote.clone(),
+            anchor: placed,
+            named,
+        })
     }
+}
+
+/// A new thread's passage: its words as quoted, where it is in the current revision, and,
+/// when the person named it in an older one, where it was there.
+struct Placed {
+    quote: String,
+    anchor: Anchor,
+    named: Option<Anchor>,
 }
 
 /// Threads as the API shows them: anchors in characters of the current body.

@@ -69,6 +69,9 @@ pub struct NewThreadRecord<'a> {
     pub rev: i64,
     pub made_on_rev: i64,
     pub anchor: Option<(&'a str, &'a Anchor)>,
+    /// Where the passage was in revision `made_on_rev`, when that is older than `rev`: kept
+    /// as that revision's, so its view shows the thread where the person commented.
+    pub named: Option<&'a Anchor>,
     pub text: &'a str,
     /// Stored with the thread, in its transaction.
     pub notices: &'a [NewNotice],

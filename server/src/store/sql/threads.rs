@@ -297,6 +297,10 @@ impl crate::store::Threads for super::This {
             )
             .await?;
         }
+        if let Some(named) = thread.named.filter(|_| thread.made_on_rev < thread.rev) {
+            let kept = [(thread.id.to_owned(), named.clone())];
+            keep_anchors(&mut tx, thread.made_on_rev, &kept).await?;
+        }
         sqlx::query(
             "INSERT INTO comments (id, thread_id, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5)",
         )
