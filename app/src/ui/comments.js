@@ -109,7 +109,12 @@
         return;
       }
       error.textContent = '';
-      form.elements.text.value = '';
+      // The page may have been redrawn meanwhile (the comment was announced live), the
+      // words carried into the new field: clear them there too, if they are the ones sent.
+      const field = form.elements.text;
+      for (const f of new Set([field, document.getElementById(field.id)])) {
+        if (f && f.value === text) f.value = '';
+      }
       if (isNew) chosen = null;
       page.dispatchEvent(new CustomEvent('concord:refresh'));
     } catch {
@@ -152,7 +157,12 @@
         return;
       }
       error.textContent = '';
-      if (edit) form.hidden = true;
+      // Closed, also where a redraw in the meantime put it again.
+      for (const f of edit ? new Set([form, document.getElementById(form.id)]) : []) {
+        if (!f) continue;
+        f.hidden = true;
+        document.querySelector(`[aria-controls="${CSS.escape(f.id)}"]`)?.setAttribute('aria-expanded', 'false');
+      }
       page.dispatchEvent(new CustomEvent('concord:refresh'));
     } catch {
       error.textContent = 'Could not reach the server. Your words are still here; try again.';

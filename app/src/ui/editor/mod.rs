@@ -247,7 +247,8 @@ fn Editor(
     let threads = RwSignal::new(None::<Result<Vec<crate::protocol::Thread>, String>>);
     // The open threads' passages, highlighted in the read view while it shows the saved text
     // (their places are in the saved text: in other words they would mark other words).
-    let passages = Signal::derive(move || {
+    // A memo: a reply, which moves no passage, asks for no new rendering.
+    let passages = Memo::new(move |_| {
         let saved = state
             .base
             .with(|d| state.inputs.body.with(|body| *body == d.body));
