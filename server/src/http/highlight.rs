@@ -7,12 +7,8 @@ use std::ops::Range;
 use pulldown_cmark::{Event, Tag, TagEnd};
 
 /// A passage to highlight: where it is in the Markdown (bytes, at character boundaries) and
-/// the thread on it.
-#[derive(Debug, Clone)]
-pub struct Highlight {
-    pub range: Range<usize>,
-    pub thread: String,
-}
+/// the thread on it, as `protocol::passages` and `protocol::in_bytes` give them.
+pub type Highlight = (Range<usize>, String);
 
 /// `events` (with their places in `markdown`) with every highlighted run of text marked.
 /// Each mark names its threads followed by `tag`, this rendering's secret: after sanitising,
@@ -44,15 +40,11 @@ pub fn marked<'a>(
                     // Written differently from how it reads (an escape, an entity): the
                     // run is marked whole, as its parts have no place of their own.
                     let threads = covering(highlights, &range);
-                    out.push(open(&threads, tag));
-                    out.push(Event::Text(text));
-                    out.push(Event::Html("</mark>".into()));
+                    push_marked(&mut out, &threads, tag, Event::Text(text));
                 }
             }
             Event::Code(_) if in_image == 0 && !covering(highlights, &range).is_empty() => {
-                out.push(open(&covering(highlights, &range), tag));
-                out.push(event);
-                out.push(Event::Html("</mark>".into()));
+                push_marked(&mut out, &covering(highlights, &range), tag, event);
             }
             other => out.push(other),
         }
@@ -70,8 +62,8 @@ fn split<'a>(
     out: &mut Vec<Event<'a>>,
 ) {
     let mut cuts = vec![range.start, range.end];
-    for h in highlights {
-        for at in [h.range.start, h.range.end] {
+    for (passage, _) in highlights {
+        for at in [passage.start, passage.end] {
             if range.start < at && at < range.end && text.is_char_boundary(at - range.start) {
                 cuts.push(at);
             }
@@ -81,24 +73,29 @@ fn split<'a>(
     cuts.dedup();
     for piece in cuts.windows(2) {
         let (from, to) = (piece[0], piece[1]);
-        let words = text[from - range.start..to - range.start].to_owned();
+        let words = Event::Text(text[from - range.start..to - range.start].to_owned().into());
         let threads = covering(highlights, &(from..to));
         if threads.is_empty() {
-            out.push(Event::Text(words.into()));
+            out.push(words);
         } else {
-            out.push(open(&threads, tag));
-            out.push(Event::Text(words.into()));
-            out.push(Event::Html("</mark>".into()));
+            push_marked(out, &threads, tag, words);
         }
     }
+}
+
+/// `event` inside a mark naming `threads`.
+fn push_marked<'a>(out: &mut Vec<Event<'a>>, threads: &[&str], tag: &str, event: Event<'a>) {
+    out.push(open(threads, tag));
+    out.push(event);
+    out.push(Event::Html("</mark>".into()));
 }
 
 /// The threads whose passage overlaps `range`.
 fn covering<'h>(highlights: &'h [Highlight], range: &Range<usize>) -> Vec<&'h str> {
     highlights
         .iter()
-        .filter(|h| h.range.start < range.end && range.start < h.range.end)
-        .map(|h| h.thread.as_str())
+        .filter(|(passage, _)| passage.start < range.end && range.start < passage.end)
+        .map(|(_, thread)| thread.as_str())
         .collect()
 }
 

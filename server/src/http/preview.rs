@@ -30,10 +30,7 @@ async fn preview(
 ) -> Result<Json<Preview>, ApiError> {
     Body::parse(&request.body).map_err(|e| ApiError::Validation(vec![e]))?;
     check_passages(&request.body, &request.passages).map_err(|e| ApiError::Validation(vec![e]))?;
-    let highlights: Vec<Highlight> = in_bytes(&request.body, request.passages)
-        .into_iter()
-        .map(|(range, thread)| Highlight { range, thread })
-        .collect();
+    let highlights = in_bytes(&request.body, request.passages);
     Ok(Json(Preview {
         html: render_marked(&request.body, &highlights),
     }))
@@ -260,25 +257,16 @@ mod tests {
 
     #[test]
     fn passages_are_marked_across_formatting_and_only_ours_name_a_thread() {
-        use super::{render_marked, Highlight};
+        use super::render_marked;
         let markdown = "Some **bold** words, `code` and \\*stars\\*.\n\n<mark data-thread=\"forged\">raw</mark>";
         let at = |words: &str| {
             let start = markdown.find(words).unwrap();
             start..start + words.len()
         };
-        let highlights = [
-            Highlight {
-                range: at("me **bold** wo"),
-                thread: "t-1".into(),
-            },
-            Highlight {
-                range: at("bold** words, `code"),
-                thread: "t-2".into(),
-            },
-            Highlight {
-                range: at("stars"),
-                thread: "t-3".into(),
-            },
+        let highlights: [super::Highlight; 3] = [
+            (at("me **bold** wo"), "t-1".into()),
+            (at("bold** words, `code"), "t-2".into()),
+            (at("stars"), "t-3".into()),
         ];
         let html = render_marked(markdown, &highlights);
         assert!(

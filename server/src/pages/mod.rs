@@ -103,15 +103,7 @@ impl PageData for ServerPages {
         markdown: &str,
         passages: &[(std::ops::Range<usize>, String)],
     ) -> String {
-        use crate::http::highlight::Highlight;
-        let highlights: Vec<Highlight> = passages
-            .iter()
-            .map(|(range, thread)| Highlight {
-                range: range.clone(),
-                thread: thread.clone(),
-            })
-            .collect();
-        crate::http::preview::render_marked(markdown, &highlights)
+        crate::http::preview::render_marked(markdown, passages)
     }
 
     async fn members(&self, cookie: Option<String>, id: String) -> Result<Members, ApiFailure> {

@@ -4,7 +4,7 @@
 //! by which appearance of them it is when that appearance is the same in both, and not at
 //! all otherwise: a comment is never put on words the person did not select.
 
-use crate::protocol::{NewAnchor, Problem};
+use crate::protocol::{highlighted, Comment, Highlighted, NewAnchor, Problem, Thread};
 
 /// What a new comment is about.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,6 +107,43 @@ pub const SLICE: usize = 100;
 /// How many of `total` threads to draw once `drawn` are: the next slice, or `None` when all are.
 pub fn next_slice(drawn: usize, total: usize) -> Option<usize> {
     (drawn < total).then(|| (drawn + SLICE).min(total))
+}
+
+/// The open threads' passages to highlight in the text shown: only while it is the saved
+/// text `threads` are placed in (in other words they would mark other words).
+pub fn highlights(shown: &str, saved: &str, threads: &[Thread]) -> Vec<Highlighted> {
+    if shown == saved {
+        highlighted(threads)
+    } else {
+        Vec::new()
+    }
+}
+
+/// A rewrite of one's own comment being typed: the comment's version when it began, and
+/// the words so far.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rewrite {
+    pub version: i64,
+    pub text: String,
+}
+
+impl Rewrite {
+    /// Begun on `comment` as shown.
+    pub fn of(comment: &Comment) -> Rewrite {
+        Rewrite {
+            version: comment.version,
+            text: comment.text.clone(),
+        }
+    }
+
+    /// The comment as this rewrite names it to the server: on the version it began from,
+    /// however the comment has changed since, so a change made meanwhile is refused.
+    pub fn names(&self, shown: &Comment) -> Comment {
+        Comment {
+            version: self.version,
+            ..shown.clone()
+        }
+    }
 }
 
 #[cfg(test)]
@@ -248,5 +285,40 @@ mod tests {
         assert_eq!((drawn, steps), (1_001, 1_001usize.div_ceil(SLICE)));
         assert_eq!(next_slice(0, 0), None);
         assert_eq!(next_slice(SLICE, 3), None, "fewer than drawn: nothing more");
+    }
+
+    #[test]
+    fn passages_are_highlighted_only_while_the_saved_text_is_shown() {
+        let thread: Thread = serde_json::from_value(serde_json::json!({
+            "id": "t1", "doc_id": "d1", "made_on_rev": 1, "created_at": "2026-12-07T00:00:00Z",
+            "author": {"id": "u1", "name": "ann"}, "resolved": false, "version": 1, "comments": [],
+            "anchor": {"start": 0, "end": 3, "text": "One", "state": "intact", "quote": "One"}
+        }))
+        .unwrap();
+        let threads = [thread];
+        assert_eq!(highlights("One two", "One two", &threads).len(), 1);
+        assert!(
+            highlights("One two!", "One two", &threads).is_empty(),
+            "unsaved text shown"
+        );
+    }
+
+    #[test]
+    fn a_rewrite_names_the_version_it_began_on_whatever_the_comment_became() {
+        let comment: Comment = serde_json::from_value(serde_json::json!({
+            "id": "c1", "author": {"id": "u1", "name": "ann"}, "text": "Check it",
+            "created_at": "2026-12-07T00:00:00Z", "edited_at": null, "version": 1
+        }))
+        .unwrap();
+        let mut rewrite = Rewrite::of(&comment);
+        assert_eq!((rewrite.version, rewrite.text.as_str()), (1, "Check it"));
+        rewrite.text = "Check it twice".into();
+        let changed = Comment {
+            version: 2,
+            text: "Check it (other tab)".into(),
+            ..comment
+        };
+        let named = rewrite.names(&changed);
+        assert_eq!((named.id.as_str(), named.version), ("c1", 1));
     }
 }

@@ -249,11 +249,13 @@ fn Editor(
     // (their places are in the saved text: in other words they would mark other words).
     // A memo: a reply, which moves no passage, asks for no new rendering.
     let passages = Memo::new(move |_| {
-        let saved = state
-            .base
-            .with(|d| state.inputs.body.with(|body| *body == d.body));
         threads.with(|t| match t {
-            Some(Ok(list)) if saved => crate::protocol::highlighted(list),
+            Some(Ok(list)) => state.base.with(|saved| {
+                state
+                    .inputs
+                    .body
+                    .with(|shown| discuss::highlights(shown, &saved.body, list))
+            }),
             _ => Vec::new(),
         })
     });

@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 
-use super::discuss::refusal;
+use super::discuss::{refusal, Rewrite};
 use crate::protocol::Comment;
 use crate::ui::{api, browser};
 
 /// Rewrites being typed, by comment, each with the comment's version when it was started: a
 /// thread redrawn because it changed keeps them, and their save still names that version.
-pub(super) type Rewrites = RwSignal<BTreeMap<String, (i64, String)>>;
+pub(super) type Rewrites = RwSignal<BTreeMap<String, Rewrite>>;
 
 #[component]
 pub(super) fn OwnComment(
@@ -24,12 +24,12 @@ pub(super) fn OwnComment(
 ) -> impl IntoView {
     let id = StoredValue::new(comment.id.clone());
     let field = format!("edit-{}", comment.id);
-    let typed = rewrites.with_untracked(|r| r.get(&comment.id).map(|(_, text)| text.clone()));
+    let typed = rewrites.with_untracked(|r| r.get(&comment.id).map(|r| r.text.clone()));
     let comment = StoredValue::new(comment);
     let error = RwSignal::new(String::new());
     let editing = move || rewrites.with(|r| r.contains_key(&id.get_value()));
     let start = move |_| {
-        let started = comment.with_value(|c| (c.version, c.text.clone()));
+        let started = comment.with_value(Rewrite::of);
         rewrites.update(|r| {
             r.insert(id.get_value(), started);
         });
@@ -41,18 +41,13 @@ pub(super) fn OwnComment(
     };
     let save = move |ev: SubmitEvent| {
         ev.prevent_default();
-        let Some((version, text)) = rewrites.with_untracked(|r| r.get(&id.get_value()).cloned())
-        else {
+        let Some(rewrite) = rewrites.with_untracked(|r| r.get(&id.get_value()).cloned()) else {
             return;
         };
         spawn_local(async move {
-            let started = Comment {
-                version,
-                ..comment.get_value()
-            };
-            match api::edit_comment(&doc_id.get_value(), &thread_id.get_value(), &started, text)
-                .await
-            {
+            let named = comment.with_value(|shown| rewrite.names(shown));
+            let (doc, thread) = (doc_id.get_value(), thread_id.get_value());
+            match api::edit_comment(&doc, &thread, &named, rewrite.text).await {
                 Ok(_) => {
                     stop();
                     changed.run(());
@@ -91,7 +86,7 @@ pub(super) fn OwnComment(
                             let value = event_target_value(&ev);
                             rewrites.update(|r| {
                                 if let Some(typed) = r.get_mut(&id.get_value()) {
-                                    typed.1 = value;
+                                    typed.text = value;
                                 }
                             });
                         }
