@@ -78,6 +78,10 @@ async fn mentions_replies_comments_and_shares_reach_the_people_concerned_once() 
     assert_eq!(response.status(), StatusCode::CREATED);
     let thread: Value = response.json().await.unwrap();
     let thread_id = thread["id"].as_str().unwrap();
+    // Bob is told whom his words did not reach, and so is everyone reading the thread.
+    assert_eq!(thread["comments"][0]["unreached"], json!(["cat"]));
+    let listed = threads(&app, &ann, id).await;
+    assert_eq!(listed[0]["comments"][0]["unreached"], json!(["cat"]));
     let anns = inbox(&app, &ann).await;
     assert_eq!(told(&anns), owned(&[("mention", "bob", "@ann @cat why?")]));
     assert_eq!(anns["unread"], 1);
@@ -134,6 +138,12 @@ async fn mentions_replies_comments_and_shares_reach_the_people_concerned_once() 
 
     // Cat, given access, starts a thread: Ann hears of a comment on her document.
     app.share(&ann, id, "cat", "viewer").await;
+    // Now a reader, Cat is no longer shown as out of reach of Bob's mention.
+    let listed = threads(&app, &ann, id).await;
+    assert!(
+        listed[0]["comments"][0].get("unreached").is_none(),
+        "{listed:?}"
+    );
     start(&app, &cat, id, json!({"rev": 1, "text": "Looks good."})).await;
     assert_eq!(
         told(&inbox(&app, &ann).await)[0],

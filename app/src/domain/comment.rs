@@ -77,7 +77,8 @@ pub fn mentions(text: &str) -> Vec<String> {
     found
 }
 
-fn is_name_char(c: char) -> bool {
+/// Whether `c` may be part of a user name, and so of a mention.
+pub fn is_name_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '.' | '_' | '-')
 }
 

@@ -81,6 +81,10 @@ pub struct Comment {
     pub edited_at: Option<DateTime<Utc>>,
     /// Changes with every edit: what `If-Match` names to edit or delete it (`"2"`).
     pub version: i64,
+    /// The names it mentions of people who cannot read the document (as of this answer):
+    /// they were not told. Absent when every mention reaches its reader.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unreached: Vec<String>,
 }
 
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -210,6 +214,20 @@ pub fn comments_heading(open: usize) -> String {
     }
 }
 
+/// What a comment says of the people it mentioned who cannot read the document, if any.
+pub fn unreached_note(names: &[String]) -> Option<String> {
+    let named: Vec<String> = names.iter().map(|n| format!("@{n}")).collect();
+    let who = match named.as_slice() {
+        [] => return None,
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    };
+    Some(format!(
+        "{who} cannot read this document and {} not told.",
+        if named.len() == 1 { "was" } else { "were" }
+    ))
+}
+
 /// `GET /api/docs/{id}/threads`: every thread of the document, oldest first.
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -220,6 +238,20 @@ pub struct ThreadList {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_note_names_whom_a_mention_did_not_reach() {
+        let names = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(unreached_note(&[]), None);
+        assert_eq!(
+            unreached_note(&names(&["cat"])).unwrap(),
+            "@cat cannot read this document and was not told."
+        );
+        assert_eq!(
+            unreached_note(&names(&["a", "b", "c"])).unwrap(),
+            "@a, @b and @c cannot read this document and were not told."
+        );
+    }
 
     fn thread() -> Thread {
         let ann = UserRef {
@@ -249,6 +281,7 @@ mod tests {
                 created_at: at,
                 edited_at: None,
                 version: 1,
+                unreached: Vec::new(),
             }],
         }
     }

@@ -321,6 +321,16 @@ pub async fn people(prefix: &str) -> Result<People, ApiFailure> {
     client::get(&format!("/api/users?prefix={}", encode(prefix))).await
 }
 
+/// The people who can read the document whose names start with `prefix`: whom to mention.
+pub async fn readers(doc_id: &str, prefix: &str) -> Result<People, ApiFailure> {
+    client::get(&format!(
+        "/api/docs/{}/people?prefix={}",
+        encode(doc_id),
+        encode(prefix)
+    ))
+    .await
+}
+
 /// `body` rendered, with `passages` (characters of it) highlighted.
 pub async fn preview(
     body: String,

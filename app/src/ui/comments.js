@@ -168,4 +168,100 @@
       error.textContent = 'Could not reach the server. Your words are still here; try again.';
     }
   });
+
+  // Typing `@` offers the people who can read the document; the same rules as the editor's
+  // (app/src/ui/editor/mention.rs): an `@` that starts a word, then a name's characters.
+  const nameChar = /[\p{Alphabetic}\p{N}._-]/u;
+  const typedAt = (text, caret) => {
+    const m = /(?:^|[^\p{Alphabetic}\p{N}._@-])@([\p{Alphabetic}\p{N}._-]{0,40})$/u.exec(text.slice(0, caret));
+    if (!m) return null;
+    let end = caret;
+    while (end < text.length && nameChar.test(text[end])) end += 1;
+    return { start: caret - m[1].length - 1, end, prefix: m[1] };
+  };
+  let offer = null;
+  let asked = 0;
+  const parts = (field) => [document.getElementById(field.getAttribute('aria-controls')), field.parentElement.querySelector('[data-mention-said]')];
+  const said = ({ people, typed }) => {
+    if (people.length > 1) return `${people.length} people can be mentioned: arrows choose, Enter picks, Escape closes.`;
+    if (people.length === 1) return '1 person can be mentioned: Enter picks, Escape closes.';
+    if (!typed.prefix) return 'Nobody else can read this document to be mentioned.';
+    return `Nobody who can read this document has a name starting with “${typed.prefix}”: a mention of anyone else tells nobody.`;
+  };
+  const draw = () => {
+    const [list, status] = parts(offer.field);
+    list.replaceChildren(...offer.people.map((name, i) => {
+      const option = document.createElement('li');
+      Object.assign(option, { id: `${list.id}-${i}`, textContent: `@${name}` });
+      option.setAttribute('role', 'option');
+      option.setAttribute('aria-selected', String(i === offer.active));
+      option.dataset.name = name;
+      return option;
+    }));
+    list.hidden = !offer.people.length;
+    status.textContent = said(offer);
+    if (offer.people.length) offer.field.setAttribute('aria-activedescendant', `${list.id}-${offer.active}`);
+    else offer.field.removeAttribute('aria-activedescendant');
+  };
+  const close = () => {
+    asked += 1;
+    if (!offer) return;
+    const [list, status] = parts(offer.field);
+    list.hidden = true;
+    list.replaceChildren();
+    status.textContent = '';
+    offer.field.removeAttribute('aria-activedescendant');
+    offer = null;
+  };
+  const look = async (field) => {
+    const typed = field.selectionStart === field.selectionEnd && typedAt(field.value, field.selectionStart);
+    close();
+    if (!typed) return;
+    const question = asked;
+    try {
+      const answer = await fetch(`/api/docs/${encodeURIComponent(page.dataset.reader)}/people?prefix=${encodeURIComponent(typed.prefix)}`, { headers: { Accept: 'application/json' } });
+      const people = answer.ok ? (await answer.json()).items.map((p) => p.name) : null;
+      if (question !== asked || !people || document.activeElement !== field) return;
+      offer = { field, typed, people, active: 0 };
+      draw();
+    } catch {
+      // Unanswered: nobody is offered, rather than saying nobody can read it.
+    }
+  };
+  const pick = (name) => {
+    const { field, typed } = offer;
+    const rest = field.value.slice(typed.end);
+    const spaced = rest.startsWith(' ');
+    const inserted = `@${name}${spaced ? '' : ' '}`;
+    field.value = field.value.slice(0, typed.start) + inserted + rest;
+    const caret = typed.start + inserted.length + (spaced ? 1 : 0);
+    field.setSelectionRange(caret, caret);
+    close();
+  };
+  page.addEventListener('input', (event) => {
+    if (event.target.matches('textarea[aria-autocomplete]')) look(event.target);
+  });
+  page.addEventListener('keydown', (event) => {
+    if (!offer || event.target !== offer.field) return;
+    const count = offer.people.length;
+    if (event.key === 'Escape') close();
+    else if (!count) return;
+    else if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      offer.active = (offer.active + (event.key === 'ArrowDown' ? 1 : count - 1)) % count;
+      draw();
+    } else if (event.key === 'Enter' || event.key === 'Tab') pick(offer.people[offer.active]);
+    else return;
+    event.preventDefault();
+  });
+  // Pressed, not clicked: the field keeps the focus and its caret.
+  page.addEventListener('mousedown', (event) => {
+    const option = offer && event.target instanceof Element && event.target.closest('[role=option][data-name]');
+    if (!option) return;
+    event.preventDefault();
+    pick(option.dataset.name);
+  });
+  page.addEventListener('focusout', (event) => {
+    if (offer && event.target === offer.field) close();
+  });
+  page.addEventListener('concord:refreshed', close);
 })();

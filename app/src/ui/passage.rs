@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::time::relative;
 use crate::domain::anchor::AnchorState;
-use crate::protocol::{Comment, ThreadAnchor};
+use crate::protocol::{unreached_note, Comment, ThreadAnchor};
 
 /// The words commented on, and what became of them.
 #[component]
@@ -50,6 +50,7 @@ pub fn Comments(
                     {comment.edited_at.map(|_| " (edited)")}
                 </p>
                 <p class="comment-text">{comment.text}</p>
+                {unreached_note(&comment.unreached).map(|note| view! { <p class="unreached">{note}</p> })}
                 {extra}
             </li>
         }

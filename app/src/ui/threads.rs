@@ -36,7 +36,9 @@ pub fn Threads(
                     "Select words in the text to comment on them, or comment on the whole document."
                 </p>
                 <label for="new-comment">"New comment"</label>
-                <textarea id="new-comment" name="text" required maxlength="10000" rows="3"></textarea>
+                <textarea id="new-comment" name="text" required maxlength="10000" rows="3"
+                    aria-autocomplete="list" aria-controls="new-comment-people"></textarea>
+                <MentionOffer field="new-comment"/>
                 <p class="form-error" role="alert" data-error=""></p>
                 <button type="submit">"Comment"</button>
             </form>
@@ -69,7 +71,9 @@ fn ThreadView(doc_id: String, thread: Thread, me: Option<String>) -> impl IntoVi
                 {(!thread.resolved).then(|| view! {
                     <form class="reply" method="post" action=reply_url.clone() data-reply=reply_url>
                         <label for=reply_id.clone()>"Reply"</label>
-                        <textarea id=reply_id name="text" required maxlength="10000" rows="2"></textarea>
+                        <textarea id=reply_id.clone() name="text" required maxlength="10000" rows="2"
+                            aria-autocomplete="list" aria-controls=format!("{reply_id}-people")></textarea>
+                        <MentionOffer field=reply_id/>
                         <p class="form-error" role="alert" data-error=""></p>
                         <button type="submit">"Reply"</button>
                     </form>
@@ -97,7 +101,9 @@ fn own_forms(comments_url: &str, me: &Option<String>, comment: Comment) -> Optio
                 <form id=form class="edit-comment" method="post" action=url.clone() data-edit=url.clone()
                     data-version=version data-current=version hidden>
                     <label for=field.clone()>"Your comment"</label>
-                    <textarea id=field name="text" required maxlength="10000" rows="2">{comment.text}</textarea>
+                    <textarea id=field.clone() name="text" required maxlength="10000" rows="2"
+                        aria-autocomplete="list" aria-controls=format!("{field}-people")>{comment.text}</textarea>
+                    <MentionOffer field/>
                     <p class="form-error" role="alert" data-error=""></p>
                     <button type="submit">"Save comment"</button>
                 </form>
@@ -109,4 +115,15 @@ fn own_forms(comments_url: &str, me: &Option<String>, comment: Comment) -> Optio
         }
         .into_any(),
     )
+}
+
+/// Where the people to mention are offered under a comment field (`field`'s id) and what is
+/// said of them; the read view's script fills both while `@` is typed.
+#[component]
+fn MentionOffer(#[prop(into)] field: String) -> impl IntoView {
+    view! {
+        <ul id=format!("{field}-people") class="mention-offer" role="listbox"
+            aria-label="People to mention" hidden></ul>
+        <p class="mention-said" role="status" data-mention-said=""></p>
+    }
 }

@@ -6,11 +6,54 @@ use std::collections::HashSet;
 use super::{DocError, Documents};
 use crate::store::inbox::NewNotice;
 use app::{
-    domain::comment::CommentText,
+    domain::{comment::CommentText, fold_case},
     protocol::{NotificationKind, UserRef},
 };
 
+/// The case-folded names of everyone who may read a document: a mention of anyone else
+/// reaches nobody.
+pub(super) type Readers = HashSet<String>;
+
+/// How many people are offered at once while a mention is typed.
+const OFFERED: usize = 10;
+
 impl Documents<'_> {
+    /// The document's owner and its members: everyone who may read it.
+    async fn readers(&self, id: &str) -> Result<(UserRef, Vec<UserRef>), DocError> {
+        let (owner, members) = self
+            .stores
+            .members
+            .members(id)
+            .await?
+            .ok_or(DocError::NotFound)?;
+        let mut readers: Vec<UserRef> = members.into_iter().map(|m| m.user).collect();
+        readers.push(owner.clone());
+        Ok((owner, readers))
+    }
+
+    pub(super) async fn reader_names(&self, id: &str) -> Result<Readers, DocError> {
+        let (_, readers) = self.readers(id).await?;
+        Ok(readers.iter().map(|u| fold_case(&u.name)).collect())
+    }
+
+    /// Up to ten people who may read the document, other than `user`, whose names start
+    /// with `prefix` ignoring case, A to Z: whom a comment may usefully mention. Outsiders
+    /// learn nothing (404).
+    pub async fn readers_starting(
+        &self,
+        id: &str,
+        user: &UserRef,
+        prefix: &str,
+    ) -> Result<Vec<UserRef>, DocError> {
+        self.role(id, user).await?;
+        let (_, mut readers) = self.readers(id).await?;
+        let prefix = fold_case(prefix);
+        readers.retain(|u| u.id != user.id && fold_case(&u.name).starts_with(&prefix));
+        readers.sort_by_cached_key(|u| fold_case(&u.name));
+        readers.truncate(OFFERED);
+        Ok(readers)
+    }
+
     /// The people a comment mentions; refused if a name is nobody's.
     pub(super) async fn mentioned(&self, text: &CommentText) -> Result<Vec<UserRef>, DocError> {
         let mut people = Vec::new();
@@ -37,14 +80,7 @@ impl Documents<'_> {
         participants: &[UserRef],
         (thread_id, comment_id): (&str, &str),
     ) -> Result<Vec<NewNotice>, DocError> {
-        let (owner, members) = self
-            .stores
-            .members
-            .members(id)
-            .await?
-            .ok_or(DocError::NotFound)?;
-        let mut readers: Vec<UserRef> = members.into_iter().map(|m| m.user).collect();
-        readers.push(owner.clone());
+        let (owner, readers) = self.readers(id).await?;
         let at = self.clock.now();
         Ok(recipients(&Around {
             author,

@@ -2,7 +2,7 @@
 //! on the whole document; outsiders learn nothing (404). A passage is named in the revision
 //! the person was reading and placed in the current one through the saves since.
 
-use super::{DocError, Documents, Precondition};
+use super::{notices::Readers, DocError, Documents, Precondition};
 use crate::store::{
     threads::{
         CommentChange, CommentPlace, CommentRecord, NewThreadRecord, PastAnchor, ThreadRecord,
@@ -29,8 +29,9 @@ impl Documents<'_> {
     pub async fn threads(&self, id: &str, user: &UserRef) -> Result<ThreadList, DocError> {
         let (doc, _) = self.read_as(id, user).await?;
         let records = self.stores.threads.threads(id).await?;
+        let readers = self.reader_names(id).await?;
         Ok(ThreadList {
-            items: on_the_wire(&doc.body, records),
+            items: on_the_wire(&doc.body, records, &readers),
         })
     }
 
@@ -45,8 +46,9 @@ impl Documents<'_> {
         let revision = self.revision(id, user, rev).await?;
         let past = self.stores.threads.anchors_at(id, rev).await?;
         let records = self.stores.threads.threads(id).await?;
+        let readers = self.reader_names(id).await?;
         Ok(ThreadList {
-            items: as_they_were(&revision.body, rev, records, past),
+            items: as_they_were(&revision.body, rev, records, past, &readers),
         })
     }
 
@@ -102,7 +104,8 @@ impl Documents<'_> {
                     tracing::info!(doc = %id, thread = %thread_id, by = %user.name, "thread started");
                     let records = self.stores.threads.threads(id).await?;
                     let current = self.read_as(id, user).await?.0;
-                    return on_the_wire(&current.body, records)
+                    let readers = self.reader_names(id).await?;
+                    return on_the_wire(&current.body, records, &readers)
                         .into_iter()
                         .find(|t| t.id == thread_id)
                         .ok_or(DocError::NotFound);
@@ -149,7 +152,7 @@ impl Documents<'_> {
             .reply(id, thread_id, &comment, &notices)
             .await?;
         tracing::info!(doc = %id, thread = %thread_id, by = %user.name, "reply added");
-        Ok(wire_comment(comment))
+        Ok(wire_comment(comment, &self.reader_names(id).await?))
     }
 
     /// Changes the text of one's own comment (`Some`) or deletes it (`None`), on the
@@ -202,13 +205,19 @@ impl Documents<'_> {
             Err(error) => return Err(error.into()),
         };
         tracing::info!(doc = %place.doc_id, comment = %place.comment_id, deleted = text.is_none(), by = %user.name, "comment changed");
-        Ok(text.map(|text| Comment {
-            id: comment.id.clone(),
-            author: comment.author.clone(),
-            text: text.into_inner(),
-            created_at: comment.created_at,
-            edited_at: Some(now),
-            version,
+        let readers = self.reader_names(place.doc_id).await?;
+        Ok(text.map(|text| {
+            wire_comment(
+                CommentRecord {
+                    id: comment.id.clone(),
+                    author: comment.author.clone(),
+                    text: text.into_inner(),
+                    created_at: comment.created_at,
+                    edited_at: Some(now),
+                    version,
+                },
+                &readers,
+            )
         }))
     }
 
@@ -254,7 +263,8 @@ impl Documents<'_> {
         tracing::info!(doc = %id, thread = %thread_id, resolved, by = %user.name, "thread resolution set");
         let (doc, _) = self.read_as(id, user).await?;
         let records = self.stores.threads.threads(id).await?;
-        on_the_wire(&doc.body, records)
+        let readers = self.reader_names(id).await?;
+        on_the_wire(&doc.body, records, &readers)
             .into_iter()
             .find(|t| t.id == thread_id)
             .ok_or(DocError::NotFound)
@@ -328,8 +338,9 @@ struct Placed {
     named: Option<Anchor>,
 }
 
-/// Threads as the API shows them: anchors in characters of the current body.
-fn on_the_wire(body: &str, records: Vec<ThreadRecord>) -> Vec<Thread> {
+/// Threads as the API shows them: anchors in characters of the current body, mentions of
+/// people not among `readers` (lowercased names) said to be out of reach.
+fn on_the_wire(body: &str, records: Vec<ThreadRecord>, readers: &Readers) -> Vec<Thread> {
     let offsets: Vec<usize> = records
         .iter()
         .filter_map(|r| r.anchor.as_ref())
@@ -353,7 +364,11 @@ fn on_the_wire(body: &str, records: Vec<ThreadRecord>) -> Vec<Thread> {
             created_at: record.created_at,
             resolved: record.resolved,
             version: record.version,
-            comments: record.comments.into_iter().map(wire_comment).collect(),
+            comments: record
+                .comments
+                .into_iter()
+                .map(|c| wire_comment(c, readers))
+                .collect(),
         })
         .collect()
 }
@@ -365,6 +380,7 @@ fn as_they_were(
     rev: i64,
     records: Vec<ThreadRecord>,
     past: Vec<PastAnchor>,
+    readers: &Readers,
 ) -> Vec<Thread> {
     let mut past: std::collections::HashMap<String, PastAnchor> =
         past.into_iter().map(|p| (p.thread_id.clone(), p)).collect();
@@ -389,7 +405,7 @@ fn as_they_were(
             Some(record)
         })
         .collect();
-    on_the_wire(body, then)
+    on_the_wire(body, then, readers)
 }
 
 /// A comment's text, or why it is refused.
@@ -397,8 +413,13 @@ fn comment_text(raw: &str) -> Result<CommentText, DocError> {
     CommentText::parse(raw).map_err(|e| DocError::Invalid(vec![e]))
 }
 
-fn wire_comment(c: CommentRecord) -> Comment {
+fn wire_comment(c: CommentRecord, readers: &Readers) -> Comment {
+    let unreached = app::domain::comment::mentions(&c.text)
+        .into_iter()
+        .filter(|name| !readers.contains(&name.to_lowercase()))
+        .collect();
     Comment {
+        unreached,
         id: c.id,
         author: c.author,
         text: c.text,

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 
 use super::discuss::{next_slice, passage, refusal, to_take, Passage, SLICE};
+use super::mention_field::MentionField;
 use super::own::{OwnComment, Rewrites};
 use crate::protocol::{comments_heading, Comment, Document, NewComment, NewThread, Thread};
 use crate::ui::{
@@ -155,7 +156,7 @@ fn NewThreadForm(
     // again when the person comes back to the field: the body keeps its selection.
     let used = StoredValue::new(None::<(u32, u32)>);
     let set_aside = move || used.set_value(browser::selection_in("body"));
-    let choose = move |_| {
+    let choose = move |()| {
         if let Some((start, end)) = to_take(browser::selection_in("body"), used.get_value()) {
             let picked = base.with_untracked(|saved| {
                 body.with_untracked(|text| passage(text, start, end, &saved.body))
@@ -215,11 +216,9 @@ fn NewThreadForm(
         <form class="new-thread" on:submit=submit>
             {shown}
             <label for="new-comment">"New comment"</label>
-            <textarea id="new-comment" required maxlength="10000" rows="3"
-                prop:value=move || text.get()
-                on:focus=choose
-                on:input=move |ev| text.set(event_target_value(&ev))
-            ></textarea>
+            <MentionField doc_id id="new-comment".to_owned() rows=3 value=text.into()
+                on_input=Callback::new(move |typed| text.set(typed))
+                on_focus=Callback::new(choose)/>
             {move || (!error.with(String::is_empty)).then(|| view! { <p class="form-error" role="alert">{error.get()}</p> })}
             <button type="submit" disabled=move || sending.get()>"Comment"</button>
         </form>
@@ -248,7 +247,9 @@ fn ThreadItem(
     let reply_id = format!("reply-{}", thread.id);
     let (version, resolved) = (thread.version, thread.resolved);
     let error = RwSignal::new(String::new());
-    let typed = replies.with_untracked(|r| r.get(&thread.id).cloned().unwrap_or_default());
+    // Kept here as typed (and in `replies`, for when the thread is drawn again).
+    let typed =
+        RwSignal::new(replies.with_untracked(|r| r.get(&thread.id).cloned().unwrap_or_default()));
     let send_reply = move |ev: SubmitEvent| {
         ev.prevent_default();
         let text = replies.with_untracked(|r| r.get(&id.get_value()).cloned().unwrap_or_default());
@@ -281,15 +282,13 @@ fn ThreadItem(
                 {(!resolved).then(|| view! {
                     <form class="reply" on:submit=send_reply>
                         <label for=reply_id.clone()>"Reply"</label>
-                        <textarea id=reply_id required maxlength="10000" rows="2"
-                            prop:value=typed
-                            on:input=move |ev| {
-                                let value = event_target_value(&ev);
+                        <MentionField doc_id id=reply_id rows=2 value=typed.into()
+                            on_input=Callback::new(move |value: String| {
+                                typed.set(value.clone());
                                 replies.update(|r| {
                                     r.insert(id.get_value(), value);
                                 });
-                            }
-                        ></textarea>
+                            })/>
                         <button type="submit">"Reply"</button>
                     </form>
                 })}

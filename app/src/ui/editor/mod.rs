@@ -9,6 +9,8 @@ mod comments;
 mod conflict;
 mod discuss;
 mod hunks;
+mod mention;
+mod mention_field;
 mod offer;
 mod own;
 mod phase;

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 
 use super::discuss::{refusal, Rewrite};
+use super::mention_field::MentionField;
 use crate::protocol::Comment;
 use crate::ui::{api, browser};
 
@@ -24,7 +25,13 @@ pub(super) fn OwnComment(
 ) -> impl IntoView {
     let id = StoredValue::new(comment.id.clone());
     let field = format!("edit-{}", comment.id);
-    let typed = rewrites.with_untracked(|r| r.get(&comment.id).map(|r| r.text.clone()));
+    let typed = Signal::derive(move || {
+        rewrites.with(|r| {
+            r.get(&id.get_value())
+                .map(|r| r.text.clone())
+                .unwrap_or_default()
+        })
+    });
     let comment = StoredValue::new(comment);
     let error = RwSignal::new(String::new());
     let editing = move || rewrites.with(|r| r.contains_key(&id.get_value()));
@@ -68,7 +75,6 @@ pub(super) fn OwnComment(
             }
         });
     };
-    let initial = typed.unwrap_or_else(|| comment.with_value(|c| c.text.clone()));
     view! {
         <div class="own-comment">
             <Show
@@ -80,17 +86,14 @@ pub(super) fn OwnComment(
             >
                 <form class="edit-comment" on:submit=save>
                     <label for=field.clone()>"Your comment"</label>
-                    <textarea id=field.clone() required maxlength="10000" rows="2"
-                        prop:value=initial.clone()
-                        on:input=move |ev| {
-                            let value = event_target_value(&ev);
+                    <MentionField doc_id id=field.clone() rows=2 value=typed
+                        on_input=Callback::new(move |value| {
                             rewrites.update(|r| {
                                 if let Some(typed) = r.get_mut(&id.get_value()) {
                                     typed.text = value;
                                 }
                             });
-                        }
-                    ></textarea>
+                        })/>
                     <button type="submit">"Save comment"</button>
                     <button type="button" on:click=move |_| stop()>"Cancel"</button>
                 </form>
