@@ -12,8 +12,9 @@ pub use flash::Flash;
 pub use inbox::{Inbox, Notification, NotificationKind};
 pub use problems::{problem, ApiFailure, Problem, StaleRevision};
 pub use threads::{
-    check_passages, comments_heading, highlighted, in_bytes, passages, unreached_note, Comment,
-    NewAnchor, NewComment, NewThread, Resolution, Thread, ThreadAnchor, ThreadList,
+    check_passages, comments_heading, highlighted, in_bytes, in_text_order, passages,
+    unreached_note, Comment, NewAnchor, NewComment, NewThread, Resolution, Thread, ThreadAnchor,
+    ThreadList,
 };
 
 use crate::domain::{Field, Role, Status};

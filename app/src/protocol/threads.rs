@@ -214,6 +214,17 @@ pub fn comments_heading(open: usize) -> String {
     }
 }
 
+/// Threads in the order they are shown beside the text: those on the whole document first,
+/// then by where their passage starts, then the detached ones (their passage is gone);
+/// among equals, as they came (the API's order: oldest first).
+pub fn in_text_order(threads: &mut [Thread]) {
+    threads.sort_by_key(|t| match &t.anchor {
+        None => (0, 0),
+        Some(a) if a.state == AnchorState::Detached => (2, 0),
+        Some(a) => (1, a.start),
+    });
+}
+
 /// What a comment says of the people it mentioned who cannot read the document, if any.
 pub fn unreached_note(names: &[String]) -> Option<String> {
     let named: Vec<String> = names.iter().map(|n| format!("@{n}")).collect();
@@ -238,6 +249,32 @@ pub struct ThreadList {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn threads_beside_the_text_follow_it_whole_document_first_detached_last() {
+        let at = |id: &str, place: Option<(usize, AnchorState)>| {
+            let mut t = thread();
+            t.id = id.into();
+            t.anchor = place.map(|(start, state)| ThreadAnchor {
+                start,
+                end: start + 1,
+                text: "x".into(),
+                state,
+                quote: "x".into(),
+            });
+            t
+        };
+        let mut threads = vec![
+            at("late", Some((40, AnchorState::Intact))),
+            at("gone", Some((0, AnchorState::Detached))),
+            at("early", Some((3, AnchorState::Changed))),
+            at("whole", None),
+            at("late-too", Some((40, AnchorState::Intact))),
+        ];
+        in_text_order(&mut threads);
+        let ids: Vec<&str> = threads.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["whole", "early", "late", "late-too", "gone"]);
+    }
 
     #[test]
     fn a_note_names_whom_a_mention_did_not_reach() {

@@ -264,4 +264,48 @@
     if (offer && event.target === offer.field) close();
   });
   page.addEventListener('concord:refreshed', close);
+
+  // On a wide screen each open thread stands level with its passage, or as near below it as
+  // the threads above allow (the server sends them in the text's order); on a phone they
+  // follow the text. Measured all at once, then placed, so a thousand threads cost one layout.
+  const wide = window.matchMedia('(min-width: 62rem)');
+  let pending = false;
+  const align = () => {
+    pending = false;
+    const list = page.querySelector('.thread-list[aria-label="Open threads"]');
+    const text = page.querySelector('article.read');
+    if (!list || !text) return;
+    const items = [...list.children];
+    for (const item of items) item.style.marginTop = '';
+    if (!wide.matches) return;
+    const tops = new Map();
+    for (const mark of text.querySelectorAll('mark[data-thread]')) {
+      const top = mark.getBoundingClientRect().top;
+      for (const id of mark.dataset.thread.split(' ')) if (!tops.has(id)) tops.set(id, top);
+    }
+    const gap = parseFloat(getComputedStyle(list).rowGap) || 0;
+    const heights = items.map((item) => item.getBoundingClientRect().height);
+    let y = list.getBoundingClientRect().top;
+    items.forEach((item, i) => {
+      const wanted = tops.get(item.firstElementChild?.id.replace('thread-', '')) ?? y;
+      const margin = Math.max(0, wanted - y);
+      if (margin) item.style.marginTop = `${margin}px`;
+      y += margin + heights[i] + gap;
+    });
+  };
+  const later = () => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(align);
+  };
+  // Heights change as forms open, replies grow and the text is redrawn.
+  const watched = new ResizeObserver(later);
+  const watch = () => {
+    watched.disconnect();
+    for (const part of page.querySelectorAll('article.read, .thread-list')) watched.observe(part);
+    for (const thread of page.querySelectorAll('.thread')) watched.observe(thread);
+  };
+  wide.addEventListener('change', later);
+  page.addEventListener('concord:refreshed', watch);
+  watch();
 })();

@@ -10,7 +10,7 @@ use super::{
     time::RelativeTime,
     SignedIn,
 };
-use crate::protocol::{Revision, Thread};
+use crate::protocol::{in_text_order, Revision, Thread};
 
 #[component]
 pub fn RevisionPage() -> impl IntoView {
@@ -99,7 +99,8 @@ fn RevisionView(
 /// The threads this revision had, their passages where they were in it; read only (replies
 /// and resolving belong to the current version). Whatever was said later is listed too.
 #[component]
-fn PastThreads(rev: i64, threads: Vec<Thread>) -> impl IntoView {
+fn PastThreads(rev: i64, mut threads: Vec<Thread>) -> impl IntoView {
+    in_text_order(&mut threads);
     let heading = match threads.len() {
         0 => format!("No comments on revision {rev}"),
         1 => format!("1 comment thread on revision {rev}"),

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use super::passage::{Comments, Passage};
-use crate::protocol::{comments_heading, Comment, Thread};
+use crate::protocol::{comments_heading, in_text_order, Comment, Thread};
 
 #[component]
 pub fn Threads(
@@ -16,8 +16,9 @@ pub fn Threads(
     /// The reader's id: their own comments get forms to edit and delete them.
     me: Option<String>,
 ) -> impl IntoView {
-    let (resolved, open): (Vec<Thread>, Vec<Thread>) =
+    let (resolved, mut open): (Vec<Thread>, Vec<Thread>) =
         threads.into_iter().partition(|t| t.resolved);
+    in_text_order(&mut open);
     let heading = comments_heading(open.len());
     let resolved_count = resolved.len();
     let list = |threads: Vec<Thread>, doc_id: String| {

@@ -190,3 +190,37 @@ test('people rewrite and delete their own comments, from the version they saw, a
   await expect(ann.getByText('Second thought')).toHaveCount(0);
   await noViolations(bob, 'the read view with forms for his own comments');
 });
+
+test('on a wide screen each thread stands level with its passage, in the order of the text; on a phone threads follow the text', async ({ browser }) => {
+  const filler = Array.from({ length: 30 }, (_, i) => `Paragraph ${i + 1} says little.`).join('\n\n');
+  const body = `The plan starts here.\n\n${filler}\n\nThe budget stays.\n`;
+  const { ann, bob, bobName, id } = await twoPeople(browser, 'Plan', body, { openBob: false });
+  await share(ann, id, bobName, 'viewer');
+  // Started in another order than the text's: the budget first, then the whole document,
+  // then the plan.
+  for (const [quote, text] of [['The budget stays', 'Why?'], [null, 'Overall fine.'], ['The plan starts', 'Which plan?']]) {
+    const anchor = quote ? { quote, occurrence: 0 } : undefined;
+    const response = await ann.request.post(`/api/docs/${id}/threads`, { data: { rev: 1, text, anchor } });
+    expect(response.status()).toBe(201);
+  }
+  await bob.setViewportSize({ width: 1280, height: 800 });
+  await open(bob, `/docs/${id}`);
+  const open_ = bob.getByRole('list', { name: 'Open threads' }).getByRole('article');
+  await expect(open_).toHaveText([/Overall fine/, /Which plan/, /Why\?/]);
+  const text = bob.getByRole('article', { name: 'Document', exact: true });
+  const budget = text.locator('mark', { hasText: 'The budget stays' });
+  const budgetThread = open_.filter({ hasText: 'Why?' });
+  // Level with its passage, far down the text.
+  await expect.poll(async () => {
+    const [mark, thread] = [await budget.boundingBox(), await budgetThread.boundingBox()];
+    return Math.round(Math.abs(thread!.y - mark!.y));
+  }).toBeLessThanOrEqual(2);
+  expect((await budgetThread.boundingBox())!.y).toBeGreaterThan((await text.boundingBox())!.y + 400);
+
+  // On a phone the threads follow the text, one after another.
+  await bob.setViewportSize({ width: 390, height: 844 });
+  await expect.poll(async () => (await open_.first().boundingBox())!.y).toBeGreaterThan((await text.boundingBox())!.y + (await text.boundingBox())!.height);
+  const [first, second] = [await open_.nth(1).boundingBox(), await open_.nth(2).boundingBox()];
+  expect(second!.y - (first!.y + first!.height)).toBeLessThan(40);
+  expect(await bob.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+});

@@ -10,7 +10,9 @@ use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 use super::discuss::{next_slice, passage, refusal, to_take, Passage, SLICE};
 use super::mention_field::MentionField;
 use super::own::{OwnComment, Rewrites};
-use crate::protocol::{comments_heading, Comment, Document, NewComment, NewThread, Thread};
+use crate::protocol::{
+    comments_heading, in_text_order, Comment, Document, NewComment, NewThread, Thread,
+};
 use crate::ui::{
     api, browser,
     passage::{Comments, Passage as Quote},
@@ -46,7 +48,10 @@ pub(super) fn EditorComments(
         asked.update_value(|n| *n += 1);
         let this = asked.get_value();
         spawn_local(async move {
-            let list = api::threads(&doc_id.get_value()).await;
+            let list = api::threads(&doc_id.get_value()).await.map(|mut list| {
+                in_text_order(&mut list);
+                list
+            });
             // Only the newest question's answer is shown.
             if asked.get_value() == this {
                 threads.set(Some(list.map_err(|f| refusal(&f.problem))));
