@@ -137,6 +137,7 @@ impl Documents<'_> {
         let change = SaveChange {
             id: &current.id,
             expected_rev: current.rev,
+            old_body: &current.body,
             fields: &fields,
             changed: &changed,
             by: user,

@@ -104,6 +104,9 @@ pub enum Ownership {
 pub struct SaveChange<'a> {
     pub id: &'a str,
     pub expected_rev: i64,
+    /// The body of `expected_rev`, which the caller read: comment anchors move from it
+    /// (the compare-and-set makes sure it is the stored one).
+    pub old_body: &'a str,
     pub fields: &'a ValidFields,
     pub changed: &'a [Field],
     pub by: &'a UserRef,

@@ -7,7 +7,7 @@ use sqlx::{ColumnIndex, Decode, Row, Type};
 
 use crate::store::{StoreError, StoreResult};
 use app::{
-    domain::{Fields, Role, Status},
+    domain::{anchor::AnchorState, Fields, Role, Status},
     protocol::{Document, UserRef},
 };
 
@@ -108,6 +108,24 @@ pub fn parse_tags(raw: &str) -> StoreResult<Vec<String>> {
 
 pub fn parse_status(raw: &str) -> StoreResult<Status> {
     Status::parse(raw).ok_or_else(|| decode_error(format!("unknown status {raw:?}")))
+}
+
+/// How an anchor's state is stored.
+pub fn anchor_state_name(state: AnchorState) -> &'static str {
+    match state {
+        AnchorState::Intact => "intact",
+        AnchorState::Changed => "changed",
+        AnchorState::Detached => "detached",
+    }
+}
+
+pub fn anchor_state_of(name: &str) -> StoreResult<AnchorState> {
+    match name {
+        "intact" => Ok(AnchorState::Intact),
+        "changed" => Ok(AnchorState::Changed),
+        "detached" => Ok(AnchorState::Detached),
+        _ => Err(StoreError::Unsupported("unknown anchor state")),
+    }
 }
 
 pub fn decode_error(error: impl std::fmt::Display) -> StoreError {

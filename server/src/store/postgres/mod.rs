@@ -46,8 +46,10 @@ mod dialect {
     use crate::store::{
         changes::{Change, Feed},
         presence::{notify, Notice},
+        rows::anchor_state_name,
         StoreResult,
     };
+    use app::domain::anchor::Anchor;
 
     /// Documents whose tags (a JSON array in text) hold `tag`.
     /// PostgreSQL has its own tools for this; `concord backup` is for the SQLite file.
@@ -61,6 +63,53 @@ mod dialect {
         sql.push(" AND jsonb_exists(d.tags::jsonb, ")
             .push_bind(tag.to_owned())
             .push(")");
+    }
+
+    /// Writes passages moved by a save (`moved`, by thread) and keeps them as where they
+    /// are in revision `rev`: two statements, each column one array. A `VALUES` list of
+    /// 500 rows is a statement of thousands of parameters that PostgreSQL parses and plans
+    /// anew every save; arrays keep the statement the same (docs/benchmarks.md).
+    pub async fn shift_anchors(
+        tx: &mut sqlx::Transaction<'_, Db>,
+        rev: i64,
+        moved: &[(String, Anchor)],
+    ) -> StoreResult<()> {
+        let ids: Vec<&str> = moved.iter().map(|(id, _)| id.as_str()).collect();
+        let column = |f: fn(&Anchor) -> i64| moved.iter().map(|(_, a)| f(a)).collect::<Vec<i64>>();
+        let (starts, ends) = (column(|a| a.start as i64), column(|a| a.end as i64));
+        let text = |f: fn(&Anchor) -> &str| moved.iter().map(|(_, a)| f(a)).collect::<Vec<&str>>();
+        let states: Vec<&str> = moved
+            .iter()
+            .map(|(_, a)| anchor_state_name(a.state))
+            .collect();
+        sqlx::query(
+            "UPDATE threads SET anchor_start = m.s, anchor_end = m.e, anchor_text = m.t, \
+             anchor_before = m.b, anchor_after = m.a, anchor_state = m.st \
+             FROM UNNEST($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::text[], \
+             $6::text[], $7::text[]) AS m (id, s, e, t, b, a, st) WHERE threads.id = m.id",
+        )
+        .bind(&ids)
+        .bind(&starts)
+        .bind(&ends)
+        .bind(text(|a| &a.text))
+        .bind(text(|a| &a.before))
+        .bind(text(|a| &a.after))
+        .bind(&states)
+        .execute(&mut **tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO thread_anchors (thread_id, rev, anchor_start, anchor_end, anchor_state) \
+             SELECT id, $2, s, e, st FROM UNNEST($1::text[], $3::bigint[], $4::bigint[], $5::text[]) \
+             AS m (id, s, e, st)",
+        )
+        .bind(&ids)
+        .bind(rev)
+        .bind(&starts)
+        .bind(&ends)
+        .bind(&states)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
     }
 
     /// NOTIFY from the committing transaction: every instance hears it if it commits, and

@@ -93,7 +93,7 @@ async fn write(
     .await?;
     // Comment anchors follow the body in the same transaction: no save leaves them behind.
     if change.changed.contains(&Field::Body) {
-        threads::move_anchors(tx, change.id, doc.rev - 1, &fields.body).await?;
+        threads::move_anchors(tx, change.id, (doc.rev, change.old_body), &fields.body).await?;
     }
     if let Some(idempotency) = &change.idempotency {
         sqlx::query(
@@ -301,6 +301,7 @@ impl crate::store::Docs for super::This {
         let save = SaveChange {
             id: change.id,
             expected_rev: over,
+            old_body: &current.body,
             fields: &fields,
             changed: &changed,
             by: change.by,

@@ -5,43 +5,30 @@ use sqlx::Row;
 
 // The dialect's own commit, not `docs::commit_announcing`: the documents' SQL calls into this
 // file (a save moves the anchors), so this file must not call back into it.
-use super::{dialect::commit_announcing, inbox::insert_notices, Db};
+use super::{
+    dialect::{commit_announcing, shift_anchors},
+    inbox::insert_notices,
+    Db,
+};
 use crate::store::changes::Change;
 use crate::store::inbox::NewNotice;
-use crate::store::rows::{parse_time, timestamp};
+use crate::store::rows::{anchor_state_name, anchor_state_of, parse_time, timestamp};
 use crate::store::threads::{
     CommentChange, CommentPlace, CommentRecord, NewThreadRecord, PastAnchor, ThreadRecord,
 };
 use crate::store::{StoreError, StoreResult};
 use app::{
-    domain::anchor::{Anchor, AnchorState, Edits},
+    domain::anchor::{Anchor, Edits},
     protocol::UserRef,
 };
 
-fn state_name(state: AnchorState) -> &'static str {
-    match state {
-        AnchorState::Intact => "intact",
-        AnchorState::Changed => "changed",
-        AnchorState::Detached => "detached",
-    }
-}
-
-fn state_of(name: &str) -> StoreResult<AnchorState> {
-    match name {
-        "intact" => Ok(AnchorState::Intact),
-        "changed" => Ok(AnchorState::Changed),
-        "detached" => Ok(AnchorState::Detached),
-        _ => Err(StoreError::Unsupported("unknown anchor state")),
-    }
-}
-
-/// Moves the open anchors of a document through a save of its body from revision
-/// `old_rev` to `new_body` (revision `old_rev + 1`), inside the save's transaction; each
-/// moved anchor is also kept as where its passage is in the new revision.
+/// Moves the open anchors of a document through a save of its body from `old_body` to
+/// `new_body` (revision `rev`), inside the save's transaction; each moved anchor is also
+/// kept as where its passage is in the new revision.
 pub async fn move_anchors(
     tx: &mut sqlx::Transaction<'_, Db>,
     doc_id: &str,
-    old_rev: i64,
+    (rev, old_body): (i64, &str),
     new_body: &str,
 ) -> StoreResult<()> {
     let rows = sqlx::query(
@@ -54,13 +41,7 @@ pub async fn move_anchors(
     if rows.is_empty() {
         return Ok(());
     }
-    let old_body: String =
-        sqlx::query_scalar("SELECT body FROM revisions WHERE doc_id = $1 AND rev = $2")
-            .bind(doc_id)
-            .bind(old_rev)
-            .fetch_one(&mut **tx)
-            .await?;
-    let edits = Edits::between(&old_body, new_body);
+    let edits = Edits::between(old_body, new_body);
     let mut moved = Vec::new();
     for row in rows {
         let anchor = anchor_from(&row)?;
@@ -69,59 +50,30 @@ pub async fn move_anchors(
             moved.push((row.try_get::<String, _>("id")?, now));
         }
     }
-    for chunk in moved.chunks(ANCHORS_PER_STATEMENT) {
-        write_anchors(tx, chunk).await?;
-        keep_anchors(tx, old_rev + 1, chunk).await?;
+    if moved.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    shift_anchors(tx, rev, &moved).await
 }
 
-/// Records where passages are in revision `rev` (`thread_anchors`), one statement for all.
-async fn keep_anchors(
+/// Records where a new thread's passage is in revision `rev` (`thread_anchors`).
+async fn keep_anchor(
     tx: &mut sqlx::Transaction<'_, Db>,
+    thread_id: &str,
     rev: i64,
-    anchors: &[(String, Anchor)],
+    anchor: &Anchor,
 ) -> StoreResult<()> {
-    let mut query = sqlx::QueryBuilder::<Db>::new(
-        "INSERT INTO thread_anchors (thread_id, rev, anchor_start, anchor_end, anchor_state) ",
-    );
-    query.push_values(anchors, |mut row, (id, anchor)| {
-        row.push_bind(id.clone())
-            .push_bind(rev)
-            .push_bind(anchor.start as i64)
-            .push_bind(anchor.end as i64)
-            .push_bind(state_name(anchor.state));
-    });
-    query.build().execute(&mut **tx).await?;
-    Ok(())
-}
-
-/// Anchors written by one statement: seven values each, well under both backends' limit
-/// on bound values (32,766 on SQLite, 65,535 on PostgreSQL).
-const ANCHORS_PER_STATEMENT: usize = 500;
-
-/// Writes moved anchors in one statement, not one per anchor: a save that moves a
-/// thousand passages costs two round trips instead of a thousand (docs/benchmarks.md).
-async fn write_anchors(
-    tx: &mut sqlx::Transaction<'_, Db>,
-    moved: &[(String, Anchor)],
-) -> StoreResult<()> {
-    let mut query = sqlx::QueryBuilder::<Db>::new("WITH moved (id, s, e, t, b, a, st) AS (");
-    query.push_values(moved, |mut row, (id, anchor)| {
-        row.push_bind(id.clone())
-            .push_bind(anchor.start as i64)
-            .push_bind(anchor.end as i64)
-            .push_bind(anchor.text.clone())
-            .push_bind(anchor.before.clone())
-            .push_bind(anchor.after.clone())
-            .push_bind(state_name(anchor.state));
-    });
-    query.push(
-        ") UPDATE threads SET anchor_start = moved.s, anchor_end = moved.e, anchor_text = moved.t, \
-         anchor_before = moved.b, anchor_after = moved.a, anchor_state = moved.st \
-         FROM moved WHERE threads.id = moved.id",
-    );
-    query.build().execute(&mut **tx).await?;
+    sqlx::query(
+        "INSERT INTO thread_anchors (thread_id, rev, anchor_start, anchor_end, anchor_state) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(thread_id)
+    .bind(rev)
+    .bind(anchor.start as i64)
+    .bind(anchor.end as i64)
+    .bind(anchor_state_name(anchor.state))
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -134,7 +86,7 @@ fn anchor_from(row: &<Db as sqlx::Database>::Row) -> StoreResult<Anchor> {
         text: row.try_get("anchor_text")?,
         before: row.try_get("anchor_before")?,
         after: row.try_get("anchor_after")?,
-        state: state_of(row.try_get("anchor_state")?)?,
+        state: anchor_state_of(row.try_get("anchor_state")?)?,
     })
 }
 
@@ -178,7 +130,7 @@ impl crate::store::Threads for super::This {
                     thread_id: row.try_get("thread_id")?,
                     start: usize::try_from(start).unwrap_or_default(),
                     end: usize::try_from(end).unwrap_or_default(),
-                    state: state_of(row.try_get("anchor_state")?)?,
+                    state: anchor_state_of(row.try_get("anchor_state")?)?,
                 })
             })
             .collect()
@@ -286,20 +238,14 @@ impl crate::store::Threads for super::This {
         .bind(anchor.map(|a| a.text.as_str()))
         .bind(anchor.map(|a| a.before.as_str()))
         .bind(anchor.map(|a| a.after.as_str()))
-        .bind(anchor.map(|a| state_name(a.state)))
+        .bind(anchor.map(|a| anchor_state_name(a.state)))
         .execute(&mut *tx)
         .await?;
         if let Some(anchor) = anchor {
-            keep_anchors(
-                &mut tx,
-                thread.rev,
-                &[(thread.id.to_owned(), anchor.clone())],
-            )
-            .await?;
+            keep_anchor(&mut tx, thread.id, thread.rev, anchor).await?;
         }
         if let Some(named) = thread.named.filter(|_| thread.made_on_rev < thread.rev) {
-            let kept = [(thread.id.to_owned(), named.clone())];
-            keep_anchors(&mut tx, thread.made_on_rev, &kept).await?;
+            keep_anchor(&mut tx, thread.id, thread.made_on_rev, named).await?;
         }
         sqlx::query(
             "INSERT INTO comments (id, thread_id, author_id, body, created_at) VALUES ($1, $2, $3, $4, $5)",

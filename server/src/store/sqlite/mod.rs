@@ -44,8 +44,10 @@ mod dialect {
     use super::Db;
     use crate::store::{
         changes::{Change, Feed},
+        rows::anchor_state_name,
         StoreResult,
     };
+    use app::domain::anchor::Anchor;
 
     /// Documents whose tags (a JSON array in text) hold `tag`.
     pub fn has_tag(sql: &mut QueryBuilder<'_, Db>, tag: &str) {
@@ -60,6 +62,50 @@ mod dialect {
             .bind(path)
             .execute(pool)
             .await?;
+        Ok(())
+    }
+
+    /// Anchors written by one statement: seven values each, well under SQLite's limit of
+    /// 32,766 bound values.
+    const ANCHORS_PER_STATEMENT: usize = 500;
+
+    /// Writes passages moved by a save (`moved`, by thread) and keeps them as where they
+    /// are in revision `rev`: two statements per 500, not two per passage, so a save that
+    /// moves a thousand passages costs four round trips (docs/benchmarks.md).
+    pub async fn shift_anchors(
+        tx: &mut sqlx::Transaction<'_, Db>,
+        rev: i64,
+        moved: &[(String, Anchor)],
+    ) -> StoreResult<()> {
+        for chunk in moved.chunks(ANCHORS_PER_STATEMENT) {
+            let mut update = QueryBuilder::<Db>::new("WITH moved (id, s, e, t, b, a, st) AS (");
+            update.push_values(chunk, |mut row, (id, anchor)| {
+                row.push_bind(id.clone())
+                    .push_bind(anchor.start as i64)
+                    .push_bind(anchor.end as i64)
+                    .push_bind(anchor.text.clone())
+                    .push_bind(anchor.before.clone())
+                    .push_bind(anchor.after.clone())
+                    .push_bind(anchor_state_name(anchor.state));
+            });
+            update.push(
+                ") UPDATE threads SET anchor_start = moved.s, anchor_end = moved.e, \
+                 anchor_text = moved.t, anchor_before = moved.b, anchor_after = moved.a, \
+                 anchor_state = moved.st FROM moved WHERE threads.id = moved.id",
+            );
+            update.build().execute(&mut **tx).await?;
+            let mut keep = QueryBuilder::<Db>::new(
+                "INSERT INTO thread_anchors (thread_id, rev, anchor_start, anchor_end, anchor_state) ",
+            );
+            keep.push_values(chunk, |mut row, (id, anchor)| {
+                row.push_bind(id.clone())
+                    .push_bind(rev)
+                    .push_bind(anchor.start as i64)
+                    .push_bind(anchor.end as i64)
+                    .push_bind(anchor_state_name(anchor.state));
+            });
+            keep.build().execute(&mut **tx).await?;
+        }
         Ok(())
     }
 
