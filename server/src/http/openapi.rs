@@ -280,6 +280,7 @@ mod tests {
         ("get", "/api/docs/{id}/diff"),
         ("get", "/api/docs/{id}/members"),
         ("post", "/api/docs/{id}/members"),
+        ("get", "/api/docs/{id}/people"),
         ("delete", "/api/docs/{id}/members/{name}"),
         ("get", "/api/docs/{id}/threads"),
         ("post", "/api/docs/{id}/threads"),
