@@ -565,11 +565,25 @@ fn overlaps(s1: usize, e1: usize, s2: usize, e2: usize, edges: Edges) -> bool {
 }
 
 fn changes_of<'a>(base: &[&str], other: &'a [&'a str], side: Side) -> Vec<Change<'a>> {
+    changed_ranges(base, other)
+        .into_iter()
+        .map(|(start, end, new_start, new_end)| Change {
+            start,
+            end,
+            lines: &other[new_start..new_end],
+            side,
+        })
+        .collect()
+}
+
+/// Where `other` differs from `base`, token by token: (base start, base end, other start,
+/// other end) of each change, in order, a delete directly followed by an insert being one
+/// replacement.
+pub(crate) fn changed_ranges(base: &[&str], other: &[&str]) -> Vec<(usize, usize, usize, usize)> {
     let ops = similar::capture_diff_slices_deadline(Algorithm::Myers, base, other, deadline());
     // Positions come from walking the ops' lengths: the indices similar reports inside
     // ops are not always in step with one another.
     let (mut old, mut new) = (0, 0);
-    // (base start, base end, other start, other end) of each change
     let mut ranges: Vec<(usize, usize, usize, usize)> = Vec::new();
     for op in ops {
         let (old_len, new_len) = match op {
@@ -587,7 +601,6 @@ fn changes_of<'a>(base: &[&str], other: &'a [&'a str], side: Side) -> Vec<Change
         let range = (old, old + old_len, new, new + new_len);
         (old, new) = (range.1, range.3);
         match ranges.last_mut() {
-            // A delete directly followed by an insert is one replacement.
             Some(last) if last.1 == range.0 && last.3 == range.2 => {
                 last.1 = range.1;
                 last.3 = range.3;
@@ -600,14 +613,6 @@ fn changes_of<'a>(base: &[&str], other: &'a [&'a str], side: Side) -> Vec<Change
         ranges = vec![(0, base.len(), 0, other.len())];
     }
     ranges
-        .into_iter()
-        .map(|(start, end, new_start, new_end)| Change {
-            start,
-            end,
-            lines: &other[new_start..new_end],
-            side,
-        })
-        .collect()
 }
 
 /// The text of base lines `start..end` with one side's changes in that range applied.

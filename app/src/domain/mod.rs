@@ -12,6 +12,7 @@ pub mod rebase;
 pub mod resolve;
 pub mod snippet;
 pub mod splice;
+pub mod suggest;
 pub mod tasks;
 pub mod undo;
 mod validate;
