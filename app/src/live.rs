@@ -69,6 +69,13 @@ pub enum ServerMessage {
         thread_id: String,
         by: UserRef,
     },
+    /// A suggestion on the document was made, rejected in part or withdrawn (accepting one
+    /// makes a revision, `Updated`): fetch its suggestions again.
+    Suggested {
+        doc_id: String,
+        suggestion_id: String,
+        by: UserRef,
+    },
     /// Something in this person's inbox is new: fetch its unread count again (sent to every
     /// tab of theirs, whatever document it shows).
     Notified,
@@ -102,6 +109,7 @@ impl ServerMessage {
             | ServerMessage::Updated { doc_id, .. }
             | ServerMessage::Deleted { doc_id, .. }
             | ServerMessage::Discussed { doc_id, .. }
+            | ServerMessage::Suggested { doc_id, .. }
             | ServerMessage::Resync { doc_id }
             | ServerMessage::NotFound { doc_id }
             | ServerMessage::Role { doc_id, .. } => Some(doc_id),

@@ -26,6 +26,7 @@ mod preconditions;
 mod request_ids;
 mod security;
 mod shutdown;
+mod suggestions;
 mod threads;
 mod transfer;
 mod trash;

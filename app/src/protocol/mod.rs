@@ -6,11 +6,16 @@ use serde::{Deserialize, Serialize};
 mod flash;
 mod inbox;
 mod problems;
+mod suggestions;
 mod threads;
 
 pub use flash::Flash;
 pub use inbox::{Inbox, Notification, NotificationKind};
 pub use problems::{problem, ApiFailure, Problem, StaleRevision};
+pub use suggestions::{
+    Decided, Decisions, HunkState, NewSuggestion, SuggestedHunk, Suggestion, SuggestionList,
+    SuggestionState,
+};
 pub use threads::{
     check_passages, comments_heading, highlighted, in_bytes, in_text_order, passages,
     unreached_note, Comment, NewAnchor, NewComment, NewThread, Resolution, Thread, ThreadAnchor,
@@ -307,6 +312,9 @@ pub struct RevisionSummary {
     /// change was made on. The revisions after it, up to this one, were merged over.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub merge_base: Option<i64>,
+    /// Set when this revision accepted changes someone suggested (`by` accepted them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggested_by: Option<UserRef>,
 }
 
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

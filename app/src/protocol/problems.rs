@@ -84,6 +84,7 @@ pub mod problem {
     pub const SLUG_TAKEN: &str = "/problems/slug-taken";
     pub const INVALID_STATE: &str = "/problems/invalid-state";
     pub const UNDO_CONFLICT: &str = "/problems/undo-conflict";
+    pub const SUGGESTION_CONFLICT: &str = "/problems/suggestion-conflict";
     pub const VALIDATION: &str = "/problems/validation";
     pub const BAD_REQUEST: &str = "/problems/bad-request";
     pub const UNSUPPORTED_MEDIA_TYPE: &str = "/problems/unsupported-media-type";

@@ -51,7 +51,9 @@ pub fn router() -> OpenApiRouter<AppState> {
                 ("ListRevisions" = (operation_id = "listRevisions", parameters(("id" = "$response.body#/id")))),
                 ("DiffRevisions" = (operation_id = "diffRevisions", parameters(("id" = "$response.body#/id")))),
                 ("ListMembers" = (operation_id = "listMembers", parameters(("id" = "$response.body#/id")))),
-                ("SetMember" = (operation_id = "setMember", parameters(("id" = "$response.body#/id"))))
+                ("SetMember" = (operation_id = "setMember", parameters(("id" = "$response.body#/id")))),
+                ("Suggest" = (operation_id = "suggest", parameters(("id" = "$response.body#/id")))),
+                ("ListSuggestions" = (operation_id = "listSuggestions", parameters(("id" = "$response.body#/id"))))
             )),
         (status = 409, description = "The slug is taken (`suggestions` offers free ones), or the idempotency key is in flight", body = ProblemDoc, content_type = "application/problem+json"),
         Unauthorized, BadBody))]

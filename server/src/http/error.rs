@@ -43,6 +43,11 @@ pub enum ApiError {
         rev: i64,
         fields: Vec<Field>,
     },
+    /// Hunks of a suggestion that cannot be decided so.
+    Undecidable {
+        detail: String,
+        hunks: Vec<usize>,
+    },
     Validation(Vec<FieldError>),
     BadRequest(String),
     UnsupportedMediaType(String),
@@ -99,6 +104,7 @@ impl ApiError {
             | ApiError::InvalidState { .. }
             | ApiError::NameTaken
             | ApiError::UndoConflict { .. }
+            | ApiError::Undecidable { .. }
             | ApiError::IdempotencyInFlight => StatusCode::CONFLICT,
             ApiError::Validation(_) | ApiError::IdempotencyMismatch => {
                 StatusCode::UNPROCESSABLE_ENTITY
@@ -135,6 +141,11 @@ impl From<StoreError> for ApiError {
                 }
             }
             StoreError::IdempotencyKeyUsed => ApiError::IdempotencyInFlight,
+            StoreError::AlreadyDecided => ApiError::Undecidable {
+                detail: "Somebody decided on these changes meanwhile. Load the suggestion again."
+                    .into(),
+                hunks: Vec::new(),
+            },
             StoreError::Stale => {
                 tracing::warn!("a stale revision reached the generic error mapping");
                 ApiError::StaleUnexplained
@@ -181,6 +192,7 @@ impl From<DocError> for ApiError {
             DocError::Forbidden { role, detail } => ApiError::Forbidden { role, detail },
             DocError::UndoConflict { rev, fields } => ApiError::UndoConflict { rev, fields },
             DocError::VersionStale(detail) => ApiError::StaleVersion(detail),
+            DocError::Undecidable { detail, hunks } => ApiError::Undecidable { detail, hunks },
             DocError::Store(error) => error.into(),
         }
     }

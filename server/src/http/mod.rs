@@ -20,6 +20,7 @@ mod problem;
 pub mod rejections;
 pub mod request_id;
 pub mod security;
+mod suggestions;
 mod threads;
 mod trash;
 mod undo;
@@ -50,6 +51,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(workflow::router())
         .merge(members::router())
         .merge(threads::router())
+        .merge(suggestions::router())
         .merge(inbox::router())
         .merge(people::router())
         .merge(preview::router())

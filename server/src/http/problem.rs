@@ -53,6 +53,10 @@ impl ApiError {
                 problem::UNDO_CONFLICT,
                 "This change cannot be undone by itself",
             ),
+            Undecidable { .. } => (
+                problem::SUGGESTION_CONFLICT,
+                "These suggested changes cannot be decided so",
+            ),
             Validation(_) => (problem::VALIDATION, "Some fields are invalid"),
             BadRequest(_) => (problem::BAD_REQUEST, "Malformed request"),
             UnsupportedMediaType(_) => {
@@ -102,6 +106,7 @@ impl ApiError {
             | Unauthorized(detail)
             | Forbidden { detail, .. }
             | StaleVersion(detail)
+            | Undecidable { detail, .. }
             | Rejected { detail, .. } => detail,
             SlugTaken { slug, suggestions } if !slug.is_empty() => {
                 let hint = match suggestions.first() {
@@ -160,6 +165,9 @@ impl ApiError {
             ApiError::UndoConflict { rev, fields } => {
                 p.extra.insert("rev".into(), json!(rev));
                 p.extra.insert("fields".into(), json!(fields));
+            }
+            ApiError::Undecidable { hunks, .. } => {
+                p.extra.insert("hunks".into(), json!(hunks));
             }
             ApiError::Validation(errors) => p.errors = errors.clone(),
             ApiError::Forbidden { role, .. } => {

@@ -76,6 +76,15 @@ fn message_of(change: Change) -> ServerMessage {
             thread_id,
             by,
         },
+        Change::Suggested {
+            doc_id,
+            suggestion_id,
+            by,
+        } => ServerMessage::Suggested {
+            doc_id,
+            suggestion_id,
+            by,
+        },
     }
 }
 

@@ -134,6 +134,10 @@ impl Documents<'_> {
         if changed.is_empty() {
             return Ok(current);
         }
+        let mine = match patch {
+            Some(patch) => Mine::Patch(patch),
+            None => Mine::Fields(&fields),
+        };
         let change = SaveChange {
             id: &current.id,
             expected_rev: current.rev,
@@ -143,7 +147,21 @@ impl Documents<'_> {
             by: user,
             at: self.clock.now(),
             idempotency,
+            accepting: None,
         };
+        self.commit(change, precondition, user, mine).await
+    }
+
+    /// Stores a save in one compare-and-set, explaining a lost one from the revision that
+    /// won (`mine` is the change as the client sent it).
+    pub(super) async fn commit(
+        &self,
+        change: SaveChange<'_>,
+        precondition: &Precondition,
+        user: &UserRef,
+        mine: Mine<'_>,
+    ) -> Result<Document, DocError> {
+        let (fields, change_id, changed) = (change.fields, change.id, change.changed);
         match self.stores.docs.save_doc(change).await {
             Ok(doc) => {
                 tracing::info!(doc = %doc.id, rev = doc.rev, user = %user.name, ?changed, "document saved");
@@ -153,11 +171,7 @@ impl Documents<'_> {
             // Somebody committed between our read and our compare-and-set (perhaps this
             // very request's first attempt, which the HTTP layer replays).
             Err(StoreError::Stale | StoreError::IdempotencyKeyUsed) => {
-                let mine = match patch {
-                    Some(patch) => Mine::Patch(patch),
-                    None => Mine::Fields(&fields),
-                };
-                Err(self.lost(&current.id, precondition, user, mine).await)
+                Err(self.lost(change_id, precondition, user, mine).await)
             }
             Err(other) => Err(other.into()),
         }

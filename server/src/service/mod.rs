@@ -14,6 +14,7 @@ mod members;
 mod notices;
 pub mod patch;
 mod stale;
+mod suggestions;
 mod threads;
 pub mod transfer;
 mod trash;
@@ -133,6 +134,12 @@ pub enum DocError {
     },
     /// A thread (or comment) changed since the version the request named.
     VersionStale(String),
+    /// Hunks of a suggestion cannot be decided so: outdated, decided already, or the
+    /// suggestion is no longer open (`hunks` names the ones in question).
+    Undecidable {
+        detail: String,
+        hunks: Vec<usize>,
+    },
     Store(StoreError),
 }
 

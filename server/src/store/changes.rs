@@ -39,6 +39,12 @@ pub enum Change {
         #[serde(default)]
         told: Vec<String>,
     },
+    /// A suggestion was made, decided on without a new revision, or withdrawn.
+    Suggested {
+        doc_id: String,
+        suggestion_id: String,
+        by: UserRef,
+    },
 }
 
 impl Change {

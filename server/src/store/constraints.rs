@@ -29,6 +29,11 @@ const UNIQUE: &[Unique] = &[
         sqlite_columns: "idempotency_keys.user_id, idempotency_keys.key",
         meaning: || StoreError::IdempotencyKeyUsed,
     },
+    Unique {
+        name: "suggestion_decisions_pkey",
+        sqlite_columns: "suggestion_decisions.suggestion_id, suggestion_decisions.hunk",
+        meaning: || StoreError::AlreadyDecided,
+    },
 ];
 
 /// The store error a failed statement means: a known constraint's, or the database error.

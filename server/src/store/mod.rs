@@ -17,6 +17,7 @@ mod postgres;
 pub mod presence;
 pub(crate) mod rows;
 mod sqlite;
+pub mod suggestions;
 pub mod threads;
 pub mod transfer;
 mod trash;
@@ -40,6 +41,7 @@ pub use keys::Keys;
 pub use members::Members;
 pub use postgres::PgStore;
 pub use sqlite::SqliteStore;
+pub use suggestions::Suggestions;
 pub use threads::Threads;
 pub use transfer::Transfer;
 pub use trash::Trash;
@@ -60,6 +62,9 @@ pub enum StoreError {
     /// Another request with the same idempotency key committed first.
     #[error("idempotency key already used")]
     IdempotencyKeyUsed,
+    /// A hunk of a suggestion was accepted or rejected meanwhile (by someone else).
+    #[error("already decided")]
+    AlreadyDecided,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -113,6 +118,8 @@ pub struct SaveChange<'a> {
     pub at: DateTime<Utc>,
     /// Recorded with the save, in its transaction, when the request carried a key.
     pub idempotency: Option<IdempotencyKey<'a>>,
+    /// Hunks of a suggestion this save accepts, recorded in its transaction.
+    pub accepting: Option<suggestions::DecisionBatch<'a>>,
 }
 
 /// A save merged over whatever revision is current when it commits (`Prefer: merge=auto`).
@@ -197,6 +204,7 @@ pub struct Stores {
     pub history: Arc<dyn History>,
     pub members: Arc<dyn Members>,
     pub threads: Arc<dyn Threads>,
+    pub suggestions: Arc<dyn Suggestions>,
     pub inbox: Arc<dyn Inbox>,
     pub keys: Arc<dyn Keys>,
     pub transfer: Arc<dyn Transfer>,
@@ -212,6 +220,7 @@ impl Stores {
             + History
             + Members
             + Threads
+            + Suggestions
             + Inbox
             + Keys
             + Transfer
@@ -224,6 +233,7 @@ impl Stores {
             history: backend.clone(),
             members: backend.clone(),
             threads: backend.clone(),
+            suggestions: backend.clone(),
             inbox: backend.clone(),
             keys: backend.clone(),
             transfer: backend.clone(),

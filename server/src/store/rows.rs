@@ -194,6 +194,13 @@ pub fn revision_summary_from_row(
         fields: parse_fields_list(&row.text("changed_fields")?)?,
         status: parse_status(&row.text("status")?)?,
         merge_base: row.maybe_int("merge_base")?,
+        suggested_by: match row.maybe_text("suggested_by")? {
+            Some(id) => Some(UserRef {
+                id,
+                name: row.text("suggested_name")?,
+            }),
+            None => None,
+        },
     })
 }
 

@@ -25,6 +25,9 @@ mod list;
 #[path = "../sql/members.rs"]
 #[allow(clippy::duplicate_mod)]
 mod members;
+#[path = "../sql/suggestions.rs"]
+#[allow(clippy::duplicate_mod)]
+mod suggestions;
 #[path = "../sql/threads.rs"]
 #[allow(clippy::duplicate_mod)]
 mod threads;

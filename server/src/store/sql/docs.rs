@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, Row};
 
-use super::{dialect, idempotency, on_constraint, threads, Db};
+use super::{dialect, idempotency, on_constraint, suggestions, threads, Db};
 use crate::store::rows::{
     decode_error, document_from_row, fields_from_row, fields_list_json, search_text, tags_json,
     timestamp,
@@ -94,6 +94,9 @@ async fn write(
     // Comment anchors follow the body in the same transaction: no save leaves them behind.
     if change.changed.contains(&Field::Body) {
         threads::move_anchors(tx, change.id, (doc.rev, change.old_body), &fields.body).await?;
+    }
+    if let Some(batch) = change.accepting {
+        suggestions::record(tx, change.id, Some(doc.rev), batch).await?;
     }
     if let Some(idempotency) = &change.idempotency {
         sqlx::query(
@@ -307,6 +310,7 @@ impl crate::store::Docs for super::This {
             by: change.by,
             at: change.at,
             idempotency: change.idempotency,
+            accepting: None,
         };
         let merge_base = (over != change.base_rev).then_some(change.base_rev);
         let doc = write(&mut tx, save, merge_base).await?;

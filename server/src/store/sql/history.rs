@@ -19,8 +19,10 @@ impl crate::store::History for super::This {
     async fn revisions(&self, id: &str) -> StoreResult<Vec<RevisionSummary>> {
         let pool = &self.pool;
         let rows = sqlx::query(
-        "SELECT r.rev, r.author_id, u.name, r.created_at, r.changed_fields, r.status, r.merge_base \
+        "SELECT r.rev, r.author_id, u.name, r.created_at, r.changed_fields, r.status, r.merge_base, \
+         r.suggested_by, s.name AS suggested_name \
          FROM revisions r JOIN users u ON u.id = r.author_id JOIN documents d ON d.id = r.doc_id \
+         LEFT JOIN users s ON s.id = r.suggested_by \
          WHERE r.doc_id = $1 AND d.deleted_at IS NULL ORDER BY r.rev DESC",
     )
     .bind(id)
@@ -32,8 +34,10 @@ impl crate::store::History for super::This {
     async fn revision(&self, id: &str, rev: i64) -> StoreResult<Option<Revision>> {
         let pool = &self.pool;
         let row = sqlx::query(
-        "SELECT r.rev, r.author_id, u.name, r.created_at, r.changed_fields, r.status, r.merge_base, r.title, r.slug, r.tags, r.body \
+        "SELECT r.rev, r.author_id, u.name, r.created_at, r.changed_fields, r.status, r.merge_base, \
+         r.suggested_by, s.name AS suggested_name, r.title, r.slug, r.tags, r.body \
          FROM revisions r JOIN users u ON u.id = r.author_id JOIN documents d ON d.id = r.doc_id \
+         LEFT JOIN users s ON s.id = r.suggested_by \
          WHERE r.doc_id = $1 AND r.rev = $2 AND d.deleted_at IS NULL",
     )
     .bind(id)
