@@ -5,7 +5,7 @@ use async_trait::async_trait;
 
 use crate::protocol::{
     ApiFailure, DocDiff, DocPage, Document, Inbox, ListParams, Members, Revision, RevisionList,
-    ThreadList, UserRef,
+    SuggestionList, ThreadList, UserRef,
 };
 
 /// Reads made while rendering a page, on behalf of the request's session cookie.
@@ -46,6 +46,12 @@ pub trait PageData: Send + Sync + 'static {
         id: String,
         rev: Option<i64>,
     ) -> Result<ThreadList, ApiFailure>;
+    /// The document's suggestions, newest first.
+    async fn suggestions(
+        &self,
+        cookie: Option<String>,
+        id: String,
+    ) -> Result<SuggestionList, ApiFailure>;
     /// The person's notifications.
     async fn inbox(&self, cookie: Option<String>) -> Result<Inbox, ApiFailure>;
     /// Markdown as the sanitised HTML `/api/preview` answers.

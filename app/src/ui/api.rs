@@ -6,9 +6,10 @@ use std::future::Future;
 use crate::{
     domain::Status,
     protocol::{
-        etag, ApiFailure, Comment, CreateDoc, Credentials, DocDiff, DocPage, Document, ListParams,
-        MemberRequest, Members, NewComment, NewThread, People, Preview, PreviewRequest, PutDoc,
-        Resolution, RevisionList, Thread, ThreadList, TransitionRequest, UserRef,
+        etag, ApiFailure, Comment, CreateDoc, Credentials, Decided, Decisions, DocDiff, DocPage,
+        Document, ListParams, MemberRequest, Members, NewComment, NewSuggestion, NewThread, People,
+        Preview, PreviewRequest, PutDoc, Resolution, RevisionList, Suggestion, SuggestionList,
+        Thread, ThreadList, TransitionRequest, UserRef,
     },
 };
 
@@ -149,7 +150,8 @@ pub fn read_view(
         let data = without_server(data)?;
         let doc = data.get_doc(cookie.clone(), id.clone()).await?;
         let members = data.members(cookie.clone(), id.clone()).await?;
-        let threads = data.threads(cookie, id, None).await?.items;
+        let threads = data.threads(cookie.clone(), id.clone(), None).await?.items;
+        let suggestions = data.suggestions(cookie, id).await?.items;
         let passages = crate::protocol::passages(&doc.body, &threads);
         let html = data.render_marked(&doc.body, &passages);
         Ok(ReadView {
@@ -157,6 +159,7 @@ pub fn read_view(
             members,
             html,
             threads,
+            suggestions,
         })
     }
 }
@@ -168,6 +171,7 @@ pub struct ReadView {
     pub members: Members,
     pub html: String,
     pub threads: Vec<crate::protocol::Thread>,
+    pub suggestions: Vec<Suggestion>,
 }
 
 pub fn members(id: String) -> impl Future<Output = Result<Members, ApiFailure>> + Send + 'static {
@@ -245,6 +249,38 @@ pub fn unread() -> impl Future<Output = Result<u64, ApiFailure>> + Send + 'stati
 }
 
 /// A document's comment threads, oldest first (the editor's comments).
+pub async fn suggestions(id: &str) -> Result<Vec<Suggestion>, ApiFailure> {
+    let list: SuggestionList =
+        client::get(&format!("/api/docs/{}/suggestions", encode(id))).await?;
+    Ok(list.items)
+}
+
+pub async fn suggest(id: &str, suggestion: &NewSuggestion) -> Result<Suggestion, ApiFailure> {
+    let url = format!("/api/docs/{}/suggestions", encode(id));
+    client::send_json("POST", &url, &[], suggestion).await
+}
+
+/// Accepting names the revision the decision was made on (`If-Match`); rejecting alone
+/// needs none.
+pub async fn decide(
+    id: &str,
+    suggestion: &str,
+    rev: i64,
+    decisions: &Decisions,
+) -> Result<Decided, ApiFailure> {
+    let url = format!(
+        "/api/docs/{}/suggestions/{}/decisions",
+        encode(id),
+        encode(suggestion)
+    );
+    let headers: &[(&str, String)] = if decisions.accept.is_empty() {
+        &[]
+    } else {
+        &[("If-Match", etag(rev))]
+    };
+    client::send_json("POST", &url, headers, decisions).await
+}
+
 pub async fn threads(id: &str) -> Result<Vec<Thread>, ApiFailure> {
     let list: ThreadList = client::get(&format!("/api/docs/{}/threads", encode(id))).await?;
     Ok(list.items)

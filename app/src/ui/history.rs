@@ -183,6 +183,10 @@ fn RevisionRow(
             format!(" (merged with revisions {first}–{last})")
         }
     });
+    // Changes someone suggested, accepted by the revision's author.
+    let suggested = revision
+        .suggested_by
+        .map(|who| format!(", accepting {}'s suggestion", who.name));
     let link = format!("/docs/{id}/revisions/{rev}");
     let change = move |action: &'static str, question: String, label: String| {
         let id = id.clone();
@@ -193,7 +197,7 @@ fn RevisionRow(
             <th scope="row">
                 <a href=link aria-label=format!("Revision {rev}")>{rev}</a>
             </th>
-            <td data-label="By">{revision.by.name}</td>
+            <td data-label="By">{revision.by.name}{suggested}</td>
             <td data-label="When"><RelativeTime at=revision.at/></td>
             <td data-label="Changed">{changed.join(", ")}{merged}</td>
             <td data-label="Status">{revision.status.as_str()}</td>

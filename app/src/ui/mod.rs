@@ -28,6 +28,9 @@ mod revision;
 mod share;
 #[cfg(feature = "ssr")]
 mod signin;
+mod suggested;
+#[cfg(feature = "ssr")]
+mod suggestions;
 mod tabs;
 #[cfg(feature = "ssr")]
 mod threads;
@@ -111,6 +114,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 {(client == client::Client::Reader).then(|| view! {
                     <script nonce=leptos::nonce::use_nonce() inner_html=include_str!("reader.js")></script>
                     <script nonce=leptos::nonce::use_nonce() inner_html=include_str!("comments.js")></script>
+                    <script nonce=leptos::nonce::use_nonce() inner_html=include_str!("suggest.js")></script>
                 })}
             </body>
         </html>

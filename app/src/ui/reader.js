@@ -166,7 +166,7 @@
   };
 
   // The comments' script asks for the page again after its own change.
-  page.addEventListener('concord:refresh', () => refresh(null));
+  page.addEventListener('concord:refresh', (event) => refresh(event.detail || null));
 
   let retries = 0;
   let connections = 0;
@@ -210,6 +210,9 @@
           break;
         case 'discussed':
           refresh(message.by.id === me ? null : `${message.by.name} changed the comments.`);
+          break;
+        case 'suggested':
+          refresh(message.by.id === me ? null : `${message.by.name} changed the suggestions.`);
           break;
         case 'resync':
           check();

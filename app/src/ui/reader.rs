@@ -7,8 +7,13 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-use super::{api, threads::Threads, Session, SignedIn};
-use crate::protocol::{Document, Members, Thread, YOU_ELSEWHERE};
+use super::{
+    api,
+    suggestions::{ReadSuggestions, SuggestForm},
+    threads::Threads,
+    Session, SignedIn,
+};
+use crate::protocol::{Document, Members, Suggestion, Thread, YOU_ELSEWHERE};
 
 #[component]
 pub fn ReaderPage() -> impl IntoView {
@@ -31,7 +36,7 @@ fn ReaderLoader() -> impl IntoView {
                 let me = session.user().map(|user| user.id).unwrap_or_default();
                 page.get().map(|result| match result {
                     Ok(read) => view! {
-                        <Reading doc=read.doc members=read.members html=read.html threads=read.threads me/>
+                        <Reading doc=read.doc members=read.members html=read.html threads=read.threads suggestions=read.suggestions me/>
                     }
                     .into_any(),
                     Err(failure) => view! {
@@ -52,6 +57,7 @@ fn Reading(
     members: Members,
     html: String,
     threads: Vec<Thread>,
+    suggestions: Vec<Suggestion>,
     me: String,
 ) -> impl IntoView {
     let status = doc.status.as_str();
@@ -82,6 +88,8 @@ fn Reading(
                 <article class="read" aria-label="Document" data-part="article" inner_html=html></article>
                 <Threads doc_id=doc.id.clone() rev=doc.rev threads me=Some(me.clone())/>
             </div>
+            {doc.status.is_editable().then(|| view! { <SuggestForm doc_id=doc.id.clone()/> })}
+            <ReadSuggestions suggestions/>
             <div class="status-row">
                 <p role="status" class="status" aria-live="polite" data-reader-status=""></p>
             </div>

@@ -14,7 +14,7 @@ use crate::{
 use app::{
     protocol::{
         ApiFailure, DocDiff, DocPage, Document, Inbox, ListParams, Members, Revision, RevisionList,
-        ThreadList, UserRef,
+        SuggestionList, ThreadList, UserRef,
     },
     ssr::PageData,
 };
@@ -115,6 +115,19 @@ impl PageData for ServerPages {
     async fn inbox(&self, cookie: Option<String>) -> Result<Inbox, ApiFailure> {
         let user = self.user(cookie).await?;
         self.0.documents().inbox(&user).await.map_err(failure)
+    }
+
+    async fn suggestions(
+        &self,
+        cookie: Option<String>,
+        id: String,
+    ) -> Result<SuggestionList, ApiFailure> {
+        let user = self.user(cookie).await?;
+        self.0
+            .documents()
+            .suggestions(&id, &user)
+            .await
+            .map_err(failure)
     }
 
     async fn threads(

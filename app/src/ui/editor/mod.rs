@@ -15,6 +15,7 @@ mod offer;
 mod own;
 mod phase;
 mod standing;
+mod suggestions;
 mod sync;
 mod together;
 
@@ -49,6 +50,7 @@ use comments::EditorComments;
 use conflict::{Conflict, ConflictPanel, Origin};
 use offer::DraftOffer;
 use phase::{Access, Event, Phase, Saving, Then};
+use suggestions::EditorSuggestions;
 use together::{RemoteBanner, TabsBanner, Together, WhoIsHere};
 
 #[component]
@@ -137,6 +139,9 @@ struct EditorState {
     arrived: RwSignal<Option<Arrived>>,
     /// Moves on with every change to the document's threads: the comments are fetched again.
     discussed: RwSignal<u64>,
+    /// Moves on with every change to the document's suggestions (and every new revision,
+    /// which can outdate their hunks): they are fetched again.
+    proposed: RwSignal<u64>,
 }
 
 impl EditorState {
@@ -165,6 +170,7 @@ impl EditorState {
             merging: RwSignal::new(false),
             arrived: RwSignal::new(None),
             discussed: RwSignal::new(0),
+            proposed: RwSignal::new(0),
         }
     }
 
@@ -242,6 +248,7 @@ fn Editor(
     let state = EditorState::new(doc, members, me);
     let may_edit = Memo::new(move |_| state.may_edit());
     let doc_id_for_comments = doc_id.clone();
+    let doc_id_for_suggestions = doc_id.clone();
     // The read view's text arrives after the page runs; the comments below it wait for it.
     let text_shown = RwSignal::new(false);
     // Shown once: reading again later, the text may have changed since the page loaded.
@@ -286,6 +293,7 @@ fn Editor(
         merging: _,
         arrived,
         discussed,
+        proposed,
     } = state;
     #[cfg(not(feature = "ssr"))]
     let title = move || format!("{} — Concord", base.with(|doc| doc.title.clone()));
@@ -721,6 +729,7 @@ fn Editor(
             })}
             {status_line}
         </Show>
+        <EditorSuggestions doc_id=doc_id_for_suggestions base may_decide=may_resolve proposed/>
         <EditorComments doc_id=doc_id_for_comments body=inputs.body base may_resolve discussed
             after=Signal::derive(move || !reading.get() || text_shown.get()) threads me/>
         {move || copy.get().map(|(id, title)| view! {

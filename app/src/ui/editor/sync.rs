@@ -26,6 +26,7 @@ impl EditorState {
                 // Updates may have been missed while the socket was down, and comments too
                 // (on the first connection this asks for the threads once more).
                 self.discussed.update(|n| *n += 1);
+                self.proposed.update(|n| *n += 1);
                 self.catch_up(together, me);
             }
             LiveEvent::Disconnected => together.connected.set(false),
@@ -41,6 +42,8 @@ impl EditorState {
                     // Somebody's save moved the threads' passages, whether or not the form
                     // takes it in.
                     self.discussed.update(|n| *n += 1);
+                    // And may have outdated suggested changes, or accepted some.
+                    self.proposed.update(|n| *n += 1);
                     let mine = me.as_deref() == Some(by.id.as_str());
                     together.heard(
                         RemoteChange {
@@ -70,9 +73,13 @@ impl EditorState {
             LiveEvent::Message(ServerMessage::Discussed { .. }) => {
                 self.discussed.update(|n| *n += 1);
             }
+            LiveEvent::Message(ServerMessage::Suggested { .. }) => {
+                self.proposed.update(|n| *n += 1);
+            }
             LiveEvent::Message(ServerMessage::Resync { .. }) => {
-                // Comments may have changed unheard as well.
+                // Comments and suggestions may have changed unheard as well.
                 self.discussed.update(|n| *n += 1);
+                self.proposed.update(|n| *n += 1);
                 self.catch_up(together, me)
             }
             LiveEvent::Message(ServerMessage::NotFound { .. }) => {

@@ -1,0 +1,154 @@
+//! Others' suggestions in the editor (issue 24): each open suggestion's changes, word by
+//! word, with Accept and Reject for whoever may change the document. What is offered is
+//! decided in `suggested.rs`; the server decides whether it holds, and the suggestions are
+//! fetched again on every change (here, announced live, or a new revision).
+
+use leptos::{prelude::*, task::spawn_local};
+
+use super::discuss::refusal;
+use crate::protocol::{Decisions, Document, SuggestedHunk, Suggestion};
+use crate::ui::api;
+use crate::ui::suggested::{
+    accept_all, hunk_name, may_accept, may_reject, open, reject_all, state_note,
+};
+
+#[component]
+pub(super) fn EditorSuggestions(
+    doc_id: String,
+    /// The saved revision the form is based on: accepting names it in `If-Match`.
+    base: RwSignal<Document>,
+    may_decide: Signal<bool>,
+    /// Moves on with every change to the suggestions: fetch them again.
+    proposed: RwSignal<u64>,
+) -> impl IntoView {
+    let doc_id = StoredValue::new(doc_id);
+    let list = RwSignal::new(Vec::<Suggestion>::new());
+    let error = RwSignal::new(String::new());
+    let asked = StoredValue::new(0_u64);
+    Effect::new(move |_| {
+        proposed.track();
+        asked.update_value(|n| *n += 1);
+        let this = asked.get_value();
+        spawn_local(async move {
+            let fetched = api::suggestions(&doc_id.get_value()).await;
+            if asked.get_value() != this {
+                return;
+            }
+            match fetched {
+                Ok(all) => list.set(open(&all)),
+                Err(failure) => error.set(format!(
+                    "Suggestions could not be loaded: {}",
+                    refusal(&failure.problem)
+                )),
+            }
+        });
+    });
+    let decide = Callback::new(move |(id, decisions): (String, Decisions)| {
+        let rev = base.with_untracked(|d| d.rev);
+        spawn_local(async move {
+            match api::decide(&doc_id.get_value(), &id, rev, &decisions).await {
+                Ok(_) => error.set(String::new()),
+                Err(failure) => error.set(refusal(&failure.problem)),
+            }
+            proposed.update(|n| *n += 1);
+        });
+    });
+    view! {
+        <Show when=move || list.with(|l| !l.is_empty()) || !error.with(String::is_empty)>
+            <section class="suggestions" aria-labelledby="suggestions-heading">
+                <h2 id="suggestions-heading">{move || format!("Suggestions ({})", list.with(Vec::len))}</h2>
+                {move || (!error.with(String::is_empty)).then(|| view! { <p class="form-error" role="alert">{error.get()}</p> })}
+                <ol class="suggestion-list">
+                    {move || list.get().into_iter().map(|s| view! { <SuggestionItem suggestion=s may_decide decide/> }).collect_view()}
+                </ol>
+            </section>
+        </Show>
+    }
+}
+
+#[component]
+fn SuggestionItem(
+    suggestion: Suggestion,
+    may_decide: Signal<bool>,
+    decide: Callback<(String, Decisions)>,
+) -> impl IntoView {
+    let label = format!("suggestion-{}-label", suggestion.id);
+    let labelled_by = label.clone();
+    let heading = crate::ui::suggested::heading(&suggestion);
+    let (all_in, all_out) = (accept_all(&suggestion), reject_all(&suggestion));
+    let id = suggestion.id.clone();
+    let id_out = suggestion.id.clone();
+    let hunks = suggestion
+        .hunks
+        .iter()
+        .map(|hunk| {
+            let name = hunk_name(&suggestion, hunk);
+            view! { <HunkView suggestion_id=suggestion.id.clone() name hunk=hunk.clone() may_decide decide/> }
+        })
+        .collect_view();
+    let note = (!suggestion.note.is_empty())
+        .then(|| view! { <p class="note">{suggestion.note.clone()}</p> });
+    view! {
+        <li>
+            <article class="suggestion" aria-labelledby=labelled_by>
+                <h3 id=label>{heading}</h3>
+                {note}
+                <ol class="hunks">{hunks}</ol>
+                <Show when=move || may_decide.get()>
+                    <div class="actions">
+                        {(!all_in.accept.is_empty()).then(|| {
+                            let (id, all) = (id.clone(), all_in.clone());
+                            view! { <button type="button" on:click=move |_| decide.run((id.clone(), all.clone()))>"Accept all"</button> }
+                        })}
+                        {(!all_out.reject.is_empty()).then(|| {
+                            let (id, all) = (id_out.clone(), all_out.clone());
+                            view! { <button type="button" on:click=move |_| decide.run((id.clone(), all.clone()))>"Reject all"</button> }
+                        })}
+                    </div>
+                </Show>
+            </article>
+        </li>
+    }
+}
+
+#[component]
+fn HunkView(
+    suggestion_id: String,
+    /// How its buttons name it ("change 2 of 3, in the body").
+    name: String,
+    hunk: SuggestedHunk,
+    may_decide: Signal<bool>,
+    decide: Callback<(String, Decisions)>,
+) -> impl IntoView {
+    let (accept, reject) = (may_accept(&hunk), may_reject(&hunk));
+    let (id, index) = (suggestion_id, hunk.index);
+    let id_out = id.clone();
+    let removed = (!hunk.removed.is_empty()).then(|| view! { <del>{hunk.removed.clone()}</del> });
+    let inserted =
+        (!hunk.inserted.is_empty()).then(|| view! { <ins>{hunk.inserted.clone()}</ins> });
+    view! {
+        <li class="hunk">
+            <p class="change">
+                <span class="sr-only">{format!("{name}: ")}</span>
+                {hunk.before.clone()}{removed}{inserted}{hunk.after.clone()}
+            </p>
+            {state_note(&hunk).map(|note| view! { <p class="hunk-state">{note}</p> })}
+            <Show when=move || may_decide.get() && (accept || reject)>
+                {accept.then(|| {
+                    let id = id.clone();
+                    view! {
+                        <button type="button" aria-label=format!("Accept {name}")
+                            on:click=move |_| decide.run((id.clone(), Decisions { accept: vec![index], reject: Vec::new() }))>"Accept"</button>
+                    }
+                })}
+                {reject.then(|| {
+                    let id = id_out.clone();
+                    view! {
+                        <button type="button" aria-label=format!("Reject {name}")
+                            on:click=move |_| decide.run((id.clone(), Decisions { accept: Vec::new(), reject: vec![index] }))>"Reject"</button>
+                    }
+                })}
+            </Show>
+        </li>
+    }
+}

@@ -1,0 +1,80 @@
+// Suggestions (issue 24): a viewer proposes changes from the read view without changing
+// the document; the owner sees them arrive live in the editor, accepts some changes and
+// rejects the rest, one by one; the history says whose suggestion was accepted; a change
+// outdated by the owner's own edit cannot be accepted blindly.
+import { expect, test } from '@playwright/test';
+import { formBody, noViolations, open, share, twoPeople } from './helpers';
+
+test('a viewer suggests three changes; the owner accepts two and rejects one, live, and history names the suggester', async ({ browser }) => {
+  const body = 'We hire two engineers in Q4.\n\nThe budget stays flat.\n\nReview in May.\n';
+  const { ann, bob, bobName, id } = await twoPeople(browser, 'Plan', body, { openBob: false });
+  await share(ann, id, bobName, 'viewer');
+  await open(ann, `/docs/${id}`);
+  const annsSuggestions = ann.getByRole('region', { name: /^Suggestions/ });
+  await expect(annsSuggestions).toHaveCount(0);
+
+  // Bob, reading, opens "Suggest changes": the form holds the text as it is.
+  await open(bob, `/docs/${id}`);
+  await bob.getByText('Suggest changes', { exact: true }).click();
+  const form = bob.getByRole('form', { name: 'Suggest changes' });
+  const text = form.getByLabel('Text');
+  await expect(text).toHaveValue(body);
+  await text.fill('We hire three engineers in Q4.\n\nThe budget grows a little.\n\nReview in June.\n');
+  await form.getByLabel('Why (optional)').fill('Numbers from the plan.');
+  await noViolations(bob, 'the read view with the suggestion form open');
+  await form.getByRole('button', { name: 'Submit suggestion' }).click();
+  const bobsList = bob.getByRole('region', { name: /^Suggestions/ });
+  await expect(bobsList.getByRole('heading', { name: `${bobName} suggests 3 changes (on revision 1)` })).toBeVisible();
+  await expect(bob.getByRole('article', { name: 'Document', exact: true })).toContainText('two engineers');
+
+  // Ann's editor shows it without a reload, each change word by word.
+  await expect(annsSuggestions.getByRole('heading', { name: `${bobName} suggests 3 changes (on revision 1)` })).toBeVisible();
+  // Its heading counts what is left to decide.
+  const suggestion = annsSuggestions.getByRole('article', { name: new RegExp(`^${bobName} suggests`) });
+  await expect(suggestion).toContainText('Numbers from the plan.');
+  const hunks = suggestion.getByRole('listitem');
+  await expect(hunks).toHaveCount(3);
+  await expect(hunks.first().locator('del')).toHaveText('two');
+  await expect(hunks.first().locator('ins')).toHaveText('three');
+  await noViolations(ann, 'the editor with a suggestion');
+
+  // She accepts the first and the last, and rejects the middle one.
+  await suggestion.getByRole('button', { name: 'Accept change 1 of 3, in the body' }).click();
+  await expect(formBody(ann)).toHaveValue(/three engineers/);
+  await suggestion.getByRole('button', { name: 'Accept change 3 of 3, in the body' }).click();
+  await expect(formBody(ann)).toHaveValue(/Review in June/);
+  await suggestion.getByRole('button', { name: 'Reject change 2 of 3, in the body' }).click();
+  // Every change decided, the suggestion closes and leaves the list.
+  await expect(annsSuggestions).toHaveCount(0);
+  await expect(formBody(ann)).toHaveValue('We hire three engineers in Q4.\n\nThe budget stays flat.\n\nReview in June.\n');
+  // Bob's page follows: the text with the accepted changes, no open suggestion.
+  await expect(bob.getByRole('article', { name: 'Document', exact: true })).toContainText('Review in June.');
+  await expect(bobsList.getByText('No open suggestions.')).toBeVisible();
+
+  await open(ann, `/docs/${id}/history`);
+  await expect(ann.getByRole('row', { name: /Revision 3/ })).toContainText(`accepting ${bobName}'s suggestion`);
+});
+
+test('a change outdated by an edit since is shown as such and cannot be accepted, the others can', async ({ browser }) => {
+  const body = 'One two.\n\nThree four.\n';
+  const { ann, bob, bobName, id } = await twoPeople(browser, 'Plan', body, { openBob: false });
+  await share(ann, id, bobName, 'viewer');
+  const made = await bob.request.post(`/api/docs/${id}/suggestions`, {
+    data: { base_rev: 1, body: 'One 2.\n\nThree 4.\n' },
+  });
+  expect(made.status()).toBe(201);
+  // Ann rewrote "two" herself meanwhile.
+  const doc = await (await ann.request.get(`/api/docs/${id}`)).json();
+  const saved = await ann.request.put(`/api/docs/${id}`, {
+    headers: { 'If-Match': '"1"' },
+    data: { title: doc.title, slug: doc.slug, tags: doc.tags, body: 'One deux.\n\nThree four.\n' },
+  });
+  expect(saved.status()).toBe(200);
+  await open(ann, `/docs/${id}`);
+  const suggestion = ann.getByRole('region', { name: /^Suggestions/ }).getByRole('article');
+  await expect(suggestion.getByText(/^Outdated: the text changed here/)).toBeVisible();
+  await expect(suggestion.getByRole('button', { name: 'Accept change 1 of 2, in the body' })).toHaveCount(0);
+  await suggestion.getByRole('button', { name: 'Accept all' }).click();
+  await expect(formBody(ann)).toHaveValue('One deux.\n\nThree 4.\n');
+  await expect(suggestion.getByText(`Accepted by`)).toBeVisible();
+});
