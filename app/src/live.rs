@@ -76,6 +76,12 @@ pub enum ServerMessage {
         suggestion_id: String,
         by: UserRef,
     },
+    /// The document's review settings changed or a reviewer gave a verdict: fetch its
+    /// reviews again.
+    Reviewed {
+        doc_id: String,
+        by: UserRef,
+    },
     /// Something in this person's inbox is new: fetch its unread count again (sent to every
     /// tab of theirs, whatever document it shows).
     Notified,
@@ -110,6 +116,7 @@ impl ServerMessage {
             | ServerMessage::Deleted { doc_id, .. }
             | ServerMessage::Discussed { doc_id, .. }
             | ServerMessage::Suggested { doc_id, .. }
+            | ServerMessage::Reviewed { doc_id, .. }
             | ServerMessage::Resync { doc_id }
             | ServerMessage::NotFound { doc_id }
             | ServerMessage::Role { doc_id, .. } => Some(doc_id),

@@ -24,6 +24,7 @@ mod pages;
 mod people;
 mod preconditions;
 mod request_ids;
+mod reviews;
 mod security;
 mod shutdown;
 mod suggestions;

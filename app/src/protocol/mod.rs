@@ -6,12 +6,14 @@ use serde::{Deserialize, Serialize};
 mod flash;
 mod inbox;
 mod problems;
+mod reviews;
 mod suggestions;
 mod threads;
 
 pub use flash::Flash;
 pub use inbox::{Inbox, Notification, NotificationKind};
 pub use problems::{problem, ApiFailure, Problem, StaleRevision};
+pub use reviews::{approves, NewReview, Review, ReviewSetup, Reviews, Verdict};
 pub use suggestions::{
     Decided, Decisions, HunkState, NewSuggestion, SuggestedHunk, Suggestion, SuggestionList,
     SuggestionState,

@@ -53,7 +53,10 @@ pub fn router() -> OpenApiRouter<AppState> {
                 ("ListMembers" = (operation_id = "listMembers", parameters(("id" = "$response.body#/id")))),
                 ("SetMember" = (operation_id = "setMember", parameters(("id" = "$response.body#/id")))),
                 ("Suggest" = (operation_id = "suggest", parameters(("id" = "$response.body#/id")))),
-                ("ListSuggestions" = (operation_id = "listSuggestions", parameters(("id" = "$response.body#/id"))))
+                ("ListSuggestions" = (operation_id = "listSuggestions", parameters(("id" = "$response.body#/id")))),
+                ("ListReviews" = (operation_id = "listReviews", parameters(("id" = "$response.body#/id")))),
+                ("SetUpReviews" = (operation_id = "setUpReviews", parameters(("id" = "$response.body#/id")))),
+                ("Review" = (operation_id = "review", parameters(("id" = "$response.body#/id"))))
             )),
         (status = 409, description = "The slug is taken (`suggestions` offers free ones), or the idempotency key is in flight", body = ProblemDoc, content_type = "application/problem+json"),
         Unauthorized, BadBody))]

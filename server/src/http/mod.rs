@@ -19,6 +19,7 @@ pub mod preview;
 mod problem;
 pub mod rejections;
 pub mod request_id;
+mod reviews;
 pub mod security;
 mod suggestions;
 mod threads;
@@ -52,6 +53,7 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .merge(members::router())
         .merge(threads::router())
         .merge(suggestions::router())
+        .merge(reviews::router())
         .merge(inbox::router())
         .merge(people::router())
         .merge(preview::router())

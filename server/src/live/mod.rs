@@ -76,6 +76,7 @@ fn message_of(change: Change) -> ServerMessage {
             thread_id,
             by,
         },
+        Change::Reviewed { doc_id, by } => ServerMessage::Reviewed { doc_id, by },
         Change::Suggested {
             doc_id,
             suggestion_id,

@@ -268,6 +268,9 @@ impl Documents<'_> {
         if !current.status.can_become(to) {
             return Err(refused(current.status, to));
         }
+        if to == Status::Published {
+            self.publishable(id, current.rev, current.status).await?;
+        }
         match self
             .stores
             .docs

@@ -13,6 +13,7 @@ mod inbox;
 mod members;
 mod notices;
 pub mod patch;
+mod reviews;
 mod stale;
 mod suggestions;
 mod threads;

@@ -15,6 +15,7 @@ mod keys;
 mod members;
 mod postgres;
 pub mod presence;
+pub mod reviews;
 pub(crate) mod rows;
 mod sqlite;
 pub mod suggestions;
@@ -40,6 +41,7 @@ pub use inbox::Inbox;
 pub use keys::Keys;
 pub use members::Members;
 pub use postgres::PgStore;
+pub use reviews::Reviews;
 pub use sqlite::SqliteStore;
 pub use suggestions::Suggestions;
 pub use threads::Threads;
@@ -205,6 +207,7 @@ pub struct Stores {
     pub members: Arc<dyn Members>,
     pub threads: Arc<dyn Threads>,
     pub suggestions: Arc<dyn Suggestions>,
+    pub reviews: Arc<dyn Reviews>,
     pub inbox: Arc<dyn Inbox>,
     pub keys: Arc<dyn Keys>,
     pub transfer: Arc<dyn Transfer>,
@@ -221,6 +224,7 @@ impl Stores {
             + Members
             + Threads
             + Suggestions
+            + Reviews
             + Inbox
             + Keys
             + Transfer
@@ -234,6 +238,7 @@ impl Stores {
             members: backend.clone(),
             threads: backend.clone(),
             suggestions: backend.clone(),
+            reviews: backend.clone(),
             inbox: backend.clone(),
             keys: backend.clone(),
             transfer: backend.clone(),

@@ -24,6 +24,9 @@ mod list;
 #[path = "../sql/members.rs"]
 #[allow(clippy::duplicate_mod)]
 mod members;
+#[path = "../sql/reviews.rs"]
+#[allow(clippy::duplicate_mod)]
+mod reviews;
 #[path = "../sql/suggestions.rs"]
 #[allow(clippy::duplicate_mod)]
 mod suggestions;
