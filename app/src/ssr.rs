@@ -4,8 +4,8 @@
 use async_trait::async_trait;
 
 use crate::protocol::{
-    ApiFailure, DocDiff, DocPage, Document, Inbox, ListParams, Members, Revision, RevisionList,
-    SuggestionList, ThreadList, UserRef,
+    ApiFailure, DocDiff, DocPage, Document, Inbox, ListParams, Members, Reviews, Revision,
+    RevisionList, SuggestionList, ThreadList, UserRef,
 };
 
 /// Reads made while rendering a page, on behalf of the request's session cookie.
@@ -46,6 +46,8 @@ pub trait PageData: Send + Sync + 'static {
         id: String,
         rev: Option<i64>,
     ) -> Result<ThreadList, ApiFailure>;
+    /// How the document is reviewed, and its reviews.
+    async fn reviews(&self, cookie: Option<String>, id: String) -> Result<Reviews, ApiFailure>;
     /// The document's suggestions, newest first.
     async fn suggestions(
         &self,

@@ -7,9 +7,9 @@ use crate::{
     domain::Status,
     protocol::{
         etag, ApiFailure, Comment, CreateDoc, Credentials, Decided, Decisions, DocDiff, DocPage,
-        Document, ListParams, MemberRequest, Members, NewComment, NewSuggestion, NewThread, People,
-        Preview, PreviewRequest, PutDoc, Resolution, RevisionList, Suggestion, SuggestionList,
-        Thread, ThreadList, TransitionRequest, UserRef,
+        Document, ListParams, MemberRequest, Members, NewComment, NewReview, NewSuggestion,
+        NewThread, People, Preview, PreviewRequest, PutDoc, Resolution, ReviewSetup, Reviews,
+        RevisionList, Suggestion, SuggestionList, Thread, ThreadList, TransitionRequest, UserRef,
     },
 };
 
@@ -151,7 +151,8 @@ pub fn read_view(
         let doc = data.get_doc(cookie.clone(), id.clone()).await?;
         let members = data.members(cookie.clone(), id.clone()).await?;
         let threads = data.threads(cookie.clone(), id.clone(), None).await?.items;
-        let suggestions = data.suggestions(cookie, id).await?.items;
+        let suggestions = data.suggestions(cookie.clone(), id.clone()).await?.items;
+        let reviews = data.reviews(cookie, id).await?;
         let passages = crate::protocol::passages(&doc.body, &threads);
         let html = data.render_marked(&doc.body, &passages);
         Ok(ReadView {
@@ -160,6 +161,7 @@ pub fn read_view(
             html,
             threads,
             suggestions,
+            reviews,
         })
     }
 }
@@ -172,6 +174,7 @@ pub struct ReadView {
     pub html: String,
     pub threads: Vec<crate::protocol::Thread>,
     pub suggestions: Vec<Suggestion>,
+    pub reviews: crate::protocol::Reviews,
 }
 
 pub fn members(id: String) -> impl Future<Output = Result<Members, ApiFailure>> + Send + 'static {
@@ -249,6 +252,20 @@ pub fn unread() -> impl Future<Output = Result<u64, ApiFailure>> + Send + 'stati
 }
 
 /// A document's comment threads, oldest first (the editor's comments).
+pub async fn reviews(id: &str) -> Result<Reviews, ApiFailure> {
+    client::get(&format!("/api/docs/{}/reviews", encode(id))).await
+}
+
+pub async fn set_reviews(id: &str, setup: &ReviewSetup) -> Result<Reviews, ApiFailure> {
+    let url = format!("/api/docs/{}/reviews", encode(id));
+    client::send_json("PUT", &url, &[], setup).await
+}
+
+pub async fn review(id: &str, review: &NewReview) -> Result<Reviews, ApiFailure> {
+    let url = format!("/api/docs/{}/reviews", encode(id));
+    client::send_json("POST", &url, &[], review).await
+}
+
 pub async fn suggestions(id: &str) -> Result<Vec<Suggestion>, ApiFailure> {
     let list: SuggestionList =
         client::get(&format!("/api/docs/{}/suggestions", encode(id))).await?;

@@ -23,6 +23,9 @@ mod preview;
 #[cfg(feature = "ssr")]
 mod reader;
 pub mod retry;
+mod reviewed;
+#[cfg(feature = "ssr")]
+mod reviews;
 #[cfg(feature = "ssr")]
 mod revision;
 mod share;

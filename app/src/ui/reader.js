@@ -211,6 +211,9 @@
         case 'discussed':
           refresh(message.by.id === me ? null : `${message.by.name} changed the comments.`);
           break;
+        case 'reviewed':
+          refresh(message.by.id === me ? null : `${message.by.name} reviewed the document.`);
+          break;
         case 'suggested':
           refresh(message.by.id === me ? null : `${message.by.name} changed the suggestions.`);
           break;

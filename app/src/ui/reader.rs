@@ -9,11 +9,12 @@ use leptos_router::hooks::use_params_map;
 
 use super::{
     api,
+    reviews::ReadReviews,
     suggestions::{ReadSuggestions, SuggestForm},
     threads::Threads,
     Session, SignedIn,
 };
-use crate::protocol::{Document, Members, Suggestion, Thread, YOU_ELSEWHERE};
+use crate::protocol::{Document, Members, Reviews, Suggestion, Thread, YOU_ELSEWHERE};
 
 #[component]
 pub fn ReaderPage() -> impl IntoView {
@@ -36,7 +37,7 @@ fn ReaderLoader() -> impl IntoView {
                 let me = session.user().map(|user| user.id).unwrap_or_default();
                 page.get().map(|result| match result {
                     Ok(read) => view! {
-                        <Reading doc=read.doc members=read.members html=read.html threads=read.threads suggestions=read.suggestions me/>
+                        <Reading doc=read.doc members=read.members html=read.html threads=read.threads suggestions=read.suggestions reviews=read.reviews me/>
                     }
                     .into_any(),
                     Err(failure) => view! {
@@ -58,6 +59,7 @@ fn Reading(
     html: String,
     threads: Vec<Thread>,
     suggestions: Vec<Suggestion>,
+    reviews: Reviews,
     me: String,
 ) -> impl IntoView {
     let status = doc.status.as_str();
@@ -90,6 +92,7 @@ fn Reading(
             </div>
             {doc.status.is_editable().then(|| view! { <SuggestForm doc_id=doc.id.clone()/> })}
             <ReadSuggestions suggestions/>
+            <ReadReviews doc_id=doc.id.clone() rev=doc.rev reviews me=Some(me.clone())/>
             <div class="status-row">
                 <p role="status" class="status" aria-live="polite" data-reader-status=""></p>
             </div>

@@ -3,15 +3,16 @@
 // names that revision, so changes saved meanwhile are never undone by it. A refusal is
 // said beside the form and what was typed stays.
 (() => {
-  const form = document.querySelector('[data-suggest]');
-  if (!form) return;
   const page = document.querySelector('[data-reader]');
-  const url = `/api/docs/${encodeURIComponent(form.dataset.suggest)}`;
-  const error = form.querySelector('[data-error]');
-  const details = form.closest('details');
+  const form = document.querySelector('[data-suggest]');
+  if (!page) return;
+  // An archived document takes no suggestions: no form.
+  const url = form && `/api/docs/${encodeURIComponent(form.dataset.suggest)}`;
+  const error = form?.querySelector('[data-error]');
+  const details = form?.closest('details');
   const tagList = (text) => text.split(',').map((t) => t.trim()).filter(Boolean);
 
-  details.addEventListener('toggle', async () => {
+  details?.addEventListener('toggle', async () => {
     if (!details.open || form.dataset.base) return;
     try {
       const answer = await fetch(url, { headers: { Accept: 'application/json' } });
@@ -27,7 +28,7 @@
     }
   });
 
-  form.addEventListener('submit', async (event) => {
+  form?.addEventListener('submit', async (event) => {
     event.preventDefault();
     if (!form.dataset.base) return;
     const button = form.querySelector('button[type=submit]');
@@ -60,6 +61,36 @@
       error.textContent = 'Could not reach the server. Your changes are still here; try again.';
     } finally {
       button.disabled = false;
+    }
+  });
+
+  // A named reviewer's verdict on the revision shown: approving it, or asking for changes
+  // (which needs a comment; the server says so).
+  document.addEventListener('submit', async (event) => {
+    const review = event.target;
+    if (!review.matches('[data-review]')) return;
+    event.preventDefault();
+    const problemAt = review.querySelector('[data-error]');
+    try {
+      const answer = await fetch(`/api/docs/${encodeURIComponent(review.dataset.review)}/reviews`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+        body: JSON.stringify({
+          rev: Number(review.dataset.rev),
+          verdict: event.submitter?.value || 'approved',
+          comment: review.elements.comment.value,
+        }),
+      });
+      if (!answer.ok) {
+        const problem = await answer.json().catch(() => ({}));
+        const fields = (problem.errors || []).map((e) => e.message).filter(Boolean);
+        problemAt.textContent = fields.length ? fields.join(' ') : problem.detail || `The server answered ${answer.status}.`;
+        return;
+      }
+      review.elements.comment.value = '';
+      page.dispatchEvent(new CustomEvent('concord:refresh', { detail: 'Your review was recorded.' }));
+    } catch {
+      problemAt.textContent = 'Could not reach the server. Your words are still here; try again.';
     }
   });
 })();

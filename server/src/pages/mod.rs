@@ -13,8 +13,8 @@ use crate::{
 };
 use app::{
     protocol::{
-        ApiFailure, DocDiff, DocPage, Document, Inbox, ListParams, Members, Revision, RevisionList,
-        SuggestionList, ThreadList, UserRef,
+        ApiFailure, DocDiff, DocPage, Document, Inbox, ListParams, Members, Reviews, Revision,
+        RevisionList, SuggestionList, ThreadList, UserRef,
     },
     ssr::PageData,
 };
@@ -115,6 +115,15 @@ impl PageData for ServerPages {
     async fn inbox(&self, cookie: Option<String>) -> Result<Inbox, ApiFailure> {
         let user = self.user(cookie).await?;
         self.0.documents().inbox(&user).await.map_err(failure)
+    }
+
+    async fn reviews(&self, cookie: Option<String>, id: String) -> Result<Reviews, ApiFailure> {
+        let user = self.user(cookie).await?;
+        self.0
+            .documents()
+            .reviews(&id, &user)
+            .await
+            .map_err(failure)
     }
 
     async fn suggestions(

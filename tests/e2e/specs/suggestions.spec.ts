@@ -78,3 +78,37 @@ test('a change outdated by an edit since is shown as such and cannot be accepted
   await expect(formBody(ann)).toHaveValue('One deux.\n\nThree 4.\n');
   await expect(suggestion.getByText(`Accepted by`)).toBeVisible();
 });
+
+test('the owner requires an approval; publishing waits for it; the reviewer, a viewer, approves from the read view', async ({ browser }) => {
+  const { ann, bob, bobName, id } = await twoPeople(browser, 'Policy', 'Version one.\n', { openBob: false });
+  await share(ann, id, bobName, 'viewer');
+  await open(ann, `/docs/${id}`);
+  const review = ann.getByRole('region', { name: 'Review' });
+  const settings = review.getByRole('form', { name: 'Review settings' });
+  await settings.getByLabel('Require an approval before publishing').check();
+  await settings.getByLabel('Reviewers, separated by commas').fill(bobName);
+  await settings.getByRole('button', { name: 'Save review settings' }).click();
+  await expect(review).toContainText(`Publishing needs an approval of revision 1 from ${bobName}.`);
+  await noViolations(ann, 'the editor with review settings');
+
+  // Publishing now is refused, saying what is missing; nothing changes.
+  const status = ann.getByRole('group', { name: 'Status' });
+  await status.getByRole('button', { name: 'Publish' }).click();
+  await expect(ann.getByText(`Publishing needs an approval of revision 1 from one of the named reviewers (${bobName}).`)).toBeVisible();
+  await expect(status).toContainText('draft');
+
+  // Bob reads it and approves revision 1, with a word.
+  await open(bob, `/docs/${id}`);
+  const bobsReview = bob.getByRole('region', { name: 'Review' });
+  await expect(bobsReview).toContainText(`Publishing needs an approval of revision 1 from ${bobName}.`);
+  await noViolations(bob, 'the read view with the review form');
+  await bobsReview.getByLabel('Your review of revision 1').fill('Reads well.');
+  await bobsReview.getByRole('button', { name: 'Approve revision 1' }).click();
+  await expect(bobsReview.getByRole('list', { name: 'Reviews' })).toContainText(`${bobName} approved revision 1`);
+
+  // Ann's editor hears of it live; now it publishes.
+  await expect(review).toContainText('Revision 1 is approved: it can be published.');
+  await expect(review).toContainText('Reads well.');
+  await status.getByRole('button', { name: 'Publish' }).click();
+  await expect(ann.getByRole('status').filter({ hasText: 'Published — revision 2' })).toBeVisible();
+});

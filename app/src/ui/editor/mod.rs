@@ -14,6 +14,7 @@ mod mention_field;
 mod offer;
 mod own;
 mod phase;
+mod reviews;
 mod standing;
 mod suggestions;
 mod sync;
@@ -50,6 +51,7 @@ use comments::EditorComments;
 use conflict::{Conflict, ConflictPanel, Origin};
 use offer::DraftOffer;
 use phase::{Access, Event, Phase, Saving, Then};
+use reviews::EditorReviews;
 use suggestions::EditorSuggestions;
 use together::{RemoteBanner, TabsBanner, Together, WhoIsHere};
 
@@ -139,8 +141,8 @@ struct EditorState {
     arrived: RwSignal<Option<Arrived>>,
     /// Moves on with every change to the document's threads: the comments are fetched again.
     discussed: RwSignal<u64>,
-    /// Moves on with every change to the document's suggestions (and every new revision,
-    /// which can outdate their hunks): they are fetched again.
+    /// Moves on with every change to the document's suggestions and reviews (and every new
+    /// revision, which can outdate their hunks and approvals): they are fetched again.
     proposed: RwSignal<u64>,
 }
 
@@ -249,6 +251,7 @@ fn Editor(
     let may_edit = Memo::new(move |_| state.may_edit());
     let doc_id_for_comments = doc_id.clone();
     let doc_id_for_suggestions = doc_id.clone();
+    let doc_id_for_reviews = doc_id.clone();
     // The read view's text arrives after the page runs; the comments below it wait for it.
     let text_shown = RwSignal::new(false);
     // Shown once: reading again later, the text may have changed since the page loaded.
@@ -270,6 +273,7 @@ fn Editor(
     });
     // Whoever may change the document may resolve its threads, also while it is archived.
     let may_resolve = Signal::derive(move || state.members.with(|m| m.your_role.can_edit()));
+    let is_owner = Signal::derive(move || state.members.with(|m| m.your_role.can_share()));
     let EditorState {
         inputs,
         base,
@@ -730,6 +734,7 @@ fn Editor(
             {status_line}
         </Show>
         <EditorSuggestions doc_id=doc_id_for_suggestions base may_decide=may_resolve proposed/>
+        <EditorReviews doc_id=doc_id_for_reviews base owner=is_owner me proposed/>
         <EditorComments doc_id=doc_id_for_comments body=inputs.body base may_resolve discussed
             after=Signal::derive(move || !reading.get() || text_shown.get()) threads me/>
         {move || copy.get().map(|(id, title)| view! {

@@ -73,7 +73,9 @@ impl EditorState {
             LiveEvent::Message(ServerMessage::Discussed { .. }) => {
                 self.discussed.update(|n| *n += 1);
             }
-            LiveEvent::Message(ServerMessage::Suggested { .. }) => {
+            LiveEvent::Message(
+                ServerMessage::Suggested { .. } | ServerMessage::Reviewed { .. },
+            ) => {
                 self.proposed.update(|n| *n += 1);
             }
             LiveEvent::Message(ServerMessage::Resync { .. }) => {

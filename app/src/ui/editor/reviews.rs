@@ -1,0 +1,137 @@
+//! Review before publishing, in the editor (issue 24): where publishing stands and every
+//! verdict; the owner's settings (whether approval is required, who reviews); a named
+//! reviewer's verdict on the revision the form is based on. The sentences are
+//! `reviewed.rs`'s; the server decides everything else.
+
+use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
+
+use super::discuss::refusal;
+use crate::protocol::{Document, NewReview, ReviewSetup, Reviews, Verdict};
+use crate::ui::{
+    api,
+    reviewed::{line, may_review, names, summary},
+};
+
+#[component]
+pub(super) fn EditorReviews(
+    doc_id: String,
+    base: RwSignal<Document>,
+    /// The person owns the document: they choose whether approval is required, and who.
+    owner: Signal<bool>,
+    me: Signal<Option<String>>,
+    /// Moves on with every change to the suggestions and reviews: fetch them again.
+    proposed: RwSignal<u64>,
+) -> impl IntoView {
+    let doc_id = StoredValue::new(doc_id);
+    let reviews = RwSignal::new(None::<Reviews>);
+    let error = RwSignal::new(String::new());
+    let required = RwSignal::new(false);
+    let typed = RwSignal::new(String::new());
+    let comment = RwSignal::new(String::new());
+    Effect::new(move |_| {
+        proposed.track();
+        base.with(|d| d.rev);
+        spawn_local(async move {
+            match api::reviews(&doc_id.get_value()).await {
+                Ok(fetched) => {
+                    // The settings' fields show what is set, until the owner changes them.
+                    if reviews.with_untracked(Option::is_none) {
+                        required.set(fetched.required);
+                        let who: Vec<String> =
+                            fetched.reviewers.iter().map(|r| r.name.clone()).collect();
+                        typed.set(who.join(", "));
+                    }
+                    reviews.set(Some(fetched));
+                }
+                Err(failure) => error.set(refusal(&failure.problem)),
+            }
+        });
+    });
+    let set_up = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let setup = ReviewSetup {
+            required: required.get_untracked(),
+            reviewers: names(&typed.get_untracked()),
+        };
+        spawn_local(async move {
+            match api::set_reviews(&doc_id.get_value(), &setup).await {
+                Ok(set) => {
+                    error.set(String::new());
+                    reviews.set(Some(set));
+                }
+                Err(failure) => error.set(refusal(&failure.problem)),
+            }
+        });
+    };
+    let give = move |verdict: Verdict| {
+        let request = NewReview {
+            rev: base.with_untracked(|d| d.rev),
+            verdict,
+            comment: comment.get_untracked(),
+        };
+        spawn_local(async move {
+            match api::review(&doc_id.get_value(), &request).await {
+                Ok(set) => {
+                    error.set(String::new());
+                    comment.set(String::new());
+                    reviews.set(Some(set));
+                }
+                Err(failure) => error.set(refusal(&failure.problem)),
+            }
+        });
+    };
+    let visible = move || {
+        reviews.with(|r| {
+            r.as_ref().is_some_and(|r| {
+                owner.get() || r.required || !r.reviewers.is_empty() || !r.items.is_empty()
+            })
+        })
+    };
+    let mine = move || {
+        reviews.with(|r| {
+            r.as_ref()
+                .is_some_and(|r| me.with(|me| may_review(r, me.as_deref())))
+        })
+    };
+    let rev = move || base.with(|d| d.rev);
+    view! {
+        <Show when=visible>
+            <section class="reviews" aria-labelledby="editor-reviews-heading">
+                <h2 id="editor-reviews-heading">"Review"</h2>
+                <p>{move || reviews.with(|r| r.as_ref().map(|r| summary(r, rev())))}</p>
+                <ol class="review-list" aria-label="Reviews">
+                    {move || reviews.with(|r| r.as_ref().map(|r| r.items.iter().map(|item| {
+                        let comment = (!item.comment.is_empty()).then(|| view! { <p class="comment-text">{item.comment.clone()}</p> });
+                        view! { <li><p>{line(item)}</p>{comment}</li> }
+                    }).collect_view()))}
+                </ol>
+                {move || (!error.with(String::is_empty)).then(|| view! { <p class="form-error" role="alert">{error.get()}</p> })}
+                <Show when=mine>
+                    <form class="review-form" aria-label="Your review" on:submit=|ev: SubmitEvent| ev.prevent_default()>
+                        <label for="editor-review-comment">{move || format!("Your review of revision {}", rev())}</label>
+                        <textarea id="editor-review-comment" rows="2" maxlength="10000"
+                            prop:value=move || comment.get()
+                            on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
+                        <div class="actions">
+                            <button type="button" on:click=move |_| give(Verdict::Approved)>{move || format!("Approve revision {}", rev())}</button>
+                            <button type="button" on:click=move |_| give(Verdict::ChangesRequested)>"Ask for changes"</button>
+                        </div>
+                    </form>
+                </Show>
+                <Show when=move || owner.get()>
+                    <form class="review-setup" aria-label="Review settings" on:submit=set_up>
+                        <label class="choice">
+                            <input type="checkbox" prop:checked=move || required.get()
+                                on:change=move |ev| required.set(event_target_checked(&ev))/>
+                            "Require an approval before publishing"
+                        </label>
+                        <label for="editor-reviewers">"Reviewers, separated by commas"</label>
+                        <input id="editor-reviewers" prop:value=move || typed.get()
+                            on:input=move |ev| typed.set(event_target_value(&ev))/>
+                        <button type="submit">"Save review settings"</button>
+                    </form>
+                </Show>
+            </section>
+        </Show>
+    }
+}
