@@ -6,6 +6,7 @@ use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
 
 use crate::helpers::{problem, TestApp};
+use crate::suggestions::kinds;
 use crate::threads::document;
 
 async fn set_up(app: &TestApp, client: &Client, id: &str, setup: Value) -> reqwest::Response {
@@ -75,6 +76,11 @@ async fn publishing_waits_for_a_named_reviewers_approval_of_the_current_revision
     assert_eq!(reviews["required"], true);
     assert_eq!(reviews["reviewers"][0]["name"], "bob");
     assert_eq!(reviews["approved"], false);
+    // Bob is told he was named.
+    assert_eq!(
+        kinds(&app, &bob).await[0],
+        ("review_requested".to_owned(), "ann".to_owned())
+    );
     let refused = publish(&app, &cat, id, 1).await;
     let body = problem(refused, StatusCode::CONFLICT, "/problems/invalid-state").await;
     assert_eq!(
@@ -104,6 +110,10 @@ async fn publishing_waits_for_a_named_reviewers_approval_of_the_current_revision
     assert_eq!(reviews["approved"], true);
     assert_eq!(reviews["items"][0]["verdict"], "approved");
     assert_eq!(reviews["items"][1]["comment"], "Say when.");
+    assert_eq!(
+        kinds(&app, &ann).await[0],
+        ("reviewed".to_owned(), "bob".to_owned())
+    );
 
     // A save since makes that approval outdated: publishing waits again.
     let doc = save(&app, &ann, &doc, "Draft two.\n").await;

@@ -51,6 +51,29 @@ async fn decide(
     request.send().await.unwrap()
 }
 
+/// (kind, by) of a person's notifications, newest first.
+pub(crate) async fn kinds(app: &TestApp, client: &Client) -> Vec<(String, String)> {
+    let inbox: Value = client
+        .get(app.url("/api/notifications"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    inbox["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            (
+                n["kind"].as_str().unwrap().to_owned(),
+                n["by"]["name"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
 /// (removed, inserted, state) of each hunk.
 fn hunks(suggestion: &Value) -> Vec<(String, String, String)> {
     suggestion["hunks"]
@@ -111,6 +134,11 @@ async fn a_viewer_suggests_the_owner_accepts_some_hunks_and_rejects_the_rest() {
     );
     assert_eq!(suggestion["hunks"][1]["before"], "The budget ");
     assert_eq!(suggestion["hunks"][1]["after"], ".");
+    // Ann, who may decide, is told.
+    assert_eq!(
+        kinds(&app, &ann).await,
+        [("suggestion".to_owned(), "bob".to_owned())]
+    );
     // The document did not change; everyone with access sees the suggestion.
     assert_eq!(app.get(&ann, &id).await["rev"], 1);
     assert_eq!(
@@ -139,6 +167,10 @@ async fn a_viewer_suggests_the_owner_accepts_some_hunks_and_rejects_the_rest() {
     assert_eq!(
         decided["suggestion"]["hunks"][0]["decided_by"]["name"],
         "ann"
+    );
+    assert_eq!(
+        kinds(&app, &bob).await[0],
+        ("decided".to_owned(), "ann".to_owned())
     );
     let doc = app.get(&ann, &id).await;
     assert_eq!(

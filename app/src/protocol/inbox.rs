@@ -18,6 +18,14 @@ pub enum NotificationKind {
     Comment,
     /// A document was shared with you.
     Shared,
+    /// Somebody suggested changes to a document you own or edit.
+    Suggestion,
+    /// Changes you suggested were accepted or rejected.
+    Decided,
+    /// The owner named you a reviewer of a document.
+    ReviewRequested,
+    /// A reviewer approved your document or asked for changes.
+    Reviewed,
 }
 
 impl NotificationKind {
@@ -27,6 +35,10 @@ impl NotificationKind {
             NotificationKind::Reply => "reply",
             NotificationKind::Comment => "comment",
             NotificationKind::Shared => "shared",
+            NotificationKind::Suggestion => "suggestion",
+            NotificationKind::Decided => "decided",
+            NotificationKind::ReviewRequested => "review_requested",
+            NotificationKind::Reviewed => "reviewed",
         }
     }
 
@@ -36,6 +48,10 @@ impl NotificationKind {
             NotificationKind::Reply,
             NotificationKind::Comment,
             NotificationKind::Shared,
+            NotificationKind::Suggestion,
+            NotificationKind::Decided,
+            NotificationKind::ReviewRequested,
+            NotificationKind::Reviewed,
         ]
         .into_iter()
         .find(|k| k.as_str() == name)

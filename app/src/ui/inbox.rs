@@ -73,6 +73,12 @@ pub fn sentence(notification: &Notification) -> String {
         NotificationKind::Reply => format!("{who} replied in a thread on “{title}”"),
         NotificationKind::Comment => format!("{who} commented on “{title}”"),
         NotificationKind::Shared => format!("{who} shared “{title}” with you"),
+        NotificationKind::Suggestion => format!("{who} suggested changes to “{title}”"),
+        NotificationKind::Decided => format!("{who} decided on your suggestion for “{title}”"),
+        NotificationKind::ReviewRequested => {
+            format!("{who} asked you to review “{title}”")
+        }
+        NotificationKind::Reviewed => format!("{who} reviewed “{title}”"),
     }
 }
 
@@ -123,5 +129,7 @@ mod tests {
         assert_eq!(sentence(&notification), "bob mentioned you on “Plan”");
         notification.kind = NotificationKind::Shared;
         assert_eq!(sentence(&notification), "bob shared “Plan” with you");
+        notification.kind = NotificationKind::ReviewRequested;
+        assert_eq!(sentence(&notification), "bob asked you to review “Plan”");
     }
 }

@@ -33,18 +33,38 @@ impl Documents<'_> {
     /// Tells `member` that `by` shared the document with them. Told after the share
     /// committed: a failure here is logged, and the share stands.
     pub(super) async fn tell_shared(&self, id: &str, member: &UserRef, by: &UserRef) {
-        let notice = NewNotice {
-            id: uuid::Uuid::now_v7().to_string(),
-            user_id: member.id.clone(),
-            kind: NotificationKind::Shared,
-            doc_id: id.to_owned(),
-            thread_id: None,
-            comment_id: None,
-            actor_id: by.id.clone(),
-            at: self.clock.now(),
-        };
-        if let Err(error) = self.stores.inbox.notify(&notice).await {
-            tracing::warn!(%error, doc = %id, "could not store a share's notification");
+        self.tell(
+            id,
+            std::slice::from_ref(&member.id),
+            NotificationKind::Shared,
+            by,
+        )
+        .await;
+    }
+
+    /// Tells each of `people` (user ids; never `by` itself) what `by` did on the document,
+    /// after it committed: a failure here is logged, and what was done stands.
+    pub(super) async fn tell(
+        &self,
+        id: &str,
+        people: &[String],
+        kind: NotificationKind,
+        by: &UserRef,
+    ) {
+        for user_id in people.iter().filter(|u| **u != by.id) {
+            let notice = NewNotice {
+                id: uuid::Uuid::now_v7().to_string(),
+                user_id: user_id.clone(),
+                kind,
+                doc_id: id.to_owned(),
+                thread_id: None,
+                comment_id: None,
+                actor_id: by.id.clone(),
+                at: self.clock.now(),
+            };
+            if let Err(error) = self.stores.inbox.notify(&notice).await {
+                tracing::warn!(%error, doc = %id, kind = kind.as_str(), "could not store a notification");
+            }
         }
     }
 }

@@ -6,7 +6,9 @@ use super::{DocError, Documents};
 use crate::store::reviews::ReviewRecord;
 use app::{
     domain::Status,
-    protocol::{approves, NewReview, Review, ReviewSetup, Reviews, UserRef, Verdict},
+    protocol::{
+        approves, NewReview, NotificationKind, Review, ReviewSetup, Reviews, UserRef, Verdict,
+    },
 };
 
 /// A review's comment has at most this many characters.
@@ -81,6 +83,7 @@ impl Documents<'_> {
                 reviewers.push(member.user.id.clone());
             }
         }
+        let before = self.stores.reviews.review_settings(id).await?.reviewers;
         if setup.required && reviewers.is_empty() {
             return Err(DocError::invalid(
                 "reviewers",
@@ -92,6 +95,12 @@ impl Documents<'_> {
             .set_review_settings(id, setup.required, &reviewers, (user, self.clock.now()))
             .await?;
         tracing::info!(doc = %id, required = setup.required, reviewers = reviewers.len(), by = %user.name, "review settings changed");
+        let named: Vec<String> = reviewers
+            .into_iter()
+            .filter(|r| !before.iter().any(|b| b.id == *r))
+            .collect();
+        self.tell(id, &named, NotificationKind::ReviewRequested, user)
+            .await;
         self.reviews(id, user).await
     }
 
@@ -155,6 +164,10 @@ impl Documents<'_> {
             )
             .await?;
         tracing::info!(doc = %id, rev = request.rev, verdict = ?request.verdict, by = %user.name, "reviewed");
+        if let Some((owner, _)) = self.stores.members.members(id).await? {
+            self.tell(id, &[owner.id], NotificationKind::Reviewed, user)
+                .await;
+        }
         self.reviews(id, user).await
     }
 

@@ -14,8 +14,8 @@ use app::{
         Field, Fields,
     },
     protocol::{
-        Decided, Decisions, HunkState, NewSuggestion, SuggestedHunk, Suggestion, SuggestionList,
-        SuggestionState, UserRef,
+        Decided, Decisions, HunkState, NewSuggestion, NotificationKind, SuggestedHunk, Suggestion,
+        SuggestionList, SuggestionState, UserRef,
     },
 };
 
@@ -94,6 +94,19 @@ impl Documents<'_> {
             })
             .await?;
         tracing::info!(doc = %id, suggestion = %suggestion_id, by = %user.name, "suggestion made");
+        // Whoever may decide on it hears of it.
+        if let Some((owner, members)) = self.stores.members.members(id).await? {
+            let deciders: Vec<String> = std::iter::once(owner.id)
+                .chain(
+                    members
+                        .into_iter()
+                        .filter(|m| m.role.can_edit())
+                        .map(|m| m.user.id),
+                )
+                .collect();
+            self.tell(id, &deciders, NotificationKind::Suggestion, user)
+                .await;
+        }
         self.suggestion(id, user, &suggestion_id).await
     }
 
@@ -175,6 +188,13 @@ impl Documents<'_> {
             saved.rev
         };
         tracing::info!(doc = %id, suggestion = %suggestion_id, accepted = ?decisions.accept, rejected = ?decisions.reject, by = %user.name, "suggestion decided");
+        self.tell(
+            id,
+            std::slice::from_ref(&record.author.id),
+            NotificationKind::Decided,
+            user,
+        )
+        .await;
         Ok(Decided {
             suggestion: self.suggestion(id, user, suggestion_id).await?,
             rev,
