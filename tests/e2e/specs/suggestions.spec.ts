@@ -84,10 +84,11 @@ test('the owner requires an approval; publishing waits for it; the reviewer, a v
   await share(ann, id, bobName, 'viewer');
   await open(ann, `/docs/${id}`);
   const review = ann.getByRole('region', { name: 'Review' });
+  await review.getByText('Review settings', { exact: true }).click();
   const settings = review.getByRole('form', { name: 'Review settings' });
   await settings.getByLabel('Require an approval before publishing').check();
   await settings.getByLabel('Reviewers, separated by commas').fill(bobName);
-  await settings.getByRole('button', { name: 'Save review settings' }).click();
+  await settings.getByRole('button', { name: 'Apply review settings' }).click();
   await expect(review).toContainText(`Publishing needs an approval of revision 1 from ${bobName}.`);
   await noViolations(ann, 'the editor with review settings');
 

@@ -119,6 +119,9 @@ pub(super) fn EditorReviews(
                     </form>
                 </Show>
                 <Show when=move || owner.get()>
+                    // Folded until opened: most documents are published without a review.
+                    <details class="more" prop:open=move || required.get()>
+                    <summary>"Review settings"</summary>
                     <form class="review-setup" aria-label="Review settings" on:submit=set_up>
                         <label class="choice">
                             <input type="checkbox" prop:checked=move || required.get()
@@ -128,8 +131,9 @@ pub(super) fn EditorReviews(
                         <label for="editor-reviewers">"Reviewers, separated by commas"</label>
                         <input id="editor-reviewers" prop:value=move || typed.get()
                             on:input=move |ev| typed.set(event_target_value(&ev))/>
-                        <button type="submit">"Save review settings"</button>
+                        <button type="submit">"Apply review settings"</button>
                     </form>
+                    </details>
                 </Show>
             </section>
         </Show>
