@@ -101,6 +101,44 @@ async fn discussion(app: &TestApp, ann: &reqwest::Client, bob: &reqwest::Client,
     assert_eq!(resolved.status(), StatusCode::OK);
 }
 
+/// Bob suggests a line and Ann accepts it; Ann requires an approval and Bob approves.
+async fn proposals(app: &TestApp, ann: &reqwest::Client, bob: &reqwest::Client, id: &str) {
+    let current = app.get(ann, id).await;
+    let rev = current["rev"].as_i64().unwrap();
+    let body = format!("{}four\n", current["body"].as_str().unwrap());
+    let suggested = bob
+        .post(app.url(&format!("/api/docs/{id}/suggestions")))
+        .json(&json!({"base_rev": rev, "body": body, "note": "One more."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(suggested.status(), StatusCode::CREATED);
+    let suggestion: Value = suggested.json().await.unwrap();
+    let sid = suggestion["id"].as_str().unwrap();
+    let accepted = ann
+        .post(app.url(&format!("/api/docs/{id}/suggestions/{sid}/decisions")))
+        .header("if-match", format!("\"{rev}\""))
+        .json(&json!({"accept": [0]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(accepted.status(), StatusCode::OK);
+    let set_up = ann
+        .put(app.url(&format!("/api/docs/{id}/reviews")))
+        .json(&json!({"required": true, "reviewers": ["Bob"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(set_up.status(), StatusCode::OK);
+    let approved = bob
+        .post(app.url(&format!("/api/docs/{id}/reviews")))
+        .json(&json!({"rev": rev + 1, "verdict": "approved", "comment": "Good."}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(approved.status(), StatusCode::OK);
+}
+
 /// A team's work: two accounts, saves, a merge on save, a status change, a member, a
 /// discussion, a deleted document.
 async fn some_work(app: &TestApp) {
@@ -136,6 +174,7 @@ async fn some_work(app: &TestApp) {
     let id = doc["id"].as_str().unwrap();
     app.share(&ann, id, "Bob", "editor").await;
     discussion(app, &ann, &bob, id).await;
+    proposals(app, &ann, &bob, id).await;
     let gone = app.create(&ann, "gone").await;
     let deleted = ann
         .delete(app.url(&format!("/api/docs/{}", gone["id"].as_str().unwrap())))
@@ -168,6 +207,10 @@ async fn an_export_imported_into_an_empty_database_gives_back_the_same_records()
         "thread",
         "thread_anchor",
         "comment",
+        "suggestion",
+        "suggestion_decision",
+        "review_settings",
+        "review",
         "notification",
     ] {
         assert!(kinds.iter().any(|k| k == kind), "{kind} exported");
@@ -184,7 +227,7 @@ async fn an_export_imported_into_an_empty_database_gives_back_the_same_records()
         String::from_utf8_lossy(&imported.stderr)
     );
     assert!(String::from_utf8_lossy(&imported.stderr)
-        .contains("imported 2 accounts, 2 documents, 6 revisions, 1 memberships, 1 threads, 3 comments, 4 notifications"));
+        .contains("imported 2 accounts, 2 documents, 7 revisions, 1 memberships, 1 threads, 3 comments, 1 suggestions, 1 reviews, 8 notifications"));
     assert_eq!(records(&export(&fresh_url)), records(&original));
 
     // The imported database serves the same history, and Ann's password still works.
@@ -221,8 +264,9 @@ async fn an_export_imported_into_an_empty_database_gives_back_the_same_records()
         .json()
         .await
         .unwrap();
-    assert_eq!(history["items"].as_array().unwrap().len(), 4);
-    assert_eq!(history["items"][1]["merge_base"], 1);
+    assert_eq!(history["items"].as_array().unwrap().len(), 5);
+    assert_eq!(history["items"][0]["suggested_by"]["name"], "Bob");
+    assert_eq!(history["items"][2]["merge_base"], 1);
     // And the same discussion, and Ann's inbox.
     let threads: Value = ann
         .get(copy.url(&format!(
@@ -256,8 +300,24 @@ async fn an_export_imported_into_an_empty_database_gives_back_the_same_records()
         .await
         .unwrap();
     assert_eq!(
-        inbox["unread"], 1,
-        "the mention; Bob's deleted reply is not shown"
+        inbox["unread"], 3,
+        "the mention, Bob's suggestion and his review; Bob's deleted reply is not shown"
+    );
+    // And the review settings with Bob's approval of the current revision.
+    let reviews: Value = ann
+        .get(copy.url(&format!(
+            "/api/docs/{}/reviews",
+            items[0]["id"].as_str().unwrap()
+        )))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (reviews["required"].clone(), reviews["approved"].clone()),
+        (json!(true), json!(true))
     );
 }
 

@@ -87,6 +87,8 @@ pub struct Counts {
     pub members: usize,
     pub threads: usize,
     pub comments: usize,
+    pub suggestions: usize,
+    pub reviews: usize,
     pub notifications: usize,
 }
 
@@ -95,8 +97,14 @@ impl Counts {
         let mut counts = Counts::default();
         for record in records {
             match record {
-                // A passage record belongs to its thread, counted there.
-                Record::Header { .. } | Record::ThreadAnchor { .. } => {}
+                // A passage record belongs to its thread, a decision to its suggestion,
+                // review settings to their document: counted there.
+                Record::Header { .. }
+                | Record::ThreadAnchor { .. }
+                | Record::SuggestionDecision { .. }
+                | Record::ReviewSettings { .. } => {}
+                Record::Suggestion { .. } => counts.suggestions += 1,
+                Record::Review { .. } => counts.reviews += 1,
                 Record::User { .. } => counts.users += 1,
                 Record::Document { .. } => counts.documents += 1,
                 Record::Revision { .. } => counts.revisions += 1,
@@ -114,13 +122,15 @@ impl std::fmt::Display for Counts {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "{} accounts, {} documents, {} revisions, {} memberships, {} threads, {} comments, {} notifications",
+            "{} accounts, {} documents, {} revisions, {} memberships, {} threads, {} comments, {} suggestions, {} reviews, {} notifications",
             self.users,
             self.documents,
             self.revisions,
             self.members,
             self.threads,
             self.comments,
+            self.suggestions,
+            self.reviews,
             self.notifications
         )
     }

@@ -1,5 +1,6 @@
 //! `concord export` / `import`: everything that is the team's work — accounts, documents
-//! with their whole history, members, comment threads with their comments, notifications —
+//! with their whole history, members, comment threads with their comments, suggestions and
+//! the decisions on them, review settings and reviews, notifications —
 //! as JSON lines, one record per line. Sessions,
 //! sign-in attempts, idempotency records and presence are not: they expire anyway.
 //! Timestamps are kept exactly as stored, so a round trip gives identical history.
@@ -14,8 +15,9 @@ use super::StoreResult;
 /// The first line of every export.
 pub const FORMAT: &str = "concord-export";
 /// Version 2 added threads, comments and notifications, version 3 where each thread's
-/// passage was in every revision; older files still import.
-pub const VERSION: u32 = 3;
+/// passage was in every revision, version 4 suggestions and reviews; older files still
+/// import.
+pub const VERSION: u32 = 4;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
@@ -61,6 +63,9 @@ pub enum Record {
         merge_base: Option<i64>,
         author_id: String,
         created_at: String,
+        /// Whose suggestion this revision accepted (version 4).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        suggested_by: Option<String>,
     },
     Member {
         doc_id: String,
@@ -106,6 +111,45 @@ pub enum Record {
         edited_at: Option<String>,
         deleted_at: Option<String>,
         version: i64,
+    },
+    /// Values proposed on a revision (`state`: open, closed or withdrawn).
+    Suggestion {
+        id: String,
+        doc_id: String,
+        author_id: String,
+        base_rev: i64,
+        title: String,
+        tags: Vec<String>,
+        body: String,
+        note: String,
+        created_at: String,
+        state: String,
+    },
+    /// A hunk of a suggestion accepted or rejected.
+    SuggestionDecision {
+        suggestion_id: String,
+        hunk: i64,
+        accepted: bool,
+        decided_by: String,
+        decided_at: String,
+    },
+    /// Whether a document needs an approval to be published, and its reviewers.
+    ReviewSettings {
+        doc_id: String,
+        required: bool,
+        reviewers: Vec<String>,
+        changed_by: String,
+        changed_at: String,
+    },
+    /// A reviewer's verdict on a revision.
+    Review {
+        id: String,
+        doc_id: String,
+        reviewer_id: String,
+        rev: i64,
+        verdict: String,
+        comment: String,
+        created_at: String,
     },
     Notification {
         id: String,
@@ -171,6 +215,7 @@ struct Seen {
     users: HashSet<String>,
     threads: HashSet<String>,
     comments: HashSet<String>,
+    suggestions: HashSet<String>,
     /// Per document: its `rev`, the last revision seen, and the line it was listed on.
     docs: HashMap<String, (i64, i64, usize)>,
 }
@@ -217,9 +262,13 @@ impl Seen {
                 doc_id,
                 rev,
                 author_id,
+                suggested_by,
                 ..
             } => {
                 self.known(author_id, "author")?;
+                if let Some(suggester) = suggested_by {
+                    self.known(suggester, "suggester")?;
+                }
                 let Some((_, last, _)) = self.docs.get_mut(doc_id) else {
                     return Err(format!(
                         "revision of {doc_id:?}, a document not listed before it"
@@ -289,6 +338,50 @@ impl Seen {
                 if !self.comments.insert(id.clone()) {
                     return Err(format!("comment {id:?} appears twice"));
                 }
+            }
+            Record::Suggestion {
+                id,
+                doc_id,
+                author_id,
+                ..
+            } => {
+                self.known(author_id, "suggester")?;
+                self.listed_doc(doc_id, "suggestion")?;
+                if !self.suggestions.insert(id.clone()) {
+                    return Err(format!("suggestion {id:?} appears twice"));
+                }
+            }
+            Record::SuggestionDecision {
+                suggestion_id,
+                decided_by,
+                ..
+            } => {
+                self.known(decided_by, "decider")?;
+                if !self.suggestions.contains(suggestion_id) {
+                    return Err(format!(
+                        "decision on {suggestion_id:?}, a suggestion not listed before it"
+                    ));
+                }
+            }
+            Record::ReviewSettings {
+                doc_id,
+                reviewers,
+                changed_by,
+                ..
+            } => {
+                self.known(changed_by, "owner")?;
+                for reviewer in reviewers {
+                    self.known(reviewer, "reviewer")?;
+                }
+                self.listed_doc(doc_id, "review settings")?;
+            }
+            Record::Review {
+                doc_id,
+                reviewer_id,
+                ..
+            } => {
+                self.known(reviewer_id, "reviewer")?;
+                self.listed_doc(doc_id, "review")?;
             }
             Record::Notification {
                 user_id,
@@ -374,6 +467,49 @@ mod tests {
         serde_json::json!({"type": "revision", "doc_id": "d", "rev": rev, "title": "T", "slug": "t", "tags": [],
             "body": "", "status": "draft", "changed_fields": ["body"], "deleted": false, "merge_base": null,
             "author_id": "u", "created_at": "t"})
+    }
+
+    #[test]
+    fn suggestions_decisions_and_reviews_must_follow_what_they_belong_to() {
+        let suggestion = serde_json::json!({"type": "suggestion", "id": "s", "doc_id": "d", "author_id": "u",
+            "base_rev": 1, "title": "T", "tags": [], "body": "b", "note": "", "created_at": "t", "state": "open"});
+        let decision = serde_json::json!({"type": "suggestion_decision", "suggestion_id": "s", "hunk": 0,
+            "accepted": true, "decided_by": "u", "decided_at": "t"});
+        let settings = serde_json::json!({"type": "review_settings", "doc_id": "d", "required": true,
+            "reviewers": ["u"], "changed_by": "u", "changed_at": "t"});
+        let review = serde_json::json!({"type": "review", "id": "r", "doc_id": "d", "reviewer_id": "u", "rev": 1,
+            "verdict": "approved", "comment": "", "created_at": "t"});
+        let whole = [
+            header(),
+            user("u"),
+            doc(1),
+            revision(1),
+            suggestion.clone(),
+            decision.clone(),
+            settings.clone(),
+            review,
+        ];
+        assert_eq!(parse(&lines(&whole)).unwrap().len(), 8);
+        let early = parse(&lines(&[
+            header(),
+            user("u"),
+            doc(1),
+            revision(1),
+            decision,
+        ]))
+        .unwrap_err();
+        assert!(early.reason.contains("a suggestion not listed"), "{early}");
+        let mut stranger = settings;
+        stranger["reviewers"] = serde_json::json!(["nobody"]);
+        let unknown = parse(&lines(&[
+            header(),
+            user("u"),
+            doc(1),
+            revision(1),
+            stranger,
+        ]))
+        .unwrap_err();
+        assert!(unknown.reason.contains("reviewer"), "{unknown}");
     }
 
     #[test]

@@ -7,6 +7,8 @@ use super::Db;
 
 #[path = "transfer_comments.rs"]
 mod comments;
+#[path = "transfer_proposals.rs"]
+mod proposals;
 use crate::store::{
     rows::{decode_error, parse_tags, search_text, tags_json},
     transfer::Record,
@@ -57,7 +59,7 @@ impl crate::store::Transfer for super::This {
     }
         for row in sqlx::query(
         "SELECT doc_id, rev, title, slug, tags, body, status, changed_fields, deleted, merge_base, \
-         author_id, created_at FROM revisions ORDER BY doc_id, rev",
+         author_id, created_at, suggested_by FROM revisions ORDER BY doc_id, rev",
     )
     .fetch_all(pool)
     .await?
@@ -76,6 +78,7 @@ impl crate::store::Transfer for super::This {
             merge_base: row.try_get("merge_base")?,
             author_id: row.try_get("author_id")?,
             created_at: row.try_get("created_at")?,
+            suggested_by: row.try_get("suggested_by")?,
         });
     }
         for row in sqlx::query(
@@ -93,6 +96,7 @@ impl crate::store::Transfer for super::This {
         });
     }
         comments::export(pool, &mut records).await?;
+        proposals::export(pool, &mut records).await?;
         Ok(records)
     }
 
@@ -126,6 +130,10 @@ impl crate::store::Transfer for super::This {
                 | Record::ThreadAnchor { .. }
                 | Record::Comment { .. }
                 | Record::Notification { .. } => comments::insert(&mut tx, record).await?,
+                Record::Suggestion { .. }
+                | Record::SuggestionDecision { .. }
+                | Record::ReviewSettings { .. }
+                | Record::Review { .. } => proposals::insert(&mut tx, record).await?,
             }
         }
         comments::finish(&mut tx).await?;
@@ -224,13 +232,15 @@ async fn insert_revision_record(
         merge_base,
         author_id,
         created_at,
+        suggested_by,
     } = record
     else {
         return Ok(());
     };
     sqlx::query(
         "INSERT INTO revisions (doc_id, rev, title, slug, tags, body, status, changed_fields, deleted, \
-         merge_base, author_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+         merge_base, author_id, created_at, suggested_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
     )
     .bind(doc_id)
     .bind(rev)
@@ -244,6 +254,7 @@ async fn insert_revision_record(
     .bind(merge_base)
     .bind(author_id)
     .bind(created_at)
+    .bind(suggested_by)
     .execute(&mut **tx)
     .await?;
     Ok(())
