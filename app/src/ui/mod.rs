@@ -12,6 +12,7 @@ mod fields;
 mod flash;
 #[cfg(feature = "ssr")]
 mod history;
+mod hunk;
 #[cfg(feature = "ssr")]
 mod inbox;
 #[cfg(feature = "ssr")]

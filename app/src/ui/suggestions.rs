@@ -5,8 +5,11 @@
 
 use leptos::prelude::*;
 
-use super::suggested::{heading, hunk_name, open, state_note};
-use crate::protocol::{SuggestedHunk, Suggestion};
+use super::{
+    hunk::HunkChange,
+    suggested::{heading, hunk_name, open},
+};
+use crate::protocol::Suggestion;
 
 /// The open suggestions; the script puts a newer rendering in place when one changes
 /// (`data-part="suggestions"`).
@@ -33,7 +36,7 @@ fn SuggestionView(suggestion: Suggestion) -> impl IntoView {
     let hunks = suggestion
         .hunks
         .iter()
-        .map(|h| view! { <HunkLine name=hunk_name(&suggestion, h) hunk=h.clone()/> })
+        .map(|h| view! { <li class="hunk"><HunkChange name=hunk_name(&suggestion, h) hunk=h.clone()/></li> })
         .collect_view();
     let note = (!suggestion.note.is_empty())
         .then(|| view! { <p class="note">{suggestion.note.clone()}</p> });
@@ -44,23 +47,6 @@ fn SuggestionView(suggestion: Suggestion) -> impl IntoView {
                 {note}
                 <ol class="hunks">{hunks}</ol>
             </article>
-        </li>
-    }
-}
-
-/// One change: the words around it, what it removes and what it inserts.
-#[component]
-pub fn HunkLine(name: String, hunk: SuggestedHunk) -> impl IntoView {
-    let removed = (!hunk.removed.is_empty()).then(|| view! { <del>{hunk.removed.clone()}</del> });
-    let inserted =
-        (!hunk.inserted.is_empty()).then(|| view! { <ins>{hunk.inserted.clone()}</ins> });
-    view! {
-        <li class="hunk">
-            <p class="change">
-                <span class="sr-only">{format!("{name}: ")}</span>
-                {hunk.before.clone()}{removed}{inserted}{hunk.after.clone()}
-            </p>
-            {state_note(&hunk).map(|note| view! { <p class="hunk-state">{note}</p> })}
         </li>
     }
 }

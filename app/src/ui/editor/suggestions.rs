@@ -8,8 +8,9 @@ use leptos::{prelude::*, task::spawn_local};
 use super::discuss::refusal;
 use crate::protocol::{Decisions, Document, SuggestedHunk, Suggestion};
 use crate::ui::api;
-use crate::ui::suggested::{
-    accept_all, hunk_name, may_accept, may_reject, open, reject_all, state_note,
+use crate::ui::{
+    hunk::HunkChange,
+    suggested::{accept_all, hunk_name, may_accept, may_reject, open, reject_all},
 };
 
 #[component]
@@ -123,16 +124,9 @@ fn HunkView(
     let (accept, reject) = (may_accept(&hunk), may_reject(&hunk));
     let (id, index) = (suggestion_id, hunk.index);
     let id_out = id.clone();
-    let removed = (!hunk.removed.is_empty()).then(|| view! { <del>{hunk.removed.clone()}</del> });
-    let inserted =
-        (!hunk.inserted.is_empty()).then(|| view! { <ins>{hunk.inserted.clone()}</ins> });
     view! {
         <li class="hunk">
-            <p class="change">
-                <span class="sr-only">{format!("{name}: ")}</span>
-                {hunk.before.clone()}{removed}{inserted}{hunk.after.clone()}
-            </p>
-            {state_note(&hunk).map(|note| view! { <p class="hunk-state">{note}</p> })}
+            <HunkChange name=name.clone() hunk/>
             <Show when=move || may_decide.get() && (accept || reject)>
                 {accept.then(|| {
                     let id = id.clone();
