@@ -291,49 +291,33 @@ pub fn storage_remove(key: &str) {
     let _ = key;
 }
 
-/// The browser's local storage, as drafts keep themselves in it.
-pub struct LocalStorage;
-
-impl super::draft::Shelf for LocalStorage {
-    fn get(&self, key: &str) -> Option<String> {
-        storage_get(key)
+/// Whether local storage holds `key`: asked without copying the value out.
+pub fn storage_has(key: &str) -> bool {
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        storage().is_some_and(|s| js_sys::Reflect::has(&s, &key.into()).unwrap_or(false))
     }
-
-    fn set(&self, key: &str, value: &str) -> bool {
-        storage_set(key, value)
+    #[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
+    {
+        let _ = key;
+        false
     }
+}
 
-    fn has(&self, key: &str) -> bool {
-        #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
-        {
-            // `key in localStorage`: asks without copying the value out.
-            storage().is_some_and(|s| js_sys::Reflect::has(&s, &key.into()).unwrap_or(false))
-        }
-        #[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
-        {
-            let _ = key;
-            false
-        }
+/// Every key in local storage.
+pub fn storage_keys() -> Vec<String> {
+    #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
+    {
+        let Some(storage) = storage() else {
+            return Vec::new();
+        };
+        let count = storage.length().unwrap_or(0);
+        (0..count)
+            .filter_map(|i| storage.key(i).ok().flatten())
+            .collect()
     }
-
-    fn remove(&self, key: &str) {
-        storage_remove(key);
-    }
-
-    fn keys(&self) -> Vec<String> {
-        #[cfg(all(feature = "hydrate", not(feature = "ssr")))]
-        {
-            let Some(storage) = storage() else {
-                return Vec::new();
-            };
-            let count = storage.length().unwrap_or(0);
-            (0..count)
-                .filter_map(|i| storage.key(i).ok().flatten())
-                .collect()
-        }
-        #[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
-        Vec::new()
-    }
+    #[cfg(not(all(feature = "hydrate", not(feature = "ssr"))))]
+    Vec::new()
 }
 
 /// This tab's id: kept in session storage, so a reload is the same tab and another tab is not.

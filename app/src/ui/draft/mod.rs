@@ -5,6 +5,31 @@ mod kept;
 
 pub use kept::Shelf;
 
+/// The browser's local storage, as drafts keep themselves in it.
+pub struct LocalStorage;
+
+impl Shelf for LocalStorage {
+    fn get(&self, key: &str) -> Option<String> {
+        browser::storage_get(key)
+    }
+
+    fn set(&self, key: &str, value: &str) -> bool {
+        browser::storage_set(key, value)
+    }
+
+    fn has(&self, key: &str) -> bool {
+        browser::storage_has(key)
+    }
+
+    fn remove(&self, key: &str) {
+        browser::storage_remove(key);
+    }
+
+    fn keys(&self) -> Vec<String> {
+        browser::storage_keys()
+    }
+}
+
 use serde::{Deserialize, Serialize};
 
 use super::browser;
@@ -53,16 +78,16 @@ impl Draft {
 }
 
 pub fn load(doc_id: &str) -> Option<Draft> {
-    kept::load(&browser::LocalStorage, doc_id)
+    kept::load(&LocalStorage, doc_id)
 }
 
 /// Returns false when the browser refused to store it (e.g. storage full).
 pub fn save(draft: &Draft) -> bool {
-    kept::save(&browser::LocalStorage, draft)
+    kept::save(&LocalStorage, draft)
 }
 
 pub fn clear(doc_id: &str) {
-    kept::clear(&browser::LocalStorage, doc_id);
+    kept::clear(&LocalStorage, doc_id);
 }
 
 /// What restoring a draft into the form comes to. The form is never replaced: the draft's
