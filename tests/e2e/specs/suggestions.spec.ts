@@ -3,7 +3,7 @@
 // rejects the rest, one by one; the history says whose suggestion was accepted; a change
 // outdated by the owner's own edit cannot be accepted blindly.
 import { expect, test } from '@playwright/test';
-import { formBody, noViolations, open, share, twoPeople } from './helpers';
+import { formBody, noViolations, open, share, signUp, twoPeople } from './helpers';
 
 test('a viewer suggests three changes; the owner accepts two and rejects one, live, and history names the suggester', async ({ browser }) => {
   const body = 'We hire two engineers in Q4.\n\nThe budget stays flat.\n\nReview in May.\n';
@@ -112,4 +112,23 @@ test('the owner requires an approval; publishing waits for it; the reviewer, a v
   await expect(review).toContainText('Reads well.');
   await status.getByRole('button', { name: 'Publish' }).click();
   await expect(ann.getByRole('status').filter({ hasText: 'Published — revision 2' })).toBeVisible();
+});
+
+test('on a phone, a reader suggests changes and sees them listed without sideways scrolling', async ({ browser }) => {
+  const { ann, bobName, id } = await twoPeople(browser, 'Plan', 'We hire two engineers in Q4.\n', { openBob: false });
+  await share(ann, id, bobName, 'viewer');
+  const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+  const catName = `${bobName}-phone`;
+  await signUp(phone, catName, undefined, { openList: false });
+  await share(ann, id, catName, 'viewer');
+  await open(phone, `/docs/${id}`);
+  await phone.getByText('Suggest changes', { exact: true }).click();
+  const form = phone.getByRole('form', { name: 'Suggest changes' });
+  await expect(form.getByLabel('Text')).toHaveValue('We hire two engineers in Q4.\n');
+  await form.getByLabel('Text').fill('We hire three engineers in Q4, starting with a very long explanation that wraps on a narrow screen.\n');
+  await form.getByRole('button', { name: 'Submit suggestion' }).click();
+  const listed = phone.getByRole('region', { name: /^Suggestions/ }).getByRole('article');
+  await expect(listed.locator('ins').first()).toHaveText('three');
+  expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await noViolations(phone, 'the read view on a phone with a suggestion');
 });
