@@ -383,4 +383,9 @@ async fn watchers_hear_of_a_suggestion_as_it_is_made() {
     let heard = next_matching(&mut socket, "a suggestion", |m| m["type"] == "suggested").await;
     assert_eq!(heard["suggestion_id"], made["id"]);
     assert_eq!(heard["by"]["name"], "bob");
+    // Ann, told of it in her inbox, hears that her count changed.
+    next_matching(&mut socket, "her inbox changing", |m| {
+        m["type"] == "notified"
+    })
+    .await;
 }

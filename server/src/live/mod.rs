@@ -28,12 +28,20 @@ pub fn relay(feed: &Feed, hub: &Arc<Hub>) {
                 return;
             };
             match heard {
+                Ok(Change::Told { told }) => {
+                    for user_id in told {
+                        hub.tell_everywhere(&user_id, &ServerMessage::Notified);
+                    }
+                }
                 Ok(change) => {
                     let told = match &change {
                         Change::Discussed { told, .. } => told.clone(),
                         _ => Vec::new(),
                     };
-                    hub.publish(&message_of(change));
+                    let Some(message) = message_of(change) else {
+                        continue;
+                    };
+                    hub.publish(&message);
                     // Their inbox counts changed: every tab of theirs on this instance hears it.
                     for user_id in told {
                         hub.tell_everywhere(&user_id, &ServerMessage::Notified);
@@ -49,9 +57,10 @@ pub fn relay(feed: &Feed, hub: &Arc<Hub>) {
     });
 }
 
-/// What watchers are told of a committed change.
-fn message_of(change: Change) -> ServerMessage {
-    match change {
+/// What watchers of its document are told of a committed change (none for one that is only
+/// some people's news).
+fn message_of(change: Change) -> Option<ServerMessage> {
+    Some(match change {
         Change::Revised {
             doc_id,
             rev,
@@ -76,6 +85,7 @@ fn message_of(change: Change) -> ServerMessage {
             thread_id,
             by,
         },
+        Change::Told { .. } => return None,
         Change::Reviewed { doc_id, by } => ServerMessage::Reviewed { doc_id, by },
         Change::Suggested {
             doc_id,
@@ -86,7 +96,7 @@ fn message_of(change: Change) -> ServerMessage {
             suggestion_id,
             by,
         },
-    }
+    })
 }
 
 /// Where membership changes are announced: to this instance's hub, or with PostgreSQL

@@ -51,8 +51,10 @@ impl Documents<'_> {
         kind: NotificationKind,
         by: &UserRef,
     ) {
-        for user_id in people.iter().filter(|u| **u != by.id) {
-            let notice = NewNotice {
+        let notices: Vec<NewNotice> = people
+            .iter()
+            .filter(|u| **u != by.id)
+            .map(|user_id| NewNotice {
                 id: uuid::Uuid::now_v7().to_string(),
                 user_id: user_id.clone(),
                 kind,
@@ -61,10 +63,13 @@ impl Documents<'_> {
                 comment_id: None,
                 actor_id: by.id.clone(),
                 at: self.clock.now(),
-            };
-            if let Err(error) = self.stores.inbox.notify(&notice).await {
-                tracing::warn!(%error, doc = %id, kind = kind.as_str(), "could not store a notification");
-            }
+            })
+            .collect();
+        if notices.is_empty() {
+            return;
+        }
+        if let Err(error) = self.stores.inbox.notify(&notices).await {
+            tracing::warn!(%error, doc = %id, kind = kind.as_str(), "could not store notifications");
         }
     }
 }

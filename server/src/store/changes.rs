@@ -39,6 +39,8 @@ pub enum Change {
         #[serde(default)]
         told: Vec<String>,
     },
+    /// Notifications were stored for these people (by id), outside any other change.
+    Told { told: Vec<String> },
     /// Review settings changed, or a reviewer gave a verdict.
     Reviewed { doc_id: String, by: UserRef },
     /// A suggestion was made, decided on without a new revision, or withdrawn.

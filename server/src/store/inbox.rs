@@ -48,5 +48,7 @@ pub trait Inbox: Send + Sync + 'static {
         id: Option<&str>,
         at: DateTime<Utc>,
     ) -> StoreResult<u64>;
-    async fn notify(&self, notice: &NewNotice) -> StoreResult<()>;
+    /// Stores notifications in one transaction and announces whom they are for, so their
+    /// open pages on every instance update their inbox count.
+    async fn notify(&self, notices: &[NewNotice]) -> StoreResult<()>;
 }

@@ -3,7 +3,8 @@
 use chrono::{DateTime, Utc};
 use sqlx::Row;
 
-use super::Db;
+use super::{dialect::commit_announcing, Db};
+use crate::store::changes::Change;
 use crate::store::inbox::{NewNotice, NoticeRecord};
 use crate::store::rows::{parse_time, timestamp};
 use crate::store::{StoreError, StoreResult};
@@ -120,10 +121,10 @@ impl crate::store::Inbox for super::This {
         }
     }
 
-    async fn notify(&self, notice: &NewNotice) -> StoreResult<()> {
+    async fn notify(&self, notices: &[NewNotice]) -> StoreResult<()> {
         let mut tx = self.writer.begin().await?;
-        insert_notices(&mut tx, std::slice::from_ref(notice)).await?;
-        tx.commit().await?;
-        Ok(())
+        insert_notices(&mut tx, notices).await?;
+        let told = notices.iter().map(|n| n.user_id.clone()).collect();
+        commit_announcing(tx, &self.feed, Change::Told { told }).await
     }
 }
