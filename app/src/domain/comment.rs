@@ -13,27 +13,10 @@ pub struct CommentText(String);
 
 impl CommentText {
     pub fn parse(raw: &str) -> Result<CommentText, FieldError> {
-        let text = raw.trim();
-        if text.is_empty() {
+        if raw.trim().is_empty() {
             return Err(FieldError::new("text", "A comment must not be empty."));
         }
-        let chars = text.chars().count();
-        if chars > COMMENT_MAX {
-            return Err(FieldError::new(
-                "text",
-                format!("A comment must be at most {COMMENT_MAX} characters (it has {chars})."),
-            ));
-        }
-        if text
-            .chars()
-            .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
-        {
-            return Err(FieldError::new(
-                "text",
-                "A comment must not contain control characters other than line breaks and tabs.",
-            ));
-        }
-        Ok(CommentText(text.to_owned()))
+        optional_text(raw, "text", "A comment").map(CommentText)
     }
 
     pub fn as_str(&self) -> &str {
@@ -48,6 +31,30 @@ impl CommentText {
     pub fn into_inner(self) -> String {
         self.0
     }
+}
+
+/// Words that may be left empty but otherwise follow a comment's rules (a suggestion's note,
+/// a review's comment): trimmed, at most 10,000 characters, line breaks and tabs the only
+/// control characters. `field` and `what` ("A note") name it in a refusal.
+pub fn optional_text(raw: &str, field: &str, what: &str) -> Result<String, FieldError> {
+    let text = raw.trim();
+    let chars = text.chars().count();
+    if chars > COMMENT_MAX {
+        return Err(FieldError::new(
+            field,
+            format!("{what} must be at most {COMMENT_MAX} characters (it has {chars})."),
+        ));
+    }
+    if text
+        .chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        return Err(FieldError::new(
+            field,
+            format!("{what} must not contain control characters other than line breaks and tabs."),
+        ));
+    }
+    Ok(text.to_owned())
 }
 
 /// The user names written as `@name` in `text`, each once, in the order first written. A

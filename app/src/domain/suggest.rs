@@ -140,7 +140,25 @@ pub fn accept(
     done: &[usize],
     chosen: &[usize],
 ) -> Result<Fields, Outdated> {
-    let all = hunks(base, proposed);
+    accept_among(
+        base,
+        proposed,
+        &hunks(base, proposed),
+        current,
+        done,
+        chosen,
+    )
+}
+
+/// `accept` with the suggestion's hunks (`all`) already cut, for a caller asking of many.
+pub fn accept_among(
+    base: &Fields,
+    proposed: &Fields,
+    all: &[Hunk],
+    current: &Fields,
+    done: &[usize],
+    chosen: &[usize],
+) -> Result<Fields, Outdated> {
     let of = |field: Field, among: &[usize]| -> Vec<usize> {
         among
             .iter()
@@ -167,13 +185,13 @@ pub fn accept(
     }
     let body_chosen = of(Field::Body, chosen);
     if !body_chosen.is_empty() {
-        match merge_body(base, &all, current, done, chosen) {
+        match merge_body(base, all, current, done, chosen) {
             Some(text) => result.body = text,
             None => {
                 let alone: Vec<usize> = body_chosen
                     .iter()
                     .copied()
-                    .filter(|&i| merge_body(base, &all, current, done, &[i]).is_none())
+                    .filter(|&i| merge_body(base, all, current, done, &[i]).is_none())
                     .collect();
                 // Each fits alone but not together: all of them are in question.
                 outdated.extend(if alone.is_empty() { body_chosen } else { alone });

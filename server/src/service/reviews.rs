@@ -5,14 +5,11 @@
 use super::{DocError, Documents};
 use crate::store::reviews::ReviewRecord;
 use app::{
-    domain::Status,
+    domain::{comment::optional_text, Status},
     protocol::{
         approves, NewReview, NotificationKind, Review, ReviewSetup, Reviews, UserRef, Verdict,
     },
 };
-
-/// A review's comment has at most this many characters.
-const COMMENT_MAX: usize = 10_000;
 
 impl Documents<'_> {
     /// How the document is reviewed, and every review, newest first.
@@ -128,22 +125,8 @@ impl Documents<'_> {
                 ),
             ));
         }
-        let comment = request.comment.trim();
-        if comment.chars().count() > COMMENT_MAX {
-            return Err(DocError::invalid(
-                "comment",
-                format!("A comment has at most {COMMENT_MAX} characters."),
-            ));
-        }
-        if comment
-            .chars()
-            .any(|c| c.is_control() && c != '\n' && c != '\t')
-        {
-            return Err(DocError::invalid(
-                "comment",
-                "A comment cannot hold control characters.",
-            ));
-        }
+        let comment = optional_text(&request.comment, "comment", "A review's comment")
+            .map_err(|e| DocError::Invalid(vec![e]))?;
         if request.verdict == Verdict::ChangesRequested && comment.is_empty() {
             return Err(DocError::invalid(
                 "comment",
@@ -158,7 +141,7 @@ impl Documents<'_> {
                     by: user.clone(),
                     rev: request.rev,
                     verdict: request.verdict,
-                    comment: comment.to_owned(),
+                    comment,
                     at: self.clock.now(),
                 },
             )

@@ -9,8 +9,10 @@ use crate::store::{
 };
 use app::{
     domain::{
-        changed_fields, parse_fields,
-        suggest::{accept, hunks, Hunk, Outdated},
+        changed_fields,
+        comment::optional_text,
+        parse_fields,
+        suggest::{accept_among, hunks, Hunk, Outdated},
         Field, Fields,
     },
     protocol::{
@@ -19,8 +21,6 @@ use app::{
     },
 };
 
-/// A note says why, in at most this many characters.
-const NOTE_MAX: usize = 10_000;
 /// Characters of the text shown either side of a body hunk.
 const AROUND: usize = 40;
 
@@ -63,7 +63,8 @@ impl Documents<'_> {
                 ),
             ));
         }
-        let note = note(&request.note)?;
+        let note = optional_text(&request.note, "note", "A note")
+            .map_err(|e| DocError::Invalid(vec![e]))?;
         let base = self.base_of(id, request.base_rev).await?;
         let proposed = parse_fields(
             request.title.as_deref().unwrap_or(&base.title),
@@ -89,7 +90,7 @@ impl Documents<'_> {
                 title: &proposed.title,
                 tags: &proposed.tags,
                 body: &proposed.body,
-                note,
+                note: &note,
                 at: self.clock.now(),
             })
             .await?;
@@ -155,9 +156,10 @@ impl Documents<'_> {
             let current = self
                 .editable_at(id, precondition, user, Mine::Unknown)
                 .await?;
-            let merged = accept(
+            let merged = accept_among(
                 &base,
                 &proposed,
+                &all,
                 &current.fields(),
                 &done,
                 &decisions.accept,
@@ -271,28 +273,6 @@ fn proposed(record: &SuggestionRecord, base: &Fields) -> Fields {
     }
 }
 
-/// A note: trimmed, at most 10,000 characters, line breaks and tabs the only control
-/// characters.
-fn note(raw: &str) -> Result<&str, DocError> {
-    let note = raw.trim();
-    if note.chars().count() > NOTE_MAX {
-        return Err(DocError::invalid(
-            "note",
-            format!("A note has at most {NOTE_MAX} characters."),
-        ));
-    }
-    if note
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\t')
-    {
-        return Err(DocError::invalid(
-            "note",
-            "A note cannot hold control characters.",
-        ));
-    }
-    Ok(note)
-}
-
 /// Decisions name at least one hunk, each once, each existing and undecided, on an open
 /// suggestion.
 fn check_decisions(
@@ -384,7 +364,9 @@ fn on_the_wire(record: SuggestionRecord, base: &Fields, current: &Fields) -> Sug
             let state = match decision {
                 Some(d) if d.accepted => HunkState::Accepted,
                 Some(_) => HunkState::Rejected,
-                None if open && accept(base, &proposed, current, &done, &[index]).is_err() => {
+                None if open
+                    && accept_among(base, &proposed, &all, current, &done, &[index]).is_err() =>
+                {
                     HunkState::Outdated
                 }
                 None => HunkState::Open,
