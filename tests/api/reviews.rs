@@ -234,3 +234,156 @@ async fn bad_review_setups_and_reviews_are_refused_and_change_nothing() {
         .unwrap();
     assert_eq!(reviews["items"], json!([]));
 }
+
+/// Ann's document requiring Bob's approval (Bob and Cat editors, Dan a viewer), approved
+/// by Bob and published: revision `rev` of `doc`.
+async fn published_with_approval(app: &TestApp) -> (Client, Client, Client, Client, Value) {
+    let ann = app.user("ann").await;
+    let bob = app.user("bob").await;
+    let cat = app.user("cat").await;
+    let dan = app.user("dan").await;
+    let doc = document(app, &ann, "We meet on Monday.\n\nBring the figures.\n").await;
+    let id = doc["id"].as_str().unwrap().to_owned();
+    app.share(&ann, &id, "bob", "editor").await;
+    app.share(&ann, &id, "cat", "editor").await;
+    app.share(&ann, &id, "dan", "viewer").await;
+    let set = set_up(
+        app,
+        &ann,
+        &id,
+        json!({"required": true, "reviewers": ["bob"]}),
+    )
+    .await;
+    assert_eq!(set.status(), StatusCode::OK);
+    let approved = review(app, &bob, &id, json!({"rev": 1, "verdict": "approved"})).await;
+    assert_eq!(approved.status(), StatusCode::OK);
+    assert_eq!(publish(app, &ann, &id, 1).await.status(), StatusCode::OK);
+    let doc = app.get(&ann, &id).await;
+    (ann, bob, cat, dan, doc)
+}
+
+#[tokio::test]
+async fn a_published_document_that_requires_approval_changes_only_through_suggestions() {
+    let app = TestApp::spawn().await;
+    let (ann, bob, cat, dan, doc) = published_with_approval(&app).await;
+    let id = doc["id"].as_str().unwrap();
+    let rev = doc["rev"].as_i64().unwrap();
+    let edited = "We meet on Tuesday.\n\nBring the figures.\n";
+    // Every way of saving directly is refused, the owner's too, and changes nothing.
+    for client in [&ann, &cat] {
+        let put = client
+            .put(app.url(&format!("/api/docs/{id}")))
+            .header("If-Match", format!("\"{rev}\""))
+            .json(&json!({"title": doc["title"], "slug": doc["slug"], "tags": [], "body": edited}))
+            .send()
+            .await
+            .unwrap();
+        let body = problem(put, StatusCode::CONFLICT, "/problems/invalid-state").await;
+        assert!(
+            body["detail"]
+                .as_str()
+                .unwrap()
+                .contains("go through suggestions"),
+            "{body}"
+        );
+    }
+    let patch = ann
+        .patch(app.url(&format!("/api/docs/{id}")))
+        .header("If-Match", format!("\"{rev}\""))
+        .header("Content-Type", "application/merge-patch+json")
+        .header("Prefer", "merge=auto")
+        .body(json!({"body": edited}).to_string())
+        .send()
+        .await
+        .unwrap();
+    problem(patch, StatusCode::CONFLICT, "/problems/invalid-state").await;
+    let restore = ann
+        .post(app.url(&format!("/api/docs/{id}/revisions/1/restore")))
+        .header("If-Match", format!("\"{rev}\""))
+        .send()
+        .await
+        .unwrap();
+    problem(restore, StatusCode::CONFLICT, "/problems/invalid-state").await;
+    assert_eq!(app.get(&ann, &id).await["rev"], rev);
+
+    // Cat (an editor, not a reviewer) suggests it; she cannot accept it, nor can Ann.
+    let made = cat
+        .post(app.url(&format!("/api/docs/{id}/suggestions")))
+        .json(&json!({"base_rev": rev, "body": edited}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made.status(), StatusCode::CREATED);
+    let sid = made.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let accept = |client: &Client| {
+        client
+            .post(app.url(&format!("/api/docs/{id}/suggestions/{sid}/decisions")))
+            .header("If-Match", format!("\"{rev}\""))
+            .json(&json!({"accept": [0]}))
+            .send()
+    };
+    for client in [&cat, &ann, &dan] {
+        let refused = accept(client).await.unwrap();
+        let body = problem(refused, StatusCode::FORBIDDEN, "/problems/forbidden").await;
+        assert!(body["detail"].as_str().unwrap().contains("(bob)"), "{body}");
+    }
+    assert_eq!(app.get(&ann, &id).await["rev"], rev);
+    // Bob, the named reviewer, accepts it: the published text changes, reviewed.
+    let accepted = accept(&bob).await.unwrap();
+    assert_eq!(accepted.status(), StatusCode::OK);
+    let now = app.get(&ann, &id).await;
+    assert_eq!(now["body"], edited);
+    assert_eq!(now["status"], "published");
+
+    // A reviewer's own suggestion waits for another reviewer.
+    let own = bob
+        .post(app.url(&format!("/api/docs/{id}/suggestions")))
+        .json(&json!({"base_rev": now["rev"], "title": "Weekly meeting"}))
+        .send()
+        .await
+        .unwrap();
+    let own_id = own.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let refused = bob
+        .post(app.url(&format!("/api/docs/{id}/suggestions/{own_id}/decisions")))
+        .header("If-Match", format!("\"{}\"", now["rev"]))
+        .json(&json!({"accept": [0]}))
+        .send()
+        .await
+        .unwrap();
+    let body = problem(refused, StatusCode::FORBIDDEN, "/problems/forbidden").await;
+    assert!(body["detail"]
+        .as_str()
+        .unwrap()
+        .contains("another named reviewer"));
+    // Editors may still turn it down.
+    let rejected = cat
+        .post(app.url(&format!("/api/docs/{id}/suggestions/{own_id}/decisions")))
+        .json(&json!({"reject": [0]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rejected.status(), StatusCode::OK);
+    // Without the rule, editors save directly again.
+    let set = set_up(
+        &app,
+        &ann,
+        id,
+        json!({"required": false, "reviewers": ["bob"]}),
+    )
+    .await;
+    assert_eq!(set.status(), StatusCode::OK);
+    let saved = cat
+        .put(app.url(&format!("/api/docs/{id}")))
+        .header("If-Match", format!("\"{}\"", now["rev"]))
+        .json(&json!({"title": now["title"], "slug": now["slug"], "tags": [], "body": "Tuesday it is.\n"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), StatusCode::OK);
+}

@@ -389,3 +389,76 @@ async fn watchers_hear_of_a_suggestion_as_it_is_made() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_author_updates_an_outdated_suggestion_which_replaces_the_old_one() {
+    let app = TestApp::spawn().await;
+    let (ann, bob, id, suggestion) = suggested(&app).await;
+    let sid = suggestion["id"].as_str().unwrap();
+    let edited = "We hire two engineers in Q4.\n\nThe budget is cut.\n\nReview in May.\n";
+    let response = ann
+        .put(app.url(&format!("/api/docs/{id}")))
+        .header("If-Match", "\"1\"")
+        .json(&json!({"title": "Plan", "slug": "plan", "tags": [], "body": edited}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    // What Bob starts from: his values and the revision he suggested them on.
+    let values: Value = bob
+        .get(app.url(&format!("/api/docs/{id}/suggestions/{sid}/values")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(values["base_rev"], 1);
+    assert_eq!(values["base"]["body"], BODY);
+    assert_eq!(values["proposed"]["body"], SUGGESTED);
+    // Bob suggests again on revision 2, replacing the old one.
+    let updated_body =
+        "We hire three engineers in Q4.\n\nThe budget is cut, then grows.\n\nReview in June.\n";
+    let replacing = json!({"base_rev": 2, "body": updated_body, "replaces": sid});
+    // Only its author replaces it.
+    let refused = suggest(&app, &ann, &id, replacing.clone()).await;
+    problem(refused, StatusCode::FORBIDDEN, "/problems/forbidden").await;
+    let response = suggest(&app, &bob, &id, replacing.clone()).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let new: Value = response.json().await.unwrap();
+    let list = suggestions(&app, &ann, &id).await;
+    let state = |wanted: &str| {
+        list.iter()
+            .find(|s| s["id"] == wanted)
+            .map(|s| s["state"].as_str().unwrap().to_owned())
+    };
+    assert_eq!(state(sid).as_deref(), Some("withdrawn"));
+    assert_eq!(state(new["id"].as_str().unwrap()).as_deref(), Some("open"));
+    assert!(hunks(&new).iter().all(|(_, _, state)| state == "open"));
+    // The old one cannot be replaced twice, nor can a suggestion that is not there.
+    let again = suggest(&app, &bob, &id, replacing).await;
+    problem(again, StatusCode::CONFLICT, "/problems/suggestion-conflict").await;
+    let nowhere = suggest(
+        &app,
+        &bob,
+        &id,
+        json!({"base_rev": 2, "body": updated_body, "replaces": "no-such-suggestion"}),
+    )
+    .await;
+    let body = problem(
+        nowhere,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "/problems/validation",
+    )
+    .await;
+    assert_eq!(body["errors"][0]["field"], "replaces");
+    assert_eq!(suggestions(&app, &ann, &id).await.len(), 2);
+    // Outsiders learn nothing of it.
+    let eve = app.user("eve").await;
+    let hidden = eve
+        .get(app.url(&format!("/api/docs/{id}/suggestions/{sid}/values")))
+        .send()
+        .await
+        .unwrap();
+    problem(hidden, StatusCode::NOT_FOUND, "/problems/not-found").await;
+}

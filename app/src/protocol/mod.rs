@@ -15,8 +15,8 @@ pub use inbox::{Inbox, Notification, NotificationKind};
 pub use problems::{problem, ApiFailure, Problem, StaleRevision};
 pub use reviews::{approves, NewReview, Review, ReviewSetup, Reviews, Verdict};
 pub use suggestions::{
-    Decided, Decisions, HunkState, NewSuggestion, SuggestedHunk, Suggestion, SuggestionList,
-    SuggestionState,
+    Decided, Decisions, HunkState, NewSuggestion, SuggestedHunk, SuggestedValues, Suggestion,
+    SuggestionList, SuggestionState,
 };
 pub use threads::{
     check_passages, comments_heading, highlighted, in_bytes, in_text_order, passages,

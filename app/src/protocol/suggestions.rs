@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::UserRef;
-use crate::domain::Field;
+use crate::domain::{Field, Fields};
 
 /// `POST /api/docs/{id}/suggestions`: values proposed on revision `base_rev`; a field left
 /// out stays as that revision had it. At least one must differ from it.
@@ -23,6 +23,20 @@ pub struct NewSuggestion {
     /// Why, in a few words (at most 10,000 characters); may be empty.
     #[serde(default)]
     pub note: String,
+    /// The id of the author's own open suggestion this one updates: that one is withdrawn
+    /// as this one is stored.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub replaces: Option<String>,
+}
+
+/// `GET /api/docs/{id}/suggestions/{suggestion}/values`: what a suggestion proposes, and the
+/// revision it was made on, whole (its author updates it from these).
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SuggestedValues {
+    pub base_rev: i64,
+    pub base: Fields,
+    pub proposed: Fields,
 }
 
 /// Where a hunk stands.

@@ -289,6 +289,7 @@ mod tests {
         ("post", "/api/docs/{id}/suggestions"),
         ("post", "/api/docs/{id}/suggestions/{suggestion}/decisions"),
         ("delete", "/api/docs/{id}/suggestions/{suggestion}"),
+        ("get", "/api/docs/{id}/suggestions/{suggestion}/values"),
         ("get", "/api/docs/{id}/threads"),
         ("post", "/api/docs/{id}/threads"),
         ("post", "/api/docs/{id}/threads/{thread}/comments"),

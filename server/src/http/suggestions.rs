@@ -17,13 +17,16 @@ use super::{
     openapi::{BadBody, ChangeRefused, Forbidden, NotFound, Unauthorized},
 };
 use crate::state::AppState;
-use app::protocol::{Decided, Decisions, NewSuggestion, Suggestion, SuggestionList};
+use app::protocol::{
+    Decided, Decisions, NewSuggestion, SuggestedValues, Suggestion, SuggestionList,
+};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, suggest))
         .routes(routes!(decide))
         .routes(routes!(withdraw))
+        .routes(routes!(values))
 }
 
 #[utoipa::path(get, operation_id = "listSuggestions", path = "/docs/{id}/suggestions", tag = "suggestions", params(("id" = String, Path, description = "The document's id")),
@@ -41,9 +44,10 @@ async fn list(
     responses((status = 201, body = Suggestion, description = "Stored; the document is unchanged",
             links(
                 ("DecideSuggestion" = (operation_id = "decideSuggestion", parameters(("id" = "$response.body#/doc_id"), ("suggestion" = "$response.body#/id")))),
-                ("WithdrawSuggestion" = (operation_id = "withdrawSuggestion", parameters(("id" = "$response.body#/doc_id"), ("suggestion" = "$response.body#/id"))))
-            )), Unauthorized, NotFound, BadBody,
-        (status = 409, description = "The document is archived (`/problems/invalid-state`)", body = super::openapi::ProblemDoc, content_type = "application/problem+json")))]
+                ("WithdrawSuggestion" = (operation_id = "withdrawSuggestion", parameters(("id" = "$response.body#/doc_id"), ("suggestion" = "$response.body#/id")))),
+                ("SuggestedValues" = (operation_id = "suggestedValues", parameters(("id" = "$response.body#/doc_id"), ("suggestion" = "$response.body#/id"))))
+            )), Unauthorized, Forbidden, NotFound, BadBody,
+        (status = 409, description = "The document is archived (`/problems/invalid-state`), or the suggestion it replaces is no longer open (`/problems/suggestion-conflict`)", body = super::openapi::ProblemDoc, content_type = "application/problem+json")))]
 async fn suggest(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -52,6 +56,22 @@ async fn suggest(
 ) -> Result<(StatusCode, Json<Suggestion>), ApiError> {
     let suggestion = state.documents().suggest(&id, &user, &request).await?;
     Ok((StatusCode::CREATED, Json(suggestion)))
+}
+
+#[utoipa::path(get, operation_id = "suggestedValues", path = "/docs/{id}/suggestions/{suggestion}/values", tag = "suggestions",
+    params(("id" = String, Path, description = "The document's id"), ("suggestion" = String, Path, description = "The suggestion's id")),
+    responses((status = 200, body = SuggestedValues, description = "What it proposes, and the revision it was made on"), Unauthorized, NotFound))]
+async fn values(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    Path((id, suggestion)): Path<(String, String)>,
+) -> Result<Json<SuggestedValues>, ApiError> {
+    Ok(Json(
+        state
+            .documents()
+            .suggested_values(&id, &suggestion, &user)
+            .await?,
+    ))
 }
 
 #[utoipa::path(post, operation_id = "decideSuggestion", path = "/docs/{id}/suggestions/{suggestion}/decisions", tag = "suggestions",

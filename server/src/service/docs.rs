@@ -97,6 +97,22 @@ impl Documents<'_> {
         self.editable(current, precondition, user, mine).await
     }
 
+    /// As `editable_at`, but for accepting a suggestion: a published document that requires
+    /// approval takes changes this way only (its rule is the caller's to check).
+    pub(super) async fn acceptable_at(
+        &self,
+        id: &str,
+        precondition: &Precondition,
+        user: &UserRef,
+    ) -> Result<Document, DocError> {
+        let current = self.current(id).await?;
+        let current = self
+            .on_revision(current, precondition, user, Mine::Unknown)
+            .await?;
+        writable(current.status)?;
+        Ok(current)
+    }
+
     /// `current` (just read), if the change's precondition holds on it and its state allows
     /// editing.
     pub async fn editable(
@@ -107,15 +123,17 @@ impl Documents<'_> {
         mine: Mine<'_>,
     ) -> Result<Document, DocError> {
         let current = self.on_revision(current, precondition, user, mine).await?;
-        if !current.status.is_editable() {
-            return Err(DocError::InvalidState {
-                state: current.status,
-                allowed: vec![Status::Draft],
-                detail: "This document is archived and read-only. Restore it to draft to edit it."
-                    .into(),
-            });
+        writable(current.status)?;
+        if current.status == Status::Published && self.gated(&current.id).await? {
+            return Err(through_suggestions());
         }
         Ok(current)
+    }
+
+    /// Whether changes to the document, once published, go through suggestions: its owner
+    /// requires approval before publishing (issue 24).
+    pub(super) async fn gated(&self, id: &str) -> Result<bool, DocError> {
+        Ok(self.stores.reviews.review_settings(id).await?.required)
     }
 
     /// Saves `fields` over `current` in one compare-and-set. `patch` is the merge patch the
@@ -211,8 +229,11 @@ impl Documents<'_> {
                 .into_fields(),
             Mine::Unknown => return Err(DocError::NotFound),
         };
+        // Read before the save's transaction: the owner changing the rule meanwhile is
+        // a change of policy, not of text, and the next save sees it.
+        let gated = self.gated(id).await?;
         let merge = |current: &Document| -> Option<ValidFields> {
-            if !current.status.is_editable() {
+            if !current.status.is_editable() || (gated && current.status == Status::Published) {
                 return None;
             }
             let compared = compare(&base, &current.fields(), &wanted);
@@ -381,5 +402,26 @@ pub fn refused(state: Status, to: Status) -> DocError {
         state,
         allowed,
         detail,
+    }
+}
+
+/// Archived documents are read-only until restored to draft.
+fn writable(status: Status) -> Result<(), DocError> {
+    if status.is_editable() {
+        return Ok(());
+    }
+    Err(DocError::InvalidState {
+        state: status,
+        allowed: vec![Status::Draft],
+        detail: "This document is archived and read-only. Restore it to draft to edit it.".into(),
+    })
+}
+
+/// A published document that requires approval changes only by accepted suggestions.
+fn through_suggestions() -> DocError {
+    DocError::InvalidState {
+        state: Status::Published,
+        allowed: vec![Status::Archived],
+        detail: "This published document requires approval: changes to it go through suggestions. Suggest this change; a named reviewer accepts it.".into(),
     }
 }

@@ -4,6 +4,7 @@
 
 use super::{DocError, Documents, Mine, Precondition};
 use crate::store::{
+    reviews::ReviewSettings,
     suggestions::{DecisionBatch, NewSuggestionRecord, SuggestionRecord},
     SaveChange, StoreError,
 };
@@ -13,11 +14,11 @@ use app::{
         comment::optional_text,
         parse_fields,
         suggest::{accept_among, hunks, Hunk, Outdated},
-        Field, Fields,
+        Field, Fields, Role, Status,
     },
     protocol::{
-        Decided, Decisions, HunkState, NewSuggestion, NotificationKind, SuggestedHunk, Suggestion,
-        SuggestionList, SuggestionState, UserRef,
+        Decided, Decisions, HunkState, NewSuggestion, NotificationKind, SuggestedHunk,
+        SuggestedValues, Suggestion, SuggestionList, SuggestionState, UserRef,
     },
 };
 
@@ -79,10 +80,14 @@ impl Documents<'_> {
                 format!("This suggests nothing: the values are those of revision {}. Change the title, the tags or the text.", request.base_rev),
             ));
         }
+        if let Some(old) = &request.replaces {
+            self.replaceable(id, old, user).await?;
+        }
         let suggestion_id = uuid::Uuid::now_v7().to_string();
         self.stores
             .suggestions
             .suggest(NewSuggestionRecord {
+                replaces: request.replaces.as_deref(),
                 id: &suggestion_id,
                 doc_id: id,
                 author: user,
@@ -93,8 +98,9 @@ impl Documents<'_> {
                 note: &note,
                 at: self.clock.now(),
             })
-            .await?;
-        tracing::info!(doc = %id, suggestion = %suggestion_id, by = %user.name, "suggestion made");
+            .await
+            .map_err(not_open)?;
+        tracing::info!(doc = %id, suggestion = %suggestion_id, replaces = ?request.replaces, by = %user.name, "suggestion made");
         // Whoever may decide on it hears of it.
         if let Some((owner, members)) = self.stores.members.members(id).await? {
             let deciders: Vec<String> = std::iter::once(owner.id)
@@ -121,8 +127,14 @@ impl Documents<'_> {
         precondition: &Precondition,
         decisions: &Decisions,
     ) -> Result<Decided, DocError> {
-        self.editor(id, user).await?;
+        let (doc, role) = self.read_as(id, user).await?;
         let record = self.record(id, suggestion_id).await?;
+        let gate = Gate {
+            role,
+            status: doc.status,
+            settings: &self.stores.reviews.review_settings(id).await?,
+        };
+        gate.may_decide(user, &record.author, !decisions.accept.is_empty())?;
         let base = self.base_of(id, record.base_rev).await?;
         let proposed = proposed(&record, &base);
         let all = hunks(&base, &proposed);
@@ -153,9 +165,13 @@ impl Documents<'_> {
                 .filter(|d| d.accepted)
                 .map(|d| d.hunk)
                 .collect();
-            let current = self
-                .editable_at(id, precondition, user, Mine::Unknown)
-                .await?;
+            let current = self.acceptable_at(id, precondition, user).await?;
+            // Published meanwhile (a revision the If-Match names): its rule decides.
+            Gate {
+                status: current.status,
+                ..gate
+            }
+            .may_decide(user, &record.author, true)?;
             let merged = accept_among(
                 &base,
                 &proposed,
@@ -228,6 +244,51 @@ impl Documents<'_> {
         Ok(())
     }
 
+    /// The values a suggestion proposes and those of the revision it was made on: what its
+    /// author starts from to update it.
+    pub async fn suggested_values(
+        &self,
+        id: &str,
+        suggestion_id: &str,
+        user: &UserRef,
+    ) -> Result<SuggestedValues, DocError> {
+        self.read_as(id, user).await?;
+        let record = self.record(id, suggestion_id).await?;
+        let base = self.base_of(id, record.base_rev).await?;
+        Ok(SuggestedValues {
+            base_rev: record.base_rev,
+            proposed: proposed(&record, &base),
+            base,
+        })
+    }
+
+    /// A suggestion its author may replace with a newer version: theirs, and open.
+    async fn replaceable(&self, id: &str, old: &str, user: &UserRef) -> Result<(), DocError> {
+        let Some(record) = self
+            .stores
+            .suggestions
+            .suggestions(id)
+            .await?
+            .into_iter()
+            .find(|s| s.id == old)
+        else {
+            return Err(DocError::invalid(
+                "replaces",
+                format!("This document has no suggestion {old} to replace."),
+            ));
+        };
+        if record.author.id != user.id {
+            return Err(DocError::Forbidden {
+                role: self.role(id, user).await?,
+                detail: "Only its author may update a suggestion; suggest your own instead.".into(),
+            });
+        }
+        if record.state != SuggestionState::Open {
+            return Err(not_open(StoreError::Stale));
+        }
+        Ok(())
+    }
+
     async fn suggestion(
         &self,
         id: &str,
@@ -260,6 +321,56 @@ impl Documents<'_> {
             .await?
             .ok_or(DocError::NotFound)?
             .values())
+    }
+}
+
+/// Who may decide on a suggestion. Usually editors and the owner. Once a document that
+/// requires approval is published, its changes are reviewed: a named reviewer accepts
+/// (never their own suggestion), and they, editors or the owner may reject.
+#[derive(Clone, Copy)]
+struct Gate<'a> {
+    role: Role,
+    status: Status,
+    settings: &'a ReviewSettings,
+}
+
+impl Gate<'_> {
+    fn may_decide(self, user: &UserRef, author: &UserRef, accepting: bool) -> Result<(), DocError> {
+        let gated = self.settings.required && self.status == Status::Published;
+        let reviewer = self.settings.reviewers.iter().any(|r| r.id == user.id);
+        let refusal = |detail: &str| {
+            Err(DocError::Forbidden {
+                role: self.role,
+                detail: detail.into(),
+            })
+        };
+        if !gated {
+            return if self.role.can_edit() {
+                Ok(())
+            } else {
+                refusal("You are a viewer of this document: you can suggest changes, and its editors accept or reject them.")
+            };
+        }
+        if accepting && !reviewer {
+            let names: Vec<&str> = self
+                .settings
+                .reviewers
+                .iter()
+                .map(|r| r.name.as_str())
+                .collect();
+            return refusal(&format!(
+                "This published document requires approval: one of its named reviewers ({}) accepts changes to it.",
+                names.join(", ")
+            ));
+        }
+        if accepting && author.id == user.id {
+            return refusal("This published document requires approval: another named reviewer accepts your own suggestion.");
+        }
+        if reviewer || self.role.can_edit() {
+            Ok(())
+        } else {
+            refusal("You are a viewer of this document: you can suggest changes, and its editors accept or reject them.")
+        }
     }
 }
 

@@ -43,6 +43,8 @@ pub struct NewSuggestionRecord<'a> {
     pub body: &'a str,
     pub note: &'a str,
     pub at: DateTime<Utc>,
+    /// The author's own open suggestion this one updates: withdrawn in the same transaction.
+    pub replaces: Option<&'a str>,
 }
 
 /// Decisions on some hunks of one suggestion, by one person at one time.
@@ -63,7 +65,8 @@ pub struct DecisionBatch<'a> {
 pub trait Suggestions: Send + Sync + 'static {
     /// The document's suggestions, newest first, each with its decisions.
     async fn suggestions(&self, doc_id: &str) -> StoreResult<Vec<SuggestionRecord>>;
-    /// Stores a new, open suggestion on a live document.
+    /// Stores a new, open suggestion on a live document, withdrawing the one it replaces
+    /// (`Stale` if that one is no longer its author's and open).
     async fn suggest(&self, suggestion: NewSuggestionRecord<'_>) -> StoreResult<()>;
     /// Stores rejections alone (nothing accepted): `AlreadyDecided` if a hunk was decided
     /// meanwhile, `Stale` if the suggestion is no longer open.

@@ -160,6 +160,20 @@ impl crate::store::Suggestions for super::This {
         if live.is_none() {
             return Err(StoreError::NotFound);
         }
+        if let Some(old) = new.replaces {
+            let replaced = sqlx::query(
+                "UPDATE suggestions SET state = 'withdrawn' \
+                 WHERE id = $1 AND doc_id = $2 AND author_id = $3 AND state = 'open'",
+            )
+            .bind(old)
+            .bind(new.doc_id)
+            .bind(&new.author.id)
+            .execute(&mut *tx)
+            .await?;
+            if replaced.rows_affected() == 0 {
+                return Err(StoreError::Stale);
+            }
+        }
         sqlx::query(
             "INSERT INTO suggestions (id, doc_id, author_id, base_rev, title, tags, body, note, created_at, state) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
