@@ -304,7 +304,7 @@ async fn a_published_document_that_requires_approval_changes_only_through_sugges
         .await
         .unwrap();
     problem(restore, StatusCode::CONFLICT, "/problems/invalid-state").await;
-    assert_eq!(app.get(&ann, &id).await["rev"], rev);
+    assert_eq!(app.get(&ann, id).await["rev"], rev);
 
     // Cat (an editor, not a reviewer) suggests it; she cannot accept it, nor can Ann.
     let made = cat
@@ -330,11 +330,11 @@ async fn a_published_document_that_requires_approval_changes_only_through_sugges
         let body = problem(refused, StatusCode::FORBIDDEN, "/problems/forbidden").await;
         assert!(body["detail"].as_str().unwrap().contains("(bob)"), "{body}");
     }
-    assert_eq!(app.get(&ann, &id).await["rev"], rev);
+    assert_eq!(app.get(&ann, id).await["rev"], rev);
     // Bob, the named reviewer, accepts it: the published text changes, reviewed.
     let accepted = accept(&bob).await.unwrap();
     assert_eq!(accepted.status(), StatusCode::OK);
-    let now = app.get(&ann, &id).await;
+    let now = app.get(&ann, id).await;
     assert_eq!(now["body"], edited);
     assert_eq!(now["status"], "published");
 

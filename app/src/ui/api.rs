@@ -9,7 +9,8 @@ use crate::{
         etag, ApiFailure, Comment, CreateDoc, Credentials, Decided, Decisions, DocDiff, DocPage,
         Document, ListParams, MemberRequest, Members, NewComment, NewReview, NewSuggestion,
         NewThread, People, Preview, PreviewRequest, PutDoc, Resolution, ReviewSetup, Reviews,
-        RevisionList, Suggestion, SuggestionList, Thread, ThreadList, TransitionRequest, UserRef,
+        RevisionList, SuggestedValues, Suggestion, SuggestionList, Thread, ThreadList,
+        TransitionRequest, UserRef,
     },
 };
 
@@ -270,6 +271,15 @@ pub async fn suggestions(id: &str) -> Result<Vec<Suggestion>, ApiFailure> {
     let list: SuggestionList =
         client::get(&format!("/api/docs/{}/suggestions", encode(id))).await?;
     Ok(list.items)
+}
+
+pub async fn suggested_values(id: &str, suggestion: &str) -> Result<SuggestedValues, ApiFailure> {
+    client::get(&format!(
+        "/api/docs/{}/suggestions/{}/values",
+        encode(id),
+        encode(suggestion)
+    ))
+    .await
 }
 
 pub async fn suggest(id: &str, suggestion: &NewSuggestion) -> Result<Suggestion, ApiFailure> {

@@ -2,8 +2,51 @@
 //! or rejected, what "all" means, and how each is named for a screen reader. The server
 //! decides whether a decision holds; these decide what is offered.
 
-use crate::domain::Field;
-use crate::protocol::{Decisions, HunkState, SuggestedHunk, Suggestion, SuggestionState};
+use crate::domain::{Field, Role, Status};
+use crate::protocol::{
+    Decisions, HunkState, Reviews, SuggestedHunk, Suggestion, SuggestionState, UserRef,
+};
+
+/// Who decides on suggestions, as the server rules (`service/suggestions.rs`): editors and
+/// the owner; on a published document that requires approval, a named reviewer accepts
+/// (never their own suggestion) and they, editors or the owner reject.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Rights {
+    can_edit: bool,
+    gated: bool,
+    reviewer: bool,
+    me: Option<String>,
+}
+
+impl Rights {
+    pub fn new(role: Role, status: Status, reviews: Option<&Reviews>, me: Option<&str>) -> Rights {
+        let required = reviews.is_some_and(|r| r.required);
+        Rights {
+            can_edit: role.can_edit(),
+            gated: required && status == Status::Published,
+            reviewer: reviews
+                .is_some_and(|r| r.reviewers.iter().any(|who| Some(who.id.as_str()) == me)),
+            me: me.map(str::to_owned),
+        }
+    }
+
+    pub fn accepts(&self, author: &UserRef) -> bool {
+        if self.gated {
+            self.reviewer && self.me.as_deref() != Some(author.id.as_str())
+        } else {
+            self.can_edit
+        }
+    }
+
+    pub fn rejects(&self) -> bool {
+        self.can_edit || (self.gated && self.reviewer)
+    }
+
+    /// The author updates their own open suggestion.
+    pub fn updates(&self, author: &UserRef) -> bool {
+        self.me.as_deref() == Some(author.id.as_str())
+    }
+}
 
 /// A hunk that still applies can be accepted.
 pub fn may_accept(hunk: &SuggestedHunk) -> bool {
@@ -76,7 +119,7 @@ pub fn hunk_name(suggestion: &Suggestion, hunk: &SuggestedHunk) -> String {
 pub fn state_note(hunk: &SuggestedHunk) -> Option<String> {
     match (&hunk.state, &hunk.decided_by) {
         (HunkState::Outdated, _) => Some(
-            "Outdated: the text changed here since it was suggested. Compare, and edit by hand if it is still wanted.".into(),
+            "Outdated: the text changed here since it was suggested. Compare; its author can update it.".into(),
         ),
         (HunkState::Accepted, Some(by)) => Some(format!("Accepted by {}", by.name)),
         (HunkState::Rejected, Some(by)) => Some(format!("Rejected by {}", by.name)),
@@ -118,6 +161,42 @@ mod tests {
             state: SuggestionState::Open,
             hunks,
         }
+    }
+
+    #[test]
+    fn on_a_published_document_under_review_only_another_named_reviewer_accepts() {
+        let bob = UserRef {
+            id: "u2".into(),
+            name: "bob".into(),
+        };
+        let reviews = Reviews {
+            required: true,
+            reviewers: vec![UserRef {
+                id: "u3".into(),
+                name: "cat".into(),
+            }],
+            items: Vec::new(),
+            approved: false,
+        };
+        // A draft: editors and the owner decide, viewers do not.
+        let editor = Rights::new(Role::Editor, Status::Draft, Some(&reviews), Some("u4"));
+        assert!(editor.accepts(&bob) && editor.rejects());
+        let viewer = Rights::new(Role::Viewer, Status::Draft, Some(&reviews), Some("u3"));
+        assert!(!viewer.accepts(&bob) && !viewer.rejects());
+        // Published under review: the owner rejects but does not accept; Cat, a viewer
+        // named reviewer, accepts Bob's but not her own.
+        let owner = Rights::new(Role::Owner, Status::Published, Some(&reviews), Some("u1"));
+        assert!(!owner.accepts(&bob) && owner.rejects());
+        let cat = Rights::new(Role::Viewer, Status::Published, Some(&reviews), Some("u3"));
+        assert!(cat.accepts(&bob) && cat.rejects());
+        let own = UserRef {
+            id: "u3".into(),
+            name: "cat".into(),
+        };
+        assert!(!cat.accepts(&own) && cat.updates(&own) && !cat.updates(&bob));
+        // Reviews not loaded yet: nothing is gated, as on the server without the rule.
+        let unknown = Rights::new(Role::Editor, Status::Published, None, Some("u4"));
+        assert!(unknown.accepts(&bob));
     }
 
     #[test]

@@ -31,9 +31,11 @@ test('a role changed while the editor is open takes effect at once, and removal 
   await ann.getByText('Sharing').click();
   await ann.getByLabel(`Role for ${bobName}`).selectOption('viewer');
   await expect(bob.getByRole('status').last()).toHaveText(
-    `${annName} made you a viewer: you can read this document but no longer change it. Your unsaved text stays on this page.`,
+    `${annName} made you a viewer: you can read this document and suggest changes, but no longer change it directly. Your unsaved text stays on this page: submit it as a suggestion or save it as a copy.`,
   );
-  await expect(save).toBeDisabled();
+  // Saving directly is gone; his text can still be suggested.
+  await expect(save).toHaveCount(0);
+  await expect(bob.getByRole('button', { name: 'Submit suggestion' })).toBeEnabled();
   await expect(formBody(bob)).toHaveValue('one, and what Bob is typing');
 
   await ann.getByLabel(`Role for ${bobName}`).selectOption('editor');

@@ -132,3 +132,96 @@ test('on a phone, a reader suggests changes and sees them listed without sideway
   expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await noViolations(phone, 'the read view on a phone with a suggestion');
 });
+
+test('an editor suggests from the editor instead of saving; the owner accepts it live', async ({ browser }) => {
+  const body = 'We meet on Monday.\n\nBring the figures.\n';
+  const { ann, bob, bobName, id } = await twoPeople(browser, 'Meeting', body);
+  await open(ann, `/docs/${id}`);
+  // Bob, an editor, chooses to suggest: the button says what it does now.
+  const mode = bob.getByRole('group', { name: 'Your changes' });
+  await mode.getByRole('radio', { name: /^Suggest/ }).check();
+  await expect(bob.getByRole('button', { name: 'Save', exact: true })).toHaveCount(0);
+  await formBody(bob).fill('We meet on Tuesday.\n\nBring the figures.\n');
+  await bob.getByLabel('Note for the reviewers (optional)').fill('Monday is a holiday.');
+  await noViolations(bob, 'the editor while suggesting');
+  await bob.getByRole('button', { name: 'Submit suggestion' }).click();
+  await expect(bob.getByRole('status').filter({ hasText: 'Suggestion submitted: 1 change' })).toBeVisible();
+  // The document did not change; the form shows it as saved, the suggestion below.
+  await expect(formBody(bob)).toHaveValue(body);
+  await expect(bob.getByText(/^Revision 1 ·/)).toBeVisible();
+  const bobsOwn = bob.getByRole('region', { name: /^Suggestions/ }).getByRole('article');
+  await expect(bobsOwn.getByRole('button', { name: 'Update my suggestion' })).toBeVisible();
+
+  // Ann sees it arrive and accepts it; Bob's form takes the new revision.
+  const suggestion = ann.getByRole('region', { name: /^Suggestions/ }).getByRole('article', { name: new RegExp(`^${bobName} suggests`) });
+  await expect(suggestion).toContainText('Monday is a holiday.');
+  await suggestion.getByRole('button', { name: 'Accept all' }).click();
+  await expect(formBody(ann)).toHaveValue('We meet on Tuesday.\n\nBring the figures.\n');
+  await expect(formBody(bob)).toHaveValue('We meet on Tuesday.\n\nBring the figures.\n');
+  await expect(bob.getByText(/^Revision 2 ·/)).toBeVisible();
+});
+
+test('a published document under review changes only through suggestions, accepted by the named reviewer', async ({ browser }) => {
+  const { ann, bob, bobName, id } = await twoPeople(browser, 'Policy', 'Leave is 25 days.\n', { openBob: false });
+  // Bob reviews; he approved revision 1 and Ann published it.
+  const set = await ann.request.put(`/api/docs/${id}/reviews`, { data: { required: true, reviewers: [bobName] } });
+  expect(set.status()).toBe(200);
+  const approved = await bob.request.post(`/api/docs/${id}/reviews`, { data: { rev: 1, verdict: 'approved' } });
+  expect(approved.status()).toBe(200);
+  const published = await ann.request.post(`/api/docs/${id}/transitions`, { headers: { 'If-Match': '"1"' }, data: { to: 'published' } });
+  expect(published.status()).toBe(200);
+
+  // Ann, its owner, can only suggest now, and is told why.
+  await open(ann, `/docs/${id}`);
+  await expect(ann.getByText('This published document requires approval: changes to it go through suggestions, which a named reviewer accepts.')).toBeVisible();
+  await expect(ann.getByRole('button', { name: 'Edit', exact: true })).toHaveCount(0);
+  await ann.getByRole('button', { name: 'Suggest changes' }).click();
+  await expect(ann.getByRole('group', { name: 'Your changes' })).toHaveCount(0);
+  await formBody(ann).fill('Leave is 27 days.\n');
+  await ann.keyboard.press('Control+s');
+  await expect(ann.getByRole('status').filter({ hasText: 'Suggestion submitted: 1 change' })).toBeVisible();
+  const annsList = ann.getByRole('region', { name: /^Suggestions/ }).getByRole('article');
+  // Her own suggestion waits for the reviewer: no Accept for her.
+  await expect(annsList.getByRole('button', { name: 'Update my suggestion' })).toBeVisible();
+  await expect(annsList.getByRole('button', { name: /^Accept/ })).toHaveCount(0);
+
+  // Bob accepts it; the published text changes and Ann's page follows.
+  await open(bob, `/docs/${id}`);
+  const bobsList = bob.getByRole('region', { name: /^Suggestions/ }).getByRole('article');
+  await expect(bobsList.getByRole('heading')).toHaveText(/suggests 1 change \(on revision 2\)$/);
+  await bobsList.getByRole('button', { name: 'Accept change 1 of 1, in the body' }).click();
+  // Ann's form, suggesting still, follows it.
+  await expect(formBody(ann)).toHaveValue('Leave is 27 days.\n');
+  const doc = await (await ann.request.get(`/api/docs/${id}`)).json();
+  expect(doc.status).toBe('published');
+  expect(doc.body).toBe('Leave is 27 days.\n');
+});
+
+test('the author updates an outdated suggestion through the panel; it replaces the old one', async ({ browser }) => {
+  const { ann, bob, bobName, id } = await twoPeople(browser, 'Plan', 'One two.\n\nThree four.\n', { openBob: false });
+  const made = await bob.request.post(`/api/docs/${id}/suggestions`, { data: { base_rev: 1, body: 'One 2.\n\nThree 4.\n' } });
+  expect(made.status()).toBe(201);
+  // Ann rewrote "two" meanwhile: Bob's first change is outdated.
+  const saved = await ann.request.put(`/api/docs/${id}`, {
+    headers: { 'If-Match': '"1"' },
+    data: { title: 'Plan', slug: (await (await ann.request.get(`/api/docs/${id}`)).json()).slug, tags: [], body: 'One deux.\n\nThree four.\n' },
+  });
+  expect(saved.status()).toBe(200);
+  await open(bob, `/docs/${id}`);
+  const own = bob.getByRole('region', { name: /^Suggestions/ }).getByRole('article');
+  await expect(own.getByText(/^Outdated: the text changed here/)).toBeVisible();
+  await own.getByRole('button', { name: 'Update my suggestion' }).click();
+  // His values meet Ann's edit in the panel; he keeps his word and suggests the result.
+  const panel = bob.getByRole('region', { name: 'Your save met a newer revision' });
+  await panel.getByRole('group', { name: /^Conflict 1 of 1/ }).getByRole('radio', { name: 'Keep mine' }).check();
+  await panel.getByRole('button', { name: 'Suggest merged' }).first().click();
+  await expect(bob.getByRole('status').filter({ hasText: 'Suggestion updated: 2 changes' })).toBeVisible();
+
+  // Ann sees one open suggestion, on revision 2, every change of it acceptable.
+  await open(ann, `/docs/${id}`);
+  const list = ann.getByRole('region', { name: /^Suggestions/ });
+  await expect(list.getByRole('heading', { name: `${bobName} suggests 2 changes (on revision 2)` })).toBeVisible();
+  await expect(list.getByRole('article')).toHaveCount(1);
+  await list.getByRole('button', { name: 'Accept all' }).click();
+  await expect(formBody(ann)).toHaveValue('One 2.\n\nThree 4.\n');
+});

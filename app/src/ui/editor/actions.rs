@@ -27,6 +27,12 @@ impl EditorState {
 
     /// Saves the form; `merge` asks the server to merge a stale save that merges cleanly.
     pub(super) fn save_merging(self, merge: bool) {
+        // Every way of saving (the form, Ctrl+S, a resolved panel, after signing in again)
+        // makes a suggestion instead while suggesting.
+        if untrack(|| self.mode_now().suggesting()) {
+            self.submit_suggestion();
+            return;
+        }
         if untrack(|| self.saving() || self.readonly()) {
             return;
         }

@@ -71,12 +71,12 @@ pub fn role_changed(by: &str, could_edit: bool, can_edit: bool, unsaved: bool) -
         )),
         (true, false) => {
             let kept = if unsaved {
-                " Your unsaved text stays on this page."
+                " Your unsaved text stays on this page: submit it as a suggestion or save it as a copy."
             } else {
                 ""
             };
             Some(format!(
-                "{by} made you a viewer: you can read this document but no longer change it.{kept}"
+                "{by} made you a viewer: you can read this document and suggest changes, but no longer change it directly.{kept}"
             ))
         }
         _ => None,
@@ -147,7 +147,7 @@ mod tests {
         );
         assert_eq!(
             role_changed("Ann", true, false, true).as_deref(),
-            Some("Ann made you a viewer: you can read this document but no longer change it. Your unsaved text stays on this page.")
+            Some("Ann made you a viewer: you can read this document and suggest changes, but no longer change it directly. Your unsaved text stays on this page: submit it as a suggestion or save it as a copy.")
         );
         assert_eq!(role_changed("Ann", true, true, true), None);
         assert_eq!(role_changed("Ann", false, false, false), None);

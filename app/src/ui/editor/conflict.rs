@@ -230,6 +230,9 @@ pub fn ConflictPanel(
     on_reload: Callback<()>,
     /// Saves my version as a new document instead of resolving.
     on_copy: Callback<()>,
+    /// The form is suggesting: saving the resolution submits it as a suggestion.
+    #[prop(optional)]
+    suggesting: bool,
 ) -> impl IntoView {
     let heading = NodeRef::<html::H2>::new();
     // Screen-reader and keyboard users land on the panel when it opens — unless it opened
@@ -304,6 +307,7 @@ pub fn ConflictPanel(
         .map(|compared| view! { <FieldRow compared resolution sides=sides.clone()/> })
         .collect_view();
     let save_label = match conflict.origin {
+        Origin::Stale if suggesting => "Suggest merged",
         Origin::Stale => "Save merged",
         Origin::Live => "Apply my choices",
         Origin::Draft { .. } => "Use this",

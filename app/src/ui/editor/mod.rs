@@ -11,9 +11,11 @@ mod discuss;
 mod hunks;
 mod mention;
 mod mention_field;
+mod mode;
 mod offer;
 mod own;
 mod phase;
+mod propose;
 mod reviews;
 mod standing;
 mod suggestions;
@@ -43,12 +45,14 @@ use std::collections::BTreeMap;
 
 use crate::{
     domain::{resolve::FieldResolution, Field, FieldError, Fields, Status},
-    protocol::{Document, Members},
+    protocol::{Document, Members, Reviews},
+    ui::suggested::Rights,
 };
 use arrival::{on_arrival, Arrived, Moment, OnArrival};
 use arrived::ArrivalNote;
 use comments::EditorComments;
 use conflict::{Conflict, ConflictPanel, Origin};
+use mode::{effective, modes, Mode, Modes};
 use offer::DraftOffer;
 use phase::{Access, Event, Phase, Saving, Then};
 use reviews::EditorReviews;
@@ -144,6 +148,13 @@ struct EditorState {
     /// Moves on with every change to the document's suggestions and reviews (and every new
     /// revision, which can outdate their hunks and approvals): they are fetched again.
     proposed: RwSignal<u64>,
+    /// The person's choice of editing (a save makes a revision) or suggesting (it makes a
+    /// suggestion); `mode_now` is what the form does.
+    mode: RwSignal<Mode>,
+    /// The note a suggestion is submitted with.
+    note: RwSignal<String>,
+    /// The review rule and verdicts: what may be edited directly follows them.
+    reviews: RwSignal<Option<Reviews>>,
 }
 
 impl EditorState {
@@ -173,7 +184,34 @@ impl EditorState {
             arrived: RwSignal::new(None),
             discussed: RwSignal::new(0),
             proposed: RwSignal::new(0),
+            mode: RwSignal::new(Mode::Edit),
+            note: RwSignal::new(String::new()),
+            reviews: RwSignal::new(None),
         }
+    }
+
+    /// Which of editing and suggesting this person is offered now.
+    fn modes(self) -> Modes {
+        let gated = self
+            .reviews
+            .with(|r| r.as_ref().is_some_and(|r| r.required));
+        let role = self.members.with(|m| m.your_role);
+        self.base.with(|d| modes(role, d.status, gated))
+    }
+
+    /// What the form's submit does now: the person's choice, as far as it is offered.
+    fn mode_now(self) -> Mode {
+        self.mode.with(|chosen| effective(chosen, self.modes()))
+    }
+
+    /// Who may decide on which suggestion.
+    fn rights(self) -> Rights {
+        let role = self.members.with(|m| m.your_role);
+        let me = self.me.get();
+        self.reviews.with(|r| {
+            self.base
+                .with(|d| Rights::new(role, d.status, r.as_ref(), me.as_deref()))
+        })
     }
 
     /// Whether this person's role lets them change the document (owner or editor).
@@ -205,9 +243,14 @@ impl EditorState {
         })
     }
 
-    /// Nothing can be saved: archived, or the person may only view.
+    /// Nothing can be saved or suggested: archived, no longer shared, or the person may
+    /// only view and is not suggesting.
     fn readonly(self) -> bool {
-        !self.may_edit() || self.base.with(|doc| !doc.status.is_editable())
+        if self.mode_now().suggesting() {
+            let member = self.phase.with(|p| p.may_edit(true));
+            return !member || !self.modes().suggest;
+        }
+        !self.may_edit() || !self.modes().edit
     }
 
     /// What the person has typed, as field values (tags as a sorted set).
@@ -249,6 +292,7 @@ fn Editor(
     let me = Signal::derive(move || session.0.get().and_then(|r| r.ok().flatten()).map(|u| u.id));
     let state = EditorState::new(doc, members, me);
     let may_edit = Memo::new(move |_| state.may_edit());
+    let offered = Memo::new(move |_| state.modes());
     let doc_id_for_comments = doc_id.clone();
     let doc_id_for_suggestions = doc_id.clone();
     let doc_id_for_reviews = doc_id.clone();
@@ -298,7 +342,12 @@ fn Editor(
         arrived,
         discussed,
         proposed,
+        mode,
+        note,
+        reviews,
     } = state;
+    let mode_now = Memo::new(move |_| state.mode_now());
+    let suggesting = Signal::derive(move || mode_now.with(Mode::suggesting));
     #[cfg(not(feature = "ssr"))]
     let title = move || format!("{} — Concord", base.with(|doc| doc.title.clone()));
     let saving = Signal::derive(move || state.saving());
@@ -534,13 +583,21 @@ fn Editor(
     let read_chosen = RwSignal::new(
         !may_edit.get_untracked() || base.with_untracked(|d| d.status == Status::Published),
     );
+    let on_update = Callback::new(move |id: String| {
+        read_chosen.set(false);
+        state.update_suggestion(id);
+    });
+    let choose = move |chosen: Mode| {
+        mode.set(chosen);
+        read_chosen.set(false);
+    };
     // Archived documents are read, not shown as a greyed-out form — unless this person has
     // unsaved text on screen (somebody else archived it meanwhile): that text stays.
     let reading = Signal::derive(move || read_chosen.get() || (archived.get() && !dirty.get()));
     let readonly = Signal::derive(move || state.readonly());
     // Ticking a task box in the read view is a save of that one change.
     // Not tied to the save in flight: the page must not flip the boxes back meanwhile.
-    let can_tick = Signal::derive(move || !readonly.get());
+    let can_tick = Signal::derive(move || !readonly.get() && !suggesting.get());
     let on_tick = Callback::new(move |place: usize| state.tick(place));
     let on_save_merged = Callback::new(move |_| state.save_resolution(false));
     let on_undo_arrival = Callback::new(move |_| state.undo_arrival());
@@ -669,7 +726,9 @@ fn Editor(
             }
             if !may_edit.get() {
                 let owner = members.with(|m| m.owner.name.clone());
-                Some(view! { <p class="banner">{format!("You can view this document. Ask {owner} for editor access to change it.")}</p> }.into_any())
+                Some(view! { <p class="banner">{format!("You can view this document and suggest changes to it. Ask {owner} for editor access to change it directly.")}</p> }.into_any())
+            } else if may_edit.get() && offered.with(|o| o.suggest && !o.edit) {
+                Some(view! { <p class="banner">"This published document requires approval: changes to it go through suggestions, which a named reviewer accepts."</p> }.into_any())
             } else {
                 archived
                     .get()
@@ -694,7 +753,7 @@ fn Editor(
         }}
         {move || arrived.get().filter(|a| a.rev == base.with(|d| d.rev)).map(|arrived| view! { <ArrivalNote arrived shown=together.shown on_show on_undo=on_undo_arrival/> })}
         {move || offer.get().into_iter().map(|draft| view! { <DraftOffer draft on_restore on_discard on_copy=on_copy_draft/> }).collect_view()}
-        {move || conflict.get().map(|conflict| view! { <ConflictPanel conflict resolution refusal on_save=on_save_merged on_reload=on_panel_back on_copy/> })}
+        {move || conflict.get().map(|conflict| view! { <ConflictPanel conflict resolution refusal on_save=on_save_merged on_reload=on_panel_back on_copy suggesting=suggesting.get()/> })}
         <Show
             when=move || reading.get()
             fallback=move || view! {
@@ -707,9 +766,12 @@ fn Editor(
             }
         >
             <FieldsForm inputs errors readonly suggestions on_suggestion/>
+            <ModeChoice mode mode_now offered note/>
             // The one status line sits in the sticky bar, in sight however long the document.
             <div class="actions" role="group" aria-label="Save">
-                <button type="submit" disabled=move || saving.get() || readonly.get()>"Save"</button>
+                <button type="submit" disabled=move || saving.get() || readonly.get()>
+                    {move || if suggesting.get() { "Submit suggestion" } else { "Save" }}
+                </button>
                 <Show when=move || conflict.with(Option::is_none) && remote.with(Option::is_none)>
                     <button type="button" disabled=move || readonly.get() on:click=move |_| state.reload_and_reapply()>
                         "Reload and reapply"
@@ -726,20 +788,66 @@ fn Editor(
             }
         >
             <ReadView body=inputs.body on_tick can_tick shown_flag=text_shown first=opening_text.try_update_value(Option::take).flatten() passages/>
-            {move || (may_edit.get() && !archived.get()).then(|| view! {
+            {move || (!archived.get() && !revoked.get() && trashed.with(Option::is_none)).then(|| view! {
                 <div class="actions">
-                    <button type="button" class="primary" on:click=move |_| read_chosen.set(false)>"Edit"</button>
+                    <Show when=move || offered.with(|o| o.edit) && may_edit.get()>
+                        <button type="button" class="primary" on:click=move |_| choose(Mode::Edit)>"Edit"</button>
+                    </Show>
+                    <Show when=move || offered.with(|o| o.suggest)>
+                        <button type="button" on:click=move |_| choose(Mode::Suggest { replaces: None })>"Suggest changes"</button>
+                    </Show>
                 </div>
             })}
             {status_line}
         </Show>
-        <EditorSuggestions doc_id=doc_id_for_suggestions base may_decide=may_resolve proposed/>
-        <EditorReviews doc_id=doc_id_for_reviews base owner=is_owner me proposed/>
+        <EditorSuggestions doc_id=doc_id_for_suggestions base rights=Signal::derive(move || state.rights()) proposed on_update/>
+        <EditorReviews doc_id=doc_id_for_reviews base owner=is_owner me proposed reviews/>
         <EditorComments doc_id=doc_id_for_comments body=inputs.body base may_resolve discussed
             after=Signal::derive(move || !reading.get() || text_shown.get()) threads me/>
         {move || copy.get().map(|(id, title)| view! {
             <p><a href=format!("/docs/{id}")>{format!("Open your version, “{title}”")}</a></p>
         })}
+    }
+}
+
+/// Editing or suggesting, where both are offered; the note a suggestion goes with.
+#[component]
+fn ModeChoice(
+    /// The person's choice.
+    mode: RwSignal<Mode>,
+    /// What the form does, their choice as far as it is offered.
+    mode_now: Memo<Mode>,
+    offered: Memo<Modes>,
+    note: RwSignal<String>,
+) -> impl IntoView {
+    let suggesting = move || mode_now.with(Mode::suggesting);
+    let updating = move || mode_now.with(|m| matches!(m, Mode::Suggest { replaces: Some(_) }));
+    view! {
+        <Show when=move || offered.with(|o| o.edit && o.suggest)>
+            <fieldset class="mode">
+                <legend>"Your changes"</legend>
+                <label class="choice">
+                    <input type="radio" name="mode" prop:checked=move || !suggesting()
+                        on:change=move |_| mode.set(Mode::Edit)/>
+                    "Edit: saving changes the document"
+                </label>
+                <label class="choice">
+                    <input type="radio" name="mode" prop:checked=suggesting
+                        on:change=move |_| if !suggesting() { mode.set(Mode::Suggest { replaces: None }) }/>
+                    "Suggest: the document changes once an editor accepts"
+                </label>
+            </fieldset>
+        </Show>
+        <Show when=suggesting>
+            <p class="hint">{move || if updating() {
+                "You are updating your suggestion: submitting it replaces the old one."
+            } else {
+                "You are suggesting: your changes are sent for review, the document does not change yet."
+            }}</p>
+            <label for="suggestion-note">"Note for the reviewers (optional)"</label>
+            <input id="suggestion-note" maxlength="10000" prop:value=move || note.get()
+                on:input=move |ev| note.set(event_target_value(&ev))/>
+        </Show>
     }
 }
 

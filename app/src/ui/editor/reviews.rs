@@ -21,9 +21,10 @@ pub(super) fn EditorReviews(
     me: Signal<Option<String>>,
     /// Moves on with every change to the suggestions and reviews: fetch them again.
     proposed: RwSignal<u64>,
+    /// The review rule and verdicts, as last fetched here: the editor's modes follow them.
+    reviews: RwSignal<Option<Reviews>>,
 ) -> impl IntoView {
     let doc_id = StoredValue::new(doc_id);
-    let reviews = RwSignal::new(None::<Reviews>);
     let error = RwSignal::new(String::new());
     let required = RwSignal::new(false);
     let typed = RwSignal::new(String::new());

@@ -10,7 +10,7 @@ use crate::protocol::{Decisions, Document, SuggestedHunk, Suggestion};
 use crate::ui::api;
 use crate::ui::{
     hunk::HunkChange,
-    suggested::{accept_all, hunk_name, may_accept, may_reject, open, reject_all},
+    suggested::{accept_all, hunk_name, may_accept, may_reject, open, reject_all, Rights},
 };
 
 #[component]
@@ -18,9 +18,12 @@ pub(super) fn EditorSuggestions(
     doc_id: String,
     /// The saved revision the form is based on: accepting names it in `If-Match`.
     base: RwSignal<Document>,
-    may_decide: Signal<bool>,
+    /// Who may accept, reject or update which suggestion.
+    rights: Signal<Rights>,
     /// Moves on with every change to the suggestions: fetch them again.
     proposed: RwSignal<u64>,
+    /// "Update": the person's own suggestion goes into the form, to suggest again.
+    on_update: Callback<String>,
 ) -> impl IntoView {
     let doc_id = StoredValue::new(doc_id);
     let list = RwSignal::new(Vec::<Suggestion>::new());
@@ -60,7 +63,7 @@ pub(super) fn EditorSuggestions(
                 <h2 id="suggestions-heading">{move || format!("Suggestions ({})", list.with(Vec::len))}</h2>
                 {move || (!error.with(String::is_empty)).then(|| view! { <p class="form-error" role="alert">{error.get()}</p> })}
                 <ol class="suggestion-list">
-                    {move || list.get().into_iter().map(|s| view! { <SuggestionItem suggestion=s may_decide decide/> }).collect_view()}
+                    {move || list.get().into_iter().map(|s| view! { <SuggestionItem suggestion=s rights decide on_update/> }).collect_view()}
                 </ol>
             </section>
         </Show>
@@ -70,21 +73,29 @@ pub(super) fn EditorSuggestions(
 #[component]
 fn SuggestionItem(
     suggestion: Suggestion,
-    may_decide: Signal<bool>,
+    rights: Signal<Rights>,
     decide: Callback<(String, Decisions)>,
+    on_update: Callback<String>,
 ) -> impl IntoView {
     let label = format!("suggestion-{}-label", suggestion.id);
     let labelled_by = label.clone();
     let heading = crate::ui::suggested::heading(&suggestion);
     let (all_in, all_out) = (accept_all(&suggestion), reject_all(&suggestion));
+    let (any_in, any_out) = (!all_in.accept.is_empty(), !all_out.reject.is_empty());
+    let author = suggestion.author.clone();
+    let accepts = Signal::derive(move || rights.with(|r| r.accepts(&author)));
+    let rejects = Signal::derive(move || rights.with(Rights::rejects));
+    let author = suggestion.author.clone();
+    let updates = Signal::derive(move || rights.with(|r| r.updates(&author)));
     let id = suggestion.id.clone();
     let id_out = suggestion.id.clone();
+    let id_update = suggestion.id.clone();
     let hunks = suggestion
         .hunks
         .iter()
         .map(|hunk| {
             let name = hunk_name(&suggestion, hunk);
-            view! { <HunkView suggestion_id=suggestion.id.clone() name hunk=hunk.clone() may_decide decide/> }
+            view! { <HunkView suggestion_id=suggestion.id.clone() name hunk=hunk.clone() accepts rejects decide/> }
         })
         .collect_view();
     let note = (!suggestion.note.is_empty())
@@ -95,18 +106,26 @@ fn SuggestionItem(
                 <h3 id=label>{heading}</h3>
                 {note}
                 <ol class="hunks">{hunks}</ol>
-                <Show when=move || may_decide.get()>
-                    <div class="actions">
-                        {(!all_in.accept.is_empty()).then(|| {
+                <div class="actions">
+                    <Show when=move || accepts.get() && any_in>
+                        {
                             let (id, all) = (id.clone(), all_in.clone());
                             view! { <button type="button" on:click=move |_| decide.run((id.clone(), all.clone()))>"Accept all"</button> }
-                        })}
-                        {(!all_out.reject.is_empty()).then(|| {
+                        }
+                    </Show>
+                    <Show when=move || rejects.get() && any_out>
+                        {
                             let (id, all) = (id_out.clone(), all_out.clone());
                             view! { <button type="button" on:click=move |_| decide.run((id.clone(), all.clone()))>"Reject all"</button> }
-                        })}
-                    </div>
-                </Show>
+                        }
+                    </Show>
+                    <Show when=move || updates.get()>
+                        {
+                            let id = id_update.clone();
+                            view! { <button type="button" on:click=move |_| on_update.run(id.clone())>"Update my suggestion"</button> }
+                        }
+                    </Show>
+                </div>
             </article>
         </li>
     }
@@ -118,30 +137,34 @@ fn HunkView(
     /// How its buttons name it ("change 2 of 3, in the body").
     name: String,
     hunk: SuggestedHunk,
-    may_decide: Signal<bool>,
+    accepts: Signal<bool>,
+    rejects: Signal<bool>,
     decide: Callback<(String, Decisions)>,
 ) -> impl IntoView {
     let (accept, reject) = (may_accept(&hunk), may_reject(&hunk));
     let (id, index) = (suggestion_id, hunk.index);
     let id_out = id.clone();
+    let name_out = name.clone();
     view! {
         <li class="hunk">
             <HunkChange name=name.clone() hunk/>
-            <Show when=move || may_decide.get() && (accept || reject)>
-                {accept.then(|| {
-                    let id = id.clone();
+            <Show when=move || accept && accepts.get()>
+                {
+                    let (id, name) = (id.clone(), name.clone());
                     view! {
                         <button type="button" aria-label=format!("Accept {name}")
                             on:click=move |_| decide.run((id.clone(), Decisions { accept: vec![index], reject: Vec::new() }))>"Accept"</button>
                     }
-                })}
-                {reject.then(|| {
-                    let id = id_out.clone();
+                }
+            </Show>
+            <Show when=move || reject && rejects.get()>
+                {
+                    let (id, name) = (id_out.clone(), name_out.clone());
                     view! {
                         <button type="button" aria-label=format!("Reject {name}")
                             on:click=move |_| decide.run((id.clone(), Decisions { accept: Vec::new(), reject: vec![index] }))>"Reject"</button>
                     }
-                })}
+                }
             </Show>
         </li>
     }
