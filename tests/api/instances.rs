@@ -14,7 +14,7 @@ use sqlx::{Connection, PgConnection};
 use crate::{
     creates::claim_in_flight,
     helpers::{problem, put_body, TestApp},
-    live::{next_of, present, send, watcher, Socket},
+    live::{next_matching, next_of, present, send, watcher, Socket},
     security::sign_in,
 };
 
@@ -387,4 +387,36 @@ async fn two_instances_migrating_one_new_database_at_once_both_start() {
     let _ = sqlx::raw_sql(&format!(r#"DROP DATABASE "{name}" WITH (FORCE)"#))
         .execute(&mut admin)
         .await;
+}
+
+#[tokio::test]
+#[ignore = "PostgreSQL only: the PostgreSQL pass runs it (--include-ignored)"]
+async fn a_suggestion_made_on_one_instance_reaches_and_tells_the_owner_watching_on_the_other() {
+    let a = TestApp::spawn_postgres_with(|_| {}).await;
+    let b = a.another_instance(|_| {}).await;
+    let (ann, ann_cookie) = a.user_with_cookie("Ann").await;
+    let bob = a.user("Bob").await;
+    let doc = a.create(&ann, "plan").await;
+    let id = doc["id"].as_str().unwrap();
+    a.share(&ann, id, "Bob", "viewer").await;
+    let mut ann_socket = watcher(&b, &ann_cookie, "ann-tab", id).await;
+    next_of(&mut ann_socket, "presence").await;
+
+    let made = bob
+        .post(a.url(&format!("/api/docs/{id}/suggestions")))
+        .json(&json!({"base_rev": 1, "title": "Plan B"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(made.status(), StatusCode::CREATED);
+    let heard = next_matching(&mut ann_socket, "a suggestion", |m| {
+        m["type"] == "suggested"
+    })
+    .await;
+    assert_eq!(heard["by"]["name"], "Bob");
+    // Her inbox, told in the instance Bob used, changes on the page open on the other.
+    next_matching(&mut ann_socket, "her inbox changing", |m| {
+        m["type"] == "notified"
+    })
+    .await;
 }
