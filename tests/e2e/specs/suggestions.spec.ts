@@ -155,13 +155,15 @@ test('an editor suggests from the editor instead of saving; the owner accepts it
   // Ann sees it arrive, her inbox badge too, and accepts it; Bob's form takes the new
   // revision and his badge says he was told.
   await expect(ann.getByRole('link', { name: 'Inbox, 1 unread' })).toBeVisible();
+  // Bob was told of the share before.
+  await expect(bob.getByRole('link', { name: 'Inbox, 1 unread' })).toBeVisible();
   const suggestion = ann.getByRole('region', { name: /^Suggestions/ }).getByRole('article', { name: new RegExp(`^${bobName} suggests`) });
   await expect(suggestion).toContainText('Monday is a holiday.');
   await suggestion.getByRole('button', { name: 'Accept all' }).click();
   await expect(formBody(ann)).toHaveValue('We meet on Tuesday.\n\nBring the figures.\n');
   await expect(formBody(bob)).toHaveValue('We meet on Tuesday.\n\nBring the figures.\n');
   await expect(bob.getByText(/^Revision 2 ·/)).toBeVisible();
-  await expect(bob.getByRole('link', { name: 'Inbox, 1 unread' })).toBeVisible();
+  await expect(bob.getByRole('link', { name: 'Inbox, 2 unread' })).toBeVisible();
 });
 
 test('a published document under review changes only through suggestions, accepted by the named reviewer', async ({ browser }) => {
