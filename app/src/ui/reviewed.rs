@@ -35,6 +35,21 @@ pub fn line(review: &Review) -> String {
     format!("{} {did} revision {}{since}", review.by.name, review.rev)
 }
 
+/// For a verdict on an older revision: where the history shows what changed since it,
+/// and the link's words.
+pub fn changes_since(doc_id: &str, review: &Review, current: i64) -> Option<(String, String)> {
+    (review.outdated && review.rev < current).then(|| {
+        (
+            format!(
+                "/docs/{}/history?from={}&to={current}",
+                super::api::encode(doc_id),
+                review.rev
+            ),
+            format!("Changes since revision {}", review.rev),
+        )
+    })
+}
+
 /// Whether the person (`me`, their id) is a named reviewer.
 pub fn may_review(reviews: &Reviews, me: Option<&str>) -> bool {
     me.is_some_and(|me| reviews.reviewers.iter().any(|r| r.id == me))
@@ -105,5 +120,26 @@ mod tests {
         assert!(may_review(&named, Some("id-bob")));
         assert!(!may_review(&named, Some("id-cat")) && !may_review(&named, None));
         assert_eq!(names(" bob, ,cat "), ["bob", "cat"]);
+    }
+
+    #[test]
+    fn an_outdated_verdict_links_to_the_changes_since_its_revision() {
+        let mut review = Review {
+            by: user("bob"),
+            rev: 3,
+            verdict: Verdict::Approved,
+            comment: String::new(),
+            at: chrono::DateTime::UNIX_EPOCH,
+            outdated: true,
+        };
+        assert_eq!(
+            changes_since("d 1", &review, 5),
+            Some((
+                "/docs/d%201/history?from=3&to=5".to_owned(),
+                "Changes since revision 3".to_owned()
+            ))
+        );
+        review.outdated = false;
+        assert_eq!(changes_since("d1", &review, 3), None);
     }
 }

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use super::reviewed::{line, may_review, summary};
+use super::reviewed::{changes_since, line, may_review, summary};
 use crate::protocol::Reviews;
 
 #[component]
@@ -24,7 +24,9 @@ pub fn ReadReviews(
         .map(|r| {
             let comment = (!r.comment.is_empty())
                 .then(|| view! { <p class="comment-text">{r.comment.clone()}</p> });
-            view! { <li><p>{line(&r)}</p>{comment}</li> }
+            let since = changes_since(&doc_id, &r, rev)
+                .map(|(href, words)| view! { <a href=href>{words}</a> });
+            view! { <li><p>{line(&r)}" "{since}</p>{comment}</li> }
         })
         .collect_view();
     view! {

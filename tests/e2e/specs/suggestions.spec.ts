@@ -112,6 +112,9 @@ test('the owner requires an approval; publishing waits for it; the reviewer, a v
   await expect(review).toContainText('Reads well.');
   await status.getByRole('button', { name: 'Publish' }).click();
   await expect(ann.getByRole('status').filter({ hasText: 'Published — revision 2' })).toBeVisible();
+  // The approval was of revision 1: it shows as outdated, with what changed since.
+  await expect(review.getByRole('list', { name: 'Reviews' })).toContainText(`${bobName} approved revision 1 (outdated`);
+  await expect(review.getByRole('link', { name: 'Changes since revision 1' })).toHaveAttribute('href', `/docs/${id}/history?from=1&to=2`);
 });
 
 test('on a phone, a reader suggests changes and sees them listed without sideways scrolling', async ({ browser }) => {

@@ -9,7 +9,7 @@ use super::discuss::refusal;
 use crate::protocol::{Document, NewReview, ReviewSetup, Reviews, Verdict};
 use crate::ui::{
     api,
-    reviewed::{line, may_review, names, summary},
+    reviewed::{changes_since, line, may_review, names, summary},
 };
 
 #[component]
@@ -103,7 +103,9 @@ pub(super) fn EditorReviews(
                 <ol class="review-list" aria-label="Reviews">
                     {move || reviews.with(|r| r.as_ref().map(|r| r.items.iter().map(|item| {
                         let comment = (!item.comment.is_empty()).then(|| view! { <p class="comment-text">{item.comment.clone()}</p> });
-                        view! { <li><p>{line(item)}</p>{comment}</li> }
+                        let since = base.with(|d| changes_since(&d.id, item, d.rev))
+                            .map(|(href, words)| view! { <a href=href>{words}</a> });
+                        view! { <li><p>{line(item)}" "{since}</p>{comment}</li> }
                     }).collect_view()))}
                 </ol>
                 {move || (!error.with(String::is_empty)).then(|| view! { <p class="form-error" role="alert">{error.get()}</p> })}
