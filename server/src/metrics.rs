@@ -46,6 +46,8 @@ pub struct LiveMetrics {
     pub messages_sent: IntCounter,
     /// From a save's commit to its `updated` message leaving for a socket.
     pub fanout_delay: Histogram,
+    /// Writes of this instance's viewers to the shared presence table (PostgreSQL only).
+    pub presence_writes: IntCounter,
 }
 
 impl Metrics {
@@ -91,6 +93,13 @@ impl Metrics {
             messages_sent: register(
                 registry,
                 IntCounter::new("live_messages_sent_total", "Messages sent to live sockets."),
+            ),
+            presence_writes: register(
+                registry,
+                IntCounter::new(
+                    "live_presence_writes_total",
+                    "Writes of this instance's viewers to the presence shared by instances.",
+                ),
             ),
             fanout_delay: register(
                 registry,

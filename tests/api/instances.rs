@@ -420,3 +420,63 @@ async fn a_suggestion_made_on_one_instance_reaches_and_tells_the_owner_watching_
     })
     .await;
 }
+
+/// An instance's presence writes so far (`/metrics`).
+async fn presence_writes(app: &TestApp) -> u64 {
+    let text = reqwest::get(app.url("/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix("concord_live_presence_writes_total "))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0)
+}
+
+#[tokio::test]
+#[ignore = "PostgreSQL only: the PostgreSQL pass runs it (--include-ignored)"]
+async fn a_crowd_coming_and_starting_to_type_is_written_to_shared_presence_a_few_times() {
+    // Every join and every toggle is announced at once on the instance (no delay), so
+    // only the shared writes' own coalescing keeps their number down.
+    let at_once = |settings: &mut server::Settings| settings.presence_delay = Duration::ZERO;
+    let a = TestApp::spawn_postgres_with(at_once).await;
+    let b = a.another_instance(at_once).await;
+    let (ann, cookie) = a.user_with_cookie("Ann").await;
+    let doc = a.create(&ann, "crowd").await;
+    let id = doc["id"].as_str().unwrap();
+    let mut far = watcher(&b, &cookie, "far", id).await;
+    next_of(&mut far, "presence").await;
+    let before = presence_writes(&a).await;
+
+    let mut crowd = Vec::new();
+    for n in 0..40 {
+        crowd.push(watcher(&a, &cookie, &format!("tab-{n}"), id).await);
+    }
+    for socket in &mut crowd {
+        send(
+            socket,
+            json!({"type": "editing", "doc_id": id, "dirty": true}),
+        )
+        .await;
+    }
+    // The other instance's watcher ends up counting all of them, every one typing.
+    let counted = async {
+        loop {
+            let presence = next_of(&mut far, "presence").await;
+            let typing = present(&presence).iter().filter(|v| v.2).count();
+            if presence["total"] == 41 && typing == 40 {
+                return;
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), counted)
+        .await
+        .expect("the crowd shows on the other instance");
+    let written = presence_writes(&a).await - before;
+    assert!(
+        (1..=12).contains(&written),
+        "80 changes took {written} presence writes"
+    );
+}

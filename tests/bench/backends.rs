@@ -11,7 +11,6 @@
 mod support;
 
 use std::{
-    process::Command,
     sync::Arc,
     time::{Duration, Instant},
 };
@@ -20,7 +19,10 @@ use clap::Parser;
 use serde_json::{json, Value};
 use tokio::sync::mpsc;
 
-use support::{create_doc, ms, percentile, raise_open_file_limit, sign_up, watch, Reports, Server};
+use support::{
+    create_doc, fresh_pg_database, ms, percentile, postgres_url, raise_open_file_limit, sign_up,
+    watch, Reports, Server,
+};
 
 /// SQLite and PostgreSQL side by side: sequential saves, racing clients, live delivery.
 #[derive(Parser)]
@@ -46,14 +48,6 @@ struct Options {
     live_saves: usize,
 }
 
-fn postgres_url(url: &str) -> Result<String, String> {
-    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(url.to_owned())
-    } else {
-        Err("expected a postgres:// URL".into())
-    }
-}
-
 /// A fresh database for one measurement.
 fn fresh_database(backend: Backend, options: &Options, name: &str) -> String {
     match backend {
@@ -63,17 +57,7 @@ fn fresh_database(backend: Backend, options: &Options, name: &str) -> String {
             let _ = std::fs::remove_dir_all(&dir);
             format!("sqlite://{}/db.sqlite", dir.display())
         }
-        Backend::Postgres => {
-            let database = format!("bench_{}_{name}", std::process::id());
-            let created = Command::new("psql")
-                .args([options.pg_url.as_str(), "-qc"])
-                .arg(format!("CREATE DATABASE {database}"))
-                .status()
-                .expect("psql runs");
-            assert!(created.success(), "create database {database}");
-            let (server, _) = options.pg_url.rsplit_once('/').expect("a URL with a path");
-            format!("{server}/{database}")
-        }
+        Backend::Postgres => fresh_pg_database(&options.pg_url, name),
     }
 }
 
@@ -225,8 +209,10 @@ async fn live(servers: &[Server], sockets: usize, saves: usize) -> Live {
         let reports = Reports {
             ready: ready.clone(),
             deliveries: deliveries.clone(),
+            presence: None,
         };
-        watch(port, &cookie, &id, index, reports).await;
+        // Detached: the socket stays open until the benchmark ends.
+        drop(watch(port, &cookie, &id, index, reports).await);
     }
     for _ in 0..sockets {
         tokio::time::timeout(Duration::from_secs(120), readied.recv())

@@ -23,6 +23,30 @@ pub fn raise_open_file_limit() {
     }
 }
 
+/// A fresh database named `bench_<pid>_<name>` on the PostgreSQL server of `pg_url`.
+#[allow(dead_code)] // each benchmark binary includes this file
+pub fn fresh_pg_database(pg_url: &str, name: &str) -> String {
+    let database = format!("bench_{}_{name}", std::process::id());
+    let created = std::process::Command::new("psql")
+        .args([pg_url, "-qc"])
+        .arg(format!("CREATE DATABASE {database}"))
+        .status()
+        .expect("psql runs");
+    assert!(created.success(), "create database {database}");
+    let (server, _) = pg_url.rsplit_once('/').expect("a URL with a path");
+    format!("{server}/{database}")
+}
+
+/// A `postgres://` URL, for a command-line flag.
+#[allow(dead_code)] // each benchmark binary includes this file
+pub fn postgres_url(url: &str) -> Result<String, String> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(url.to_owned())
+    } else {
+        Err("expected a postgres:// URL".into())
+    }
+}
+
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -92,6 +116,28 @@ impl Server {
     }
 }
 
+impl Server {
+    /// A counter or gauge of the server's `/metrics` (0 when absent).
+    #[allow(dead_code)] // each benchmark binary includes this file
+    pub async fn metric(&self, name: &str) -> f64 {
+        let text = reqwest::get(self.url("/metrics"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        text.lines()
+            .find_map(|line| {
+                line.strip_prefix(name)?
+                    .strip_prefix(' ')?
+                    .trim()
+                    .parse()
+                    .ok()
+            })
+            .unwrap_or(0.0)
+    }
+}
+
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -146,15 +192,23 @@ pub fn ms(duration: Duration) -> String {
 }
 
 /// Where a watching socket reports: once when it first hears presence (its watch is in
-/// place), then (revision, when) for every `updated` it receives.
+/// place), then (revision, when) for every `updated` it receives, and, if asked, the total
+/// of every presence it hears (socket, viewers counted).
 pub struct Reports {
     pub ready: tokio::sync::mpsc::UnboundedSender<()>,
     pub deliveries: tokio::sync::mpsc::UnboundedSender<(i64, Instant)>,
+    pub presence: Option<tokio::sync::mpsc::UnboundedSender<(usize, u64)>>,
 }
 
 /// Opens a live socket on `port` with the session `cookie`, watches `doc_id`, and reports
-/// what it hears until the socket closes.
-pub async fn watch(port: u16, cookie: &str, doc_id: &str, tab: usize, reports: Reports) {
+/// what it hears until the socket closes or the returned task is aborted (which closes it).
+pub async fn watch(
+    port: u16,
+    cookie: &str,
+    doc_id: &str,
+    tab: usize,
+    reports: Reports,
+) -> tokio::task::JoinHandle<()> {
     use futures::{SinkExt, StreamExt};
     use tokio_tungstenite::tungstenite::{client::IntoClientRequest, http::HeaderValue, Message};
     let mut request = format!("ws://127.0.0.1:{port}/api/live")
@@ -176,9 +230,15 @@ pub async fn watch(port: u16, cookie: &str, doc_id: &str, tab: usize, reports: R
             let Message::Text(text) = frame else { continue };
             let message: Value = serde_json::from_str(&text).unwrap();
             match message["type"].as_str() {
-                Some("presence") if !announced => {
-                    announced = true;
-                    let _ = reports.ready.send(());
+                Some("presence") => {
+                    if !announced {
+                        announced = true;
+                        let _ = reports.ready.send(());
+                    }
+                    if let Some(presence) = &reports.presence {
+                        let total = message["total"].as_u64().unwrap_or_default();
+                        let _ = presence.send((tab, total));
+                    }
                 }
                 Some("updated") => {
                     let rev = message["rev"].as_i64().unwrap();
@@ -187,5 +247,5 @@ pub async fn watch(port: u16, cookie: &str, doc_id: &str, tab: usize, reports: R
                 _ => {}
             }
         }
-    });
+    })
 }

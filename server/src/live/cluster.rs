@@ -1,12 +1,15 @@
 //! Live updates and presence across instances on PostgreSQL. Committed changes are
 //! announced with NOTIFY from the committing transaction (by the store), so they go out
 //! if and only if the change commits; every instance LISTENs and hands them to its hub.
-//! Presence lives in the database (`store::presence`): each instance writes its viewers of
-//! a document and notifies, the others re-read everybody's. Time is the server's `Clock`,
-//! so tests move it instead of waiting for heartbeats to age.
+//! Presence lives in the database (`store::presence`): each instance writes what changed in
+//! its viewers of a document and notifies, the others re-read the first few and the count.
+//! Writes are coalesced per document: one at a time, then at most one per
+//! `PRESENCE_WRITE_GAP` with everything that changed meanwhile, so a busy document costs
+//! the table a few small writes a second however many join, leave or start typing. Time
+//! is the server's `Clock`, so tests move it instead of waiting for heartbeats to age.
 
 use std::{
-    collections::HashMap,
+    collections::{BTreeMap, HashMap},
     sync::{Arc, Mutex, Weak},
     time::Duration,
 };
@@ -16,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::postgres::PgListener;
 
 use super::{
-    hub::{Hub, SharedPresence},
+    hub::{Hub, SharedPresence, PRESENCE_LIST},
     Fanout,
 };
 use crate::{
@@ -24,10 +27,13 @@ use crate::{
     config::Liveness,
     store::{
         changes::Feed,
-        presence::{Notice, Presence},
+        presence::{Notice, Presence, Rows},
     },
 };
 use app::live::{ServerMessage, Viewer};
+
+/// The least time between two presence writes of one document by one instance.
+const PRESENCE_WRITE_GAP: Duration = Duration::from_millis(250);
 
 /// This instance's part in the cluster.
 pub struct Cluster {
@@ -42,10 +48,15 @@ struct Inner {
     id: String,
     hub: Weak<Hub>,
     liveness: Liveness,
-    /// One presence write at a time, so a later change is never overwritten by an earlier.
-    writing: tokio::sync::Mutex<()>,
+    /// Documents whose presence a writer is writing, and whether it changed again since
+    /// that writer read it: one writer per document, so a later change is never
+    /// overwritten by an earlier.
+    writers: Mutex<HashMap<String, bool>>,
+    /// What this instance last wrote per document, by connection: the next write sends
+    /// only the difference. Missing after a failed write, which makes the next one whole.
+    written: Mutex<HashMap<String, BTreeMap<u64, Viewer>>>,
     /// What was last announced per document, so heartbeats announce only changes.
-    announced: Mutex<HashMap<String, Vec<Viewer>>>,
+    announced: Mutex<HashMap<String, (Vec<Viewer>, usize)>>,
 }
 
 impl Cluster {
@@ -68,7 +79,8 @@ impl Cluster {
             id,
             hub: Arc::downgrade(hub),
             liveness,
-            writing: tokio::sync::Mutex::new(()),
+            writers: Mutex::new(HashMap::new()),
+            written: Mutex::new(HashMap::new()),
             announced: Mutex::new(HashMap::new()),
         });
         hub.share_presence(Arc::new(Cluster {
@@ -89,13 +101,17 @@ impl Cluster {
 
 impl SharedPresence for Cluster {
     fn changed(&self, doc_id: &str) {
+        {
+            let mut writers = self.inner.writers.lock().expect("writers lock");
+            if let Some(again) = writers.get_mut(doc_id) {
+                *again = true;
+                return;
+            }
+            writers.insert(doc_id.to_owned(), false);
+        }
         let inner = self.inner.clone();
         let doc_id = doc_id.to_owned();
-        tokio::spawn(async move {
-            if let Err(error) = inner.write_presence(&doc_id).await {
-                tracing::warn!(%error, doc = %doc_id, "could not share presence");
-            }
-        });
+        tokio::spawn(async move { inner.keep_writing(doc_id).await });
     }
 }
 
@@ -141,20 +157,76 @@ impl Inner {
         }
     }
 
-    /// Replaces this instance's viewers of the document and tells every instance.
+    /// The document's one writer: writes, then waits the gap and writes again while
+    /// anything changed meanwhile.
+    async fn keep_writing(self: Arc<Self>, doc_id: String) {
+        loop {
+            if let Err(error) = self.write_presence(&doc_id).await {
+                tracing::warn!(%error, doc = %doc_id, "could not share presence");
+            }
+            tokio::time::sleep(PRESENCE_WRITE_GAP).await;
+            let mut writers = self.writers.lock().expect("writers lock");
+            match writers.get_mut(&doc_id) {
+                Some(again) if *again => *again = false,
+                _ => {
+                    writers.remove(&doc_id);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Writes what changed in this instance's viewers of the document since its last
+    /// write, and tells every instance.
     async fn write_presence(&self, doc_id: &str) -> sqlx::Result<()> {
         let Some(hub) = self.hub.upgrade() else {
             return Ok(());
         };
-        let _one_at_a_time = self.writing.lock().await;
-        let viewers = hub.local_viewers(doc_id);
-        self.presence.write(&self.id, doc_id, &viewers).await
+        let now: BTreeMap<u64, Viewer> = hub.local_viewers(doc_id).into_iter().collect();
+        let before = self.written.lock().expect("written lock").remove(doc_id);
+        let rows = match &before {
+            None => Rows::All(now.iter().map(|(c, v)| (*c, v)).collect()),
+            Some(before) => {
+                let gone: Vec<u64> = before
+                    .keys()
+                    .filter(|c| !now.contains_key(c))
+                    .copied()
+                    .collect();
+                let set: Vec<(u64, &Viewer)> = now
+                    .iter()
+                    .filter(|(c, v)| before.get(c) != Some(v))
+                    .map(|(c, v)| (*c, v))
+                    .collect();
+                if gone.is_empty() && set.is_empty() {
+                    self.written
+                        .lock()
+                        .expect("written lock")
+                        .insert(doc_id.to_owned(), now);
+                    return Ok(());
+                }
+                Rows::Changed { gone, set }
+            }
+        };
+        self.presence.write(&self.id, doc_id, rows).await?;
+        if let Some(metrics) = hub.metrics() {
+            metrics.presence_writes.inc();
+        }
+        if !now.is_empty() {
+            self.written
+                .lock()
+                .expect("written lock")
+                .insert(doc_id.to_owned(), now);
+        }
+        Ok(())
     }
 
-    /// Everybody watching the document on a live instance, in the order they came.
-    async fn viewers(&self, doc_id: &str) -> sqlx::Result<Vec<Viewer>> {
+    /// The first viewers of the document on a live instance, in the order they came, and
+    /// how many there are.
+    async fn viewers(&self, doc_id: &str) -> sqlx::Result<(Vec<Viewer>, usize)> {
         let fresh_after = self.ago(self.liveness.timeout);
-        self.presence.viewers(doc_id, fresh_after).await
+        self.presence
+            .viewers(doc_id, fresh_after, PRESENCE_LIST)
+            .await
     }
 
     /// The server's time `by` ago.
@@ -177,7 +249,7 @@ impl Inner {
             changed
         };
         if force || changed {
-            hub.present(doc_id, viewers);
+            hub.present(doc_id, viewers.0, viewers.1);
         }
         Ok(())
     }

@@ -262,11 +262,11 @@ impl Hub {
         let _ = self.shared.set(shared);
     }
 
-    /// This instance's viewers of a document.
-    pub fn local_viewers(&self, doc_id: &str) -> Vec<Viewer> {
+    /// This instance's viewers of a document, by connection, in the order they joined.
+    pub fn local_viewers(&self, doc_id: &str) -> Vec<(u64, Viewer)> {
         self.rooms()
             .get(doc_id)
-            .map(|room| room.viewers.values().cloned().collect())
+            .map(|room| room.viewers.iter().map(|(c, v)| (*c, v.clone())).collect())
             .unwrap_or_default()
     }
 
@@ -275,9 +275,9 @@ impl Hub {
         self.rooms().keys().cloned().collect()
     }
 
-    /// Announces presence gathered across instances to this instance's watchers.
-    pub fn present(&self, doc_id: &str, viewers: Vec<Viewer>) {
-        let total = viewers.len();
+    /// Announces presence gathered across instances to this instance's watchers: the first
+    /// viewers and how many there are in all.
+    pub fn present(&self, doc_id: &str, viewers: Vec<Viewer>, total: usize) {
         let message = ServerMessage::Presence {
             doc_id: doc_id.to_owned(),
             viewers: viewers.into_iter().take(PRESENCE_LIST).collect(),

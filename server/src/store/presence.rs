@@ -99,31 +99,51 @@ impl Presence {
         Ok(())
     }
 
-    /// Replaces the instance's viewers of the document and tells every instance, at once.
-    pub async fn write(
-        &self,
-        instance: &str,
-        doc_id: &str,
-        viewers: &[Viewer],
-    ) -> sqlx::Result<()> {
+    /// Writes what changed in the instance's viewers of the document, in one transaction
+    /// of a few statements however many there are, and tells every instance. Rows are
+    /// keyed by the viewer's connection, which also orders them as they joined.
+    pub async fn write(&self, instance: &str, doc_id: &str, rows: Rows<'_>) -> sqlx::Result<()> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("DELETE FROM presence WHERE instance_id = $1 AND doc_id = $2")
-            .bind(instance)
-            .bind(doc_id)
-            .execute(&mut *tx)
-            .await?;
-        for (position, viewer) in viewers.iter().enumerate() {
+        let (gone, set) = match rows {
+            Rows::All(set) => {
+                sqlx::query("DELETE FROM presence WHERE instance_id = $1 AND doc_id = $2")
+                    .bind(instance)
+                    .bind(doc_id)
+                    .execute(&mut *tx)
+                    .await?;
+                (Vec::new(), set)
+            }
+            Rows::Changed { gone, set } => (gone.iter().map(|&c| c as i64).collect(), set),
+        };
+        if !gone.is_empty() {
             sqlx::query(
-                "INSERT INTO presence (instance_id, doc_id, position, user_id, user_name, tab_id, dirty) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                "DELETE FROM presence WHERE instance_id = $1 AND doc_id = $2 AND position = ANY($3)",
             )
             .bind(instance)
             .bind(doc_id)
-            .bind(position as i64)
-            .bind(&viewer.user.id)
-            .bind(&viewer.user.name)
-            .bind(&viewer.tab_id)
-            .bind(viewer.dirty)
+            .bind(&gone)
+            .execute(&mut *tx)
+            .await?;
+        }
+        if !set.is_empty() {
+            let positions: Vec<i64> = set.iter().map(|(c, _)| *c as i64).collect();
+            let ids: Vec<&str> = set.iter().map(|(_, v)| v.user.id.as_str()).collect();
+            let names: Vec<&str> = set.iter().map(|(_, v)| v.user.name.as_str()).collect();
+            let tabs: Vec<&str> = set.iter().map(|(_, v)| v.tab_id.as_str()).collect();
+            let dirty: Vec<bool> = set.iter().map(|(_, v)| v.dirty).collect();
+            sqlx::query(
+                "INSERT INTO presence (instance_id, doc_id, position, user_id, user_name, tab_id, dirty) \
+                 SELECT $1, $2, * FROM UNNEST($3::BIGINT[], $4::TEXT[], $5::TEXT[], $6::TEXT[], $7::BOOLEAN[]) \
+                 ON CONFLICT (instance_id, doc_id, position) DO UPDATE \
+                 SET user_name = EXCLUDED.user_name, dirty = EXCLUDED.dirty",
+            )
+            .bind(instance)
+            .bind(doc_id)
+            .bind(&positions)
+            .bind(&ids)
+            .bind(&names)
+            .bind(&tabs)
+            .bind(&dirty)
             .execute(&mut *tx)
             .await?;
         }
@@ -134,23 +154,30 @@ impl Presence {
         tx.commit().await
     }
 
-    /// Everybody watching the document on an instance seen after `fresh_after`, in the
-    /// order they came.
+    /// The first `listed` people watching the document on an instance seen after
+    /// `fresh_after`, in the order they came, and how many there are in all.
     pub async fn viewers(
         &self,
         doc_id: &str,
         fresh_after: DateTime<Utc>,
-    ) -> sqlx::Result<Vec<Viewer>> {
+        listed: usize,
+    ) -> sqlx::Result<(Vec<Viewer>, usize)> {
         let rows = sqlx::query(
-            "SELECT p.user_id, p.user_name, p.tab_id, p.dirty FROM presence p \
-             JOIN instances i ON i.id = p.instance_id \
-             WHERE p.doc_id = $1 AND i.seen_at > $2 ORDER BY i.started_at, i.id, p.position",
+            "SELECT p.user_id, p.user_name, p.tab_id, p.dirty, count(*) OVER () AS total \
+             FROM presence p JOIN instances i ON i.id = p.instance_id \
+             WHERE p.doc_id = $1 AND i.seen_at > $2 ORDER BY i.started_at, i.id, p.position LIMIT $3",
         )
         .bind(doc_id)
         .bind(timestamp(fresh_after))
+        .bind(listed as i64)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter()
+        let total: i64 = match rows.first() {
+            Some(row) => row.try_get("total")?,
+            None => 0,
+        };
+        let viewers = rows
+            .iter()
             .map(|row| {
                 Ok(Viewer {
                     user: UserRef {
@@ -161,6 +188,17 @@ impl Presence {
                     dirty: row.try_get("dirty")?,
                 })
             })
-            .collect()
+            .collect::<sqlx::Result<Vec<_>>>()?;
+        Ok((viewers, usize::try_from(total).unwrap_or_default()))
     }
+}
+
+/// What a presence write changes: every row of the instance's for the document (after a
+/// failed write, or the first), or only those that changed since the last one.
+pub enum Rows<'a> {
+    All(Vec<(u64, &'a Viewer)>),
+    Changed {
+        gone: Vec<u64>,
+        set: Vec<(u64, &'a Viewer)>,
+    },
 }
