@@ -20,8 +20,8 @@ use serde_json::json;
 use tokio::sync::mpsc;
 
 use support::{
-    create_doc, fresh_pg_database, percentile, postgres_url, raise_open_file_limit, sign_up, watch,
-    Reports, Server,
+    client_cpu, create_doc, fresh_pg_database, percentile, postgres_url, raise_open_file_limit,
+    sign_up, watch, Reports, Server,
 };
 
 /// Live-channel load: sockets watching one document, saves, delivery latency, memory and
@@ -107,6 +107,10 @@ async fn main() {
 
     let mut all = Vec::new();
     let mut last_socket = Vec::new();
+    // Where the machine's time goes while saves are delivered: each server, this client.
+    let cpu_before: Vec<Duration> = servers.iter().map(Server::cpu).collect();
+    let client_before = client_cpu();
+    let saving = Instant::now();
     for save in 0..options.saves {
         let rev = save as i64 + 1;
         let sent = Instant::now();
@@ -134,6 +138,13 @@ async fn main() {
         }
         last_socket.push(slowest);
     }
+    let saved = saving.elapsed();
+    let cpu_saving: Vec<Duration> = servers
+        .iter()
+        .zip(&cpu_before)
+        .map(|(s, before)| s.cpu().saturating_sub(*before))
+        .collect();
+    let client_saving = client_cpu().saturating_sub(client_before);
     let rss_after: Vec<u64> = servers.iter().map(Server::rss_kib).collect();
     all.sort();
     last_socket.sort();
@@ -177,6 +188,19 @@ async fn main() {
     println!(
         "half left: every remaining socket's presence counted {} after {left:.2?}",
         staying.len()
+    );
+    let per_save = |cpu: Duration| cpu / options.saves.max(1) as u32;
+    let servers_cpu: Duration = cpu_saving.iter().sum();
+    println!(
+        "CPU per save while delivering (of {:.2?} wall per save): servers {:.2?} ({}), this client {:.2?}",
+        saved / options.saves.max(1) as u32,
+        per_save(servers_cpu),
+        cpu_saving
+            .iter()
+            .map(|c| format!("{:.2?}", per_save(*c)))
+            .collect::<Vec<_>>()
+            .join(" + "),
+        per_save(client_saving)
     );
     let per_instance = options.sockets as f64 / options.instances as f64;
     for (n, server) in servers.iter().enumerate() {

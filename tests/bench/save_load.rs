@@ -28,7 +28,7 @@ use reqwest::{header, Client, StatusCode};
 use serde_json::{json, Value};
 use sqlx::Connection;
 
-use support::{free_port, percentile, Server};
+use support::{client_cpu, free_port, percentile, Server};
 
 /// Saves and reads under load beside the storage's own ceiling.
 #[derive(Parser)]
@@ -133,14 +133,7 @@ impl Target {
 
     /// The server's CPU time so far (user + system), if we started it.
     fn server_cpu(&self) -> Option<Duration> {
-        let pid = self.server.as_ref()?.pid();
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-        let fields: Vec<&str> = stat.rsplit_once(") ")?.1.split(' ').collect();
-        let ticks: u64 =
-            fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-        // SAFETY: sysconf has no preconditions.
-        let per_sec = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
-        Some(Duration::from_secs_f64(ticks as f64 / per_sec))
+        self.server.as_ref().map(Server::cpu)
     }
 
     /// Every acknowledged save is exactly one revision: 1..=rev, nothing missing or extra.
@@ -193,18 +186,6 @@ fn rss_kib(pid: u32) -> u64 {
         .find_map(|line| line.strip_prefix("VmRSS:"))
         .and_then(|v| v.split_whitespace().next()?.parse().ok())
         .unwrap_or(0)
-}
-
-/// This process's CPU time so far.
-fn client_cpu() -> Duration {
-    // SAFETY: getrusage fills the struct it is given.
-    let usage = unsafe {
-        let mut usage: libc::rusage = std::mem::zeroed();
-        libc::getrusage(libc::RUSAGE_SELF, &mut usage);
-        usage
-    };
-    let time = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
-    time(usage.ru_utime) + time(usage.ru_stime)
 }
 
 fn put_body(slug: &str, body: &str) -> String {

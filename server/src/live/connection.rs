@@ -83,7 +83,7 @@ where
                 }
             }
             Some(message) = outgoing.recv() => {
-                if sink.send(Message::Text(Utf8Bytes::from(&*message))).await.is_err() {
+                if sink.send(Message::Text(message)).await.is_err() {
                     break;
                 }
                 if let Some(metrics) = &metrics {

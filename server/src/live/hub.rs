@@ -23,8 +23,9 @@ use app::live::{ServerMessage, Viewer};
 /// Viewers named in one presence message; the rest are counted.
 pub const PRESENCE_LIST: usize = 50;
 
-/// A message as it goes over the wire.
-pub type Wire = Arc<str>;
+/// A message as it goes over the wire: serialised once, and shared by reference count with
+/// every socket that sends it (no copy per watcher).
+pub type Wire = axum::extract::ws::Utf8Bytes;
 
 /// Presence that spans instances: told when this instance's viewers of a document
 /// change, it shares them and later hands the hub everybody's (`Hub::present`).
