@@ -308,6 +308,16 @@ pub async fn decide(
     client::send_json("POST", &url, headers, decisions).await
 }
 
+/// Withdraws one's own open suggestion.
+pub async fn withdraw(id: &str, suggestion: &str) -> Result<(), ApiFailure> {
+    let url = format!(
+        "/api/docs/{}/suggestions/{}",
+        encode(id),
+        encode(suggestion)
+    );
+    client::send_empty("DELETE", &url, &[]).await
+}
+
 pub async fn threads(id: &str) -> Result<Vec<Thread>, ApiFailure> {
     let list: ThreadList = client::get(&format!("/api/docs/{}/threads", encode(id))).await?;
     Ok(list.items)

@@ -91,7 +91,7 @@ fn Reading(
                 <Threads doc_id=doc.id.clone() rev=doc.rev threads me=Some(me.clone())/>
             </div>
             {doc.status.is_editable().then(|| view! { <SuggestForm doc_id=doc.id.clone()/> })}
-            <ReadSuggestions suggestions/>
+            <ReadSuggestions doc_id=doc.id.clone() suggestions me=me.clone()/>
             <ReadReviews doc_id=doc.id.clone() rev=doc.rev reviews me=Some(me.clone())/>
             <div class="status-row">
                 <p role="status" class="status" aria-live="polite" data-reader-status=""></p>

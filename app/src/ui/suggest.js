@@ -64,6 +64,29 @@
     }
   });
 
+  // Withdrawing one's own suggestion.
+  document.addEventListener('submit', async (event) => {
+    const withdraw = event.target;
+    if (!withdraw.matches('[data-withdraw]')) return;
+    event.preventDefault();
+    const problemAt = withdraw.querySelector('[data-error]');
+    try {
+      const doc = encodeURIComponent(withdraw.dataset.withdraw);
+      const answer = await fetch(`/api/docs/${doc}/suggestions/${encodeURIComponent(withdraw.dataset.suggestion)}`, {
+        method: 'DELETE',
+        headers: { Accept: 'application/json' },
+      });
+      if (!answer.ok) {
+        const problem = await answer.json().catch(() => ({}));
+        problemAt.textContent = problem.detail || `The server answered ${answer.status}.`;
+        return;
+      }
+      page.dispatchEvent(new CustomEvent('concord:refresh', { detail: 'Your suggestion was withdrawn.' }));
+    } catch {
+      problemAt.textContent = 'Could not reach the server; try again.';
+    }
+  });
+
   // A named reviewer's verdict on the revision shown: approving it, or asking for changes
   // (which needs a comment; the server says so).
   document.addEventListener('submit', async (event) => {

@@ -14,7 +14,12 @@ use crate::protocol::Suggestion;
 /// The open suggestions; the script puts a newer rendering in place when one changes
 /// (`data-part="suggestions"`).
 #[component]
-pub fn ReadSuggestions(suggestions: Vec<Suggestion>) -> impl IntoView {
+pub fn ReadSuggestions(
+    doc_id: String,
+    suggestions: Vec<Suggestion>,
+    /// The reader's id: their own suggestions can be withdrawn.
+    me: String,
+) -> impl IntoView {
     let shown = open(&suggestions);
     let count = shown.len();
     view! {
@@ -22,14 +27,17 @@ pub fn ReadSuggestions(suggestions: Vec<Suggestion>) -> impl IntoView {
             <h2 id="suggestions-heading">{format!("Suggestions ({count} open)")}</h2>
             {(count == 0).then(|| view! { <p class="hint">"No open suggestions."</p> })}
             <ol class="suggestion-list">
-                {shown.into_iter().map(|s| view! { <SuggestionView suggestion=s/> }).collect_view()}
+                {shown.into_iter().map(|s| {
+                    let mine = s.author.id == me;
+                    view! { <SuggestionView doc_id=doc_id.clone() suggestion=s mine/> }
+                }).collect_view()}
             </ol>
         </section>
     }
 }
 
 #[component]
-fn SuggestionView(suggestion: Suggestion) -> impl IntoView {
+fn SuggestionView(doc_id: String, suggestion: Suggestion, mine: bool) -> impl IntoView {
     let label = format!("suggestion-{}-label", suggestion.id);
     let labelled_by = label.clone();
     let title = heading(&suggestion);
@@ -46,6 +54,13 @@ fn SuggestionView(suggestion: Suggestion) -> impl IntoView {
                 <h3 id=label>{title}</h3>
                 {note}
                 <ol class="hunks">{hunks}</ol>
+                {mine.then(|| view! {
+                    // `suggest.js` sends it; the list is drawn again once it is done.
+                    <form class="actions" data-withdraw=doc_id data-suggestion=suggestion.id.clone()>
+                        <button type="submit">"Withdraw my suggestion"</button>
+                        <p class="form-error" role="alert" data-error=""></p>
+                    </form>
+                })}
             </article>
         </li>
     }

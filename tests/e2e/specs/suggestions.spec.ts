@@ -134,6 +134,9 @@ test('on a phone, a reader suggests changes and sees them listed without sideway
   await expect(listed.locator('ins').first()).toHaveText('three');
   expect(await phone.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   await noViolations(phone, 'the read view on a phone with a suggestion');
+  // Its author thinks better of it and withdraws it.
+  await listed.getByRole('button', { name: 'Withdraw my suggestion' }).click();
+  await expect(phone.getByRole('region', { name: /^Suggestions/ }).getByText('No open suggestions.')).toBeVisible();
 });
 
 test('an editor suggests from the editor instead of saving; the owner accepts it live', async ({ browser }) => {

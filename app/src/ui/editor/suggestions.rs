@@ -47,6 +47,15 @@ pub(super) fn EditorSuggestions(
             }
         });
     });
+    let withdraw = Callback::new(move |id: String| {
+        spawn_local(async move {
+            match api::withdraw(&doc_id.get_value(), &id).await {
+                Ok(()) => error.set(String::new()),
+                Err(failure) => error.set(refusal(&failure.problem)),
+            }
+            proposed.update(|n| *n += 1);
+        });
+    });
     let decide = Callback::new(move |(id, decisions): (String, Decisions)| {
         let rev = base.with_untracked(|d| d.rev);
         spawn_local(async move {
@@ -63,7 +72,7 @@ pub(super) fn EditorSuggestions(
                 <h2 id="suggestions-heading">{move || format!("Suggestions ({})", list.with(Vec::len))}</h2>
                 {move || (!error.with(String::is_empty)).then(|| view! { <p class="form-error" role="alert">{error.get()}</p> })}
                 <ol class="suggestion-list">
-                    {move || list.get().into_iter().map(|s| view! { <SuggestionItem suggestion=s rights decide on_update/> }).collect_view()}
+                    {move || list.get().into_iter().map(|s| view! { <SuggestionItem suggestion=s rights decide on_update withdraw/> }).collect_view()}
                 </ol>
             </section>
         </Show>
@@ -76,6 +85,7 @@ fn SuggestionItem(
     rights: Signal<Rights>,
     decide: Callback<(String, Decisions)>,
     on_update: Callback<String>,
+    withdraw: Callback<String>,
 ) -> impl IntoView {
     let label = format!("suggestion-{}-label", suggestion.id);
     let labelled_by = label.clone();
@@ -90,6 +100,7 @@ fn SuggestionItem(
     let id = suggestion.id.clone();
     let id_out = suggestion.id.clone();
     let id_update = suggestion.id.clone();
+    let id_withdraw = suggestion.id.clone();
     let hunks = suggestion
         .hunks
         .iter()
@@ -123,6 +134,10 @@ fn SuggestionItem(
                         {
                             let id = id_update.clone();
                             view! { <button type="button" on:click=move |_| on_update.run(id.clone())>"Update my suggestion"</button> }
+                        }
+                        {
+                            let id = id_withdraw.clone();
+                            view! { <button type="button" on:click=move |_| withdraw.run(id.clone())>"Withdraw my suggestion"</button> }
                         }
                     </Show>
                 </div>
