@@ -236,3 +236,15 @@ test('the author updates an outdated suggestion through the panel; it replaces t
   await list.getByRole('button', { name: 'Accept all' }).click();
   await expect(formBody(ann)).toHaveValue('One 2.\n\nThree 4.\n');
 });
+
+test('the author withdraws a suggestion from the editor; it leaves the owner\'s list live', async ({ browser }) => {
+  const { ann, bob, id } = await twoPeople(browser, 'Plan', 'One two.\n', { openBob: false });
+  const made = await bob.request.post(`/api/docs/${id}/suggestions`, { data: { base_rev: 1, body: 'One 2.\n' } });
+  expect(made.status()).toBe(201);
+  await open(ann, `/docs/${id}`);
+  await expect(ann.getByRole('region', { name: /^Suggestions/ })).toBeVisible();
+  await open(bob, `/docs/${id}`);
+  await bob.getByRole('region', { name: /^Suggestions/ }).getByRole('button', { name: 'Withdraw my suggestion' }).click();
+  await expect(bob.getByRole('region', { name: /^Suggestions/ })).toHaveCount(0);
+  await expect(ann.getByRole('region', { name: /^Suggestions/ })).toHaveCount(0);
+});
