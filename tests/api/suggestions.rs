@@ -97,6 +97,18 @@ fn owned(items: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
         .collect()
 }
 
+/// The owner saves `body` over revision 1 of the plan.
+async fn save_over(app: &TestApp, owner: &Client, id: &str, body: &str) {
+    let response = owner
+        .put(app.url(&format!("/api/docs/{id}")))
+        .header("If-Match", "\"1\"")
+        .json(&json!({"title": "Plan", "slug": "plan", "tags": [], "body": body}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
 /// Ann's document, Bob a viewer of it, Bob's suggestion of three changes.
 async fn suggested(app: &TestApp) -> (Client, Client, String, Value) {
     let ann = app.user("ann").await;
@@ -208,15 +220,13 @@ async fn a_hunk_whose_words_changed_since_is_outdated_and_cannot_be_accepted_bli
     let (ann, _bob, id, suggestion) = suggested(&app).await;
     let sid = suggestion["id"].as_str().unwrap();
     // Ann rewrites the budget sentence herself, and adds a line elsewhere.
-    let edited = "We hire two engineers in Q4.\n\nThe budget is cut.\n\nReview in May.\nSigned.\n";
-    let response = ann
-        .put(app.url(&format!("/api/docs/{id}")))
-        .header("If-Match", "\"1\"")
-        .json(&json!({"title": "Plan", "slug": "plan", "tags": [], "body": edited}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
+    save_over(
+        &app,
+        &ann,
+        &id,
+        "We hire two engineers in Q4.\n\nThe budget is cut.\n\nReview in May.\nSigned.\n",
+    )
+    .await;
     let shown = &suggestions(&app, &ann, &id).await[0];
     assert_eq!(
         hunks(shown),
@@ -395,15 +405,13 @@ async fn the_author_updates_an_outdated_suggestion_which_replaces_the_old_one() 
     let app = TestApp::spawn().await;
     let (ann, bob, id, suggestion) = suggested(&app).await;
     let sid = suggestion["id"].as_str().unwrap();
-    let edited = "We hire two engineers in Q4.\n\nThe budget is cut.\n\nReview in May.\n";
-    let response = ann
-        .put(app.url(&format!("/api/docs/{id}")))
-        .header("If-Match", "\"1\"")
-        .json(&json!({"title": "Plan", "slug": "plan", "tags": [], "body": edited}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
+    save_over(
+        &app,
+        &ann,
+        &id,
+        "We hire two engineers in Q4.\n\nThe budget is cut.\n\nReview in May.\n",
+    )
+    .await;
     // What Bob starts from: his values and the revision he suggested them on.
     let values: Value = bob
         .get(app.url(&format!("/api/docs/{id}/suggestions/{sid}/values")))
