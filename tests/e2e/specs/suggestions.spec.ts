@@ -248,3 +248,16 @@ test('the author withdraws a suggestion from the editor; it leaves the owner\'s 
   await expect(bob.getByRole('region', { name: /^Suggestions/ })).toHaveCount(0);
   await expect(ann.getByRole('region', { name: /^Suggestions/ })).toHaveCount(0);
 });
+
+test('an editor who chose to suggest and reloads gets their text back still suggesting', async ({ browser }) => {
+  const { bob } = await twoPeople(browser, 'Plan', 'One two.\n');
+  await bob.getByRole('group', { name: 'Your changes' }).getByRole('radio', { name: /^Suggest/ }).check();
+  await formBody(bob).fill('One 2.\n');
+  await bob.reload();
+  await bob.getByRole('region', { name: 'Unsaved changes' }).getByRole('button', { name: 'Restore my changes' }).click();
+  await expect(formBody(bob)).toHaveValue('One 2.\n');
+  await expect(bob.getByRole('group', { name: 'Your changes' }).getByRole('radio', { name: /^Suggest/ })).toBeChecked();
+  await expect(bob.getByRole('button', { name: 'Save', exact: true })).toHaveCount(0);
+  await bob.getByRole('button', { name: 'Submit suggestion' }).click();
+  await expect(bob.getByRole('status').filter({ hasText: 'Suggestion submitted: 1 change' })).toBeVisible();
+});

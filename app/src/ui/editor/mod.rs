@@ -347,6 +347,18 @@ fn Editor(
         reviews,
     } = state;
     let mode_now = Memo::new(move |_| state.mode_now());
+    // The person's choice is kept in this browser for the document.
+    Effect::new(move |first: Option<()>| {
+        let on = mode.with(Mode::suggesting);
+        if first.is_some() {
+            let key = base.with_untracked(|d| suggesting_key(&d.id));
+            if on {
+                browser::storage_set(&key, "on");
+            } else {
+                browser::storage_remove(&key);
+            }
+        }
+    });
     let suggesting = Signal::derive(move || mode_now.with(Mode::suggesting));
     #[cfg(not(feature = "ssr"))]
     let title = move || format!("{} — Concord", base.with(|doc| doc.title.clone()));
@@ -368,6 +380,11 @@ fn Editor(
         merge_on_save.set(browser::storage_get(MERGE_ON_SAVE).as_deref() == Some("on"));
         following.set(browser::storage_get(FOLLOW).as_deref() != Some("off"));
         let current = base.get_untracked();
+        // The person chose to suggest on this document before: a reload keeps the choice,
+        // so a restored draft is not saved directly by someone who meant to suggest it.
+        if browser::storage_get(&suggesting_key(&current.id)).as_deref() == Some("on") {
+            mode.set(Mode::Suggest { replaces: None });
+        }
         if let Some(found) = draft::load(&current.id) {
             offer.set(found.offers(&current.fields()));
         }
@@ -868,6 +885,11 @@ fn RememberedChoice(on: RwSignal<bool>, key: &'static str, label: &'static str) 
             {label}
         </label>
     }
+}
+
+/// Where this browser keeps that the person chose to suggest on a document.
+fn suggesting_key(doc_id: &str) -> String {
+    format!("concord:suggesting:{doc_id}")
 }
 
 /// Where the "Merge others' changes when I save" choice is kept, for every document.
