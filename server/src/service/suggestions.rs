@@ -47,7 +47,7 @@ impl Documents<'_> {
         user: &UserRef,
         request: &NewSuggestion,
     ) -> Result<Suggestion, DocError> {
-        let (doc, _) = self.read_as(id, user).await?;
+        let (doc, role) = self.read_as(id, user).await?;
         if !doc.status.is_editable() {
             return Err(DocError::InvalidState {
                 state: doc.status,
@@ -81,7 +81,7 @@ impl Documents<'_> {
             ));
         }
         if let Some(old) = &request.replaces {
-            self.replaceable(id, old, user).await?;
+            self.replaceable(id, old, user, role).await?;
         }
         let suggestion_id = uuid::Uuid::now_v7().to_string();
         self.stores
@@ -263,23 +263,26 @@ impl Documents<'_> {
     }
 
     /// A suggestion its author may replace with a newer version: theirs, and open.
-    async fn replaceable(&self, id: &str, old: &str, user: &UserRef) -> Result<(), DocError> {
-        let Some(record) = self
-            .stores
-            .suggestions
-            .suggestions(id)
-            .await?
-            .into_iter()
-            .find(|s| s.id == old)
-        else {
-            return Err(DocError::invalid(
-                "replaces",
-                format!("This document has no suggestion {old} to replace."),
-            ));
+    async fn replaceable(
+        &self,
+        id: &str,
+        old: &str,
+        user: &UserRef,
+        role: Role,
+    ) -> Result<(), DocError> {
+        // The document was read just before: not found is the suggestion.
+        let record = match self.record(id, old).await {
+            Err(DocError::NotFound) => {
+                return Err(DocError::invalid(
+                    "replaces",
+                    format!("This document has no suggestion {old} to replace."),
+                ))
+            }
+            found => found?,
         };
         if record.author.id != user.id {
             return Err(DocError::Forbidden {
-                role: self.role(id, user).await?,
+                role,
                 detail: "Only its author may update a suggestion; suggest your own instead.".into(),
             });
         }
@@ -344,14 +347,7 @@ impl Gate<'_> {
                 detail: detail.into(),
             })
         };
-        if !gated {
-            return if self.role.can_edit() {
-                Ok(())
-            } else {
-                refusal("You are a viewer of this document: you can suggest changes, and its editors accept or reject them.")
-            };
-        }
-        if accepting && !reviewer {
+        if gated && accepting && !reviewer {
             let names: Vec<&str> = self
                 .settings
                 .reviewers
@@ -363,10 +359,10 @@ impl Gate<'_> {
                 names.join(", ")
             ));
         }
-        if accepting && author.id == user.id {
+        if gated && accepting && author.id == user.id {
             return refusal("This published document requires approval: another named reviewer accepts your own suggestion.");
         }
-        if reviewer || self.role.can_edit() {
+        if self.role.can_edit() || (gated && reviewer) {
             Ok(())
         } else {
             refusal("You are a viewer of this document: you can suggest changes, and its editors accept or reject them.")
