@@ -1,8 +1,11 @@
 //! A concurrent history checker: clients run random saves against a few documents —
 //! If-Match, stale If-Match, body `base_rev`, merge patches, retried idempotency keys and
 //! responses thrown away as if lost — every request and answer is recorded, then the
-//! whole record is checked against what Concord promises. `CONCORD_CHECK_CLIENTS` and
-//! `CONCORD_CHECK_OPS` make it longer (scripts/reliability).
+//! whole record is checked against what Concord promises. Run on one instance, and on two
+//! sharing the database with every request sent to either at random (as a load balancer
+//! without affinity would): a read sent to one instance after a save was answered by the
+//! other must see it. `CONCORD_CHECK_CLIENTS` and `CONCORD_CHECK_OPS` make it longer
+//! (scripts/reliability).
 
 use std::{collections::BTreeMap, sync::Arc, time::Instant};
 
@@ -77,7 +80,7 @@ fn fields(doc: &Value, body: &str) -> Value {
 /// One client's random run.
 async fn run_client(
     client: Client,
-    urls: Arc<Vec<String>>,
+    urls: Arc<Vec<Vec<String>>>,
     index: usize,
     ops: usize,
     record: Arc<Mutex<Record>>,
@@ -85,9 +88,16 @@ async fn run_client(
     let mut dice = Dice(0x9e37_79b9_7f4a_7c15 ^ (index as u64 + 1));
     for n in 0..ops {
         let doc = dice.roll(urls.len() as u64) as usize;
-        let url = &urls[doc];
+        let instances = urls[doc].len() as u64;
         let body = format!("client {index} op {n}");
-        let current = read(&client, url, doc, &record).await;
+        let current = read(
+            &client,
+            &urls[doc][dice.roll(instances) as usize],
+            doc,
+            &record,
+        )
+        .await;
+        let url = &urls[doc][dice.roll(instances) as usize];
         let rev = current["rev"].as_i64().unwrap();
         let kind = dice.roll(6);
         let based_on = if kind == 1 { (rev - 1).max(1) } else { rev };
@@ -115,7 +125,10 @@ async fn run_client(
         } else {
             request
         };
-        let retry = request.try_clone().unwrap();
+        // A retry may reach the other instance.
+        let mut again = request.try_clone().unwrap().build().unwrap();
+        *again.url_mut() = urls[doc][dice.roll(instances) as usize].parse().unwrap();
+        let retry = reqwest::RequestBuilder::from_parts(client.clone(), again);
         let first = request.send().await.unwrap();
         let (mut status, mut text) = (first.status(), first.text().await.unwrap());
         if keyed {
@@ -153,17 +166,30 @@ async fn run_client(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_recorded_concurrent_history_keeps_every_promise() {
+    let app = TestApp::spawn().await;
+    check_history(&[&app]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_history_recorded_across_two_instances_keeps_every_promise() {
+    let a = TestApp::spawn().await;
+    let b = a.another_instance(|_| {}).await;
+    check_history(&[&a, &b]).await;
+}
+
+async fn check_history(instances: &[&TestApp]) {
     let (clients, ops, docs) = (
         setting("CONCORD_CHECK_CLIENTS", 8),
         setting("CONCORD_CHECK_OPS", 25),
         3,
     );
-    let app = TestApp::spawn().await;
+    let app = instances[0];
     let (ann, cookie) = app.user_with_cookie("Ann").await;
     let mut urls = Vec::new();
     for d in 0..docs {
         let doc = app.create(&ann, &format!("checked-{d}")).await;
-        urls.push(app.url(&format!("/api/docs/{}", doc["id"].as_str().unwrap())));
+        let path = format!("/api/docs/{}", doc["id"].as_str().unwrap());
+        urls.push(instances.iter().map(|i| i.url(&path)).collect::<Vec<_>>());
     }
     let urls = Arc::new(urls);
     let record = Arc::new(Mutex::new(Record::default()));
@@ -184,7 +210,7 @@ async fn a_recorded_concurrent_history_keeps_every_promise() {
 
     // Each document's history, as stored.
     let mut violations = Vec::new();
-    for (d, url) in urls.iter().enumerate() {
+    for (d, url) in urls.iter().map(|on| &on[0]).enumerate() {
         let list: Value = ann
             .get(format!("{url}/revisions"))
             .send()
@@ -271,7 +297,8 @@ async fn a_recorded_concurrent_history_keeps_every_promise() {
     }
     let acknowledged = record.saves.len();
     eprintln!(
-        "history check: {clients} clients × {ops} operations in {:.1?}: {acknowledged} acknowledged, {} refused, {} replays, {} reads, {} violations",
+        "history check on {} instance(s): {clients} clients × {ops} operations in {:.1?}: {acknowledged} acknowledged, {} refused, {} replays, {} reads, {} violations",
+        instances.len(),
         started.elapsed(),
         record.refused.len(),
         record.replays.len(),

@@ -538,13 +538,32 @@ async fn distinct_lines(target: &Target, clients: usize, secs: u64, merge: bool)
 }
 
 /// (d) `clients` reading one document, with `If-None-Match` (304s) or without.
-async fn reads(target: &Target, clients: usize, secs: u64, conditional: bool) -> Row {
+/// What a read workload asks for.
+#[derive(Clone, Copy, PartialEq)]
+enum Read {
+    /// `If-None-Match` with the current tag: 304.
+    Conditional,
+    /// The whole 1 KiB document: 200.
+    Full,
+    /// `/healthz`, which touches neither session nor database: what HTTP alone costs
+    /// this server and this client on this machine, the floor under every read.
+    Floor,
+}
+
+async fn reads(target: &Target, clients: usize, secs: u64, kind: Read) -> Row {
     let body = "word ".repeat(200);
     let (id, _) = target
-        .create(&format!("reads-{conditional}-{}", free_port()), &body)
+        .create(&format!("reads-{clients}-{}", free_port()), &body)
         .await;
     let rev = 1;
-    let url = target.url(&format!("/api/docs/{id}"));
+    let url = match kind {
+        Read::Floor => target.url("/healthz"),
+        _ => target.url(&format!("/api/docs/{id}")),
+    };
+    let expected = match kind {
+        Read::Conditional => StatusCode::NOT_MODIFIED,
+        _ => StatusCode::OK,
+    };
     let clock = Clock::start(target);
     let deadline = Instant::now() + Duration::from_secs(secs);
     let mut tasks = Vec::new();
@@ -555,15 +574,10 @@ async fn reads(target: &Target, clients: usize, secs: u64, conditional: bool) ->
             while Instant::now() < deadline {
                 let sent = Instant::now();
                 let mut request = client.get(&url);
-                if conditional {
+                if kind == Read::Conditional {
                     request = request.header(header::IF_NONE_MATCH, format!("\"{rev}\""));
                 }
                 let response = request.send().await.unwrap();
-                let expected = if conditional {
-                    StatusCode::NOT_MODIFIED
-                } else {
-                    StatusCode::OK
-                };
                 assert_eq!(response.status(), expected);
                 response.bytes().await.unwrap();
                 latencies.push(sent.elapsed());
@@ -576,18 +590,16 @@ async fn reads(target: &Target, clients: usize, secs: u64, conditional: bool) ->
         all.extend(task.await.unwrap());
     }
     let (elapsed, server_cpu, client_cpu) = clock.stop(target);
+    let (what, status) = match kind {
+        Read::Conditional => ("If-None-Match (304)", "304"),
+        Read::Full => ("full 1 KiB document (200)", "200"),
+        Read::Floor => ("the floor: `/healthz`, no session, no database", "200"),
+    };
     Row {
-        label: format!(
-            "(d) {clients} clients reading, {}",
-            if conditional {
-                "If-None-Match (304)"
-            } else {
-                "full 1 KiB document (200)"
-            }
-        ),
+        label: format!("(d) {clients} clients reading, {what}"),
         per_sec: all.len() as f64 / elapsed.as_secs_f64(),
         unit: "reads/s",
-        latencies: vec![(if conditional { "304" } else { "200" }, sorted(all))],
+        latencies: vec![(status, sorted(all))],
         server_cpu,
         client_cpu,
         note: String::new(),
@@ -749,8 +761,10 @@ async fn run(options: &Options, backend: &str, database: Option<String>) {
         }
     }
     if options.runs("reads") {
-        for conditional in [true, false] {
-            show(reads(&target, 8, secs, conditional).await, &mut rows);
+        for clients in [8, 32] {
+            for kind in [Read::Conditional, Read::Full, Read::Floor] {
+                show(reads(&target, clients, secs, kind).await, &mut rows);
+            }
         }
     }
     if options.runs("sizes") {
