@@ -404,3 +404,64 @@ async fn expired_sessions_are_deleted_from_the_database() {
     let me = ann.get(app.url("/api/auth/me")).send().await.unwrap();
     assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
 }
+
+/// A document's read checks the session and the document together: whatever the
+/// document, a session that ended or expired is 401 (it learns nothing of the document),
+/// a live one reads what it may and gets 404 for the rest.
+#[tokio::test]
+async fn a_document_read_needs_a_live_session_before_anything_is_said_of_the_document() {
+    let app = TestApp::spawn_with(|s| s.session_ttl = chrono::Duration::seconds(10)).await;
+    let (ann, ann_cookie) = app.user_with_cookie("Ann").await;
+    let (_bob, bob_cookie) = app.user_with_cookie("Bob").await;
+    let doc = app.create(&ann, "read-in-session").await;
+    let id = doc["id"].as_str().unwrap();
+    let gone = app.create(&ann, "read-in-session-gone").await;
+    let gone_id = gone["id"].as_str().unwrap();
+    ann.delete(app.url(&format!("/api/docs/{gone_id}")))
+        .header("if-match", "\"1\"")
+        .send()
+        .await
+        .unwrap()
+        .error_for_status()
+        .unwrap();
+    let read = |cookie: &str, id: &str| {
+        reqwest::Client::new()
+            .get(app.url(&format!("/api/docs/{id}")))
+            .header("cookie", cookie.to_owned())
+            .send()
+    };
+
+    let mine = read(&ann_cookie, id).await.unwrap();
+    assert_eq!(mine.status(), StatusCode::OK);
+    assert_eq!(mine.headers()["etag"], "\"1\"");
+    for (cookie, id) in [
+        (&bob_cookie, id),
+        (&ann_cookie, gone_id),
+        (&ann_cookie, "no-such-document"),
+    ] {
+        problem(
+            read(cookie, id).await.unwrap(),
+            StatusCode::NOT_FOUND,
+            "/problems/not-found",
+        )
+        .await;
+    }
+
+    app.clock.advance(chrono::Duration::seconds(11));
+    for id in [id, gone_id, "no-such-document"] {
+        problem(
+            read(&ann_cookie, id).await.unwrap(),
+            StatusCode::UNAUTHORIZED,
+            "/problems/unauthorized",
+        )
+        .await;
+    }
+    for cookie in ["", "concord_session=forged"] {
+        problem(
+            read(cookie, id).await.unwrap(),
+            StatusCode::UNAUTHORIZED,
+            "/problems/unauthorized",
+        )
+        .await;
+    }
+}

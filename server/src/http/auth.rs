@@ -42,9 +42,29 @@ impl FromRequestParts<AppState> for CurrentUser {
             .and_then(|v| v.to_str().ok());
         match user_from_cookies(state, cookies).await? {
             Some(user) => Ok(CurrentUser(user)),
-            None => Err(ApiError::Unauthorized("Sign in to continue.".into())),
+            None => Err(signed_out()),
         }
     }
+}
+
+/// The session token a request carries, not yet checked: for a handler whose service
+/// checks it together with what the request reads (one query instead of two). 401
+/// without one.
+pub struct SessionToken(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for SessionToken {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, ApiError> {
+        session_token(&parts.headers)
+            .map(|token| SessionToken(token.to_owned()))
+            .ok_or_else(signed_out)
+    }
+}
+
+/// What a request without a live session gets.
+pub fn signed_out() -> ApiError {
+    ApiError::Unauthorized("Sign in to continue.".into())
 }
 
 /// The user whose session token is in a `Cookie` header, if the session is live.

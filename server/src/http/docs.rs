@@ -9,7 +9,7 @@ use axum::{
 };
 
 use super::{
-    auth::CurrentUser,
+    auth::{signed_out, CurrentUser, SessionToken},
     error::ApiError,
     extract::{none_match, JsonBody, MergePatch, Precondition},
     idempotency::{replay_merged, say_merged, settle, Idempotency, UnfinishedClaim},
@@ -136,11 +136,13 @@ async fn create_doc(
         Unauthorized, NotFound))]
 async fn read(
     State(state): State<AppState>,
-    CurrentUser(user): CurrentUser,
+    SessionToken(token): SessionToken,
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let (doc, _) = state.documents().read_as(&id, &user).await?;
+    let Some((_, doc, _)) = state.documents().read_in_session(&id, &token).await? else {
+        return Err(signed_out());
+    };
     if none_match(&headers, doc.rev) {
         return Ok((StatusCode::NOT_MODIFIED, validators(doc.rev)).into_response());
     }

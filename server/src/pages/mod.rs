@@ -25,7 +25,7 @@ impl ServerPages {
     async fn user(&self, cookie: Option<String>) -> Result<UserRef, ApiFailure> {
         match user_from_cookies(&self.0, cookie.as_deref()).await {
             Ok(Some(user)) => Ok(user),
-            Ok(None) => Err(ApiError::Unauthorized("Sign in to continue.".into()).into_failure()),
+            Ok(None) => Err(crate::http::auth::signed_out().into_failure()),
             Err(error) => Err(error.into_failure()),
         }
     }

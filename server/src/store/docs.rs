@@ -9,6 +9,13 @@ use app::{
     protocol::{DocPage, Document, UserRef},
 };
 
+/// What one query read for a request in a live session.
+pub struct InSession {
+    pub asker: UserRef,
+    /// The live document and the asker's role on it (`None`: no access).
+    pub doc: Option<(Document, Option<Role>)>,
+}
+
 #[async_trait]
 pub trait Docs: Send + Sync + 'static {
     /// Inserts the document at revision 1 and its first revision row, in one transaction
@@ -28,6 +35,15 @@ pub trait Docs: Send + Sync + 'static {
         id: &str,
         user_id: &str,
     ) -> StoreResult<Option<(Document, Option<Role>)>>;
+    /// The live session's user with the document and their role on it, in one query:
+    /// `None` when the session is not live (whatever the document), `doc: None` when there
+    /// is no such live document.
+    async fn doc_in_session(
+        &self,
+        id: &str,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<InSession>>;
     async fn list_docs(&self, query: &ListQuery) -> StoreResult<DocPage>;
     /// One transaction: compare-and-set on `rev`, insert the revision row, bump the document.
     /// `Stale` when the document is no longer at `expected_rev`.

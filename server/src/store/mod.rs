@@ -35,7 +35,7 @@ use app::{
 
 pub use crate::config::PgSettings;
 pub use accounts::Accounts;
-pub use docs::Docs;
+pub use docs::{Docs, InSession};
 pub use history::History;
 pub use inbox::Inbox;
 pub use keys::Keys;

@@ -11,17 +11,25 @@ use crate::store::rows::{
 };
 use crate::store::{
     changes::{Change, Feed},
-    ClaimedKey, MergeChange, Merged, SaveChange, StoreError, StoreResult,
+    ClaimedKey, InSession, MergeChange, Merged, SaveChange, StoreError, StoreResult,
 };
 use app::{
     domain::{changed_fields, Field, Fields, Role, Status, ValidFields},
     protocol::{Document, UserRef},
 };
 
-pub const DOC_COLUMNS: &str = "d.id, d.title, d.slug, d.tags, d.body, d.status, d.rev, \
-     d.created_at, d.created_by, cu.name AS created_by_name, \
-     d.updated_at, d.updated_by, uu.name AS updated_by_name \
-     FROM documents d JOIN users cu ON cu.id = d.created_by JOIN users uu ON uu.id = d.updated_by";
+macro_rules! doc_fields {
+    () => {
+        "d.id, d.title, d.slug, d.tags, d.body, d.status, d.rev, \
+         d.created_at, d.created_by, cu.name AS created_by_name, \
+         d.updated_at, d.updated_by, uu.name AS updated_by_name"
+    };
+}
+
+pub const DOC_COLUMNS: &str = concat!(
+    doc_fields!(),
+    " FROM documents d JOIN users cu ON cu.id = d.created_by JOIN users uu ON uu.id = d.updated_by"
+);
 
 /// A changed `documents` row as `RETURNING` gives it, in the columns of `DOC_COLUMNS`.
 pub const RETURNED_DOC: &str = "id, title, slug, tags, body, status, rev, created_at, created_by, \
@@ -258,6 +266,46 @@ impl crate::store::Docs for super::This {
             Ok((document_from_row(&row)?, role))
         })
         .transpose()
+    }
+
+    async fn doc_in_session(
+        &self,
+        id: &str,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<InSession>> {
+        const SQL: &str = concat!(
+            "SELECT su.id AS asker_id, su.name AS asker_name, \
+             CASE WHEN d.owner_id = su.id THEN 'owner' ELSE m.role END AS your_role, ",
+            doc_fields!(),
+            " FROM sessions s JOIN users su ON su.id = s.user_id \
+             LEFT JOIN documents d ON d.id = $1 AND d.deleted_at IS NULL \
+             LEFT JOIN users cu ON cu.id = d.created_by \
+             LEFT JOIN users uu ON uu.id = d.updated_by \
+             LEFT JOIN memberships m ON m.doc_id = d.id AND m.user_id = su.id \
+             WHERE s.token_hash = $2 AND s.expires_at > $3"
+        );
+        let row = sqlx::query(SQL)
+            .bind(id)
+            .bind(token_hash)
+            .bind(timestamp(now))
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let asker = UserRef {
+            id: row.try_get("asker_id")?,
+            name: row.try_get("asker_name")?,
+        };
+        let doc = match row.try_get::<Option<String>, _>("id")? {
+            None => None,
+            Some(_) => {
+                let role = row
+                    .try_get::<Option<String>, _>("your_role")?
+                    .and_then(|role| Role::parse(&role));
+                Some((document_from_row(&row)?, role))
+            }
+        };
+        Ok(Some(InSession { asker, doc }))
     }
 
     async fn save_doc(&self, change: SaveChange<'_>) -> StoreResult<Document> {
