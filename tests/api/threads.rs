@@ -566,3 +566,38 @@ async fn every_revision_shows_its_threads_where_their_passages_were_then() {
     assert!(page.contains(&marked), "{page}");
     assert!(page.contains("1 comment thread on revision 1"), "{page}");
 }
+
+/// A thread started while a save of the same revision commits: whichever comes first, the
+/// passage ends where its words are in the saved text (the thread checks the revision it
+/// placed the passage in and the save moves the passages it finds; neither may miss the
+/// other).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_thread_started_while_a_save_commits_marks_its_passage_in_the_saved_text() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("ann").await;
+    let body2 = format!("An introduction, long enough to move the passage.\n{BODY}");
+    let mut docs = Vec::new();
+    for _ in 0..80 {
+        docs.push(document(&app, &ann, BODY).await);
+    }
+    let races = docs.iter().map(|doc| {
+        let (app, ann, body2) = (&app, &ann, &body2);
+        async move {
+            let id = doc["id"].as_str().unwrap();
+            let request = on_passage(1, BODY, "two engineers", "Check.");
+            let (_, started) =
+                tokio::join!(save(app, ann, doc, body2), start(app, ann, id, request));
+            assert_eq!(started.status(), StatusCode::CREATED);
+            threads(app, ann, id).await[0]["anchor"].clone()
+        }
+    });
+    let (start_at, end_at) = span(&body2, "two engineers");
+    for anchor in futures::future::join_all(races).await {
+        assert_eq!(anchor["state"], "intact", "{anchor}");
+        assert_eq!(
+            (anchor["start"].as_u64(), anchor["end"].as_u64()),
+            (Some(start_at as u64), Some(end_at as u64)),
+            "{anchor}"
+        );
+    }
+}

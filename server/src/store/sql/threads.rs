@@ -210,11 +210,15 @@ impl crate::store::Threads for super::This {
     async fn start_thread(&self, thread: NewThreadRecord<'_>) -> StoreResult<()> {
         let mut tx = self.writer.begin().await?;
         // The anchor was placed in this revision's body: a save since would have moved it.
-        let current: Option<i64> =
-            sqlx::query_scalar("SELECT rev FROM documents WHERE id = $1 AND deleted_at IS NULL")
-                .bind(thread.doc_id)
-                .fetch_optional(&mut *tx)
-                .await?;
+        // The document's row is held (as a save holds it) until this commits: a plain read
+        // let a save committing meanwhile on PostgreSQL miss the new thread when it moved
+        // the passages, leaving this one at the old text's place.
+        let current: Option<i64> = sqlx::query_scalar(
+            "UPDATE documents SET rev = rev WHERE id = $1 AND deleted_at IS NULL RETURNING rev",
+        )
+        .bind(thread.doc_id)
+        .fetch_optional(&mut *tx)
+        .await?;
         match current {
             None => return Err(StoreError::NotFound),
             Some(rev) if rev != thread.rev => return Err(StoreError::Stale),
