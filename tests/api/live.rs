@@ -384,3 +384,67 @@ async fn owners_editors_and_viewers_may_watch_outsiders_get_not_found_and_strang
     assert_eq!(next_of(&mut outsider, "not_found").await["doc_id"], id);
     assert!(connect(&app, None, Some(&app.base)).await.is_err());
 }
+
+/// A watch asked for while the person's access is being taken away: whichever comes
+/// first, they hear nothing of the document's later saves (the access checked before the
+/// watch began may be gone by the time it begins).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_watch_racing_its_members_removal_never_hears_of_later_saves() {
+    let app = TestApp::spawn().await;
+    let (ann, ann_cookie) = app.user_with_cookie("Ann").await;
+    let (_bob, bob_cookie) = app.user_with_cookie("Bob").await;
+    let mut docs = Vec::new();
+    for round in 0..40 {
+        let doc = app.create(&ann, &format!("watch-race-{round}")).await;
+        app.share(&ann, doc["id"].as_str().unwrap(), "Bob", "viewer")
+            .await;
+        docs.push(doc);
+    }
+    let rounds = docs.iter().enumerate().map(|(round, doc)| {
+        let (app, ann, ann_cookie, bob_cookie) = (&app, &ann, &ann_cookie, &bob_cookie);
+        async move {
+            let id = doc["id"].as_str().unwrap();
+            // Ann watches too: the document's room outlives Bob's watch.
+            let mut ann_socket = watcher(app, ann_cookie, "a", id).await;
+            next_of(&mut ann_socket, "presence").await;
+            let mut socket = connect(app, Some(bob_cookie), Some(&app.base))
+                .await
+                .unwrap();
+            let removal = ann
+                .delete(app.url(&format!("/api/docs/{id}/members/Bob")))
+                .send();
+            // The watch sent a little later each round, so some rounds land in the
+            // moment between the access check and the watch beginning.
+            let later = std::time::Instant::now() + Duration::from_micros(150 * round as u64);
+            let watch = async {
+                while std::time::Instant::now() < later {
+                    tokio::task::yield_now().await;
+                }
+                send(&mut socket, json!({"type": "watch", "doc_id": id})).await
+            };
+            let (_, removed) = tokio::join!(watch, removal);
+            assert_eq!(removed.unwrap().status(), StatusCode::NO_CONTENT);
+            let saved = ann
+                .put(app.url(&format!("/api/docs/{id}")))
+                .header("if-match", "\"1\"")
+                .json(&put_body(doc, "after Bob left"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(saved.status(), StatusCode::OK);
+            let leaked =
+                tokio::time::timeout(Duration::from_millis(500), next_of(&mut socket, "updated"))
+                    .await;
+            leaked.is_ok()
+        }
+    });
+    let leaks = futures::future::join_all(rounds)
+        .await
+        .into_iter()
+        .filter(|leaked| *leaked)
+        .count();
+    assert_eq!(
+        leaks, 0,
+        "{leaks} of 40 removed watchers heard a later save"
+    );
+}

@@ -2,18 +2,18 @@
 //! heartbeats and drops a silent peer. Generic over the socket, so it can be tested
 //! without a network.
 
-use std::{collections::HashMap, sync::Arc, time::Duration};
+use std::{sync::Arc, time::Duration};
 
 use axum::extract::ws::{CloseFrame, Message, Utf8Bytes};
 use futures_util::{Sink, SinkExt, Stream, StreamExt};
-use tokio::{
-    sync::{broadcast, mpsc},
-    task::JoinHandle,
-    time::Instant,
+use tokio::{sync::mpsc, time::Instant};
+use tokio_stream::{
+    wrappers::{errors::BroadcastStreamRecvError, BroadcastStream},
+    StreamMap,
 };
 
 use super::{
-    hub::{wire, Wire},
+    hub::{wire, Reach, Wire},
     Hub,
 };
 use crate::store::Members;
@@ -35,9 +35,14 @@ pub struct Connection {
 /// The close code that says "the server is restarting; reconnect now" (RFC 6455 registry).
 pub const SERVICE_RESTART: u16 = 1012;
 
-/// Outgoing messages waiting for the socket; when full, the forwarders wait and their
-/// broadcast receivers lag instead of the hub.
+/// Messages for this connection alone waiting for the socket; past that they are dropped
+/// (they are notices, each also in the inbox).
 const OUTBOX: usize = 256;
+
+/// The documents a connection watches: their broadcasts, read by the connection's own task.
+/// One task per socket, not a forwarding task per watch besides it: with ten thousand
+/// watchers a save woke twenty thousand tasks (docs/benchmarks.md).
+type Watching = StreamMap<String, BroadcastStream<Wire>>;
 
 pub async fn serve_connection<S, E>(socket: S, connection: Connection)
 where
@@ -45,7 +50,12 @@ where
 {
     let (mut sink, mut stream) = socket.split();
     let (outbox, mut outgoing) = mpsc::channel::<Wire>(OUTBOX);
-    let mut watching: HashMap<String, JoinHandle<()>> = HashMap::new();
+    let reach = Reach {
+        outbox,
+        stops: Default::default(),
+    };
+    let stops = reach.stops.clone();
+    let mut watching = Watching::new();
     let mut tab_id = format!("connection-{}", connection.id);
     let mut heartbeat = tokio::time::interval(connection.heartbeat);
     heartbeat.reset();
@@ -57,7 +67,9 @@ where
     }
 
     loop {
+        // Biased: a revoked watch is dropped before anything more of its document is read.
         tokio::select! {
+            biased;
             // The guard the wait returns must not be held across the send.
             stopping = async { closing.wait_for(|stopping| *stopping).await.is_ok() } => {
                 if stopping {
@@ -65,6 +77,20 @@ where
                     let _ = sink.send(Message::Close(Some(frame))).await;
                 }
                 break;
+            }
+            stopped = stops.next() => {
+                for (doc_id, _) in &stopped {
+                    watching.remove(doc_id);
+                }
+                let notices = stopped.into_iter().map(|(_, notice)| Ok(Message::Text(notice)));
+                if sink.send_all(&mut futures_util::stream::iter(notices)).await.is_err() {
+                    break;
+                }
+            }
+            Some(message) = outgoing.recv() => {
+                if sink.send(Message::Text(message)).await.is_err() {
+                    break;
+                }
             }
             frame = stream.next() => {
                 let Some(Ok(frame)) = frame else { break };
@@ -75,15 +101,15 @@ where
                     _ => continue,
                 };
                 let message = serde_json::from_str::<ClientMessage>(&text);
-                let reply = answer(&connection, &mut tab_id, message, &mut watching, &outbox).await;
+                let reply = answer(&connection, &mut tab_id, message, &mut watching, &reach).await;
                 if let Some(reply) = reply {
                     if send(&mut sink, &reply).await.is_err() {
                         break;
                     }
                 }
             }
-            Some(message) = outgoing.recv() => {
-                if sink.send(Message::Text(message)).await.is_err() {
+            Some((doc_id, item)) = watching.next(), if !watching.is_empty() => {
+                if sink.send(Message::Text(delivered(&doc_id, item))).await.is_err() {
                     break;
                 }
                 if let Some(metrics) = &metrics {
@@ -101,9 +127,8 @@ where
             }
         }
     }
-    for (doc_id, forwarder) in watching {
-        forwarder.abort();
-        connection.hub.leave(&doc_id, connection.id);
+    for doc_id in watching.keys() {
+        connection.hub.leave(doc_id, connection.id);
     }
     let _ = sink.close().await;
     if let Some(metrics) = &metrics {
@@ -116,8 +141,8 @@ async fn answer(
     connection: &Connection,
     tab_id: &mut String,
     message: serde_json::Result<ClientMessage>,
-    watching: &mut HashMap<String, JoinHandle<()>>,
-    outbox: &mpsc::Sender<Wire>,
+    watching: &mut Watching,
+    reach: &Reach,
 ) -> Option<ServerMessage> {
     match message {
         Ok(ClientMessage::Hello { tab_id: tab }) => {
@@ -125,11 +150,10 @@ async fn answer(
             None
         }
         Ok(ClientMessage::Watch { doc_id }) => {
-            watch(connection, tab_id, doc_id, watching, outbox).await
+            watch(connection, tab_id, doc_id, watching, reach).await
         }
         Ok(ClientMessage::Unwatch { doc_id }) => {
-            if let Some(forwarder) = watching.remove(&doc_id) {
-                forwarder.abort();
+            if watching.remove(&doc_id).is_some() {
                 connection.hub.leave(&doc_id, connection.id);
             }
             None
@@ -151,8 +175,8 @@ async fn watch(
     connection: &Connection,
     tab_id: &str,
     doc_id: String,
-    watching: &mut HashMap<String, JoinHandle<()>>,
-    outbox: &mpsc::Sender<Wire>,
+    watching: &mut Watching,
+    reach: &Reach,
 ) -> Option<ServerMessage> {
     if watching.contains_key(&doc_id) {
         return None;
@@ -174,38 +198,23 @@ async fn watch(
         tab_id: tab_id.to_owned(),
         dirty: false,
     };
-    let receiver = connection.hub.join(&doc_id, connection.id, viewer);
-    let forwarder = tokio::spawn(forward(doc_id.clone(), receiver, outbox.clone()));
-    connection.hub.attach(
-        &doc_id,
-        connection.id,
-        outbox.clone(),
-        forwarder.abort_handle(),
-    );
-    watching.insert(doc_id, forwarder);
+    let receiver = connection
+        .hub
+        .join(&doc_id, connection.id, viewer, reach.clone());
+    watching.insert(doc_id, BroadcastStream::new(receiver));
     None
 }
 
-/// Moves one document's messages into the connection's outbox. A watcher that fell
-/// behind gets `resync` rather than silently missing updates.
-async fn forward(
-    doc_id: String,
-    mut receiver: broadcast::Receiver<Wire>,
-    outbox: mpsc::Sender<Wire>,
-) {
-    loop {
-        let message = match receiver.recv().await {
-            Ok(message) => message,
-            Err(broadcast::error::RecvError::Lagged(missed)) => {
-                tracing::warn!(doc = %doc_id, missed, "a live watcher lagged");
-                wire(&ServerMessage::Resync {
-                    doc_id: doc_id.clone(),
-                })
-            }
-            Err(broadcast::error::RecvError::Closed) => break,
-        };
-        if outbox.send(message).await.is_err() {
-            break;
+/// What a watcher is sent for one item of a document's broadcast: the message, or, for a
+/// watcher that fell behind, `resync` rather than silently missing updates.
+fn delivered(doc_id: &str, item: Result<Wire, BroadcastStreamRecvError>) -> Wire {
+    match item {
+        Ok(message) => message,
+        Err(BroadcastStreamRecvError::Lagged(missed)) => {
+            tracing::warn!(doc = %doc_id, missed, "a live watcher lagged");
+            wire(&ServerMessage::Resync {
+                doc_id: doc_id.to_owned(),
+            })
         }
     }
 }
@@ -223,28 +232,30 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use tokio::sync::broadcast;
 
-    #[tokio::test(start_paused = true)]
-    async fn a_watcher_whose_outbox_is_full_gets_resync_instead_of_silently_missing_updates() {
+    #[tokio::test]
+    async fn a_watcher_that_fell_behind_gets_resync_instead_of_silently_missing_updates() {
         let (sender, receiver) = broadcast::channel(2);
-        let (outbox, mut outgoing) = mpsc::channel(1);
-        let forwarder = tokio::spawn(forward("d".into(), receiver, outbox));
+        let mut watching = Watching::new();
+        watching.insert("d".to_owned(), BroadcastStream::new(receiver));
         for _ in 0..6 {
             sender.send(wire(&ServerMessage::Pong)).unwrap();
         }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        drop(sender);
 
         let mut seen = Vec::new();
-        while let Ok(Some(message)) =
-            tokio::time::timeout(Duration::from_millis(50), outgoing.recv()).await
-        {
-            seen.push(serde_json::from_str::<ServerMessage>(&message).unwrap());
+        while let Some((doc_id, item)) = watching.next().await {
+            seen.push(serde_json::from_str::<ServerMessage>(&delivered(&doc_id, item)).unwrap());
         }
 
-        assert!(
-            seen.contains(&ServerMessage::Resync { doc_id: "d".into() }),
-            "{seen:?}"
+        assert_eq!(
+            seen,
+            vec![
+                ServerMessage::Resync { doc_id: "d".into() },
+                ServerMessage::Pong,
+                ServerMessage::Pong
+            ]
         );
-        forwarder.abort();
     }
 }

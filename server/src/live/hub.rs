@@ -12,10 +12,7 @@ use std::{
     time::Duration,
 };
 
-use tokio::{
-    sync::{broadcast, mpsc},
-    task::AbortHandle,
-};
+use tokio::sync::{broadcast, mpsc, Notify};
 
 use crate::metrics::LiveMetrics;
 use app::live::{ServerMessage, Viewer};
@@ -31,6 +28,49 @@ pub type Wire = axum::extract::ws::Utf8Bytes;
 /// change, it shares them and later hands the hub everybody's (`Hub::present`).
 pub trait SharedPresence: Send + Sync + 'static {
     fn changed(&self, doc_id: &str);
+}
+
+/// How the hub reaches one connection, besides the documents' broadcasts it reads itself.
+#[derive(Clone)]
+pub struct Reach {
+    /// Messages for this connection alone (its user's notices); dropped when it is full.
+    pub outbox: mpsc::Sender<Wire>,
+    /// Watches to stop at once (access revoked).
+    pub stops: Arc<Stops>,
+}
+
+/// Watches the hub stopped (access revoked), each with what to tell the person. Never
+/// dropped, however busy the connection, and a few dozen bytes per connection where a
+/// channel would cost a block of slots (ten thousand sockets, docs/benchmarks.md).
+#[derive(Default)]
+pub struct Stops {
+    stopped: Mutex<Vec<(String, Wire)>>,
+    ready: Notify,
+}
+
+impl Stops {
+    fn push(&self, doc_id: &str, notice: Wire) {
+        self.list().push((doc_id.to_owned(), notice));
+        self.ready.notify_one();
+    }
+
+    /// Waits for stopped watches and takes them all. Cancel-safe: they are taken in the
+    /// same poll that returns them.
+    pub async fn next(&self) -> Vec<(String, Wire)> {
+        loop {
+            let stopped = std::mem::take(&mut *self.list());
+            if !stopped.is_empty() {
+                return stopped;
+            }
+            self.ready.notified().await;
+        }
+    }
+
+    fn list(&self) -> std::sync::MutexGuard<'_, Vec<(String, Wire)>> {
+        self.stopped
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }
 
 pub struct Hub {
@@ -51,8 +91,8 @@ struct Room {
     sender: broadcast::Sender<Wire>,
     /// By connection id, so one tab's two sockets never collide.
     viewers: BTreeMap<u64, Viewer>,
-    /// How to reach and stop each connection's watch, for when access is revoked.
-    watches: HashMap<u64, (mpsc::Sender<Wire>, AbortHandle)>,
+    /// How to reach each watching connection, and stop its watch when access is revoked.
+    watches: HashMap<u64, Reach>,
     /// A presence announcement is already on its way.
     announcing: bool,
 }
@@ -62,8 +102,8 @@ impl Room {
     fn send_to(&self, user_id: &str, wired: &Wire) {
         let theirs = self.viewers.iter().filter(|(_, v)| v.user.id == user_id);
         for (connection, _) in theirs {
-            if let Some((outbox, _)) = self.watches.get(connection) {
-                let _ = outbox.try_send(wired.clone());
+            if let Some(reach) = self.watches.get(connection) {
+                let _ = reach.outbox.try_send(wired.clone());
             }
         }
     }
@@ -100,12 +140,13 @@ impl Hub {
     }
 
     /// Subscribes a connection to a document, then announces it: the new watcher sees
-    /// itself in the presence it receives.
+    /// itself in the presence it receives. From then on a revocation reaches it (`reach`).
     pub fn join(
         self: &Arc<Self>,
         doc_id: &str,
         connection: u64,
         viewer: Viewer,
+        reach: Reach,
     ) -> broadcast::Receiver<Wire> {
         let receiver = {
             let mut rooms = self.rooms();
@@ -117,24 +158,11 @@ impl Hub {
             });
             let receiver = room.sender.subscribe();
             room.viewers.insert(connection, viewer);
+            room.watches.insert(connection, reach);
             receiver
         };
         self.announce_presence(doc_id);
         receiver
-    }
-
-    /// Remembers how to stop a connection's watch (its forwarder and outbox).
-    pub fn attach(
-        &self,
-        doc_id: &str,
-        connection: u64,
-        outbox: mpsc::Sender<Wire>,
-        forwarder: AbortHandle,
-    ) {
-        let mut rooms = self.rooms();
-        if let Some(room) = rooms.get_mut(doc_id) {
-            room.watches.insert(connection, (outbox, forwarder));
-        }
     }
 
     /// Sends a message about a document to this user's watches of it only.
@@ -176,9 +204,8 @@ impl Hub {
             });
             for connection in &theirs {
                 room.viewers.remove(connection);
-                if let Some((outbox, forwarder)) = room.watches.remove(connection) {
-                    forwarder.abort();
-                    let _ = outbox.try_send(notice.clone());
+                if let Some(reach) = room.watches.remove(connection) {
+                    reach.stops.push(doc_id, notice.clone());
                 }
             }
             if room.viewers.is_empty() {
@@ -378,6 +405,14 @@ mod tests {
         }
     }
 
+    /// A connection's way in, for tests that read the broadcasts only.
+    fn reach() -> Reach {
+        Reach {
+            outbox: mpsc::channel(1).0,
+            stops: Default::default(),
+        }
+    }
+
     fn names(wire: &Wire) -> (Vec<String>, usize) {
         match serde_json::from_str::<ServerMessage>(wire).unwrap() {
             ServerMessage::Presence { viewers, total, .. } => {
@@ -387,12 +422,30 @@ mod tests {
         }
     }
 
+    #[tokio::test]
+    async fn a_stopped_watch_waits_for_its_connection_and_is_taken_once() {
+        let stops = Arc::new(Stops::default());
+        stops.push("a", wire(&ServerMessage::Pong));
+        stops.push("b", wire(&ServerMessage::Pong));
+        let taken: Vec<String> = stops.next().await.into_iter().map(|(d, _)| d).collect();
+        assert_eq!(taken, ["a", "b"]);
+
+        let waiting = tokio::spawn({
+            let stops = stops.clone();
+            async move { stops.next().await }
+        });
+        tokio::task::yield_now().await;
+        assert!(!waiting.is_finished());
+        stops.push("c", wire(&ServerMessage::Pong));
+        assert_eq!(waiting.await.unwrap()[0].0, "c");
+    }
+
     #[test]
     fn joining_announces_everybody_including_the_newcomer() {
         let hub = Hub::new(8, Duration::ZERO);
-        let mut ann = hub.join("d", 1, viewer("ann"));
+        let mut ann = hub.join("d", 1, viewer("ann"), reach());
         assert_eq!(names(&ann.try_recv().unwrap()).0, vec!["ann"]);
-        let mut bob = hub.join("d", 2, viewer("bob"));
+        let mut bob = hub.join("d", 2, viewer("bob"), reach());
         assert_eq!(names(&bob.try_recv().unwrap()).0, vec!["ann", "bob"]);
         assert_eq!(names(&ann.try_recv().unwrap()).0, vec!["ann", "bob"]);
         hub.leave("d", 2);
@@ -402,7 +455,7 @@ mod tests {
     #[test]
     fn an_empty_room_is_forgotten_and_publishing_to_it_is_harmless() {
         let hub = Hub::new(8, Duration::ZERO);
-        drop(hub.join("d", 1, viewer("ann")));
+        drop(hub.join("d", 1, viewer("ann"), reach()));
         hub.leave("d", 1);
         assert_eq!(hub.watchers("d"), 0);
         hub.publish(&ServerMessage::Resync { doc_id: "d".into() });
@@ -411,7 +464,7 @@ mod tests {
     #[test]
     fn a_receiver_that_falls_behind_learns_it_lagged() {
         let hub = Hub::new(2, Duration::ZERO);
-        let mut slow = hub.join("d", 1, viewer("ann"));
+        let mut slow = hub.join("d", 1, viewer("ann"), reach());
         for _ in 0..5 {
             hub.publish(&ServerMessage::Resync { doc_id: "d".into() });
         }
@@ -424,7 +477,7 @@ mod tests {
     #[test]
     fn a_panic_while_the_rooms_are_locked_does_not_break_later_live_operations() {
         let hub = Hub::new(8, Duration::ZERO);
-        let mut ann = hub.join("d", 1, viewer("ann"));
+        let mut ann = hub.join("d", 1, viewer("ann"), reach());
         let _ = ann.try_recv();
         let holder = Arc::clone(&hub);
         let panicked = std::thread::spawn(move || {
@@ -435,7 +488,7 @@ mod tests {
         assert!(panicked.is_err());
         assert!(hub.rooms.is_poisoned());
 
-        let mut bob = hub.join("d", 2, viewer("bob"));
+        let mut bob = hub.join("d", 2, viewer("bob"), reach());
         hub.publish(&ServerMessage::Resync { doc_id: "d".into() });
 
         assert_eq!(names(&bob.try_recv().unwrap()).0, vec!["ann", "bob"]);
@@ -447,9 +500,9 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_burst_of_joins_is_announced_once_with_a_capped_list_and_the_total() {
         let hub = Hub::new(8, Duration::from_millis(20));
-        let mut first = hub.join("d", 0, viewer("v0"));
+        let mut first = hub.join("d", 0, viewer("v0"), reach());
         for i in 1..120 {
-            drop(hub.join("d", i, viewer(&format!("v{i}"))));
+            drop(hub.join("d", i, viewer(&format!("v{i}")), reach()));
         }
         tokio::time::sleep(Duration::from_millis(60)).await;
 
