@@ -465,3 +465,58 @@ async fn a_document_read_needs_a_live_session_before_anything_is_said_of_the_doc
         .await;
     }
 }
+
+/// A save checks the session together with the document and role: an ended session is
+/// 401 whatever the document, a viewer 403, an outsider 404 — and none of them changes it.
+#[tokio::test]
+async fn a_save_in_an_ended_session_or_without_the_right_changes_nothing() {
+    let app = TestApp::spawn_with(|s| s.session_ttl = chrono::Duration::seconds(10)).await;
+    let (ann, ann_cookie) = app.user_with_cookie("Ann").await;
+    let (_bob, bob_cookie) = app.user_with_cookie("Bob").await;
+    let (_cy, cy_cookie) = app.user_with_cookie("Cy").await;
+    let doc = app.create(&ann, "saved-in-session").await;
+    let id = doc["id"].as_str().unwrap();
+    app.share(&ann, id, "Bob", "viewer").await;
+    let put = |cookie: &str, id: &str| {
+        reqwest::Client::new()
+            .put(app.url(&format!("/api/docs/{id}")))
+            .header("cookie", cookie.to_owned())
+            .header("if-match", "\"1\"")
+            .json(&crate::helpers::put_body(&doc, "changed"))
+            .send()
+    };
+    let patch = |cookie: &str, id: &str| {
+        reqwest::Client::new()
+            .patch(app.url(&format!("/api/docs/{id}")))
+            .header("cookie", cookie.to_owned())
+            .header("if-match", "\"1\"")
+            .header("content-type", "application/merge-patch+json")
+            .body(json!({"body": "changed"}).to_string())
+            .send()
+    };
+
+    for (status, kind, cookie) in [
+        (StatusCode::FORBIDDEN, "/problems/forbidden", &bob_cookie),
+        (StatusCode::NOT_FOUND, "/problems/not-found", &cy_cookie),
+    ] {
+        problem(put(cookie, id).await.unwrap(), status, kind).await;
+        problem(patch(cookie, id).await.unwrap(), status, kind).await;
+    }
+    app.clock.advance(chrono::Duration::seconds(11));
+    for id in [id, "no-such-document"] {
+        for answer in [put(&ann_cookie, id).await, patch(&ann_cookie, id).await] {
+            problem(
+                answer.unwrap(),
+                StatusCode::UNAUTHORIZED,
+                "/problems/unauthorized",
+            )
+            .await;
+        }
+    }
+    let stores = app.stores().await;
+    let stored = stores.docs.get_doc(id).await.unwrap().unwrap();
+    assert_eq!(
+        (stored.rev, stored.body.as_str()),
+        (1, doc["body"].as_str().unwrap())
+    );
+}

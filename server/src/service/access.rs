@@ -56,6 +56,21 @@ impl Documents<'_> {
         }
     }
 
+    /// The asker of a session token and the current document, if they may change it: one
+    /// query for the session, the document and the role. `Ok(None)` when the session is not
+    /// live, whatever the document.
+    pub async fn editable_in_session(
+        &self,
+        id: &str,
+        token: &str,
+    ) -> Result<Option<(UserRef, Document)>, DocError> {
+        let Some((asker, doc, role)) = self.read_in_session(id, token).await? else {
+            return Ok(None);
+        };
+        may_edit(role)?;
+        Ok(Some((asker, doc)))
+    }
+
     /// The user's role, if it allows changing the document.
     pub async fn editor(&self, id: &str, user: &UserRef) -> Result<Role, DocError> {
         may_edit(self.role(id, user).await?)
