@@ -601,3 +601,44 @@ async fn a_thread_started_while_a_save_commits_marks_its_passage_in_the_saved_te
         );
     }
 }
+
+/// A document whose passages are all gone stops looking for them on each save, and starts
+/// again with its next passage: it still follows the saves after.
+#[tokio::test]
+async fn a_passage_started_after_the_others_detached_still_follows_saves() {
+    let app = TestApp::spawn().await;
+    let ann = app.user("ann").await;
+    let doc = document(&app, &ann, BODY).await;
+    let id = doc["id"].as_str().unwrap();
+    let first = on_passage(1, BODY, "two engineers", "Check.");
+    assert_eq!(
+        start(&app, &ann, id, first).await.status(),
+        StatusCode::CREATED
+    );
+    // Its line deleted: detached; then a save with nothing left to move.
+    let body2 = BODY.replace("We hire two engineers in Q4 and one designer.\n", "");
+    let doc = save(&app, &ann, &doc, &body2).await;
+    let doc = save(&app, &ann, &doc, &format!("{body2}More.\n")).await;
+    let body3 = doc["body"].as_str().unwrap().to_owned();
+
+    let second = on_passage(3, &body3, "budget stays", "Really?");
+    assert_eq!(
+        start(&app, &ann, id, second).await.status(),
+        StatusCode::CREATED
+    );
+    let body4 = format!("A new first line.\n{body3}");
+    save(&app, &ann, &doc, &body4).await;
+
+    let listed = threads(&app, &ann, id).await;
+    let anchor = listed
+        .iter()
+        .find(|t| t["anchor"]["quote"] == "budget stays")
+        .expect("the second thread")["anchor"]
+        .clone();
+    let (start_at, end_at) = span(&body4, "budget stays");
+    assert_eq!(anchor["state"], "intact");
+    assert_eq!(
+        (anchor["start"].as_u64(), anchor["end"].as_u64()),
+        (Some(start_at as u64), Some(end_at as u64))
+    );
+}

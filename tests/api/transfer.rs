@@ -319,6 +319,42 @@ async fn an_export_imported_into_an_empty_database_gives_back_the_same_records()
         (reviews["required"].clone(), reviews["approved"].clone()),
         (json!(true), json!(true))
     );
+    // And the passage still follows the document's saves.
+    let doc_url = copy.url(&format!("/api/docs/{}", items[0]["id"].as_str().unwrap()));
+    let unreviewed = ann
+        .put(format!("{doc_url}/reviews"))
+        .json(&json!({"required": false, "reviewers": []}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unreviewed.status(), StatusCode::OK);
+    let current: Value = ann
+        .get(&doc_url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let body = format!("zero\n{}", current["body"].as_str().unwrap());
+    let saved = ann
+        .put(&doc_url)
+        .header("if-match", format!("\"{}\"", current["rev"]))
+        .json(&put_body(&current, &body))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), StatusCode::OK);
+    let threads: Value = ann
+        .get(format!("{doc_url}/threads"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let start = body.find("two").unwrap() as u64;
+    assert_eq!(threads["items"][0]["anchor"]["start"].as_u64(), Some(start));
 }
 
 #[tokio::test]

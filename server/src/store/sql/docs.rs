@@ -68,7 +68,7 @@ async fn write(
     // nothing. It returns the saved document itself: no second read.
     let updated = sqlx::query(&format!(
         "UPDATE documents SET title = $1, slug = $2, tags = $3, body = $4, search_text = $5, rev = rev + 1, \
-         updated_at = $6, updated_by = $7 WHERE id = $8 AND rev = $9 AND deleted_at IS NULL RETURNING {RETURNED_DOC}"
+         updated_at = $6, updated_by = $7 WHERE id = $8 AND rev = $9 AND deleted_at IS NULL RETURNING {RETURNED_DOC}, anchored"
     ))
     .bind(&fields.title)
     .bind(&fields.slug)
@@ -100,7 +100,10 @@ async fn write(
     )
     .await?;
     // Comment anchors follow the body in the same transaction: no save leaves them behind.
-    if change.changed.contains(&Field::Body) {
+    // `anchored` is the row as this update left it: a thread started meanwhile set it
+    // while holding the row, before this update could take it (or found its revision gone).
+    let anchored: bool = row.try_get("anchored")?;
+    if anchored && change.changed.contains(&Field::Body) {
         threads::move_anchors(tx, change.id, (doc.rev, change.old_body), &fields.body).await?;
     }
     if let Some(batch) = change.accepting {

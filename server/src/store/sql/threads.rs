@@ -39,6 +39,12 @@ pub async fn move_anchors(
     .fetch_all(&mut **tx)
     .await?;
     if rows.is_empty() {
+        // None left to move: later saves need not look (until a thread starts again).
+        sqlx::query("UPDATE documents SET anchored = $1 WHERE id = $2")
+            .bind(false)
+            .bind(doc_id)
+            .execute(&mut **tx)
+            .await?;
         return Ok(());
     }
     let edits = Edits::between(old_body, new_body);
@@ -213,9 +219,12 @@ impl crate::store::Threads for super::This {
         // The document's row is held (as a save holds it) until this commits: a plain read
         // let a save committing meanwhile on PostgreSQL miss the new thread when it moved
         // the passages, leaving this one at the old text's place.
+        // A passage also marks the document as having one, for its saves to move.
         let current: Option<i64> = sqlx::query_scalar(
-            "UPDATE documents SET rev = rev WHERE id = $1 AND deleted_at IS NULL RETURNING rev",
+            "UPDATE documents SET anchored = anchored OR $1 WHERE id = $2 AND deleted_at IS NULL \
+             RETURNING rev",
         )
+        .bind(thread.anchor.is_some())
         .bind(thread.doc_id)
         .fetch_optional(&mut *tx)
         .await?;
