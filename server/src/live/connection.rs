@@ -181,17 +181,11 @@ async fn watch(
     if watching.contains_key(&doc_id) {
         return None;
     }
-    match connection
-        .members
-        .role_of(&doc_id, &connection.user.id)
-        .await
-    {
-        Ok(Some(_)) => {}
-        Ok(None) => return Some(ServerMessage::NotFound { doc_id }),
-        Err(error) => {
-            tracing::error!(%error, "could not check access for a watch");
-            return Some(ServerMessage::NotFound { doc_id });
-        }
+    // Access taken away after the check but before the join would find no watch to stop:
+    // a watch that sees a revocation happen meanwhile checks again once it has joined.
+    let revocations = connection.hub.revocations();
+    if !may_read(connection, &doc_id).await {
+        return Some(ServerMessage::NotFound { doc_id });
     }
     let viewer = Viewer {
         user: connection.user.clone(),
@@ -201,8 +195,27 @@ async fn watch(
     let receiver = connection
         .hub
         .join(&doc_id, connection.id, viewer, reach.clone());
+    if connection.hub.revocations() != revocations && !may_read(connection, &doc_id).await {
+        connection.hub.leave(&doc_id, connection.id);
+        return Some(ServerMessage::NotFound { doc_id });
+    }
     watching.insert(doc_id, BroadcastStream::new(receiver));
     None
+}
+
+/// Whether the connection's user may read the document (no when it cannot be told).
+async fn may_read(connection: &Connection, doc_id: &str) -> bool {
+    match connection
+        .members
+        .role_of(doc_id, &connection.user.id)
+        .await
+    {
+        Ok(role) => role.is_some(),
+        Err(error) => {
+            tracing::error!(%error, "could not check access for a watch");
+            false
+        }
+    }
 }
 
 /// What a watcher is sent for one item of a document's broadcast: the message, or, for a
@@ -232,7 +245,80 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::StoreResult;
+    use app::domain::Role;
+    use std::sync::atomic::{AtomicUsize, Ordering};
     use tokio::sync::broadcast;
+
+    /// Access that is taken away while the first question about it is being answered (a
+    /// removal committing, and its revocation told, while a watch is being set up): that
+    /// answer still says yes, every later one no. A real store cannot place the removal
+    /// at that exact moment.
+    struct RevokedWhileAsked {
+        hub: Arc<Hub>,
+        asked: AtomicUsize,
+    }
+
+    #[async_trait::async_trait]
+    impl Members for RevokedWhileAsked {
+        async fn role_of(&self, doc_id: &str, user_id: &str) -> StoreResult<Option<Role>> {
+            if self.asked.fetch_add(1, Ordering::SeqCst) == 0 {
+                self.hub.revoke(doc_id, user_id);
+                return Ok(Some(Role::Viewer));
+            }
+            Ok(None)
+        }
+        async fn members(
+            &self,
+            _: &str,
+        ) -> StoreResult<Option<(UserRef, Vec<app::protocol::Member>)>> {
+            unreachable!("a watch asks only for the role")
+        }
+        async fn set_member(
+            &self,
+            _: &str,
+            _: &str,
+            _: Role,
+            _: &UserRef,
+            _: chrono::DateTime<chrono::Utc>,
+        ) -> StoreResult<()> {
+            unreachable!("a watch asks only for the role")
+        }
+        async fn remove_member(&self, _: &str, _: &str) -> StoreResult<bool> {
+            unreachable!("a watch asks only for the role")
+        }
+    }
+
+    #[tokio::test]
+    async fn access_revoked_while_a_watch_is_set_up_ends_the_watch() {
+        let hub = Hub::new(8, Duration::ZERO);
+        let members = Arc::new(RevokedWhileAsked {
+            hub: hub.clone(),
+            asked: AtomicUsize::new(0),
+        });
+        let connection = Connection {
+            id: 1,
+            user: UserRef {
+                id: "bob-id".into(),
+                name: "Bob".into(),
+            },
+            hub: hub.clone(),
+            members,
+            heartbeat: Duration::from_secs(15),
+            timeout: Duration::from_secs(30),
+        };
+        let reach = Reach {
+            outbox: mpsc::channel(1).0,
+            stops: Default::default(),
+        };
+        let mut watching = Watching::new();
+
+        let answer = watch(&connection, "tab", "d".into(), &mut watching, &reach).await;
+
+        assert_eq!(answer, Some(ServerMessage::NotFound { doc_id: "d".into() }));
+        assert!(watching.is_empty());
+        assert_eq!(hub.watchers("d"), 0);
+    }
 
     #[tokio::test]
     async fn a_watcher_that_fell_behind_gets_resync_instead_of_silently_missing_updates() {

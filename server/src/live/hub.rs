@@ -8,7 +8,10 @@
 
 use std::{
     collections::{BTreeMap, HashMap},
-    sync::{Arc, Mutex, OnceLock},
+    sync::{
+        atomic::{AtomicU64, Ordering},
+        Arc, Mutex, OnceLock,
+    },
     time::Duration,
 };
 
@@ -85,6 +88,8 @@ pub struct Hub {
     closing: tokio::sync::watch::Sender<bool>,
     /// Counted for `/metrics`, once the server sets them.
     metrics: OnceLock<Arc<LiveMetrics>>,
+    /// Revocations so far: a watch whose access check raced one checks again.
+    revocations: AtomicU64,
 }
 
 struct Room {
@@ -118,6 +123,7 @@ impl Hub {
             presence_delay,
             closing: tokio::sync::watch::Sender::new(false),
             metrics: OnceLock::new(),
+            revocations: AtomicU64::new(0),
         })
     }
 
@@ -127,6 +133,11 @@ impl Hub {
 
     pub fn metrics(&self) -> Option<&Arc<LiveMetrics>> {
         self.metrics.get()
+    }
+
+    /// How many revocations this hub has carried out (see `revoke`).
+    pub fn revocations(&self) -> u64 {
+        self.revocations.load(Ordering::SeqCst)
     }
 
     /// Tells every live connection on this instance to close: the server is stopping.
@@ -188,6 +199,8 @@ impl Hub {
     /// Stops every watch of the document by this user: they get `not_found`, the others
     /// see them leave.
     pub fn revoke(self: &Arc<Self>, doc_id: &str, user_id: &str) {
+        // Counted first: a watch that joins after this revocation looked sees the count move.
+        self.revocations.fetch_add(1, Ordering::SeqCst);
         let removed = {
             let mut rooms = self.rooms();
             let Some(room) = rooms.get_mut(doc_id) else {
