@@ -245,8 +245,6 @@ async fn delete(
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-/// `Prefer: merge=auto` (RFC 7240): the client asks the server to merge a stale save.
-/// Preferences it does not know are ignored, as the RFC says.
 /// The asker and the document they may change, read with their session in one query (a
 /// save's first round trip to the database does both).
 async fn editable_in_session(
@@ -261,6 +259,8 @@ async fn editable_in_session(
         .ok_or_else(signed_out)
 }
 
+/// `Prefer: merge=auto` (RFC 7240): the client asks the server to merge a stale save.
+/// Preferences it does not know are ignored, as the RFC says.
 fn prefers_merge(headers: &HeaderMap) -> bool {
     headers
         .get_all(PREFER)
