@@ -68,7 +68,7 @@ impl Application {
             .await?
             .fanout(),
         };
-        let state = AppState {
+        let state = AppState::new(state::Shared {
             stores,
             settings: Arc::new(settings),
             leptos,
@@ -77,7 +77,7 @@ impl Application {
             hub,
             metrics,
             connections: Arc::default(),
-        };
+        });
         Ok(Application {
             listener,
             router: router(state.clone()),
