@@ -218,13 +218,11 @@ impl crate::store::Threads for super::This {
         // The anchor was placed in this revision's body: a save since would have moved it.
         // The document's row is held (as a save holds it) until this commits: a plain read
         // let a save committing meanwhile on PostgreSQL miss the new thread when it moved
-        // the passages, leaving this one at the old text's place.
-        // A passage also marks the document as having one, for its saves to move.
+        // the passages, leaving this one at the old text's place. (Inserting a passage
+        // marks the document for its saves to move, by a trigger: migration 0015 / 0013.)
         let current: Option<i64> = sqlx::query_scalar(
-            "UPDATE documents SET anchored = anchored OR $1 WHERE id = $2 AND deleted_at IS NULL \
-             RETURNING rev",
+            "UPDATE documents SET rev = rev WHERE id = $1 AND deleted_at IS NULL RETURNING rev",
         )
-        .bind(thread.anchor.is_some())
         .bind(thread.doc_id)
         .fetch_optional(&mut *tx)
         .await?;

@@ -131,14 +131,6 @@ pub async fn insert(tx: &mut sqlx::Transaction<'_, Db>, record: &Record) -> Stor
             .bind(version)
             .execute(&mut **tx)
             .await?;
-            // Its document's saves must move its passage.
-            if matches!(anchor_state.as_deref(), Some("intact" | "changed")) {
-                sqlx::query("UPDATE documents SET anchored = $1 WHERE id = $2")
-                    .bind(true)
-                    .bind(doc_id)
-                    .execute(&mut **tx)
-                    .await?;
-            }
         }
         Record::ThreadAnchor {
             thread_id,
