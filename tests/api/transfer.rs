@@ -320,7 +320,8 @@ async fn an_export_imported_into_an_empty_database_gives_back_the_same_records()
         (json!(true), json!(true))
     );
     // And the passage still follows the document's saves.
-    let doc_url = copy.url(&format!("/api/docs/{}", items[0]["id"].as_str().unwrap()));
+    let id = items[0]["id"].as_str().unwrap();
+    let doc_url = copy.url(&format!("/api/docs/{id}"));
     let unreviewed = ann
         .put(format!("{doc_url}/reviews"))
         .json(&json!({"required": false, "reviewers": []}))
@@ -328,14 +329,7 @@ async fn an_export_imported_into_an_empty_database_gives_back_the_same_records()
         .await
         .unwrap();
     assert_eq!(unreviewed.status(), StatusCode::OK);
-    let current: Value = ann
-        .get(&doc_url)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let current = copy.get(&ann, id).await;
     let body = format!("zero\n{}", current["body"].as_str().unwrap());
     let saved = ann
         .put(&doc_url)
@@ -345,16 +339,9 @@ async fn an_export_imported_into_an_empty_database_gives_back_the_same_records()
         .await
         .unwrap();
     assert_eq!(saved.status(), StatusCode::OK);
-    let threads: Value = ann
-        .get(format!("{doc_url}/threads"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let threads = crate::threads::threads(&copy, &ann, id).await;
     let start = body.find("two").unwrap() as u64;
-    assert_eq!(threads["items"][0]["anchor"]["start"].as_u64(), Some(start));
+    assert_eq!(threads[0]["anchor"]["start"].as_u64(), Some(start));
 }
 
 #[tokio::test]

@@ -140,9 +140,11 @@ async fn read(
     Path(id): Path<String>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let Some((_, doc, _)) = state.documents().read_in_session(&id, &token).await? else {
-        return Err(signed_out());
-    };
+    let (_, doc, _) = state
+        .documents()
+        .read_in_session(&id, &token)
+        .await?
+        .ok_or_else(signed_out)?;
     if none_match(&headers, doc.rev) {
         return Ok((StatusCode::NOT_MODIFIED, validators(doc.rev)).into_response());
     }
@@ -160,7 +162,11 @@ async fn replace(
     headers: HeaderMap,
     JsonBody(input): JsonBody<PutDoc>,
 ) -> Result<Response, ApiError> {
-    let (user, read) = editable_in_session(&state, &id, &token).await?;
+    let (user, read) = state
+        .documents()
+        .editable_in_session(&id, &token)
+        .await?
+        .ok_or_else(signed_out)?;
     let precondition = Precondition::from_request(&headers, input.base_rev)?;
     let canonical = serde_json::to_vec(&input).map_err(ApiError::internal)?;
     let idempotency = Idempotency::from_request(&state, &headers, "PUT", &id, &canonical)?;
@@ -197,7 +203,11 @@ async fn patch(
     headers: HeaderMap,
     MergePatch(patch): MergePatch,
 ) -> Result<Response, ApiError> {
-    let (user, read) = editable_in_session(&state, &id, &token).await?;
+    let (user, read) = state
+        .documents()
+        .editable_in_session(&id, &token)
+        .await?
+        .ok_or_else(signed_out)?;
     let base_rev = match patch.get("base_rev") {
         None => None,
         Some(value) => Some(value.as_i64().ok_or_else(|| {
@@ -243,20 +253,6 @@ async fn delete(
     let precondition = Precondition::from_request(&headers, None)?;
     state.documents().delete(&id, &precondition, &user).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
-}
-
-/// The asker and the document they may change, read with their session in one query (a
-/// save's first round trip to the database does both).
-async fn editable_in_session(
-    state: &AppState,
-    id: &str,
-    token: &str,
-) -> Result<(UserRef, Document), ApiError> {
-    state
-        .documents()
-        .editable_in_session(id, token)
-        .await?
-        .ok_or_else(signed_out)
 }
 
 /// `Prefer: merge=auto` (RFC 7240): the client asks the server to merge a stale save.

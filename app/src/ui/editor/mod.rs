@@ -349,11 +349,11 @@ fn Editor(
     let mode_now = Memo::new(move |_| state.mode_now());
     // The person's choice is kept in this browser for the document.
     Effect::new(move |first: Option<()>| {
-        let on = mode.with(Mode::suggesting);
+        let kept = mode.with(mode::to_remember);
         if first.is_some() {
             let key = base.with_untracked(|d| suggesting_key(&d.id));
-            if on {
-                browser::storage_set(&key, "on");
+            if let Some(value) = kept {
+                browser::storage_set(&key, value);
             } else {
                 browser::storage_remove(&key);
             }
@@ -380,10 +380,10 @@ fn Editor(
         merge_on_save.set(browser::storage_get(MERGE_ON_SAVE).as_deref() == Some("on"));
         following.set(browser::storage_get(FOLLOW).as_deref() != Some("off"));
         let current = base.get_untracked();
-        // The person chose to suggest on this document before: a reload keeps the choice,
-        // so a restored draft is not saved directly by someone who meant to suggest it.
-        if browser::storage_get(&suggesting_key(&current.id)).as_deref() == Some("on") {
-            mode.set(Mode::Suggest { replaces: None });
+        if let Some(chosen) =
+            mode::remembered(browser::storage_get(&suggesting_key(&current.id)).as_deref())
+        {
+            mode.set(chosen);
         }
         if let Some(found) = draft::load(&current.id) {
             offer.set(found.offers(&current.fields()));

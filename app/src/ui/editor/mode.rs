@@ -86,6 +86,19 @@ pub fn suggestion(
     Ok(request)
 }
 
+/// What this browser keeps of the person's choice on a document (`None`: nothing, editing
+/// is the default). The suggestion being updated is not kept: a reload starts afresh.
+pub fn to_remember(mode: &Mode) -> Option<&'static str> {
+    mode.suggesting().then_some("on")
+}
+
+/// The mode a document's editor starts in from what this browser kept (`None`: as it
+/// would anyway). A reload keeps suggesting, so a restored draft is suggested as meant,
+/// not saved directly.
+pub fn remembered(kept: Option<&str>) -> Option<Mode> {
+    (kept == Some("on")).then_some(Mode::Suggest { replaces: None })
+}
+
 /// What the status line says once a suggestion is stored.
 pub fn submitted(changes: usize, replaced: bool) -> String {
     let what = if changes == 1 {
@@ -168,6 +181,20 @@ mod tests {
         let updating = suggestion(5, &base, &retagged, "", Some("s1".into())).unwrap();
         assert_eq!(updating.tags, Some(vec!["q1".to_owned()]));
         assert_eq!(updating.replaces.as_deref(), Some("s1"));
+    }
+
+    #[test]
+    fn the_choice_to_suggest_is_kept_across_a_reload_and_editing_is_forgotten() {
+        let updating = Mode::Suggest {
+            replaces: Some("s1".into()),
+        };
+        assert_eq!(
+            remembered(to_remember(&updating)),
+            Some(Mode::Suggest { replaces: None })
+        );
+        assert_eq!(to_remember(&Mode::Edit), None);
+        assert_eq!(remembered(None), None);
+        assert_eq!(remembered(Some("something else")), None);
     }
 
     #[test]
