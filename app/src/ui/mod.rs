@@ -15,6 +15,7 @@ mod history;
 mod hunk;
 #[cfg(feature = "ssr")]
 mod inbox;
+mod later;
 #[cfg(feature = "ssr")]
 mod list;
 mod live;

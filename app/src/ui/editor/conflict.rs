@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use leptos::{html, prelude::*};
 
 use super::hunks::{FieldRow, Sides};
+use crate::ui::later::SplitLoaderError;
 use crate::{
     domain::{
         merge::{compare, Comparison, FieldState},
@@ -216,6 +217,35 @@ impl Conflict {
             .map(|f| f.field)
             .collect()
     }
+}
+
+/// What the editor hands the conflict panel, across to the part of the client that draws
+/// it (`ui::later`): the panel is fetched the first time a conflict is shown.
+pub struct PanelArgs {
+    pub conflict: Conflict,
+    pub resolution: RwSignal<BTreeMap<Field, FieldResolution>>,
+    pub refusal: RwSignal<Option<String>>,
+    pub on_save: Callback<()>,
+    pub on_reload: Callback<()>,
+    pub on_copy: Callback<()>,
+    pub suggesting: bool,
+}
+
+#[wasm_split_helpers::wasm_split(conflict, fallible)]
+pub fn conflict_panel(args: PanelArgs) -> Result<AnyView, SplitLoaderError> {
+    let PanelArgs {
+        conflict,
+        resolution,
+        refusal,
+        on_save,
+        on_reload,
+        on_copy,
+        suggesting,
+    } = args;
+    Ok(
+        view! { <ConflictPanel conflict resolution refusal on_save on_reload on_copy suggesting/> }
+            .into_any(),
+    )
 }
 
 #[component]

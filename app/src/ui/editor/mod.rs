@@ -30,6 +30,7 @@ use super::{
     api, browser,
     draft::{self, Draft},
     fields::{tags_from_input, tags_to_input, FieldInputs, FieldsForm},
+    later::later,
     retry::Retrying,
     SignedIn,
 };
@@ -51,7 +52,7 @@ use crate::{
 use arrival::{on_arrival, Arrived, Moment, OnArrival};
 use arrived::ArrivalNote;
 use comments::EditorComments;
-use conflict::{Conflict, ConflictPanel, Origin};
+use conflict::{conflict_panel, Conflict, Origin, PanelArgs};
 use mode::{effective, modes, Mode, Modes};
 use offer::DraftOffer;
 use phase::{Access, Event, Phase, Saving, Then};
@@ -770,7 +771,18 @@ fn Editor(
         }}
         {move || arrived.get().filter(|a| a.rev == base.with(|d| d.rev)).map(|arrived| view! { <ArrivalNote arrived shown=together.shown on_show on_undo=on_undo_arrival/> })}
         {move || offer.get().into_iter().map(|draft| view! { <DraftOffer draft on_restore on_discard on_copy=on_copy_draft/> }).collect_view()}
-        {move || conflict.get().map(|conflict| view! { <ConflictPanel conflict resolution refusal on_save=on_save_merged on_reload=on_panel_back on_copy suggesting=suggesting.get()/> })}
+        {move || conflict.get().map(|conflict| {
+            let suggesting = suggesting.get();
+            later("conflict panel", move || conflict_panel(PanelArgs {
+                conflict: conflict.clone(),
+                resolution,
+                refusal,
+                on_save: on_save_merged,
+                on_reload: on_panel_back,
+                on_copy,
+                suggesting,
+            }))
+        })}
         <Show
             when=move || reading.get()
             fallback=move || view! {

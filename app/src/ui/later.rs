@@ -1,0 +1,50 @@
+//! Parts of the editor's client that most visits never use (the conflict panel, sharing,
+//! suggestions, review settings) are split out of the first download and fetched the
+//! first time they are shown (issue 25, docs/decisions.md). A part once fetched stays in
+//! memory, so it works offline from then on; a part that cannot be fetched says so and
+//! offers to try again, and the editor around it keeps working.
+
+use std::future::Future;
+
+use leptos::prelude::*;
+pub use wasm_split_helpers::SplitLoaderError;
+
+/// Shows the part `load` draws, fetching its code first if it is not here yet; "Try
+/// again" fetches it anew. `what` names the part in the failure note ("conflict panel").
+#[cfg(feature = "hydrate")]
+pub fn later<F, Fut>(what: &'static str, load: F) -> impl IntoView
+where
+    F: Fn() -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = Result<AnyView, SplitLoaderError>> + 'static,
+{
+    let attempt = RwSignal::new(0u32);
+    move || {
+        attempt.track();
+        let load = load.clone();
+        // The browser has one thread; the wrapper only satisfies `Suspend`'s bound.
+        Suspend::new(send_wrapper::SendWrapper::new(async move {
+            match load().await {
+                Ok(part) => part,
+                Err(_) => view! {
+                    <div class="banner later" role="alert">
+                        <p>{format!("The {what} could not be loaded. Check the connection and try again.")}</p>
+                        <button type="button" on:click=move |_| attempt.update(|n| *n += 1)>
+                            "Try again"
+                        </button>
+                    </div>
+                }
+                .into_any(),
+            }
+        }))
+    }
+}
+
+/// These parts answer what a person does in the browser (a save that met a newer
+/// revision, opening sharing…), so the server's first render never holds one.
+#[cfg(not(feature = "hydrate"))]
+pub fn later<F, Fut>(_what: &'static str, _load: F) -> impl IntoView
+where
+    F: Fn() -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = Result<AnyView, SplitLoaderError>> + 'static,
+{
+}

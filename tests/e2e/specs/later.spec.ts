@@ -1,0 +1,49 @@
+// Parts of the editor fetched when first needed (issue 25): the editor's first load leaves
+// them out; a part that cannot be fetched says so and offers to try again, with nothing
+// typed lost; once fetched, a part shows again without the network.
+import { expect, test, type Page } from '@playwright/test';
+import { clientDownloads, formBody, open, twoPeople } from './helpers';
+
+async function saveBoth(ann: Page, bob: Page, annBody: string, bobBody: string, annRev: number) {
+  await formBody(bob).fill(bobBody);
+  await ann.getByLabel('Body').fill(annBody);
+  await ann.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(ann.getByRole('status')).toHaveText(`Saved as revision ${annRev}`);
+  await bob.getByRole('button', { name: 'Save', exact: true }).click();
+}
+
+test('the conflict panel is fetched when first needed, offers to try again when it cannot be, and needs no network once here', async ({ browser }) => {
+  const { ann, bob, id } = await twoPeople(browser, 'Fetched later', 'one\ntwo\n', { openBob: false });
+  const downloads = clientDownloads(bob);
+  await open(bob, `/docs/${id}`);
+  // The editor is open and working without the panel's code.
+  expect(downloads.some((path) => path.endsWith('_bg.wasm'))).toBe(true);
+  expect(downloads.filter((path) => path.endsWith('.conflict.wasm'))).toEqual([]);
+
+  let blocked = true;
+  await bob.route(/\.conflict\.wasm$/, (route) => (blocked ? route.abort() : route.continue()));
+  await saveBoth(ann, bob, 'one by Ann\ntwo\n', 'one by Bob\ntwo\n', 2);
+  const failure = bob.getByRole('alert').filter({ hasText: 'The conflict panel could not be loaded' });
+  await expect(failure).toBeVisible();
+  // Nothing typed is lost meanwhile: the form keeps Bob's text.
+  await expect(formBody(bob)).toHaveValue('one by Bob\ntwo\n');
+
+  blocked = false;
+  await failure.getByRole('button', { name: 'Try again' }).click();
+  const panel = bob.getByRole('region', { name: 'Your save met a newer revision' });
+  await expect(panel.getByRole('group', { name: 'Body — changed by both, conflict' })).toBeVisible();
+  await expect(failure).toHaveCount(0);
+  await panel.getByRole('radio', { name: 'Keep mine' }).check();
+  await panel.getByRole('button', { name: 'Save merged' }).first().click();
+  await expect(bob.getByRole('status')).toHaveText('Saved as revision 3');
+  expect(downloads.filter((path) => path.endsWith('.conflict.wasm'))).toHaveLength(2);
+
+  // Once here, the panel's code is not asked for again: with it unreachable, the next
+  // conflict still shows the panel.
+  blocked = true;
+  await open(ann, `/docs/${id}`);
+  await expect(ann.getByText(/^Revision 3 ·/)).toBeVisible();
+  await saveBoth(ann, bob, 'one by Ann again\ntwo\n', 'one by Bob again\ntwo\n', 4);
+  await expect(panel.getByRole('group', { name: 'Body — changed by both, conflict' })).toBeVisible();
+  expect(downloads.filter((path) => path.endsWith('.conflict.wasm'))).toHaveLength(2);
+});
