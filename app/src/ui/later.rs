@@ -9,14 +9,27 @@ use std::future::Future;
 use leptos::prelude::*;
 pub use wasm_split_helpers::SplitLoaderError;
 
+/// Fetches a part's code if it is not here yet and draws it.
+type Load = std::sync::Arc<
+    dyn Fn() -> std::pin::Pin<Box<dyn Future<Output = Result<AnyView, SplitLoaderError>>>>
+        + Send
+        + Sync,
+>;
+
 /// Shows the part `load` draws, fetching its code first if it is not here yet; "Try
 /// again" fetches it anew. `what` names the part in the failure note ("conflict panel").
-#[cfg(feature = "hydrate")]
 pub fn later<F, Fut>(what: &'static str, load: F) -> impl IntoView
 where
-    F: Fn() -> Fut + Clone + Send + Sync + 'static,
+    F: Fn() -> Fut + Send + Sync + 'static,
     Fut: Future<Output = Result<AnyView, SplitLoaderError>> + 'static,
 {
+    // One shape for every part: each part's own types would repeat the code below.
+    let load: Load = std::sync::Arc::new(move || Box::pin(load()));
+    shown(what, load)
+}
+
+#[cfg(feature = "hydrate")]
+fn shown(what: &'static str, load: Load) -> impl IntoView {
     let attempt = RwSignal::new(0u32);
     move || {
         attempt.track();
@@ -42,9 +55,4 @@ where
 /// These parts answer what a person does in the browser (a save that met a newer
 /// revision, opening sharing…), so the server's first render never holds one.
 #[cfg(not(feature = "hydrate"))]
-pub fn later<F, Fut>(_what: &'static str, _load: F) -> impl IntoView
-where
-    F: Fn() -> Fut + Clone + Send + Sync + 'static,
-    Fut: Future<Output = Result<AnyView, SplitLoaderError>> + 'static,
-{
-}
+fn shown(_what: &'static str, _load: Load) -> impl IntoView {}

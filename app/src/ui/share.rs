@@ -3,14 +3,35 @@
 
 use leptos::{ev::SubmitEvent, prelude::*, task::spawn_local};
 
-use super::{api, browser};
+use super::{
+    api, browser,
+    later::{later, SplitLoaderError},
+};
 use crate::{
     domain::Role,
     protocol::{MemberRequest, Members},
 };
 
+/// "Sharing", folded: what is inside is fetched the first time it is opened (`ui::later`).
 #[component]
 pub fn SharePanel(doc_id: String, members: RwSignal<Members>) -> impl IntoView {
+    let opened = RwSignal::new(false);
+    let doc_id = StoredValue::new(doc_id);
+    view! {
+        <details class="share" on:toggle=move |_| opened.set(true)>
+            <summary>"Sharing"</summary>
+            {move || opened.get().then(|| later("sharing panel", move || sharing(doc_id.get_value(), members)))}
+        </details>
+    }
+}
+
+#[wasm_split_helpers::wasm_split(sharing, fallible)]
+fn sharing(doc_id: String, members: RwSignal<Members>) -> Result<AnyView, SplitLoaderError> {
+    Ok(view! { <Sharing doc_id members/> }.into_any())
+}
+
+#[component]
+fn Sharing(doc_id: String, members: RwSignal<Members>) -> impl IntoView {
     let doc_id = StoredValue::new(doc_id);
     let name = RwSignal::new(String::new());
     let role = RwSignal::new(Role::Viewer);
@@ -103,8 +124,6 @@ pub fn SharePanel(doc_id: String, members: RwSignal<Members>) -> impl IntoView {
     };
 
     view! {
-        <details class="share">
-            <summary>"Sharing"</summary>
             <p>{move || format!("Owner: {}", members.with(|m| m.owner.name.clone()))}</p>
             <ul class="members" aria-label="Members">{rows}</ul>
             <Show when=owner>
@@ -147,7 +166,6 @@ pub fn SharePanel(doc_id: String, members: RwSignal<Members>) -> impl IntoView {
                 </ul>
             </Show>
             <p role="status" class="status">{move || message.get()}</p>
-        </details>
     }
 }
 

@@ -20,8 +20,10 @@ test('the conflict panel is fetched when first needed, offers to try again when 
   expect(downloads.some((path) => path.endsWith('_bg.wasm'))).toBe(true);
   expect(downloads.filter((path) => path.endsWith('.conflict.wasm'))).toEqual([]);
 
+  // Every part's file (the panel's own, and code it shares with other parts); not the
+  // main module (`…_bg.wasm`).
   let blocked = true;
-  await bob.route(/\.conflict\.wasm$/, (route) => (blocked ? route.abort() : route.continue()));
+  await bob.route(/\/pkg\/concord\.[0-9a-f]+\.\w+\.wasm$/, (route) => (blocked ? route.abort() : route.continue()));
   await saveBoth(ann, bob, 'one by Ann\ntwo\n', 'one by Bob\ntwo\n', 2);
   const failure = bob.getByRole('alert').filter({ hasText: 'The conflict panel could not be loaded' });
   await expect(failure).toBeVisible();
@@ -38,8 +40,8 @@ test('the conflict panel is fetched when first needed, offers to try again when 
   await expect(bob.getByRole('status')).toHaveText('Saved as revision 3');
   expect(downloads.filter((path) => path.endsWith('.conflict.wasm'))).toHaveLength(2);
 
-  // Once here, the panel's code is not asked for again: with it unreachable, the next
-  // conflict still shows the panel.
+  // Once here, the panel's code is not asked for again: with every part unreachable, the
+  // next conflict still shows the panel.
   blocked = true;
   await open(ann, `/docs/${id}`);
   await expect(ann.getByText(/^Revision 3 ·/)).toBeVisible();

@@ -268,9 +268,13 @@ pub fn ConflictPanel(
     // Screen-reader and keyboard users land on the panel when it opens — unless it opened
     // by itself while the person types: then the focus stays in their text.
     let live = conflict.origin == Origin::Live;
+    // The panel's code may arrive after the rest (`ui::later`): its heading exists before
+    // it is in the page, and only an element in the page takes the focus, a frame later.
     Effect::new(move |_| {
         if let Some(heading) = heading.get().filter(|_| !live) {
-            let _ = heading.focus();
+            request_animation_frame(move || {
+                let _ = heading.focus();
+            });
         }
     });
 

@@ -9,6 +9,7 @@ use super::discuss::refusal;
 use crate::protocol::{Document, NewReview, ReviewSetup, Reviews, Verdict};
 use crate::ui::{
     api,
+    later::{later, SplitLoaderError},
     reviewed::{changes_since, line, may_review, names, summary},
 };
 
@@ -94,9 +95,59 @@ pub(super) fn EditorReviews(
                 .is_some_and(|r| me.with(|me| may_review(r, me.as_deref())))
         })
     };
+    // Documents published without a review show nothing here: the part is fetched when
+    // there is something to show (always for the owner, who may set a review up).
+    let (mine, set_up, give) = (
+        Signal::derive(mine),
+        Callback::new(set_up),
+        Callback::new(give),
+    );
+    let args = move || ReviewArgs {
+        base,
+        reviews,
+        owner,
+        mine,
+        error,
+        required,
+        typed,
+        comment,
+        set_up,
+        give,
+    };
+    view! { <Show when=visible>{move || later("review", move || review_part(args()))}</Show> }
+}
+
+/// What the review section is drawn from, handed to the part that draws it.
+struct ReviewArgs {
+    base: RwSignal<Document>,
+    reviews: RwSignal<Option<Reviews>>,
+    owner: Signal<bool>,
+    /// The person may give a verdict on this revision.
+    mine: Signal<bool>,
+    error: RwSignal<String>,
+    required: RwSignal<bool>,
+    typed: RwSignal<String>,
+    comment: RwSignal<String>,
+    set_up: Callback<SubmitEvent>,
+    give: Callback<Verdict>,
+}
+
+#[wasm_split_helpers::wasm_split(review, fallible)]
+fn review_part(args: ReviewArgs) -> Result<AnyView, SplitLoaderError> {
+    let ReviewArgs {
+        base,
+        reviews,
+        owner,
+        mine,
+        error,
+        required,
+        typed,
+        comment,
+        set_up,
+        give,
+    } = args;
     let rev = move || base.with(|d| d.rev);
-    view! {
-        <Show when=visible>
+    Ok(view! {
             <section class="reviews" aria-labelledby="editor-reviews-heading">
                 <h2 id="editor-reviews-heading">"Review"</h2>
                 <p>{move || reviews.with(|r| r.as_ref().map(|r| summary(r, rev())))}</p>
@@ -109,15 +160,15 @@ pub(super) fn EditorReviews(
                     }).collect_view()))}
                 </ol>
                 {move || (!error.with(String::is_empty)).then(|| view! { <p class="form-error" role="alert">{error.get()}</p> })}
-                <Show when=mine>
+                <Show when=move || mine.get()>
                     <form class="review-form" aria-label="Your review" on:submit=|ev: SubmitEvent| ev.prevent_default()>
                         <label for="editor-review-comment">{move || format!("Your review of revision {}", rev())}</label>
                         <textarea id="editor-review-comment" rows="2" maxlength="10000"
                             prop:value=move || comment.get()
                             on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
                         <div class="actions">
-                            <button type="button" on:click=move |_| give(Verdict::Approved)>{move || format!("Approve revision {}", rev())}</button>
-                            <button type="button" on:click=move |_| give(Verdict::ChangesRequested)>"Ask for changes"</button>
+                            <button type="button" on:click=move |_| give.run(Verdict::Approved)>{move || format!("Approve revision {}", rev())}</button>
+                            <button type="button" on:click=move |_| give.run(Verdict::ChangesRequested)>"Ask for changes"</button>
                         </div>
                     </form>
                 </Show>
@@ -125,7 +176,7 @@ pub(super) fn EditorReviews(
                     // Folded until opened: most documents are published without a review.
                     <details class="more" prop:open=move || required.get()>
                     <summary>"Review settings"</summary>
-                    <form class="review-setup" aria-label="Review settings" on:submit=set_up>
+                    <form class="review-setup" aria-label="Review settings" on:submit=move |ev| set_up.run(ev)>
                         <label class="choice">
                             <input type="checkbox" prop:checked=move || required.get()
                                 on:change=move |ev| required.set(event_target_checked(&ev))/>
@@ -139,6 +190,6 @@ pub(super) fn EditorReviews(
                     </details>
                 </Show>
             </section>
-        </Show>
     }
+    .into_any())
 }

@@ -10,6 +10,7 @@ use crate::protocol::{Decisions, Document, SuggestedHunk, Suggestion};
 use crate::ui::api;
 use crate::ui::{
     hunk::HunkChange,
+    later::{later, SplitLoaderError},
     suggested::{accept_all, hunk_name, may_accept, may_reject, open, reject_all, Rights},
 };
 
@@ -66,17 +67,53 @@ pub(super) fn EditorSuggestions(
             proposed.update(|n| *n += 1);
         });
     });
-    view! {
-        <Show when=move || list.with(|l| !l.is_empty()) || !error.with(String::is_empty)>
-            <section class="suggestions" aria-labelledby="suggestions-heading">
-                <h2 id="suggestions-heading">{move || format!("Suggestions ({})", list.with(Vec::len))}</h2>
-                {move || (!error.with(String::is_empty)).then(|| view! { <p class="form-error" role="alert">{error.get()}</p> })}
-                <ol class="suggestion-list">
-                    {move || list.get().into_iter().map(|s| view! { <SuggestionItem suggestion=s rights decide on_update withdraw/> }).collect_view()}
-                </ol>
-            </section>
-        </Show>
+    // Most documents have no open suggestion: the list's code is fetched with the first.
+    let shown = move || list.with(|l| !l.is_empty()) || !error.with(String::is_empty);
+    let part = move || {
+        later("suggestions", move || {
+            suggestion_list(ListArgs {
+                list,
+                error,
+                rights,
+                decide,
+                on_update,
+                withdraw,
+            })
+        })
+    };
+    view! { <Show when=shown>{part}</Show> }
+}
+
+/// What the list of suggestions is drawn from, handed to the part that draws it.
+struct ListArgs {
+    list: RwSignal<Vec<Suggestion>>,
+    error: RwSignal<String>,
+    rights: Signal<Rights>,
+    decide: Callback<(String, Decisions)>,
+    on_update: Callback<String>,
+    withdraw: Callback<String>,
+}
+
+#[wasm_split_helpers::wasm_split(suggestions, fallible)]
+fn suggestion_list(args: ListArgs) -> Result<AnyView, SplitLoaderError> {
+    let ListArgs {
+        list,
+        error,
+        rights,
+        decide,
+        on_update,
+        withdraw,
+    } = args;
+    Ok(view! {
+        <section class="suggestions" aria-labelledby="suggestions-heading">
+            <h2 id="suggestions-heading">{move || format!("Suggestions ({})", list.with(Vec::len))}</h2>
+            {move || (!error.with(String::is_empty)).then(|| view! { <p class="form-error" role="alert">{error.get()}</p> })}
+            <ol class="suggestion-list">
+                {move || list.get().into_iter().map(|s| view! { <SuggestionItem suggestion=s rights decide on_update withdraw/> }).collect_view()}
+            </ol>
+        </section>
     }
+    .into_any())
 }
 
 #[component]
