@@ -31,7 +31,7 @@ where
 #[cfg(feature = "hydrate")]
 fn shown(what: &'static str, load: Load) -> impl IntoView {
     let attempt = RwSignal::new(0u32);
-    move || {
+    let part = move || {
         attempt.track();
         let load = load.clone();
         // The browser has one thread; the wrapper only satisfies `Suspend`'s bound.
@@ -49,7 +49,10 @@ fn shown(what: &'static str, load: Load) -> impl IntoView {
                 .into_any(),
             }
         }))
-    }
+    };
+    // A boundary of its own: while a part is fetched, only its place waits. Without it the
+    // page's own boundary would wait too, and redraw the whole editor, focus and all.
+    view! { <Suspense fallback=|| ()>{part}</Suspense> }
 }
 
 /// These parts answer what a person does in the browser (a save that met a newer

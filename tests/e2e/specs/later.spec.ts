@@ -23,8 +23,20 @@ test('the conflict panel is fetched when first needed, offers to try again when 
   // Every part's file (the panel's own, and code it shares with other parts); not the
   // main module (`…_bg.wasm`).
   let blocked = true;
-  await bob.route(/\/pkg\/concord\.[0-9a-f]+\.\w+\.wasm$/, (route) => (blocked ? route.abort() : route.continue()));
+  // A refused fetch takes a moment to fail, as a real one would.
+  await bob.route(/\/pkg\/concord\.[0-9a-f]+\.\w+\.wasm$/, async (route) => {
+    if (!blocked) return route.continue();
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    return route.abort();
+  });
+  // The text box as it is now: a redrawn editor would be a new element, without this mark.
+  await formBody(bob).evaluate((area) => ((area as HTMLTextAreaElement & { kept?: boolean }).kept = true));
   await saveBoth(ann, bob, 'one by Ann\ntwo\n', 'one by Bob\ntwo\n', 2);
+  // While the panel is being fetched only its place waits: the editor stays as it was
+  // (the same text box, so the caret and focus stay where the person left them).
+  await bob.waitForTimeout(500);
+  expect(await bob.getByText('Loading…').count()).toBe(0);
+  expect(await formBody(bob).evaluate((area) => (area as HTMLTextAreaElement & { kept?: boolean }).kept)).toBe(true);
   const failure = bob.getByRole('alert').filter({ hasText: 'The conflict panel could not be loaded' });
   await expect(failure).toBeVisible();
   // Nothing typed is lost meanwhile: the form keeps Bob's text.
