@@ -4,6 +4,16 @@
 //! the store touches SQL; a backend is chosen once from the database URL. The store knows
 //! rows: a committed change leaves it as a `changes::Change`, never as a live message.
 
+/// A changed `documents` row as `RETURNING` gives it, in the columns of the document
+/// queries (`sql/docs.rs`); a macro so that statements can be built around it by `concat!`.
+macro_rules! returned_doc {
+    () => {
+        "id, title, slug, tags, body, status, rev, created_at, created_by, \
+         (SELECT name FROM users WHERE users.id = documents.created_by) AS created_by_name, \
+         updated_at, updated_by, (SELECT name FROM users WHERE users.id = documents.updated_by) AS updated_by_name"
+    };
+}
+
 mod accounts;
 pub mod changes;
 mod constraints;

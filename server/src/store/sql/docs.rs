@@ -32,9 +32,7 @@ pub const DOC_COLUMNS: &str = concat!(
 );
 
 /// A changed `documents` row as `RETURNING` gives it, in the columns of `DOC_COLUMNS`.
-pub const RETURNED_DOC: &str = "id, title, slug, tags, body, status, rev, created_at, created_by, \
-     (SELECT name FROM users WHERE users.id = documents.created_by) AS created_by_name, \
-     updated_at, updated_by, (SELECT name FROM users WHERE users.id = documents.updated_by) AS updated_by_name";
+pub const RETURNED_DOC: &str = returned_doc!();
 
 pub async fn doc_in<'e, E>(executor: E, id: &str) -> StoreResult<Option<Document>>
 where
@@ -65,40 +63,27 @@ async fn write(
     let fields = change.fields;
     // The compare-and-set comes first: SQLite takes its write lock at once, and in
     // PostgreSQL a concurrent save of the same revision waits on this row, then matches
-    // nothing. It returns the saved document itself: no second read.
-    let updated = sqlx::query(&format!(
-        "UPDATE documents SET title = $1, slug = $2, tags = $3, body = $4, search_text = $5, rev = rev + 1, \
-         updated_at = $6, updated_by = $7 WHERE id = $8 AND rev = $9 AND deleted_at IS NULL RETURNING {RETURNED_DOC}, anchored"
-    ))
-    .bind(&fields.title)
-    .bind(&fields.slug)
-    .bind(tags_json(&fields.tags))
-    .bind(&fields.body)
-    .bind(search_text(fields))
-    .bind(&at)
-    .bind(&change.by.id)
-    .bind(change.id)
-    .bind(change.expected_rev)
-    .fetch_optional(&mut **tx)
-    .await
-    .map_err(on_constraint)?;
-    let Some(row) = updated else {
+    // nothing. One round trip writes it and its revision row, and returns the saved
+    // document itself (`dialect::SAVE`).
+    let rows = sqlx::query(dialect::SAVE)
+        .bind(&fields.title)
+        .bind(&fields.slug)
+        .bind(tags_json(&fields.tags))
+        .bind(&fields.body)
+        .bind(search_text(fields))
+        .bind(&at)
+        .bind(&change.by.id)
+        .bind(change.id)
+        .bind(change.expected_rev)
+        .bind(fields_list_json(change.changed)?)
+        .bind(merge_base)
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(on_constraint)?;
+    let Some(row) = rows.first() else {
         return Err(why_not(tx, change.id).await);
     };
-    let doc = document_from_row(&row)?;
-    insert_revision(
-        tx,
-        change.id,
-        doc.rev,
-        fields,
-        doc.status,
-        change.changed,
-        false,
-        merge_base,
-        &change.by.id,
-        &at,
-    )
-    .await?;
+    let doc = document_from_row(row)?;
     // Comment anchors follow the body in the same transaction: no save leaves them behind.
     // `anchored` is the row as this update left it: a thread started meanwhile set it
     // while holding the row, before this update could take it (or found its revision gone).
