@@ -2,7 +2,7 @@
 // them out; a part that cannot be fetched says so and offers to try again, with nothing
 // typed lost; once fetched, a part shows again without the network.
 import { expect, test, type Page } from '@playwright/test';
-import { clientDownloads, formBody, open, twoPeople } from './helpers';
+import { clientDownloads, createDoc, formBody, open, signUp, twoPeople, uniqueName } from './helpers';
 
 async function saveBoth(ann: Page, bob: Page, annBody: string, bobBody: string, annRev: number) {
   await formBody(bob).fill(bobBody);
@@ -60,4 +60,21 @@ test('the conflict panel is fetched when first needed, offers to try again when 
   await saveBoth(ann, bob, 'one by Ann again\ntwo\n', 'one by Bob again\ntwo\n', 4);
   await expect(panel.getByRole('group', { name: 'Body — changed by both, conflict' })).toBeVisible();
   expect(downloads.filter((path) => path.endsWith('.conflict.wasm'))).toHaveLength(2);
+});
+
+test("an owner's everyday visit fetches no part; the review settings come when unfolded", async ({ page }) => {
+  await signUp(page, uniqueName('own'), undefined, { openList: false });
+  const id = await createDoc(page, 'Everyday', 'words\n');
+  const downloads = clientDownloads(page);
+  await open(page, `/docs/${id}`);
+  const review = page.getByRole('region', { name: 'Review' });
+  await expect(review).toContainText('Review settings');
+  const parts = () => downloads.filter((path) => /\/concord\.[0-9a-f]+\.\w+\.wasm$/.test(path));
+  expect(parts()).toEqual([]);
+
+  await review.getByText('Review settings').click();
+  await review.getByLabel('Require an approval before publishing').check();
+  await review.getByLabel('Reviewers, separated by commas').fill('nobody-in-particular');
+  expect(parts().some((path) => path.endsWith('.review_settings.wasm'))).toBe(true);
+  expect(parts().some((path) => path.endsWith('.conflict.wasm'))).toBe(false);
 });

@@ -95,101 +95,93 @@ pub(super) fn EditorReviews(
                 .is_some_and(|r| me.with(|me| may_review(r, me.as_deref())))
         })
     };
-    // Documents published without a review show nothing here: the part is fetched when
-    // there is something to show (always for the owner, who may set a review up).
-    let (mine, set_up, give) = (
-        Signal::derive(mine),
+    // Documents published without a review show nothing here. The verdicts (and the
+    // person's own) are fetched when there are some to show or to give, the owner's
+    // settings when they are unfolded: an owner's everyday visit fetches neither.
+    let (set_up, give, mine) = (
         Callback::new(set_up),
         Callback::new(give),
+        Signal::derive(mine),
     );
-    let args = move || ReviewArgs {
-        base,
-        reviews,
-        owner,
-        mine,
-        error,
-        required,
-        typed,
-        comment,
-        set_up,
-        give,
-    };
-    view! { <Show when=visible>{move || later("review", move || review_part(args()))}</Show> }
-}
-
-/// What the review section is drawn from, handed to the part that draws it.
-struct ReviewArgs {
-    base: RwSignal<Document>,
-    reviews: RwSignal<Option<Reviews>>,
-    owner: Signal<bool>,
-    /// The person may give a verdict on this revision.
-    mine: Signal<bool>,
-    error: RwSignal<String>,
-    required: RwSignal<bool>,
-    typed: RwSignal<String>,
-    comment: RwSignal<String>,
-    set_up: Callback<SubmitEvent>,
-    give: Callback<Verdict>,
-}
-
-#[wasm_split_helpers::wasm_split(review, fallible)]
-fn review_part(args: ReviewArgs) -> Result<AnyView, SplitLoaderError> {
-    let ReviewArgs {
-        base,
-        reviews,
-        owner,
-        mine,
-        error,
-        required,
-        typed,
-        comment,
-        set_up,
-        give,
-    } = args;
     let rev = move || base.with(|d| d.rev);
-    Ok(view! {
+    let verdicts =
+        move || reviews.with(|r| r.as_ref().is_some_and(|r| !r.items.is_empty())) || mine.get();
+    let unfolded = RwSignal::new(false);
+    view! {
+        <Show when=visible>
             <section class="reviews" aria-labelledby="editor-reviews-heading">
                 <h2 id="editor-reviews-heading">"Review"</h2>
                 <p>{move || reviews.with(|r| r.as_ref().map(|r| summary(r, rev())))}</p>
-                <ol class="review-list" aria-label="Reviews">
-                    {move || reviews.with(|r| r.as_ref().map(|r| r.items.iter().map(|item| {
-                        let comment = (!item.comment.is_empty()).then(|| view! { <p class="comment-text">{item.comment.clone()}</p> });
-                        let since = base.with(|d| changes_since(&d.id, item, d.rev))
-                            .map(|(href, words)| view! { <a href=href>{words}</a> });
-                        view! { <li><p>{line(item)}" "{since}</p>{comment}</li> }
-                    }).collect_view()))}
-                </ol>
-                {move || (!error.with(String::is_empty)).then(|| view! { <p class="form-error" role="alert">{error.get()}</p> })}
-                <Show when=move || mine.get()>
-                    <form class="review-form" aria-label="Your review" on:submit=|ev: SubmitEvent| ev.prevent_default()>
-                        <label for="editor-review-comment">{move || format!("Your review of revision {}", rev())}</label>
-                        <textarea id="editor-review-comment" rows="2" maxlength="10000"
-                            prop:value=move || comment.get()
-                            on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
-                        <div class="actions">
-                            <button type="button" on:click=move |_| give.run(Verdict::Approved)>{move || format!("Approve revision {}", rev())}</button>
-                            <button type="button" on:click=move |_| give.run(Verdict::ChangesRequested)>"Ask for changes"</button>
-                        </div>
-                    </form>
+                <Show when=verdicts>
+                    {move || later("reviews", move || verdict_part(base, reviews, mine, comment, give))}
                 </Show>
+                {move || (!error.with(String::is_empty)).then(|| view! { <p class="form-error" role="alert">{error.get()}</p> })}
                 <Show when=move || owner.get()>
                     // Folded until opened: most documents are published without a review.
-                    <details class="more" prop:open=move || required.get()>
-                    <summary>"Review settings"</summary>
-                    <form class="review-setup" aria-label="Review settings" on:submit=move |ev| set_up.run(ev)>
-                        <label class="choice">
-                            <input type="checkbox" prop:checked=move || required.get()
-                                on:change=move |ev| required.set(event_target_checked(&ev))/>
-                            "Require an approval before publishing"
-                        </label>
-                        <label for="editor-reviewers">"Reviewers, separated by commas"</label>
-                        <input id="editor-reviewers" prop:value=move || typed.get()
-                            on:input=move |ev| typed.set(event_target_value(&ev))/>
-                        <button type="submit">"Apply review settings"</button>
-                    </form>
+                    <details class="more" prop:open=move || required.get() on:toggle=move |_| unfolded.set(true)>
+                        <summary>"Review settings"</summary>
+                        {move || unfolded.get().then(|| later("review settings", move || settings_part(required, typed, set_up)))}
                     </details>
                 </Show>
             </section>
+        </Show>
+    }
+}
+
+/// The verdicts given, and the person's own if they are a reviewer of this revision.
+#[wasm_split_helpers::wasm_split(reviews, fallible)]
+fn verdict_part(
+    base: RwSignal<Document>,
+    reviews: RwSignal<Option<Reviews>>,
+    mine: Signal<bool>,
+    comment: RwSignal<String>,
+    give: Callback<Verdict>,
+) -> Result<AnyView, SplitLoaderError> {
+    let rev = move || base.with(|d| d.rev);
+    Ok(view! {
+        <ol class="review-list" aria-label="Reviews">
+            {move || reviews.with(|r| r.as_ref().map(|r| r.items.iter().map(|item| {
+                let comment = (!item.comment.is_empty()).then(|| view! { <p class="comment-text">{item.comment.clone()}</p> });
+                let since = base.with(|d| changes_since(&d.id, item, d.rev))
+                    .map(|(href, words)| view! { <a href=href>{words}</a> });
+                view! { <li><p>{line(item)}" "{since}</p>{comment}</li> }
+            }).collect_view()))}
+        </ol>
+        <Show when=move || mine.get()>
+            <form class="review-form" aria-label="Your review" on:submit=|ev: SubmitEvent| ev.prevent_default()>
+                <label for="editor-review-comment">{move || format!("Your review of revision {}", rev())}</label>
+                <textarea id="editor-review-comment" rows="2" maxlength="10000"
+                    prop:value=move || comment.get()
+                    on:input=move |ev| comment.set(event_target_value(&ev))></textarea>
+                <div class="actions">
+                    <button type="button" on:click=move |_| give.run(Verdict::Approved)>{move || format!("Approve revision {}", rev())}</button>
+                    <button type="button" on:click=move |_| give.run(Verdict::ChangesRequested)>"Ask for changes"</button>
+                </div>
+            </form>
+        </Show>
+    }
+    .into_any())
+}
+
+/// The owner's review settings: whether publishing needs an approval, and from whom.
+#[wasm_split_helpers::wasm_split(review_settings, fallible)]
+fn settings_part(
+    required: RwSignal<bool>,
+    typed: RwSignal<String>,
+    set_up: Callback<SubmitEvent>,
+) -> Result<AnyView, SplitLoaderError> {
+    Ok(view! {
+        <form class="review-setup" aria-label="Review settings" on:submit=move |ev| set_up.run(ev)>
+            <label class="choice">
+                <input type="checkbox" prop:checked=move || required.get()
+                    on:change=move |ev| required.set(event_target_checked(&ev))/>
+                "Require an approval before publishing"
+            </label>
+            <label for="editor-reviewers">"Reviewers, separated by commas"</label>
+            <input id="editor-reviewers" prop:value=move || typed.get()
+                on:input=move |ev| typed.set(event_target_value(&ev))/>
+            <button type="submit">"Apply review settings"</button>
+        </form>
     }
     .into_any())
 }

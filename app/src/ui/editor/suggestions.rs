@@ -71,39 +71,21 @@ pub(super) fn EditorSuggestions(
     let shown = move || list.with(|l| !l.is_empty()) || !error.with(String::is_empty);
     let part = move || {
         later("suggestions", move || {
-            suggestion_list(ListArgs {
-                list,
-                error,
-                rights,
-                decide,
-                on_update,
-                withdraw,
-            })
+            suggestion_list(list, error, rights, decide, on_update, withdraw)
         })
     };
     view! { <Show when=shown>{part}</Show> }
 }
 
-/// What the list of suggestions is drawn from, handed to the part that draws it.
-struct ListArgs {
+#[wasm_split_helpers::wasm_split(suggestions, fallible)]
+fn suggestion_list(
     list: RwSignal<Vec<Suggestion>>,
     error: RwSignal<String>,
     rights: Signal<Rights>,
     decide: Callback<(String, Decisions)>,
     on_update: Callback<String>,
     withdraw: Callback<String>,
-}
-
-#[wasm_split_helpers::wasm_split(suggestions, fallible)]
-fn suggestion_list(args: ListArgs) -> Result<AnyView, SplitLoaderError> {
-    let ListArgs {
-        list,
-        error,
-        rights,
-        decide,
-        on_update,
-        withdraw,
-    } = args;
+) -> Result<AnyView, SplitLoaderError> {
     Ok(view! {
         <section class="suggestions" aria-labelledby="suggestions-heading">
             <h2 id="suggestions-heading">{move || format!("Suggestions ({})", list.with(Vec::len))}</h2>
