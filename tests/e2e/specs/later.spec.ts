@@ -2,7 +2,7 @@
 // them out; a part that cannot be fetched says so and offers to try again, with nothing
 // typed lost; once fetched, a part shows again without the network.
 import { expect, test, type Page } from '@playwright/test';
-import { clientDownloads, createDoc, formBody, open, signUp, twoPeople, uniqueName } from './helpers';
+import { clientDownloads, createDoc, formBody, noViolations, open, signUp, twoPeople, uniqueName } from './helpers';
 
 async function saveBoth(ann: Page, bob: Page, annBody: string, bobBody: string, annRev: number) {
   await formBody(bob).fill(bobBody);
@@ -39,6 +39,7 @@ test('the conflict panel is fetched when first needed, offers to try again when 
   expect(await formBody(bob).evaluate((area) => (area as HTMLTextAreaElement & { kept?: boolean }).kept)).toBe(true);
   const failure = bob.getByRole('alert').filter({ hasText: 'The conflict panel could not be loaded' });
   await expect(failure).toBeVisible();
+  await noViolations(bob, 'a part that could not be loaded');
   // Nothing typed is lost meanwhile: the form keeps Bob's text.
   await expect(formBody(bob)).toHaveValue('one by Bob\ntwo\n');
 
