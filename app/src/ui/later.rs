@@ -1,8 +1,9 @@
 //! Parts of the editor's client that most visits never use (the conflict panel, sharing,
 //! the open suggestions, the verdicts, the owner's review settings) are split out of the
-//! first download and fetched the first time they are shown (issue 25, docs/decisions.md). A part once fetched stays in
-//! memory, so it works offline from then on; a part that cannot be fetched says so and
-//! offers to try again, and the editor around it keeps working.
+//! first download and fetched the first time they are shown (issue 25, docs/decisions.md).
+//! A part once fetched stays in memory, so it works offline from then on; a part that
+//! cannot be fetched says so and offers to try again, and the editor around it keeps
+//! working.
 
 use std::future::Future;
 
