@@ -79,3 +79,20 @@ test("an owner's everyday visit fetches no part; the review settings come when u
   expect(parts().some((path) => path.endsWith('.review_settings.wasm'))).toBe(true);
   expect(parts().some((path) => path.endsWith('.conflict.wasm'))).toBe(false);
 });
+
+test('the review settings stay unfolded while the owner changes them', async ({ page }) => {
+  await signUp(page, uniqueName('own'), undefined, { openList: false });
+  await createDoc(page, 'Settings', 'words\n');
+  const review = page.getByRole('region', { name: 'Review' });
+  await review.getByText('Review settings').click();
+  const settings = review.getByRole('form', { name: 'Review settings' });
+  const required = settings.getByLabel('Require an approval before publishing');
+  await required.check();
+  await settings.getByLabel('Reviewers, separated by commas').fill('');
+  await settings.getByRole('button', { name: 'Apply review settings' }).click();
+  await expect(review).toContainText(/approval/i);
+  // Unticking it, before applying, leaves the settings where they are.
+  await required.uncheck();
+  await expect(settings).toBeVisible();
+  await expect(required).not.toBeChecked();
+});

@@ -118,7 +118,9 @@ pub(super) fn EditorReviews(
                 {move || (!error.with(String::is_empty)).then(|| view! { <p class="form-error" role="alert">{error.get()}</p> })}
                 <Show when=move || owner.get()>
                     // Folded until opened: most documents are published without a review.
-                    <details class="more" prop:open=move || required.get() on:toggle=move |_| unfolded.set(true)>
+                    // Unfolded at first where approval is required; after that only the
+                    // person folds it (ticking the box off must not fold it away).
+                    <details class="more" prop:open=required.get_untracked() on:toggle=move |_| unfolded.set(true)>
                         <summary>"Review settings"</summary>
                         {move || unfolded.get().then(|| later("review settings", move || settings_part(required, typed, set_up)))}
                     </details>
