@@ -55,6 +55,18 @@ pub fn may_review(reviews: &Reviews, me: Option<&str>) -> bool {
     me.is_some_and(|me| reviews.reviewers.iter().any(|r| r.id == me))
 }
 
+/// Whether a document's editor has a review section: for its owner, who may set a review
+/// up, and wherever there is a rule, a reviewer or a verdict.
+pub fn section_shown(reviews: &Reviews, owner: bool) -> bool {
+    owner || reviews.required || !reviews.reviewers.is_empty() || !reviews.items.is_empty()
+}
+
+/// Whether the verdicts' part of that section is needed (and so fetched): there are
+/// verdicts to list, or the person (`me`) may give one.
+pub fn verdicts_shown(reviews: &Reviews, me: Option<&str>) -> bool {
+    !reviews.items.is_empty() || may_review(reviews, me)
+}
+
 /// Reviewers as typed, names separated by commas.
 pub fn names(typed: &str) -> Vec<String> {
     typed
@@ -120,6 +132,26 @@ mod tests {
         assert!(may_review(&named, Some("id-bob")));
         assert!(!may_review(&named, Some("id-cat")) && !may_review(&named, None));
         assert_eq!(names(" bob, ,cat "), ["bob", "cat"]);
+    }
+
+    #[test]
+    fn an_owner_without_a_review_gets_the_section_but_no_verdicts_to_fetch() {
+        let none = reviews(false, false, &[]);
+        assert!(section_shown(&none, true) && !section_shown(&none, false));
+        assert!(!verdicts_shown(&none, Some("id-ann")));
+        let named = reviews(true, false, &["bob"]);
+        assert!(section_shown(&named, false));
+        assert!(verdicts_shown(&named, Some("id-bob")) && !verdicts_shown(&named, Some("id-cat")));
+        let mut given = reviews(false, false, &[]);
+        given.items.push(Review {
+            by: user("bob"),
+            rev: 1,
+            verdict: Verdict::Approved,
+            comment: String::new(),
+            at: chrono::DateTime::UNIX_EPOCH,
+            outdated: false,
+        });
+        assert!(section_shown(&given, false) && verdicts_shown(&given, None));
     }
 
     #[test]

@@ -14,6 +14,30 @@ macro_rules! returned_doc {
     };
 }
 
+/// A save's compare-and-set, returning the saved row (`returned_doc!`) and its
+/// passages mark; `$1`–`$9` as `sql/docs.rs` binds them.
+macro_rules! save_update {
+    () => {
+        concat!(
+            "UPDATE documents SET title = $1, slug = $2, tags = $3, body = $4, search_text = $5, \
+             rev = rev + 1, updated_at = $6, updated_by = $7 \
+             WHERE id = $8 AND rev = $9 AND deleted_at IS NULL RETURNING ",
+            returned_doc!(),
+            ", anchored"
+        )
+    };
+}
+
+/// The revision row a save keeps, selected from a saved `documents` row named after it
+/// (`$10` the changed fields, `$11` the merge base, `$7` the author, `$6` the time).
+macro_rules! keep_revision {
+    () => {
+        "INSERT INTO revisions (doc_id, rev, title, slug, tags, body, status, changed_fields, \
+         deleted, merge_base, author_id, created_at) \
+         SELECT id, rev, title, slug, tags, body, status, $10, FALSE, $11, $7, $6 FROM "
+    };
+}
+
 mod accounts;
 pub mod changes;
 mod constraints;

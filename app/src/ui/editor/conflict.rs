@@ -219,29 +219,17 @@ impl Conflict {
     }
 }
 
-/// What the editor hands the conflict panel, across to the part of the client that draws
-/// it (`ui::later`): the panel is fetched the first time a conflict is shown.
-pub struct PanelArgs {
-    pub conflict: Conflict,
-    pub resolution: RwSignal<BTreeMap<Field, FieldResolution>>,
-    pub refusal: RwSignal<Option<String>>,
-    pub on_save: Callback<()>,
-    pub on_reload: Callback<()>,
-    pub on_copy: Callback<()>,
-    pub suggesting: bool,
-}
-
+/// The conflict panel, fetched the first time a conflict is shown (`ui::later`).
 #[wasm_split_helpers::wasm_split(conflict, fallible)]
-pub fn conflict_panel(args: PanelArgs) -> Result<AnyView, SplitLoaderError> {
-    let PanelArgs {
-        conflict,
-        resolution,
-        refusal,
-        on_save,
-        on_reload,
-        on_copy,
-        suggesting,
-    } = args;
+pub fn conflict_panel(
+    conflict: Conflict,
+    resolution: RwSignal<BTreeMap<Field, FieldResolution>>,
+    refusal: RwSignal<Option<String>>,
+    on_save: Callback<()>,
+    on_reload: Callback<()>,
+    on_copy: Callback<()>,
+    suggesting: bool,
+) -> Result<AnyView, SplitLoaderError> {
     Ok(
         view! { <ConflictPanel conflict resolution refusal on_save on_reload on_copy suggesting/> }
             .into_any(),

@@ -52,7 +52,7 @@ use crate::{
 use arrival::{on_arrival, Arrived, Moment, OnArrival};
 use arrived::ArrivalNote;
 use comments::EditorComments;
-use conflict::{conflict_panel, Conflict, Origin, PanelArgs};
+use conflict::{conflict_panel, Conflict, Origin};
 use mode::{effective, modes, Mode, Modes};
 use offer::DraftOffer;
 use phase::{Access, Event, Phase, Saving, Then};
@@ -773,15 +773,9 @@ fn Editor(
         {move || offer.get().into_iter().map(|draft| view! { <DraftOffer draft on_restore on_discard on_copy=on_copy_draft/> }).collect_view()}
         {move || conflict.get().map(|conflict| {
             let suggesting = suggesting.get();
-            later("conflict panel", move || conflict_panel(PanelArgs {
-                conflict: conflict.clone(),
-                resolution,
-                refusal,
-                on_save: on_save_merged,
-                on_reload: on_panel_back,
-                on_copy,
-                suggesting,
-            }))
+            later("conflict panel", move || {
+                conflict_panel(conflict.clone(), resolution, refusal, on_save_merged, on_panel_back, on_copy, suggesting)
+            })
         })}
         <Show
             when=move || reading.get()

@@ -10,7 +10,7 @@ use crate::protocol::{Document, NewReview, ReviewSetup, Reviews, Verdict};
 use crate::ui::{
     api,
     later::{later, SplitLoaderError},
-    reviewed::{changes_since, line, may_review, names, summary},
+    reviewed::{changes_since, line, may_review, names, section_shown, summary, verdicts_shown},
 };
 
 #[component]
@@ -82,30 +82,22 @@ pub(super) fn EditorReviews(
             }
         });
     };
-    let visible = move || {
-        reviews.with(|r| {
-            r.as_ref().is_some_and(|r| {
-                owner.get() || r.required || !r.reviewers.is_empty() || !r.items.is_empty()
-            })
-        })
-    };
-    let mine = move || {
+    let visible =
+        move || reviews.with(|r| r.as_ref().is_some_and(|r| section_shown(r, owner.get())));
+    // What the fetched reviews say about the person (`ui::reviewed` decides).
+    let as_me = move |decide: fn(&Reviews, Option<&str>) -> bool| {
         reviews.with(|r| {
             r.as_ref()
-                .is_some_and(|r| me.with(|me| may_review(r, me.as_deref())))
+                .is_some_and(|r| me.with(|me| decide(r, me.as_deref())))
         })
     };
+    let verdicts = move || as_me(verdicts_shown);
+    let mine = Signal::derive(move || as_me(may_review));
     // Documents published without a review show nothing here. The verdicts (and the
     // person's own) are fetched when there are some to show or to give, the owner's
     // settings when they are unfolded: an owner's everyday visit fetches neither.
-    let (set_up, give, mine) = (
-        Callback::new(set_up),
-        Callback::new(give),
-        Signal::derive(mine),
-    );
+    let (set_up, give) = (Callback::new(set_up), Callback::new(give));
     let rev = move || base.with(|d| d.rev);
-    let verdicts =
-        move || reviews.with(|r| r.as_ref().is_some_and(|r| !r.items.is_empty())) || mine.get();
     let unfolded = RwSignal::new(false);
     view! {
         <Show when=visible>

@@ -60,15 +60,11 @@ mod dialect {
     /// A save's compare-and-set and its revision row in one statement: the revision is
     /// written from the row the update returns, so only if it matched.
     pub const SAVE: &str = concat!(
-        "WITH saved AS (UPDATE documents SET title = $1, slug = $2, tags = $3, body = $4, \
-         search_text = $5, rev = rev + 1, updated_at = $6, updated_by = $7 \
-         WHERE id = $8 AND rev = $9 AND deleted_at IS NULL RETURNING ",
-        returned_doc!(),
-        ", anchored), \
-         kept AS (INSERT INTO revisions (doc_id, rev, title, slug, tags, body, status, \
-         changed_fields, deleted, merge_base, author_id, created_at) \
-         SELECT id, rev, title, slug, tags, body, status, $10, FALSE, $11, $7, $6 FROM saved) \
-         SELECT * FROM saved"
+        "WITH saved AS (",
+        save_update!(),
+        "), kept AS (",
+        keep_revision!(),
+        "saved) SELECT * FROM saved"
     );
 
     /// Documents whose tags (a JSON array in text) hold `tag`.

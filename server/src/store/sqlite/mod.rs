@@ -61,15 +61,10 @@ mod dialect {
     /// revision is written only if the update matched (`changes()`: rows the statement
     /// just before changed). `$n` names the same value in both.
     pub const SAVE: &str = concat!(
-        "UPDATE documents SET title = $1, slug = $2, tags = $3, body = $4, search_text = $5, \
-         rev = rev + 1, updated_at = $6, updated_by = $7 \
-         WHERE id = $8 AND rev = $9 AND deleted_at IS NULL RETURNING ",
-        returned_doc!(),
-        ", anchored; \
-         INSERT INTO revisions (doc_id, rev, title, slug, tags, body, status, changed_fields, \
-         deleted, merge_base, author_id, created_at) \
-         SELECT id, rev, title, slug, tags, body, status, $10, FALSE, $11, $7, $6 \
-         FROM documents WHERE id = $8 AND changes() = 1"
+        save_update!(),
+        "; ",
+        keep_revision!(),
+        "documents WHERE id = $8 AND changes() = 1"
     );
 
     /// Documents whose tags (a JSON array in text) hold `tag`.
